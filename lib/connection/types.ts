@@ -1,0 +1,67 @@
+// The transport contract every connection (local, ssh) fulfils. Modules talk to hosts only
+// through this, so a module that reads its state with one `exec` costs one round trip anywhere.
+
+export interface BecomeSpec {
+  /** user to become; default root */
+  user?: string;
+  /** sudo password; never logged */
+  password?: string;
+}
+
+export interface ExecOptions {
+  /** bytes fed to the command's stdin (file contents travel this way: no extra round trip) */
+  stdin?: string | Buffer;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** run through sudo as another user */
+  become?: BecomeSpec | false;
+  /** kill the command after this many milliseconds (rc 124, like coreutils timeout) */
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Connection {
+  /** inventory name of the host this connection reaches */
+  readonly host: string;
+  /** run `script` with /bin/sh -c on the host */
+  exec(script: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** write a file on the host atomically (temp file in the same directory, then rename) */
+  put(remotePath: string, content: Buffer | string, opts?: PutOptions): Promise<void>;
+  /** read a whole file from the host */
+  get(remotePath: string, opts?: { become?: BecomeSpec | false }): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface PutOptions {
+  mode?: string;
+  owner?: string;
+  group?: string;
+  become?: BecomeSpec | false;
+}
+
+/** Raised when the host cannot be reached at all (recap: unreachable, exit 4). */
+export class UnreachableError extends Error {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Raised when privilege escalation fails (wrong sudo password, no sudo rights). */
+export class BecomeError extends Error {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BecomeError';
+  }
+}

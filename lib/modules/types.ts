@@ -1,0 +1,83 @@
+import type { BecomeSpec, Connection } from '../connection/types.js';
+
+// The contract between the executor and a module. A module file holds its typed args, its JSON
+// schema (validated again at run time: values also come from inventory, -e and JS callers), and
+// one `run` that reads state (one round trip where it can), plans, and applies unless in check mode.
+
+/** A content change (unified diff rendered by the reporter) or an attribute change. */
+export interface FileDiff {
+  path: string;
+  /** content before/after; absent for attribute-only changes */
+  before?: string;
+  after?: string;
+  /** attribute changes such as mode, owner, state */
+  attrs?: Record<string, { before: unknown; after: unknown }>;
+}
+
+export interface ModuleResult {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  diff?: FileDiff[];
+}
+
+export interface ModuleContext {
+  /** inventory hostname */
+  readonly host: string;
+  readonly conn: Connection;
+  /** --check: read state, report what would change, change nothing */
+  readonly check: boolean;
+  /** --diff: fill `diff` in the result */
+  readonly diff: boolean;
+  readonly become: BecomeSpec | false;
+  /** merged vars of this host for this task (templated on access) */
+  readonly vars: Record<string, unknown>;
+  /** render a nunjucks template text with this host's vars; `name` is used in error messages */
+  render(text: string, name: string): string;
+  /** find a file a task refers to (role files/ or templates/, then the playbook dir); absolute path */
+  findFile(kind: 'files' | 'templates', rel: string): string;
+  /** a result registered earlier (set_fact writes facts through this) */
+  setFacts(facts: Record<string, unknown>): void;
+  /** print a line in the run output (debug, pause) */
+  log(message: string): void;
+}
+
+export interface ModuleDef<A, R extends ModuleResult> {
+  readonly name: string;
+  /** JSON schema of the args, checked with ajv after templating */
+  readonly schema: object;
+  /** arg keys whose strings are NOT templated before run (template module renders its own src) */
+  readonly rawArgs?: readonly string[];
+  run(args: A, ctx: ModuleContext): Promise<R>;
+}
+
+/** Args given to a task: the typed value, or a function computing it from the host. */
+export type ArgsInput<A> = A | ((h: import('../dsl/types.js').HostView) => A);
+
+export interface ModuleCall<R extends ModuleResult = ModuleResult> {
+  readonly module: ModuleDef<unknown, R>;
+  readonly args: ArgsInput<unknown>;
+}
+
+/** Build the typed factory users call in tasks: `copy({ dest, content })`. */
+export function defineModule<A, R extends ModuleResult>(def: ModuleDef<A, R>): ((args: ArgsInput<A>) => ModuleCall<R>) & {
+  def: ModuleDef<A, R>;
+} {
+  const factory = (args: ArgsInput<A>): ModuleCall<R> => ({
+    module: def as unknown as ModuleDef<unknown, R>,
+    args: args as ArgsInput<unknown>,
+  });
+  return Object.assign(factory, { def });
+}
+
+/** Thrown by a module for a task failure with a clear message (not a bug). */
+export class ModuleFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ModuleFailure';
+  }
+}
