@@ -7,8 +7,10 @@ export type Vars = Record<string, unknown>;
 export interface HostView<V = Vars> {
   /** inventory_hostname */
   readonly name: string;
-  /** merged vars for this host (role vars typed, everything else unknown) */
-  readonly vars: V & Vars;
+  /** merged vars for this host: a role sees its own typed vars (a typo is a compile error) */
+  readonly vars: V;
+  /** every var of the host (inventory, facts, registered results), untyped */
+  readonly allVars: Vars;
   /** every group and its hosts, in inventory order (Ansible's `groups`) */
   readonly groups: Readonly<Record<string, readonly string[]>>;
   /** groups this host belongs to, sorted (Ansible's `group_names`) */

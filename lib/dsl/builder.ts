@@ -1,0 +1,62 @@
+import type { ModuleCall, ModuleResult } from '../modules/types.js';
+import type { Node, RoleInstance, TaskOptions, TaskRef, Vars } from './types.js';
+import { callerLocation, formatLocation } from './source.js';
+
+let nextId = 1;
+export function newId(): number {
+  return nextId++;
+}
+
+export interface BlockOptions<V> extends TaskOptions<ModuleResult, V> {
+  rescue?: (t: TaskBuilder<V>) => void;
+  always?: (t: TaskBuilder<V>) => void;
+}
+
+/** Collects the tasks a role or play declares, in order. */
+export class TaskBuilder<V = Vars> {
+  readonly nodes: Node[] = [];
+
+  constructor(private readonly role?: RoleInstance) {}
+
+  /** Add a task; the returned ref reads its typed result later: `h.result(ref).rc`. */
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R>, opts: TaskOptions<R, V> = {}): TaskRef<R> {
+    const id = newId();
+    this.nodes.push({
+      kind: 'task',
+      id,
+      name,
+      call: call as ModuleCall,
+      opts: opts as TaskOptions,
+      role: this.role,
+      source: formatLocation(callerLocation()),
+    });
+    return { id, name };
+  }
+
+  /** block / rescue / always: rescue runs when a block task failed, always runs either way. */
+  block(name: string, body: (t: TaskBuilder<V>) => void, opts: BlockOptions<V> = {}): void {
+    const { rescue, always, ...rest } = opts;
+    this.nodes.push({
+      kind: 'block',
+      id: newId(),
+      name,
+      block: this.collect(body),
+      rescue: rescue ? this.collect(rescue) : [],
+      always: always ? this.collect(always) : [],
+      opts: rest as TaskOptions,
+      role: this.role,
+      source: formatLocation(callerLocation()),
+    });
+  }
+
+  /** Run notified handlers now (Ansible `meta: flush_handlers`). */
+  flushHandlers(): void {
+    this.nodes.push({ kind: 'flush', id: newId(), name: 'flush handlers', role: this.role, opts: {} });
+  }
+
+  private collect(fn: (t: TaskBuilder<V>) => void): Node[] {
+    const b = new TaskBuilder<V>(this.role);
+    fn(b);
+    return b.nodes;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Inventory } from '../inventory/index.js';
+import type { HandlerNode, Playbook, PlaySpec, Vars } from '../dsl/types.js';
+import type { Reporter } from '../report/events.js';
+import type { Connection } from '../connection/types.js';
+import type { TagFilter } from './tags.js';
+import type { HostState } from './state.js';
+
+export interface ConnectionProvider {
+  get(host: string, vars: Vars): Connection;
+  closeAll(): Promise<void>;
+}
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  limit?: string;
+  extraVars: Vars;
+  tags: TagFilter;
+  startAtTask?: string;
+  /** ask before each task (terminal only) */
+  step?: (task: string) => Promise<'yes' | 'no' | 'continue'>;
+  forceHandlers: boolean;
+  /** -b / --become-user from the command line: the default for every play */
+  become?: boolean;
+  becomeUser?: string;
+  cwd: string;
+  /** where to write <playbook>.retry; false disables */
+  retryFile: string | false;
+  /** the playbook file, for the retry file name */
+  playbookFile?: string;
+}
+
+/** Shared by every play of one run. */
+export interface RunContext {
+  readonly inv: Inventory;
+  readonly opts: RunOptions;
+  readonly playbook: Playbook;
+  readonly reporter: Reporter;
+  readonly connections: ConnectionProvider;
+  readonly states: Map<string, HostState>;
+  readonly groups: Record<string, string[]>;
+  /** a start-at-task glob not reached yet */
+  startAt?: RegExp;
+  /** set when the whole run must stop: why */
+  stopped?: string;
+  /** step mode answered 'continue' */
+  stepContinue?: boolean;
+}
+
+/** One play (and one batch of it) in progress. */
+export interface PlayContext {
+  readonly run: RunContext;
+  readonly play: PlaySpec;
+  readonly playName: string;
+  /** every host of the play after --limit, in play order */
+  readonly hosts: string[];
+  batch: string[];
+  readonly handlers: HandlerNode[];
+  /** the play ends for everyone (any_errors_fatal, max_fail_percentage, failed run_once) */
+  aborted?: string;
+}
+
+export function state(run: RunContext, host: string): HostState {
+  const s = run.states.get(host);
+  if (!s) throw new Error(`internal: no state for host ${host}`);
+  return s;
+}

@@ -1,0 +1,39 @@
+import type { HandlerNode } from '../dsl/types.js';
+import type { PlayContext } from './context.js';
+import { state } from './context.js';
+import { ROOT_INHERITED } from './task.js';
+import { runTask, TOP } from './nodes.js';
+
+function answers(h: HandlerNode, topic: string): boolean {
+  return h.name === topic || h.listen.includes(topic) || (h.role !== undefined && `${h.role.name} : ${h.name}` === topic);
+}
+
+/**
+ * Run notified handlers, once per host, in definition order (not notification order). A handler
+ * may notify a later one in the same flush. Failed hosts' notifications are dropped unless
+ * --force-handlers.
+ */
+export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<void> {
+  const run = pc.run;
+  for (const handler of pc.handlers) {
+    if (pc.aborted || run.stopped) break;
+    const targets = hosts.filter((h) => {
+      const st = state(run, h);
+      return (st.active || (run.opts.forceHandlers && !st.unreachable)) && [...st.notified].some((n) => answers(handler, n));
+    });
+    if (!targets.length) continue;
+    for (const h of targets) for (const n of [...state(run, h).notified]) if (answers(handler, n)) state(run, h).notified.delete(n);
+    const wasFailed = new Map(targets.map((h) => [h, state(run, h).failed]));
+    for (const h of targets) state(run, h).failed = false; // --force-handlers: let them run
+    try {
+      await runTask(pc, handler, targets, ROOT_INHERITED, TOP(), true);
+    } finally {
+      for (const h of targets) if (wasFailed.get(h)) state(run, h).failed = true;
+    }
+  }
+}
+
+/** Drop what failed hosts were notified of (Ansible, without --force-handlers). */
+export function dropNotifications(pc: PlayContext, hosts: string[]): void {
+  for (const h of hosts) state(pc.run, h).notified.clear();
+}

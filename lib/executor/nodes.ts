@@ -1,0 +1,145 @@
+import type { BlockNode, Condition, Node, TaskNode, TaskOptions } from '../dsl/types.js';
+import { mapLimit } from '../util/limit.js';
+import type { PlayContext } from './context.js';
+import { state } from './context.js';
+import { flushHandlers } from './handlers.js';
+import { shouldRun } from './tags.js';
+import type { HostOutcome, Inherited } from './task.js';
+import { runTaskOnHost } from './task.js';
+
+// The linear strategy: each task runs on every live host of the batch at once (bounded by
+// --forks and the task's throttle) before the next task starts.
+
+/** Failures inside a block are held here until its rescue decides what they become. */
+export interface Scope {
+  failed: Set<string>;
+  /** inside a block: a failed host leaves the block, and the block decides its fate */
+  holds: boolean;
+  /** an enclosing block has a rescue: failures are counted when it ends (rescued or failed) */
+  rescuable: boolean;
+}
+
+export const TOP: () => Scope = () => ({ failed: new Set(), holds: false, rescuable: false });
+
+function live(pc: PlayContext, hosts: string[], scope: Scope): string[] {
+  return hosts.filter((h) => state(pc.run, h).active && !scope.failed.has(h));
+}
+
+export async function runNodes(pc: PlayContext, nodes: Node[], hosts: string[], inh: Inherited, scope: Scope): Promise<void> {
+  for (const node of nodes) {
+    if (pc.aborted || pc.run.stopped) return;
+    const targets = live(pc, hosts, scope);
+    if (!targets.length) return;
+    if (node.kind === 'task') await runTask(pc, node, targets, inh, scope);
+    else if (node.kind === 'block') await runBlock(pc, node, targets, inh, scope);
+    else await flushHandlers(pc, targets);
+  }
+}
+
+function inherit(inh: Inherited, opts: TaskOptions): Inherited {
+  const when = opts.when === undefined ? [] : ((Array.isArray(opts.when) ? opts.when : [opts.when]) as Condition[]);
+  const { when: _w, vars: _v, tags: _t, loop: _l, register: _r, notify: _n, ...rest } = opts;
+  return {
+    when: [...inh.when, ...when],
+    vars: opts.vars ? [...inh.vars, opts.vars] : inh.vars,
+    tags: [...inh.tags, ...(opts.tags ?? [])],
+    opts: { ...inh.opts, ...rest },
+  };
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+export { globToRegExp };
+
+async function runBlock(pc: PlayContext, node: BlockNode, hosts: string[], inh: Inherited, scope: Scope): Promise<void> {
+  const inner = inherit(inh, node.opts);
+  const blockScope: Scope = { failed: new Set(), holds: true, rescuable: node.rescue.length > 0 || scope.rescuable };
+  await runNodes(pc, node.block, hosts, inner, blockScope);
+  let failed = [...blockScope.failed];
+  if (node.rescue.length && failed.length) {
+    const rescueScope: Scope = { failed: new Set(), holds: true, rescuable: scope.rescuable };
+    await runNodes(pc, node.rescue, failed, inner, rescueScope);
+    for (const h of failed) if (!rescueScope.failed.has(h) && state(pc.run, h).active) state(pc.run, h).stats.rescued++;
+    failed = failed.filter((h) => rescueScope.failed.has(h) || !state(pc.run, h).active);
+  }
+  if (node.always.length) {
+    const alwaysScope: Scope = { failed: new Set(), holds: true, rescuable: scope.rescuable };
+    await runNodes(pc, node.always, hosts.filter((h) => state(pc.run, h).active), inner, alwaysScope);
+    failed = [...new Set([...failed, ...alwaysScope.failed])];
+  }
+  for (const h of failed) fail(pc, h, scope);
+}
+
+function fail(pc: PlayContext, host: string, scope: Scope): void {
+  if (scope.holds) scope.failed.add(host);
+  else state(pc.run, host).failed = true;
+}
+
+export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], inh: Inherited, scope: Scope, handler = false): Promise<void> {
+  const run = pc.run;
+  const eff = inherit(inh, node.opts);
+  const opts: TaskOptions = { ...eff.opts, when: undefined, vars: node.opts.vars, tags: eff.tags, loop: node.opts.loop, register: node.opts.register, notify: node.opts.notify };
+  if (!handler) {
+    const roleTags = pc.play.tags ?? [];
+    if (!shouldRun([...eff.tags, ...roleTags], run.opts.tags)) return;
+    if (run.startAt) {
+      if (!run.startAt.test(node.name)) return;
+      run.startAt = undefined;
+    }
+    if (run.opts.step && !run.stepContinue) {
+      const answer = await run.opts.step(node.name);
+      if (answer === 'no') return;
+      if (answer === 'continue') run.stepContinue = true;
+    }
+  }
+  const inherited: Inherited = { ...eff, when: inh.when, vars: inh.vars, tags: eff.tags };
+  run.reporter.emit({ type: 'task_start', play: pc.playName, task: node.name, role: node.role?.name, hosts, handler: handler || undefined });
+  let targets = hosts;
+  if (opts.runOnce) targets = hosts.slice(0, 1);
+  const limit = Math.min(run.opts.forks, opts.throttle && opts.throttle > 0 ? opts.throttle : Infinity);
+  const outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, inherited, opts));
+  const byHost = new Map<string, HostOutcome>(targets.map((h, i) => [h, outcomes[i]]));
+  if (opts.runOnce && outcomes[0]) {
+    // Ansible gives the one result to every host of the batch
+    for (const h of hosts.slice(1)) {
+      const st = state(run, h);
+      st.results.set(node.id, outcomes[0].result);
+      if (opts.register) st.registered[opts.register] = outcomes[0].result;
+      if (outcomes[0].result.changed && opts.notify) for (const n of [opts.notify].flat()) st.notified.add(n);
+      byHost.set(h, outcomes[0]);
+    }
+  }
+  for (const [h, o] of byHost) {
+    const st = state(run, h);
+    // a failure inside a block with a rescue is counted when the block ends (rescued or failed)
+    const deferred = o.status === 'failed' && scope.rescuable;
+    if (!(opts.runOnce && h !== targets[0]) && !deferred) st.count(o.status);
+    if (o.status === 'unreachable') st.unreachable = true;
+    if (o.status === 'failed') {
+      st.registered.ansible_failed_task = { name: node.name, role: node.role?.name };
+      st.registered.ansible_failed_result = o.result;
+      fail(pc, h, scope);
+    }
+  }
+  run.reporter.emit({ type: 'task_end', task: node.name });
+  const batch = pc.batch;
+  const failedNow = [...byHost].filter(([, o]) => o.status === 'failed' || o.status === 'unreachable').map(([h]) => h);
+  if (opts.runOnce && outcomes[0] && (outcomes[0].status === 'failed' || outcomes[0].status === 'unreachable') && !scope.rescuable) {
+    for (const h of batch) state(run, h).failed = true;
+    pc.aborted = `run-once task '${node.name}' failed on ${targets[0]}`;
+    return;
+  }
+  if (pc.play.anyErrorsFatal && failedNow.length && !scope.rescuable) {
+    for (const h of batch) state(run, h).failed = true;
+    pc.aborted = `anyErrorsFatal: task '${node.name}' failed on ${failedNow.join(', ')}`;
+    return;
+  }
+  if (pc.play.maxFailPercentage !== undefined && batch.length) {
+    const down = batch.filter((h) => !state(run, h).active).length;
+    if ((down / batch.length) * 100 > pc.play.maxFailPercentage) {
+      pc.aborted = `maxFailPercentage ${pc.play.maxFailPercentage}% exceeded: ${down} of ${batch.length} hosts of the batch failed`;
+    }
+  }
+}

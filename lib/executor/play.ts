@@ -1,0 +1,167 @@
+import type { HandlerNode, Node, PlaySpec, RoleInstance, RoleRef, TaskOptions } from '../dsl/types.js';
+import type { ModuleCall } from '../modules/types.js';
+import { TaskBuilder, newId } from '../dsl/builder.js';
+import { applyLimit, selectHosts } from '../inventory/index.js';
+import { UnreachableError } from '../connection/types.js';
+import { mapLimit } from '../util/limit.js';
+import type { PlayContext, RunContext } from './context.js';
+import { state } from './context.js';
+import { cutBatches } from './batches.js';
+import { orderHosts } from './order.js';
+import { gatherFacts } from './facts.js';
+import { flushHandlers, dropNotifications } from './handlers.js';
+import { runNodes, TOP } from './nodes.js';
+import { ROOT_INHERITED } from './task.js';
+import { hostLevelVars, roleChain } from './vars.js';
+
+/** A play compiled to nodes: pre_tasks, roles (dependencies first, each once), tasks, post_tasks. */
+export interface CompiledPlay {
+  pre: Node[];
+  main: Node[];
+  post: Node[];
+  handlers: HandlerNode[];
+}
+
+const roleNodes = new WeakMap<object, Node[]>();
+const roleHandlers = new WeakMap<object, HandlerNode[]>();
+
+function tasksOf(role: RoleInstance): Node[] {
+  let nodes = roleNodes.get(role);
+  if (!nodes) {
+    const b = new TaskBuilder(role);
+    role.spec.tasks(b as TaskBuilder<never>);
+    roleNodes.set(role, (nodes = b.nodes));
+  }
+  return nodes;
+}
+
+type HandlerSpec = ModuleCall | { call: ModuleCall; opts?: TaskOptions & { listen?: string | string[] } };
+
+function handlerNodes(specs: Record<string, HandlerSpec> | undefined, role?: RoleInstance): HandlerNode[] {
+  return Object.entries(specs ?? {}).map(([name, spec]) => {
+    const call = 'module' in spec ? spec : spec.call;
+    const { listen, ...opts } = ('module' in spec ? {} : (spec.opts ?? {})) as TaskOptions & { listen?: string | string[] };
+    return { kind: 'task', id: newId(), name, call, opts, role, listen: listen === undefined ? [] : [listen].flat() };
+  });
+}
+
+function handlersOf(role: RoleInstance): HandlerNode[] {
+  let h = roleHandlers.get(role);
+  if (!h) roleHandlers.set(role, (h = handlerNodes(role.spec.handlers as Record<string, HandlerSpec> | undefined, role)));
+  return h;
+}
+
+const compiledPlays = new WeakMap<PlaySpec, CompiledPlay>();
+
+export function compilePlay(play: PlaySpec): CompiledPlay {
+  const cached = compiledPlays.get(play);
+  if (cached) return cached;
+  const collect = (fn?: (t: TaskBuilder) => void): Node[] => {
+    if (!fn) return [];
+    const b = new TaskBuilder();
+    fn(b);
+    return b.nodes;
+  };
+  const main: Node[] = [];
+  const handlers: HandlerNode[] = [];
+  const seen = new Set<string>();
+  for (const ref of play.roles ?? []) {
+    for (const role of roleChain(ref as RoleInstance)) {
+      // like Ansible: a role listed twice with the same params runs once
+      const key = `${role.dir}\u0000${role.name}\u0000${JSON.stringify(role.params)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      main.push(...tasksOf(role));
+      handlers.push(...handlersOf(role));
+    }
+  }
+  main.push(...collect(play.tasks));
+  handlers.push(...handlerNodes(play.handlers as Record<string, HandlerSpec> | undefined));
+  const compiled = { pre: collect(play.preTasks), main, post: collect(play.postTasks), handlers };
+  compiledPlays.set(play, compiled);
+  return compiled;
+}
+
+export function playName(play: PlaySpec, index: number): string {
+  return play.name ?? `${play.hosts}${index ? ` #${index + 1}` : ''}`;
+}
+
+/** The play's hosts after --limit, in play order. */
+export function playHosts(run: RunContext, play: PlaySpec): string[] {
+  let hosts = selectHosts(run.inv, play.hosts, { cwd: run.opts.cwd });
+  if (run.opts.limit) hosts = applyLimit(run.inv, hosts, run.opts.limit, run.opts.cwd);
+  return orderHosts(hosts, play.order);
+}
+
+export function allNodes(nodes: Node[]): Node[] {
+  return nodes.flatMap((n) => (n.kind === 'block' ? [n, ...allNodes(n.block), ...allNodes(n.rescue), ...allNodes(n.always)] : [n]));
+}
+
+export async function runPlay(run: RunContext, play: PlaySpec, index: number): Promise<void> {
+  const name = playName(play, index);
+  const matched = selectHosts(run.inv, play.hosts, { cwd: run.opts.cwd });
+  const hosts = playHosts(run, play);
+  if (!hosts.length) {
+    run.reporter.emit({
+      type: 'play_skipped',
+      play: name,
+      reason: matched.length ? `all of its hosts (${play.hosts}) are outside --limit ${run.opts.limit}` : `no host matches '${play.hosts}'`,
+    });
+    return;
+  }
+  const compiled = compilePlay(play);
+  const batches = cutBatches(hosts, play.serial, (p) => selectHosts(run.inv, p, { cwd: run.opts.cwd }));
+  run.reporter.emit({ type: 'play_start', play: name, index, hosts });
+  const pc: PlayContext = { run, play, playName: name, hosts, batch: [], handlers: compiled.handlers };
+  for (const [b, batchHosts] of batches.entries()) {
+    pc.batch = batchHosts.filter((h) => state(run, h).active);
+    if (!pc.batch.length) continue;
+    if (batches.length > 1) run.reporter.emit({ type: 'batch_start', play: name, batch: b + 1, batches: batches.length, hosts: pc.batch });
+    if (play.gatherFacts !== false) await gather(pc);
+    for (const part of [compiled.pre, compiled.main, compiled.post]) {
+      await runNodes(pc, part, pc.batch, ROOT_INHERITED, TOP());
+      if (pc.aborted || run.stopped) break;
+      await flushHandlers(pc, pc.batch);
+    }
+    if (!run.opts.forceHandlers) dropNotifications(pc, pc.batch.filter((h) => !state(run, h).active));
+    if (pc.aborted) {
+      run.stopped = pc.aborted;
+      break;
+    }
+    if (pc.batch.every((h) => !state(run, h).active)) {
+      run.stopped = `every host of ${batches.length > 1 ? `batch ${b + 1}/${batches.length}` : 'the play'} failed (${pc.batch.join(', ')})`;
+      break;
+    }
+  }
+}
+
+async function gather(pc: PlayContext): Promise<void> {
+  const run = pc.run;
+  const todo = pc.batch.filter((h) => !state(run, h).gathered);
+  if (!todo.length) return;
+  const task = 'Gathering Facts';
+  run.reporter.emit({ type: 'task_start', play: pc.playName, task, hosts: todo });
+  await mapLimit(todo, run.opts.forks, async (h) => {
+    const st = state(run, h);
+    const started = Date.now();
+    try {
+      st.facts = await gatherFacts(run.connections.get(h, hostLevelVars(run, h)));
+      st.gathered = true;
+      st.touched = true;
+      st.count('ok');
+      run.reporter.emit({ type: 'host_result', task, host: h, status: 'ok', changed: false, durationMs: Date.now() - started });
+    } catch (e) {
+      const unreachable = e instanceof UnreachableError;
+      if (unreachable) st.unreachable = true;
+      else st.failed = true;
+      st.count(unreachable ? 'unreachable' : 'failed');
+      run.reporter.emit({ type: 'host_result', task, host: h, status: unreachable ? 'unreachable' : 'failed', changed: false, msg: (e as Error).message, durationMs: Date.now() - started });
+    }
+  });
+  run.reporter.emit({ type: 'task_end', task });
+}
+
+/** Every play's roles as refs, for `tsplay check` and --list-tasks. */
+export function playRoles(play: PlaySpec): RoleInstance[] {
+  return (play.roles ?? []).flatMap((r: RoleRef) => roleChain(r as RoleInstance));
+}

@@ -1,0 +1,47 @@
+import type { Playbook, SerialSize } from '../dsl/types.js';
+import type { RunContext } from './context.js';
+import { HOST_ORDERS } from './order.js';
+import { sizeOf } from './batches.js';
+import { allNodes, compilePlay, playName } from './play.js';
+
+// Everything that can be known wrong before a host is touched is reported here (exit 1).
+export class PlaybookError extends Error {}
+
+export function validatePlaybook(pb: Playbook, run: RunContext): void {
+  const problems: string[] = [];
+  pb.plays.forEach((play, i) => {
+    const name = `play '${playName(play, i)}'`;
+    if (typeof play.hosts !== 'string' || !play.hosts.trim()) problems.push(`${name}: hosts must be a non-empty pattern`);
+    if (play.order !== undefined && !HOST_ORDERS.includes(play.order)) {
+      problems.push(`${name}: order '${String(play.order)}' is not one of ${HOST_ORDERS.join(', ')}`);
+    }
+    const sizes: SerialSize[] =
+      play.serial === undefined ? [] : typeof play.serial === 'object' && !Array.isArray(play.serial) ? Object.values(play.serial).flat() : [play.serial].flat();
+    for (const s of sizes) {
+      try {
+        sizeOf(s, 10);
+      } catch (e) {
+        problems.push(`${name}: ${(e as Error).message}`);
+      }
+    }
+    if (play.maxFailPercentage !== undefined && !(play.maxFailPercentage >= 0 && play.maxFailPercentage <= 100)) {
+      problems.push(`${name}: maxFailPercentage must be between 0 and 100`);
+    }
+    let compiled;
+    try {
+      compiled = compilePlay(play);
+    } catch (e) {
+      problems.push(`${name}: building its tasks failed: ${(e as Error).message}`);
+      return;
+    }
+    const topics = new Set(compiled.handlers.flatMap((h) => [h.name, ...h.listen, ...(h.role ? [`${h.role.name} : ${h.name}`] : [])]));
+    for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {
+      if (node.kind !== 'task' || !node.opts.notify) continue;
+      for (const n of [node.opts.notify].flat()) {
+        if (!topics.has(n)) problems.push(`${node.source ?? name}: task '${node.name}' notifies '${n}', but no handler of the play has that name or listens to it`);
+      }
+    }
+  });
+  if (problems.length) throw new PlaybookError(problems.join('\n'));
+  void run;
+}

@@ -1,0 +1,66 @@
+import { writeFileSync, rmSync } from 'node:fs';
+import type { Playbook } from '../dsl/types.js';
+import type { Inventory } from '../inventory/index.js';
+import { groupsMap, selectHosts } from '../inventory/index.js';
+import type { HostStats, Reporter } from '../report/events.js';
+import type { ConnectionProvider, RunContext, RunOptions } from './context.js';
+import { HostState } from './state.js';
+import { playHosts, runPlay } from './play.js';
+import { globToRegExp } from './nodes.js';
+import { validatePlaybook } from './preflight.js';
+
+export interface RunSummary {
+  exitCode: 0 | 2 | 4;
+  stats: Record<string, HostStats>;
+  stopped?: { reason: string; untouched: string[] };
+  retryFile?: string;
+}
+
+/** Raised before anything runs: the playbook or the command line is wrong (exit 1). */
+export class UsageError extends Error {}
+
+export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions, reporter: Reporter, connections: ConnectionProvider): Promise<RunSummary> {
+  const started = Date.now();
+  const states = new Map<string, HostState>([...inv.hosts.keys()].map((h) => [h, new HostState(h)]));
+  const run: RunContext = {
+    inv,
+    opts,
+    playbook: pb,
+    reporter,
+    connections,
+    states,
+    groups: groupsMap(inv),
+    startAt: opts.startAtTask ? globToRegExp(opts.startAtTask) : undefined,
+  };
+  validatePlaybook(pb, run);
+  if (opts.limit && selectHosts(inv, 'all', { limit: opts.limit, cwd: opts.cwd }).length === 0) {
+    throw new UsageError(`--limit '${opts.limit}' matches no host of the inventory; check the names (tsplay inventory -i INV --list-hosts all)`);
+  }
+  const inPlays = new Set<string>();
+  reporter.emit({ type: 'run_start', playbook: pb.name, check: opts.check, diff: opts.diff });
+  try {
+    for (const [i, play] of pb.plays.entries()) {
+      if (run.stopped) break;
+      playHosts(run, play).forEach((h) => inPlays.add(h));
+      await runPlay(run, play, i);
+    }
+    if (run.stopped) for (const play of pb.plays) playHosts(run, play).forEach((h) => inPlays.add(h));
+  } finally {
+    await connections.closeAll();
+  }
+  const stats: Record<string, HostStats> = {};
+  for (const h of inPlays) if (states.get(h)!.touched || !run.stopped) stats[h] = states.get(h)!.stats;
+  const down = [...inPlays].filter((h) => states.get(h)!.failed || states.get(h)!.unreachable).sort();
+  const stopped = run.stopped ? { reason: run.stopped, untouched: [...inPlays].filter((h) => !states.get(h)!.touched) } : undefined;
+  let retryFile: string | undefined;
+  if (opts.retryFile) {
+    if (down.length) {
+      writeFileSync(opts.retryFile, down.join('\n') + '\n');
+      retryFile = opts.retryFile;
+    } else rmSync(opts.retryFile, { force: true });
+  }
+  reporter.emit({ type: 'recap', hosts: stats, stopped, retryFile, durationMs: Date.now() - started });
+  const unreachable = [...inPlays].some((h) => states.get(h)!.unreachable);
+  const failed = [...inPlays].some((h) => states.get(h)!.failed);
+  return { exitCode: unreachable ? 4 : failed ? 2 : 0, stats, stopped, retryFile };
+}

@@ -1,0 +1,39 @@
+import type { HostStats, HostStatus } from '../report/events.js';
+import type { Vars } from '../dsl/types.js';
+
+/** What the run knows about one host: facts, registered results, whether it left the play. */
+export class HostState {
+  facts: Vars = {};
+  /** results by task id (typed refs) */
+  readonly results = new Map<number, Vars>();
+  /** results by `register` name and set_fact values */
+  registered: Vars = {};
+  /** failed in the current play: skips the rest of it */
+  failed = false;
+  unreachable = false;
+  /** handler names notified in the current batch */
+  readonly notified = new Set<string>();
+  readonly stats: HostStats = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ignored: 0, rescued: 0 };
+  /** role instances whose vars were validated on this host */
+  readonly validatedRoles = new Set<object>();
+  gathered = false;
+  /** a task ran on it in this run (the recap names hosts never touched when a run stops) */
+  touched = false;
+
+  constructor(readonly name: string) {}
+
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+
+  count(status: HostStatus): void {
+    switch (status) {
+      case 'changed':
+        this.stats.ok++;
+        this.stats.changed++;
+        break;
+      default:
+        this.stats[status]++;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import type { Condition, HostView, TaskNode, TaskOptions, Vars } from '../dsl/types.js';
+import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import { ModuleFailure } from '../modules/types.js';
+import { BecomeError, UnreachableError } from '../connection/types.js';
+import type { HostStatus } from '../report/events.js';
+import { renderString, templateValue, TemplateError } from '../template/index.js';
+import { toBool } from '../vars/merge.js';
+import type { PlayContext } from './context.js';
+import { state } from './context.js';
+import { checkResult, checkWhen } from './conditions.js';
+import { makeHostView } from './hostview.js';
+import { overlay } from './overlay.js';
+import { findFile } from './files.js';
+import { validateArgs, validateRoleVars } from './validate.js';
+import { hostLevelVars, taskVars } from './vars.js';
+
+export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
+
+/** Options a task inherits from the blocks around it. */
+export interface Inherited {
+  when: Condition[];
+  vars: Vars[];
+  tags: string[];
+  opts: TaskOptions;
+}
+
+export const ROOT_INHERITED: Inherited = { when: [], vars: [], tags: [], opts: {} };
+
+export interface HostOutcome {
+  status: HostStatus;
+  result: Vars;
+}
+
+/** A failure the user caused (bad args, bad vars, undefined template variable): a message, no stack. */
+class TaskError extends Error {}
+
+function label(pc: PlayContext, node: TaskNode): string {
+  return `task '${node.name}'${node.role ? ` (role ${node.role.name})` : ''}${node.source ? ` at ${node.source}` : ''}`;
+}
+
+function itemLabel(item: unknown): string {
+  return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : JSON.stringify(item);
+}
+
+/** Run one task on one host: loop, when, until/retries, changedWhen/failedWhen, register. */
+export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: string, inh: Inherited, opts: TaskOptions): Promise<HostOutcome> {
+  const run = pc.run;
+  const st = state(run, host);
+  const started = Date.now();
+  const where = label(pc, node);
+  const scope = { role: node.role, taskVars: [...inh.vars, ...(opts.vars ? [opts.vars] : [])] };
+  const emit = (status: HostStatus, result: Vars, extra: { item?: string; delegatedTo?: string } = {}) =>
+    run.reporter.emit({
+      type: 'host_result',
+      task: node.name,
+      role: node.role?.name,
+      host,
+      status,
+      changed: Boolean(result.changed),
+      msg: opts.noLog ? undefined : typeof result.msg === 'string' ? result.msg : undefined,
+      diff: opts.noLog ? undefined : (result.diff as ModuleResult['diff']),
+      durationMs: Date.now() - started,
+      result: opts.noLog ? { censored: CENSORED, changed: Boolean(result.changed) } : result,
+      ...extra,
+    });
+
+  let outcome: HostOutcome;
+  try {
+    const vars = taskVars(pc, host, scope);
+    if (node.role && !st.validatedRoles.has(node.role)) {
+      const errs = validateRoleVars(node.role, vars);
+      if (errs.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errs.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
+      st.validatedRoles.add(node.role);
+    }
+    const view = makeHostView(pc, host, vars);
+    const conds = [...inh.when, ...(opts.when === undefined ? [] : Array.isArray(opts.when) ? opts.when : [opts.when])] as Condition[];
+    const loopVar = opts.loopVar ?? 'item';
+    const items = opts.loop === undefined ? undefined : resolveLoop(opts.loop, view, vars, where);
+    if (items === undefined) {
+      if (!checkWhen(conds, view, vars, `when of ${where}`)) {
+        outcome = { status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
+      } else {
+        outcome = await attempt(pc, node, host, opts, vars, view, where);
+      }
+    } else {
+      const results: Vars[] = [];
+      for (const [index, item] of items.entries()) {
+        const loopVars = { [loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+        const iv = taskVars(pc, host, { ...scope, loopVars });
+        const iview = makeHostView(pc, host, iv);
+        let r: HostOutcome;
+        if (!checkWhen(conds, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
+        else r = await attempt(pc, node, host, opts, iv, iview, where);
+        results.push({ ...r.result, [loopVar]: item, item });
+        run.reporter.emit({
+          type: 'host_result',
+          task: node.name,
+          role: node.role?.name,
+          host,
+          status: r.status,
+          changed: Boolean(r.result.changed),
+          item: opts.noLog ? '(censored)' : itemLabel(item),
+          msg: opts.noLog ? undefined : (r.result.msg as string | undefined),
+          diff: opts.noLog ? undefined : (r.result.diff as ModuleResult['diff']),
+          durationMs: Date.now() - started,
+          delegatedTo: r.result._delegated_to as string | undefined,
+        });
+        if (r.status === 'unreachable') break;
+      }
+      const anyFailed = results.some((r) => r.failed);
+      const allSkipped = results.length > 0 && results.every((r) => r.skipped);
+      const result: Vars = {
+        changed: results.some((r) => r.changed),
+        results,
+        ...(anyFailed ? { failed: true, msg: 'One or more items failed' } : {}),
+        ...(allSkipped || results.length === 0 ? { skipped: true } : {}),
+      };
+      outcome = { status: anyFailed ? 'failed' : allSkipped || results.length === 0 ? 'skipped' : result.changed ? 'changed' : 'ok', result };
+      if (results.some((r) => r._unreachable)) outcome = { status: 'unreachable', result: { ...result, unreachable: true } };
+    }
+  } catch (e) {
+    outcome = { status: 'failed', result: { changed: false, failed: true, msg: errorMessage(e, where, host) } };
+  }
+
+  if (outcome.status === 'failed' && (opts.ignoreErrors || inh.opts.ignoreErrors)) outcome = { ...outcome, status: 'ignored' };
+  if (outcome.status === 'unreachable' && (opts.ignoreUnreachable || inh.opts.ignoreUnreachable)) outcome = { ...outcome, status: 'ignored' };
+  record(pc, node, host, opts, outcome.result);
+  // loop items were reported one by one; for a loop the task line only summarises a failure
+  if (opts.loop === undefined || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
+    emit(outcome.status, outcome.result, { delegatedTo: outcome.result._delegated_to as string | undefined });
+  }
+  if (outcome.result.changed && outcome.status !== 'failed' && opts.notify) {
+    for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
+  }
+  return outcome;
+}
+
+function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {
+  const st = state(pc.run, host);
+  const clean = { ...result };
+  delete clean._delegated_to;
+  delete clean._unreachable;
+  st.results.set(node.id, clean);
+  if (opts.register) st.registered[opts.register] = opts.noLog ? { ...clean } : clean;
+}
+
+function resolveLoop(loop: NonNullable<TaskOptions['loop']>, view: HostView, vars: Vars, where: string): unknown[] {
+  const v = typeof loop === 'function' ? loop(view) : typeof loop === 'string' ? templateValue(loop, vars, { name: `loop of ${where}`, host: view.name }) : loop;
+  if (!Array.isArray(v)) throw new TaskError(`${where}: loop must give a list, got ${typeof v}`);
+  return [...v];
+}
+
+/** One execution with until/retries around it. */
+async function attempt(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, vars: Vars, view: HostView, where: string): Promise<HostOutcome> {
+  if (opts.until === undefined) return execute(pc, node, host, opts, vars, view, where);
+  const tries = opts.retries === undefined ? 3 : opts.retries <= 0 ? 1 : opts.retries + 1;
+  const delayMs = (opts.delay ?? 5) * 1000;
+  let out!: HostOutcome;
+  for (let n = 1; n <= tries; n++) {
+    out = await execute(pc, node, host, opts, vars, view, where);
+    if (out.status === 'unreachable') return out;
+    const ev = opts.register ? overlay(vars, { [opts.register]: out.result }) : vars;
+    const done = checkResult(opts.until, out.result, view, ev, `until of ${where}`);
+    out.result.attempts = n;
+    if (done) return out;
+    if (n < tries) {
+      pc.run.reporter.emit({ type: 'retry', task: node.name, host, attempt: n, retries: tries - n, msg: out.result.msg as string | undefined });
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+  return { status: 'failed', result: { ...out.result, failed: true, msg: (out.result.msg as string) ?? `retries exhausted (${tries} attempts)` } };
+}
+
+async function execute(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, vars: Vars, view: HostView, where: string): Promise<HostOutcome> {
+  const run = pc.run;
+  const st = state(run, host);
+  const mod = node.call.module;
+  const rawKeys = new Set(mod.rawArgs ?? []);
+  const given = typeof node.call.args === 'function' ? (node.call.args as (h: HostView) => unknown)(view) : node.call.args;
+  const args = renderArgs(given, rawKeys, vars, `${where} on ${host}`, host);
+  const errs = validateArgs(mod, args);
+  if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
+
+  const delegate = opts.delegateTo ? String(renderString(opts.delegateTo, vars, { name: `delegateTo of ${where}`, host })) : undefined;
+  if (delegate && !run.states.has(delegate) && delegate !== 'localhost') throw new TaskError(`${where}: delegateTo '${delegate}' is not a host of the inventory`);
+  const connHost = delegate ?? host;
+  const connVars = delegate && run.states.has(delegate) ? hostLevelVars(run, delegate) : vars;
+  const becomeOn = opts.become ?? pc.play.become ?? run.opts.become ?? toBool(connVars.ansible_become ?? false);
+  const become = becomeOn
+    ? {
+        user: String(opts.becomeUser ?? pc.play.becomeUser ?? run.opts.becomeUser ?? connVars.ansible_become_user ?? 'root'),
+        password: (connVars.ansible_become_password ?? connVars.ansible_become_pass) as string | undefined,
+      }
+    : (false as const);
+  const check = opts.checkMode === false ? false : opts.checkMode === true ? true : run.opts.check;
+
+  try {
+    const conn = run.connections.get(connHost, connVars);
+    const ctx: ModuleContext = {
+      host,
+      conn,
+      check,
+      diff: run.opts.diff && !opts.noLog,
+      become,
+      vars,
+      render: (text, name) => renderString(text, vars, { name, host }),
+      findFile: (kind, rel) => findFile(pc, node, kind, rel),
+      setFacts: (facts) => Object.assign(st.registered, facts),
+      log: (message) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message }),
+    };
+    st.touched = true;
+    const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
+    const result: Vars = { ...res };
+    if (delegate) result._delegated_to = delegate;
+    const ev = opts.register ? overlay(vars, { [opts.register]: result }) : vars;
+    if (opts.changedWhen !== undefined) result.changed = checkResult(opts.changedWhen, result, view, ev, `changedWhen of ${where}`);
+    if (opts.failedWhen !== undefined) {
+      result.failed = checkResult(opts.failedWhen, result, view, ev, `failedWhen of ${where}`);
+      if (!result.failed) delete result.msg;
+    }
+    const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+    return { status, result };
+  } catch (e) {
+    if (e instanceof UnreachableError) {
+      const result = { changed: false, unreachable: true, _unreachable: true, msg: e.message, ...(delegate ? { _delegated_to: delegate } : {}) };
+      return { status: 'unreachable', result };
+    }
+    const extra = e instanceof ModuleFailure ? e.result : {};
+    return { status: 'failed', result: { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host), ...(delegate ? { _delegated_to: delegate } : {}) } };
+  }
+}
+
+function renderArgs(args: unknown, raw: Set<string>, vars: Vars, name: string, host: string): unknown {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return templateValue(args, vars, { name, host });
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(args as Vars)) out[k] = raw.has(k) ? v : templateValue(v, vars, { name: `${name} arg ${k}`, host });
+  return out;
+}
+
+function errorMessage(e: unknown, where: string, host: string): string {
+  if (e instanceof TaskError || e instanceof TemplateError || e instanceof ModuleFailure || e instanceof BecomeError) return e.message;
+  if (e instanceof Error) return `${where}, host ${host}: ${e.message}`;
+  return `${where}, host ${host}: ${String(e)}`;
+}

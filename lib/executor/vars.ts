@@ -1,0 +1,123 @@
+import type { HostView, RoleInstance, TaskOptions, Vars } from '../dsl/types.js';
+import { groupsOf, hostVarLayers } from '../inventory/index.js';
+import { lazyVars } from '../template/index.js';
+import { mergeLayers } from '../vars/merge.js';
+import type { PlayContext, RunContext } from './context.js';
+import { state } from './context.js';
+import { makeHostView } from './hostview.js';
+
+// Variable precedence, lowest first (the order an Ansible user expects):
+// role defaults < inventory group vars < group_vars/all < group_vars/* < inventory host vars <
+// host_vars/* < facts < play vars < role vars, role params < task vars < registered / set_fact <
+// extra vars. Magic vars (inventory_hostname, groups, ...) cannot be overridden.
+
+const layerCache = new WeakMap<RunContext, Map<string, Vars[]>>();
+
+function inventoryLayers(run: RunContext, host: string): Vars[] {
+  let m = layerCache.get(run);
+  if (!m) layerCache.set(run, (m = new Map()));
+  let l = m.get(host);
+  if (!l) {
+    const v = hostVarLayers(run.inv, host);
+    l = [v.inventoryGroup, v.groupVarsAll, v.groupVars, v.inventoryHost, v.hostVarsDir];
+    m.set(host, l);
+  }
+  return l;
+}
+
+/** Inventory vars + facts + registered + extra vars: what `hostvars[name]` shows. */
+export function hostLevelVars(run: RunContext, host: string): Vars {
+  const st = state(run, host);
+  return lazyVars(mergeLayers([...inventoryLayers(run, host), st.facts, st.registered, run.opts.extraVars, magicVars(run, host)]), { host });
+}
+
+function magicVars(run: RunContext, host: string): Vars {
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    group_names: groupsOf(run.inv, host),
+    groups: run.groups,
+    playbook_dir: run.playbook.dir,
+    ansible_check_mode: run.opts.check,
+    ansible_diff_mode: run.opts.diff,
+    hostvars: hostvarsProxy(run),
+  };
+}
+
+const hostvarsCache = new WeakMap<RunContext, Vars>();
+function hostvarsProxy(run: RunContext): Vars {
+  let p = hostvarsCache.get(run);
+  if (!p) {
+    p = new Proxy({} as Vars, {
+      get: (_t, key) => (typeof key === 'string' && run.states.has(key) ? hostLevelVars(run, key) : undefined),
+      has: (_t, key) => typeof key === 'string' && run.states.has(key),
+      ownKeys: () => [...run.states.keys()],
+      getOwnPropertyDescriptor: (_t, key) =>
+        typeof key === 'string' && run.states.has(key) ? { enumerable: true, configurable: true, value: hostLevelVars(run, key) } : undefined,
+    });
+    hostvarsCache.set(run, p);
+  }
+  return p;
+}
+
+/** Roles in dependency order (dependencies first), each once. */
+export function roleChain(role: RoleInstance | undefined): RoleInstance[] {
+  if (!role) return [];
+  const out: RoleInstance[] = [];
+  for (const dep of role.spec.dependencies ?? []) out.push(...roleChain(dep as RoleInstance));
+  out.push(role);
+  return out;
+}
+
+function evalDefaults(role: RoleInstance | undefined, view: HostView): Vars {
+  const out: Vars = {};
+  for (const r of roleChain(role)) {
+    for (const [k, d] of Object.entries((r.spec.defaults ?? {}) as Vars)) out[k] = typeof d === 'function' ? (d as (h: HostView) => unknown)(view) : d;
+  }
+  return out;
+}
+
+function roleLevel(role: RoleInstance | undefined): Vars {
+  const out: Vars = {};
+  for (const r of roleChain(role)) Object.assign(out, r.spec.roleVars ?? {}, r.params);
+  return out;
+}
+
+export interface TaskScope {
+  role?: RoleInstance;
+  /** vars of enclosing blocks and the task, outermost first */
+  taskVars: Vars[];
+  /** loop variable and its value, ansible_loop etc. */
+  loopVars?: Vars;
+}
+
+/** The merged, lazily templated vars a task sees on a host. */
+export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars {
+  const run = pc.run;
+  const st = state(run, host);
+  const upper: Vars[] = [
+    ...inventoryLayers(run, host),
+    st.facts,
+    pc.play.vars ?? {},
+    roleLevel(scope.role),
+    ...scope.taskVars,
+    scope.loopVars ?? {},
+    st.registered,
+    run.opts.extraVars,
+    magicVars(run, host),
+    {
+      play_hosts: pc.batch,
+      ansible_play_hosts: pc.hosts.filter((h) => state(run, h).active),
+      ansible_play_hosts_all: pc.hosts,
+      ansible_play_batch: pc.batch,
+      ansible_play_name: pc.playName,
+      ...(scope.role ? { role_name: scope.role.name, role_path: scope.role.dir } : {}),
+    },
+  ];
+  const hasFnDefaults = roleChain(scope.role).some((r) => Object.values((r.spec.defaults ?? {}) as Vars).some((d) => typeof d === 'function'));
+  const base = hasFnDefaults ? lazyVars(mergeLayers(upper), { host }) : undefined;
+  const defaults = evalDefaults(scope.role, base ? makeHostView(pc, host, base) : (undefined as unknown as HostView));
+  return lazyVars(mergeLayers([defaults, ...upper]), { host });
+}
+
+export type { TaskOptions };
