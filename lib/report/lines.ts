@@ -1,0 +1,81 @@
+// The Ansible-like lines shared by the plain and the terminal reporters.
+
+import type { RunEvent } from './events.js';
+import { palette, statusPaint } from './style.js';
+
+type HostResult = Extract<RunEvent, { type: 'host_result' }>;
+type Retry = Extract<RunEvent, { type: 'retry' }>;
+
+export const BANNER_WIDTH = 80;
+
+/** `TASK [x] *****` padded with stars to 80 columns, at least 3 stars (as Ansible does). */
+export function banner(text: string): string {
+  return `${text} ${'*'.repeat(Math.max(3, BANNER_WIDTH - 1 - text.length))}`;
+}
+
+export function taskName(task: string, role?: string): string {
+  return role ? `${role} : ${task}` : task;
+}
+
+function hostRef(ev: { host: string; delegatedTo?: string }): string {
+  return ev.delegatedTo && ev.delegatedTo !== ev.host ? `[${ev.host} -> ${ev.delegatedTo}]` : `[${ev.host}]`;
+}
+
+/** The executor's no_log notice when the result was censored, else undefined. */
+export function censoredText(ev: HostResult): string | undefined {
+  const c = ev.result?.censored;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** The module result as JSON, only when there is one (noLog results arrive already censored). */
+function resultSuffix(ev: HostResult, verbosity: number): string {
+  return verbosity >= 1 && ev.result ? ` => ${JSON.stringify(ev.result)}` : '';
+}
+
+/** Lines for one host result: `changed: [h -> d] => (item=x)`, `failed: [h]: msg` + `...ignoring`. */
+export function hostResultLines(ev: HostResult, opts: { verbosity: number; color: boolean }): string[] {
+  const p = palette(opts.color);
+  const hidden = censoredText(ev);
+  // a no_log loop item can carry the secret itself: Ansible shows (item=None)
+  const itemLabel = hidden !== undefined ? 'None' : ev.item;
+  const item = itemLabel !== undefined ? ` => (item=${itemLabel})` : '';
+  const head = `${hostRef(ev)}${item}`;
+  const extra = resultSuffix(ev, opts.verbosity);
+  const text = hidden ?? ev.msg;
+  const msg = text ? `: ${text}` : '';
+  switch (ev.status) {
+    case 'ok':
+      return [p.green(`ok: ${head}${extra}`)];
+    case 'changed':
+      return [p.yellow(`changed: ${head}${extra}`)];
+    case 'skipped':
+      return [p.cyan(`skipping: ${head}${extra}`)];
+    case 'unreachable':
+      return [p.red(`fatal: ${head}: UNREACHABLE!${text ? ` ${text}` : ''}${extra}`)];
+    case 'failed':
+      return [p.red(`failed: ${head}${msg}${extra}`)];
+    case 'ignored':
+      return [p.red(`failed: ${head}${msg}${extra}`), statusPaint(p, 'skipped')('...ignoring')];
+    case 'rescued':
+      return [p.red(`failed: ${head}${msg}${extra}`), statusPaint(p, 'rescued')('...rescuing')];
+  }
+}
+
+/** `FAILED - RETRYING: [h]: task (2 retries left)`; `label` is the task as its banner names it. */
+export function retryLine(ev: Retry, label: string, opts: { verbosity: number; color: boolean }): string {
+  const left = Math.max(0, ev.retries - ev.attempt);
+  const why = opts.verbosity >= 1 && ev.msg ? `: ${ev.msg}` : '';
+  return palette(opts.color).yellow(`FAILED - RETRYING: [${ev.host}]: ${label} (${left} retries left)${why}`);
+}
+
+/** A debug message in Ansible's shape: `ok: [h] => {\n    "msg": "..."\n}`. */
+export function logLines(ev: Extract<RunEvent, { type: 'log' }>, color: boolean): string[] {
+  if (!ev.host) return [ev.message];
+  const body = JSON.stringify({ msg: ev.message }, null, 4);
+  const green = palette(color).green;
+  return `ok: [${ev.host}] => ${body}`.split('\n').map((l) => green(l));
+}
+
+export function warningLine(message: string, color: boolean): string {
+  return palette(color).magenta(`[WARNING]: ${message}`);
+}
