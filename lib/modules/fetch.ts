@@ -1,0 +1,94 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ModuleContext, ModuleResult } from './types.js';
+import { defineModule, ModuleFailure } from './types.js';
+import { probe } from './common/probe.js';
+import { sha1 } from './common/result.js';
+
+// fetch: copy a file from the host to the controller. The remote sha1 is read first; the bytes
+// only travel when the local copy differs. Writes on the controller are atomic (temp + rename).
+
+export interface FetchArgs {
+  /** file on the host */
+  src: string;
+  /** directory (or, with flat and no trailing /, file) on the controller */
+  dest: string;
+  /** false (default): dest/<inventory host>/<src path>; true: dest itself or dest/<basename> */
+  flat?: boolean;
+  /** default true: a missing src fails the task */
+  fail_on_missing?: boolean;
+  /** default true: compare the sha1 of what arrived with the host's */
+  validate_checksum?: boolean;
+}
+
+export interface FetchResult extends ModuleResult {
+  src: string;
+  /** local path on the controller */
+  dest: string;
+  checksum?: string;
+  remote_checksum?: string;
+}
+
+export const fetchSchema = {
+  type: 'object',
+  properties: {
+    src: { type: 'string', minLength: 1 },
+    dest: { type: 'string', minLength: 1 },
+    flat: { type: 'boolean' },
+    fail_on_missing: { type: 'boolean' },
+    validate_checksum: { type: 'boolean' },
+  },
+  required: ['src', 'dest'],
+  additionalProperties: false,
+} as const;
+
+export function localPath(args: FetchArgs, host: string): string {
+  if (args.flat) return args.dest.endsWith('/') ? join(args.dest, basename(args.src)) : args.dest;
+  return join(args.dest, host, args.src);
+}
+
+function localSha1(path: string): string | undefined {
+  try {
+    return sha1(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeLocal(path: string, data: Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.tsplay.${process.pid}.${Date.now()}.${basename(path)}`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new ModuleFailure(`fetch: cannot write ${path} on the controller: ${(e as Error).message}`);
+  }
+}
+
+async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
+  const dest = localPath(args, ctx.host);
+  const [st] = await probe(ctx, [{ path: args.src, follow: true, checksum: true }]);
+  if (!st.exists) {
+    if (args.fail_on_missing === false) {
+      return { changed: false, src: args.src, dest, msg: 'the remote file does not exist, not transferring, ignored' };
+    }
+    throw new ModuleFailure(`fetch: the remote file ${args.src} does not exist on ${ctx.host} (set fail_on_missing: false to ignore)`);
+  }
+  if (st.type !== 'file') throw new ModuleFailure(`fetch: remote ${args.src} is a ${st.type}; fetch copies regular files only`);
+  const remote = st.checksum;
+  const local = localSha1(dest);
+  const base = { src: args.src, dest, remote_checksum: remote };
+  if (local !== undefined && local === remote) return { ...base, changed: false, checksum: local };
+  if (ctx.check) return { ...base, changed: true, checksum: remote };
+  const data = await ctx.conn.get(args.src, { become: ctx.become });
+  const got = sha1(data);
+  if (args.validate_checksum !== false && got !== remote) {
+    throw new ModuleFailure(`fetch: checksum mismatch for ${args.src} (the file changed during the transfer?); run the task again`);
+  }
+  writeLocal(dest, data);
+  return { ...base, changed: true, checksum: got };
+}
+
+export const fetch = defineModule<FetchArgs, FetchResult>({ name: 'fetch', schema: fetchSchema, run });

@@ -1,0 +1,212 @@
+import type { ModuleContext } from './types.js';
+import { defineModule, ModuleFailure } from './types.js';
+import { fileAttrSchema } from './common/attrs.js';
+import type { ContentArgs, FileContentResult } from './common/content.js';
+import { contentArgSchema, manageContent } from './common/content.js';
+import { bare, readLines } from './common/lines.js';
+import { probe } from './common/probe.js';
+import { compilePyRegex, expandMatch } from './common/regex.js';
+
+// lineinfile: make sure one line is (or is not) in a file, with Ansible's exact rules:
+// regexp replaces the LAST matching line (the first with firstmatch); with no match the line
+// goes after insertafter / before insertbefore (last match of those, or first with firstmatch),
+// else at EOF; backrefs with no match changes nothing; an exact copy of the line already present
+// counts as a match. Two deliberate differences from Ansible, where it is plainly wrong: a line
+// inserted after an anchor on a last line without a newline gets its own line (Ansible glues it
+// on), and a CRLF line equal to the wanted line is left alone (Ansible rewrites it to LF).
+
+export interface LineinfileArgs extends ContentArgs {
+  path: string;
+  line?: string;
+  regexp?: string;
+  /** literal substring to look for instead of a regexp */
+  search_string?: string;
+  state?: 'present' | 'absent';
+  /** regexp, or 'EOF' */
+  insertafter?: string;
+  /** regexp, or 'BOF' */
+  insertbefore?: string;
+  create?: boolean;
+  backrefs?: boolean;
+  firstmatch?: boolean;
+}
+
+export type LineinfileResult = FileContentResult & { found?: number };
+
+export const lineinfileSchema = {
+  type: 'object',
+  properties: {
+    path: { type: 'string', minLength: 1 },
+    line: { type: 'string' },
+    regexp: { type: 'string' },
+    search_string: { type: 'string' },
+    state: { enum: ['present', 'absent'] },
+    insertafter: { type: 'string', minLength: 1 },
+    insertbefore: { type: 'string', minLength: 1 },
+    create: { type: 'boolean' },
+    backrefs: { type: 'boolean' },
+    firstmatch: { type: 'boolean' },
+    ...contentArgSchema,
+    ...fileAttrSchema,
+  },
+  required: ['path'],
+  additionalProperties: false,
+} as const;
+
+interface Edit {
+  lines: string[];
+  changed: boolean;
+  msg: string;
+  found?: number;
+}
+
+type Matcher = (bareLine: string) => RegExpExecArray | boolean | null;
+
+function matcherOf(args: LineinfileArgs): Matcher | undefined {
+  if (args.regexp !== undefined) {
+    const re = compilePyRegex(args.regexp, `lineinfile ${args.path}: regexp`);
+    return (l) => re.exec(l);
+  }
+  if (args.search_string !== undefined) {
+    const s = args.search_string;
+    return (l) => l.includes(s);
+  }
+  return undefined;
+}
+
+export function present(input: string[], args: LineinfileArgs): Edit {
+  const lines = [...input];
+  const line = args.line as string;
+  const ins = args.insertafter ?? (args.insertbefore === undefined ? 'EOF' : undefined);
+  const before = args.insertbefore;
+  const what = `lineinfile ${args.path}`;
+  const insRe =
+    ins !== undefined && ins !== 'BOF' && ins !== 'EOF'
+      ? compilePyRegex(ins, `${what}: insertafter`)
+      : before !== undefined && before !== 'BOF'
+        ? compilePyRegex(before, `${what}: insertbefore`)
+        : undefined;
+  const matcher = matcherOf(args);
+  let idxMatch = -1;
+  let idxIns = -1;
+  let match: RegExpExecArray | boolean | null = null;
+  if (matcher) {
+    for (let i = 0; i < lines.length; i++) {
+      const m = matcher(bare(lines[i]));
+      if (m) {
+        idxMatch = i;
+        match = m;
+        if (args.firstmatch) break;
+      }
+    }
+  }
+  if (!match) {
+    for (let i = 0; i < lines.length; i++) {
+      if (bare(lines[i]) === line) {
+        idxMatch = i;
+      } else if (insRe && insRe.test(bare(lines[i]))) {
+        idxIns = ins !== undefined ? i + 1 : i;
+        if (args.firstmatch) break;
+      }
+    }
+  }
+  const ensureEol = (): void => {
+    const last = lines.length - 1;
+    if (last >= 0 && !/[\r\n]$/.test(lines[last])) lines[last] += '\n';
+  };
+  const added = (): Edit => ({ lines, changed: true, msg: 'line added' });
+  const same = (): Edit => ({ lines, changed: false, msg: '' });
+
+  if (idxMatch !== -1) {
+    let newLine = args.backrefs && match && typeof match !== 'boolean' ? expandMatch(line, match) : line;
+    if (!newLine.endsWith('\n')) newLine += '\n';
+    // a CRLF line equal to the wanted one stays as it is (Ansible rewrites it to LF, mixing endings)
+    const keep = lines[idxMatch].endsWith('\n') && bare(lines[idxMatch]) === bare(newLine);
+    if (!keep && lines[idxMatch] !== newLine) {
+      lines[idxMatch] = newLine;
+      return { lines, changed: true, msg: 'line replaced' };
+    }
+    return same();
+  }
+  if (args.backrefs) return same(); // the line cannot be built without a match
+  if (before === 'BOF' || ins === 'BOF') {
+    lines.unshift(line + '\n');
+    return added();
+  }
+  if (ins === 'EOF' || idxIns === -1) {
+    ensureEol();
+    lines.push(line + '\n');
+    return added();
+  }
+  if (ins !== undefined) {
+    // do not insert when the line is already right after the anchor
+    if (idxIns === lines.length) {
+      if (bare(lines[idxIns - 1]) !== line) {
+        ensureEol();
+        lines.push(line + '\n');
+        return added();
+      }
+      return same();
+    }
+    if (bare(lines[idxIns]) !== line) {
+      lines.splice(idxIns, 0, line + '\n');
+      return added();
+    }
+    return same();
+  }
+  lines.splice(idxIns, 0, line + '\n');
+  return added();
+}
+
+export function absent(input: string[], args: LineinfileArgs): Edit {
+  const matcher = matcherOf(args) ?? ((l: string) => l === args.line);
+  const kept = input.filter((l) => !matcher(bare(l)));
+  const found = input.length - kept.length;
+  return { lines: kept, changed: found > 0, msg: found > 0 ? `${found} line(s) removed` : '', found };
+}
+
+function checkArgs(args: LineinfileArgs): void {
+  const where = `lineinfile ${args.path}`;
+  if (args.insertafter !== undefined && args.insertbefore !== undefined) {
+    throw new ModuleFailure(`${where}: give insertafter or insertbefore, not both`);
+  }
+  if (args.regexp !== undefined && args.search_string !== undefined) {
+    throw new ModuleFailure(`${where}: give regexp or search_string, not both`);
+  }
+  if ((args.state ?? 'present') === 'present') {
+    if (args.backrefs && args.regexp === undefined) throw new ModuleFailure(`${where}: regexp is required with backrefs=true`);
+    if (args.line === undefined) throw new ModuleFailure(`${where}: line is required with state=present`);
+  } else if (args.line === undefined && args.regexp === undefined && args.search_string === undefined) {
+    throw new ModuleFailure(`${where}: one of line, search_string or regexp is required with state=absent`);
+  }
+}
+
+async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {
+  checkArgs(args);
+  const [state] = await probe(ctx, [{ path: args.path, follow: true, checksum: true, content: true }]);
+  if (state.type === 'directory') throw new ModuleFailure(`lineinfile: ${args.path} is a directory; give the path of a file`);
+  const isPresent = (args.state ?? 'present') === 'present';
+  if (!state.exists) {
+    if (!isPresent) return { changed: false, msg: 'file not present', dest: args.path, checksum: '', size: 0, found: 0 };
+    if (!args.create) {
+      throw new ModuleFailure(`lineinfile: ${args.path} does not exist; set create: true to create it`);
+    }
+  }
+  const lines = readLines(state.content?.toString('utf8') ?? '');
+  const edit = isPresent ? present(lines, args) : absent(lines, args);
+  if (!state.exists && !edit.changed) return { changed: false, msg: edit.msg, dest: args.path, checksum: '', size: 0 };
+  const content = edit.changed ? Buffer.from(edit.lines.join(''), 'utf8') : (state.content ?? Buffer.alloc(0));
+  const res = await manageContent(ctx, {
+    dest: args.path,
+    state,
+    content,
+    args,
+    followLink: true,
+    mkdirs: true,
+    changedMsg: edit.msg,
+  });
+  if (!res.msg && res.changed) res.msg = 'ownership, perms or SE linux context changed';
+  return edit.found !== undefined ? { ...res, found: edit.found } : res;
+}
+
+export const lineinfile = defineModule<LineinfileArgs, LineinfileResult>({ name: 'lineinfile', schema: lineinfileSchema, run });
