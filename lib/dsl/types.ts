@@ -118,7 +118,10 @@ export interface HandlerNode extends TaskNode {
   listen: string[];
 }
 
-export type DefaultValue<T> = T | ((h: HostView) => T);
+/** A Jinja expression string, templated lazily on the host like Ansible's defaults. */
+export type Jinja = `${string}{{${string}}}${string}` | `${string}{%${string}%}${string}`;
+/** A default: a value, a Jinja string rendered on the host, or a function of the host. */
+export type DefaultValue<T> = T | Jinja | ((h: HostView) => T);
 export type Defaults<V> = { [K in keyof V]?: DefaultValue<V[K]> };
 
 export interface RoleSpec<V extends object> {

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { CliError, parse } from './args.js';
+
+// `tsplay check`: the type checker over the playbook and everything it imports (roles, the
+// engine's typed module args), reported as file:line:col so editors and CI can jump to it.
+
+function compilerOptions(start: string): ts.CompilerOptions {
+  const cfgPath = ts.findConfigFile(start, (f) => existsSync(f), 'tsconfig.json');
+  if (!cfgPath) {
+    return { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true };
+  }
+  const cfg = ts.readConfigFile(cfgPath, (f) => ts.sys.readFile(f));
+  const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, dirname(cfgPath));
+  return { ...parsed.options, noEmit: true };
+}
+
+export function typeCheck(files: string[]): { errors: string[] } {
+  const roots = files.map((f) => resolve(f));
+  const program = ts.createProgram(roots, compilerOptions(dirname(roots[0])));
+  const diags = ts.getPreEmitDiagnostics(program).filter((d) => !d.file || !d.file.fileName.includes('/node_modules/'));
+  const errors = diags.map((d) => {
+    const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!d.file || d.start === undefined) return `error TS${d.code}: ${msg}`;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${relative(process.cwd(), d.file.fileName)}:${line + 1}:${character + 1} ${msg} (TS${d.code})`;
+  });
+  return { errors };
+}
+
+export async function cmdCheck(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {});
+  if (!positionals.length) throw new CliError('usage: tsplay check PLAYBOOK.ts [MORE.ts ...]');
+  for (const f of positionals) if (!existsSync(f)) throw new CliError(`${f} does not exist`);
+  const { errors } = typeCheck(positionals);
+  for (const e of errors) process.stdout.write(e + '\n');
+  if (errors.length) {
+    process.stderr.write(`${errors.length} type error${errors.length === 1 ? '' : 's'}; nothing was run\n`);
+    return 1;
+  }
+  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check\n`);
+  return 0;
+}

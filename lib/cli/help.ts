@@ -1,0 +1,34 @@
+export const HELP = `tsplay: typed TypeScript playbooks, Ansible semantics
+
+usage:
+  tsplay run PLAYBOOK.ts -i INVENTORY [options]   run a playbook
+  tsplay check PLAYBOOK.ts                         type-check a playbook and every role it uses
+  tsplay inventory -i INV --list | --host NAME | --graph [GROUP] [--vars] | --list-hosts PATTERN [--limit L]
+  tsplay template FILE -i INV --host NAME [-e k=v]  render a template with a host's vars (connects nowhere)
+  tsplay new role NAME [--dir roles]               scaffold a typed role with a test
+  tsplay lab up|down|status -i INV                 local test hosts (root; loopback addresses only)
+
+run options (as in ansible-playbook):
+  -i, --inventory INV       INI, YAML, JSON or .ts inventory, a directory, or "h1,h2,"; repeatable
+  -l, --limit PATTERN       only these hosts (any host pattern, or @file.retry)
+  -C, --check               change nothing; report what would change
+  -D, --diff                show file diffs and before/after of modes, owners, states
+  -e, --extra-vars VARS     k=v, @file.yml, or JSON; repeatable; highest precedence
+  -f, --forks N             hosts at once (default 20)
+  -t, --tags TAGS           only tasks with these tags; --skip-tags TAGS to leave some out
+      --start-at-task NAME  start at the first task whose name matches (glob)
+      --step                confirm each task (terminal only)
+      --force-handlers      run notified handlers even on hosts that failed
+      --list-hosts | --list-tasks | --list-tags
+  -b, --become              become root (sudo) for every task; --become-user USER
+  -u, --user USER           remote user when the inventory sets none
+      --private-key FILE    SSH key when the inventory sets none
+      --known-hosts FILE    known_hosts to verify host keys against (default ~/.ssh/known_hosts)
+      --host-key-checking   strict (default) | accept-new | off
+  -T, --timeout SECONDS     SSH connect timeout (default 10)
+      --json                one JSON object per event per line (CI)
+  -v                        more output
+      --no-retry-file       do not write PLAYBOOK.retry after failures
+
+exit codes: 0 ok, 1 usage or load error, 2 a host failed, 4 a host was unreachable
+`;

@@ -1,0 +1,36 @@
+import { applyLimit, hostVars, inventoryGraph, inventoryList, selectHosts } from '../inventory/index.js';
+import { CliError, parse } from './args.js';
+import { loadInventories } from './load.js';
+
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  list: { type: 'boolean' },
+  host: { type: 'string' },
+  graph: { type: 'boolean' },
+  vars: { type: 'boolean' },
+  'list-hosts': { type: 'string' },
+  limit: { type: 'string', short: 'l' },
+} as const;
+
+/** `tsplay inventory`: the same views as ansible-inventory, plus --list-hosts PATTERN. */
+export async function cmdInventory(argv: string[]): Promise<number> {
+  const { values: o, positionals } = parse(argv, OPTIONS);
+  const inv = await loadInventories(o.inventory);
+  const cwd = process.cwd();
+  if (o.list) {
+    process.stdout.write(JSON.stringify(inventoryList(inv), null, 4) + '\n');
+  } else if (o.host !== undefined) {
+    if (!inv.hosts.has(o.host)) throw new CliError(`host '${o.host}' is not in the inventory`);
+    process.stdout.write(JSON.stringify(hostVars(inv, o.host), null, 4) + '\n');
+  } else if (o.graph) {
+    process.stdout.write(inventoryGraph(inv, positionals[0], Boolean(o.vars)) + '\n');
+  } else if (o['list-hosts'] !== undefined) {
+    let hosts = selectHosts(inv, o['list-hosts'], { cwd });
+    if (o.limit) hosts = applyLimit(inv, hosts, o.limit, cwd);
+    if (o.limit && hosts.length === 0) throw new CliError(`--limit '${o.limit}' leaves no host of '${o['list-hosts']}'`);
+    process.stdout.write(hosts.map((h) => `${h}\n`).join(''));
+  } else {
+    throw new CliError('tsplay inventory needs one of --list, --host NAME, --graph [GROUP], --list-hosts PATTERN');
+  }
+  return 0;
+}

@@ -1,0 +1,43 @@
+import { defaultStateDir, labDown, labHostsFromInventory, labStatus, labUp, readState } from '../lab/index.js';
+import { selectHosts } from '../inventory/index.js';
+import { CliError, parse } from './args.js';
+import { loadInventories } from './load.js';
+
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  'state-dir': { type: 'string' },
+  limit: { type: 'string', short: 'l' },
+} as const;
+
+/** `tsplay lab up|down|status -i INV`: real test hosts (own root fs, hostname, sshd) on loopback. */
+export async function cmdLab(argv: string[]): Promise<number> {
+  const { values: o, positionals } = parse(argv, OPTIONS);
+  const action = positionals[0];
+  if (!['up', 'down', 'status'].includes(action ?? '')) throw new CliError('usage: tsplay lab up|down|status -i INVENTORY [--limit PATTERN] [--state-dir DIR]');
+  const invPath = o.inventory?.[0];
+  if (!invPath) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab.ini');
+  const stateDir = o['state-dir'] ?? defaultStateDir(invPath);
+  if (action === 'up') {
+    const inv = await loadInventories(o.inventory);
+    const names = o.limit ? selectHosts(inv, 'all', { limit: o.limit, cwd: process.cwd() }) : undefined;
+    const started = Date.now();
+    const state = await labUp(labHostsFromInventory(inv, names), { stateDir, inventory: invPath });
+    for (const h of state.hosts) process.stdout.write(`up: ${h.name} ${h.address}:${h.port} (pid ${h.pid})\n`);
+    process.stdout.write(`lab of ${state.hosts.length} hosts ready in ${((Date.now() - started) / 1000).toFixed(1)} s; state in ${stateDir}\n`);
+    process.stdout.write(`try: ssh -F ${state.sshConfig ?? `${stateDir}/ssh_config`} ${state.hosts[0]?.name ?? 'HOST'} hostname\n`);
+    return 0;
+  }
+  if (action === 'down') {
+    const had = await readState(stateDir);
+    await labDown(stateDir);
+    process.stdout.write(had ? `lab down: ${had.hosts.length} hosts stopped, mounts and files removed\n` : `no lab running in ${stateDir}\n`);
+    return 0;
+  }
+  const rows = await labStatus(stateDir);
+  if (!rows.length) {
+    process.stdout.write(`no lab running in ${stateDir}\n`);
+    return 0;
+  }
+  for (const r of rows) process.stdout.write(`${r.name.padEnd(16)} ${`${r.address}:${r.port}`.padEnd(20)} pid ${String(r.pid).padEnd(8)} ${r.answers ? 'answers' : r.running ? 'running, sshd not answering' : 'down'}\n`);
+  return rows.every((r) => r.answers) ? 0 : 1;
+}

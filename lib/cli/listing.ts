@@ -1,0 +1,60 @@
+import type { Node, Playbook } from '../dsl/types.js';
+import type { Inventory } from '../inventory/index.js';
+import { applyLimit, selectHosts } from '../inventory/index.js';
+import { compilePlay, playName } from '../executor/play.js';
+
+// --list-hosts / --list-tasks / --list-tags, shaped like ansible-playbook's.
+
+function hostsOf(inv: Inventory, pattern: string, limit: string | undefined, cwd: string): string[] {
+  const hosts = selectHosts(inv, pattern, { cwd });
+  return limit ? applyLimit(inv, hosts, limit, cwd) : hosts;
+}
+
+export function listHosts(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string): number {
+  const lines = [`playbook: ${pb.name}`, ''];
+  pb.plays.forEach((play, i) => {
+    const hosts = hostsOf(inv, play.hosts, limit, cwd);
+    lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]`);
+    lines.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`), '');
+  });
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+function taskLines(nodes: Node[], indent: string, inherited: string[]): string[] {
+  return nodes.flatMap((n) => {
+    const tags = [...new Set([...inherited, ...(n.opts.tags ?? [])])];
+    if (n.kind === 'block') return taskLines([...n.block, ...n.rescue, ...n.always], indent, tags);
+    if (n.kind === 'flush') return [];
+    return [`${indent}${n.role ? `${n.role.name} : ` : ''}${n.name}\tTAGS: [${tags.join(', ')}]`];
+  });
+}
+
+export function listTasks(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string): number {
+  const lines = [`playbook: ${pb.name}`, ''];
+  pb.plays.forEach((play, i) => {
+    const c = compilePlay(play);
+    const hosts = hostsOf(inv, play.hosts, limit, cwd);
+    lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]  (${hosts.length} hosts)`);
+    lines.push('    tasks:', ...taskLines([...c.pre, ...c.main, ...c.post], '      ', play.tags ?? []), '');
+  });
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+export function listTags(pb: Playbook): number {
+  const lines = [`playbook: ${pb.name}`, ''];
+  pb.plays.forEach((play, i) => {
+    const c = compilePlay(play);
+    const tags = new Set<string>(play.tags ?? []);
+    const walk = (nodes: Node[]): void =>
+      nodes.forEach((n) => {
+        (n.opts.tags ?? []).forEach((t) => tags.add(t));
+        if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
+      });
+    walk([...c.pre, ...c.main, ...c.post]);
+    lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}`, `      TASK TAGS: [${[...tags].sort().join(', ')}]`, '');
+  });
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

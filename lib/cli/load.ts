@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Playbook } from '../dsl/types.js';
+import { loadInventory, type Inventory } from '../inventory/index.js';
+import { CliError } from './args.js';
+
+export async function loadPlaybook(file: string): Promise<Playbook> {
+  const abs = resolve(file);
+  if (!existsSync(abs)) throw new CliError(`playbook ${file} does not exist`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+  } catch (e) {
+    throw new CliError(`cannot load playbook ${file}: ${loadErrorMessage(e)}\n(run 'tsplay check ${file}' for type errors)`);
+  }
+  const pb = mod.default as Playbook | undefined;
+  if (!pb || pb.kind !== 'playbook') {
+    throw new CliError(`${file} must export a playbook as its default export: export default playbook('name', [...])`);
+  }
+  return pb;
+}
+
+function loadErrorMessage(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  // esbuild (through tsx) reports syntax errors with file:line:col in the message
+  const at = /\((\/[^)]+:\d+:\d+)\)/.exec(e.stack ?? '')?.[1];
+  return e.message.split('\n')[0] + (at && !e.message.includes(at) ? ` (at ${at})` : '');
+}
+
+export async function loadInventories(sources: string[] | undefined): Promise<Inventory> {
+  if (!sources?.length) {
+    for (const guess of ['inventory/hosts.ini', 'inventory/inventory.ini', 'hosts.ini']) {
+      if (existsSync(guess)) return loadInventory([guess]);
+    }
+    throw new CliError('no inventory given: use -i inventory/prod.ini (or a comma list "host1,host2,")');
+  }
+  return loadInventory(sources);
+}

@@ -1,0 +1,86 @@
+import { createInterface } from 'node:readline/promises';
+import { dirname, basename, extname, join } from 'node:path';
+import { ConnectionPool } from '../connection/factory.js';
+import type { HostKeyPolicy } from '../connection/ssh/knownhosts.js';
+import { createReporter } from '../report/index.js';
+import { parseExtraVars } from '../vars/extra.js';
+import { runPlaybook } from '../executor/run.js';
+import type { RunOptions } from '../executor/context.js';
+import { CliError, list, parse, RUN_OPTIONS } from './args.js';
+import { loadInventories, loadPlaybook } from './load.js';
+import { listHosts, listTags, listTasks } from './listing.js';
+import { collectSecrets } from './secrets.js';
+
+const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
+
+export async function cmdRun(argv: string[]): Promise<number> {
+  const { values: o, positionals } = parse(argv, RUN_OPTIONS);
+  if (positionals.length !== 1) throw new CliError('usage: tsplay run PLAYBOOK.ts -i INVENTORY [options]; see tsplay --help');
+  const file = positionals[0];
+  const inv = await loadInventories(o.inventory);
+  const pb = await loadPlaybook(file);
+  const cwd = process.cwd();
+  const extraVars = parseExtraVars(o['extra-vars'] ?? [], cwd);
+  const forks = o.forks === undefined ? 20 : Number(o.forks);
+  if (!Number.isInteger(forks) || forks < 1) throw new CliError(`--forks ${o.forks}: give a whole number >= 1`);
+  const policy = (o['host-key-checking'] ?? 'strict') as HostKeyPolicy;
+  if (!POLICIES.includes(policy)) throw new CliError(`--host-key-checking ${policy}: use one of ${POLICIES.join(', ')}`);
+
+  if (o['list-hosts']) return listHosts(pb, inv, o.limit, cwd);
+  if (o['list-tasks']) return listTasks(pb, inv, o.limit, cwd);
+  if (o['list-tags']) return listTags(pb);
+
+  const stdinTTY = Boolean(process.stdin.isTTY);
+  if (o.step && !stdinTTY) throw new CliError('--step asks before each task and needs a terminal');
+  const opts: RunOptions = {
+    check: Boolean(o.check),
+    diff: Boolean(o.diff),
+    forks,
+    limit: o.limit,
+    extraVars,
+    tags: { tags: list(o.tags), skipTags: list(o['skip-tags']) },
+    startAtTask: o['start-at-task'],
+    step: o.step ? askStep : undefined,
+    forceHandlers: Boolean(o['force-handlers']),
+    become: o.become ? true : undefined,
+    becomeUser: o['become-user'],
+    cwd,
+    retryFile: o['no-retry-file'] ? false : join(dirname(file), `${basename(file, extname(file))}.retry`),
+    playbookFile: file,
+  };
+  const reporter = createReporter({
+    mode: o.json ? 'json' : 'auto',
+    diff: opts.diff,
+    verbosity: o.verbose?.length ?? 0,
+    color: o['no-color'] ? false : undefined,
+    secrets: collectSecrets(inv),
+  });
+  if (policy === 'off') reporter.emit({ type: 'warning', message: 'host key checking is OFF (--host-key-checking off): any machine answering on these addresses is trusted' });
+  const pool = new ConnectionPool({
+    knownHostsFile: o['known-hosts'],
+    hostKeyChecking: policy,
+    privateKeyFile: o['private-key'] ?? o['key-file'],
+    user: o.user,
+    connectTimeoutMs: o.timeout ? Number(o.timeout) * 1000 : undefined,
+  });
+  try {
+    const summary = await runPlaybook(pb, inv, opts, reporter, pool);
+    return summary.exitCode;
+  } finally {
+    await reporter.close();
+  }
+}
+
+async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (;;) {
+      const a = (await rl.question(`Perform task: ${task} (N)o/(y)es/(c)ontinue: `)).trim().toLowerCase();
+      if (a === 'y' || a === 'yes') return 'yes';
+      if (a === 'c' || a === 'continue') return 'continue';
+      if (a === '' || a === 'n' || a === 'no') return 'no';
+    }
+  } finally {
+    rl.close();
+  }
+}

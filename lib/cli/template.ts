@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RoleInstance } from '../dsl/types.js';
+import { renderFile } from '../template/index.js';
+import { parseExtraVars } from '../vars/extra.js';
+import { previewVars } from '../executor/preview.js';
+import { CliError, parse } from './args.js';
+import { loadInventories } from './load.js';
+
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  host: { type: 'string' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+} as const;
+
+/** A template under roles/NAME/templates/ is rendered with that role's defaults too. */
+async function roleOf(file: string): Promise<RoleInstance | undefined> {
+  const dir = dirname(resolve(file));
+  if (basename(dir) !== 'templates') return undefined;
+  const index = join(dirname(dir), 'index.ts');
+  if (!existsSync(index)) return undefined;
+  const mod = (await import(pathToFileURL(index).href)) as { default?: RoleInstance };
+  return mod.default?.kind === 'role' ? mod.default : undefined;
+}
+
+/** `tsplay template FILE -i INV --host NAME`: render with the host's vars, connecting nowhere. */
+export async function cmdTemplate(argv: string[]): Promise<number> {
+  const { values: o, positionals } = parse(argv, OPTIONS);
+  if (positionals.length !== 1 || !o.host) throw new CliError('usage: tsplay template FILE -i INVENTORY --host NAME [-e k=v]');
+  const file = positionals[0];
+  if (!existsSync(file)) throw new CliError(`template ${file} does not exist`);
+  const inv = await loadInventories(o.inventory);
+  if (!inv.hosts.has(o.host)) throw new CliError(`host '${o.host}' is not in the inventory`);
+  const vars = previewVars(inv, o.host, { extraVars: parseExtraVars(o['extra-vars'] ?? [], process.cwd()), role: await roleOf(file), cwd: process.cwd() });
+  process.stdout.write(renderFile(file, vars, { host: o.host }));
+  return 0;
+}

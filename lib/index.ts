@@ -1,0 +1,49 @@
+// The public API: everything a playbook, a role or an inventory file imports.
+export { playbook } from './dsl/playbook.js';
+export { defineRole } from './dsl/role.js';
+export { TaskBuilder } from './dsl/builder.js';
+export { roleVars, v } from './vars/schema.js';
+export type { Infer, VarSchema } from './vars/schema.js';
+export type {
+  Condition,
+  Defaults,
+  HostOrder,
+  HostView,
+  PlaySpec,
+  Playbook,
+  ResultCondition,
+  RoleInstance,
+  RoleRef,
+  RoleSpec,
+  Serial,
+  SerialSize,
+  TaskOptions,
+  TaskOutcome,
+  TaskRef,
+  Vars,
+} from './dsl/types.js';
+export { defineModule, ModuleFailure } from './modules/types.js';
+export type { ModuleCall, ModuleContext, ModuleDef, ModuleResult, FileDiff } from './modules/types.js';
+export { defineInventory } from './inventory/index.js';
+
+export { command } from './modules/command.js';
+export { shell } from './modules/shell.js';
+export { file } from './modules/file.js';
+export { copy } from './modules/copy.js';
+export { template } from './modules/template.js';
+export { lineinfile } from './modules/lineinfile.js';
+export { blockinfile } from './modules/blockinfile.js';
+export { stat } from './modules/stat.js';
+export { fetch } from './modules/fetch.js';
+export { slurp } from './modules/slurp.js';
+export { sysctl } from './modules/sysctl.js';
+export { modprobe } from './modules/modprobe.js';
+export { swapoff } from './modules/swapoff.js';
+export { apt } from './modules/apt.js';
+export { systemd } from './modules/systemd.js';
+export { wait_for } from './modules/wait_for.js';
+export { assert } from './modules/assert.js';
+export { fail } from './modules/fail.js';
+export { debug } from './modules/debug.js';
+export { set_fact } from './modules/set_fact.js';
+export { pause } from './modules/pause.js';

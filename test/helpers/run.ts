@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlaySpec, Vars } from '../../lib/dsl/types.js';
+import { playbook } from '../../lib/dsl/playbook.js';
+import { loadInventory } from '../../lib/inventory/index.js';
+import { runPlaybook, type RunSummary } from '../../lib/executor/run.js';
+import type { RunOptions } from '../../lib/executor/context.js';
+import { ConnectionPool } from '../../lib/connection/factory.js';
+import type { Reporter, RunEvent } from '../../lib/report/events.js';
+
+/** A scratch dir for a test; every local "host" writes under it. */
+export function scratch(prefix = 'tsplay-exec-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** An INI inventory of N local hosts (ansible_connection=local), each with its own root dir. */
+export function localInventory(dir: string, names: string[], extra = ''): string {
+  const lines = names.map((n) => `${n} ansible_connection=local root=${join(dir, n)}`);
+  const file = join(dir, 'hosts.ini');
+  writeFileSync(file, `[all]\n${lines.join('\n')}\n${extra}`);
+  return file;
+}
+
+export interface TestRun extends RunSummary {
+  events: RunEvent[];
+  /** host_result events as `host:status` for a task */
+  results(task: string): string[];
+  batches(): string[][];
+}
+
+export async function runPlays(inventoryFile: string, plays: PlaySpec[], opts: Partial<RunOptions> = {}): Promise<TestRun> {
+  const inv = await loadInventory([inventoryFile]);
+  const events: RunEvent[] = [];
+  const reporter: Reporter = { emit: (e) => void events.push(e), close: async () => undefined };
+  const pb = playbook('test', plays);
+  const full: RunOptions = {
+    check: false,
+    diff: false,
+    forks: 20,
+    extraVars: {} as Vars,
+    tags: { tags: [], skipTags: [] },
+    forceHandlers: false,
+    cwd: process.cwd(),
+    retryFile: false,
+    ...opts,
+  };
+  const summary = await runPlaybook(pb, inv, full, reporter, new ConnectionPool());
+  return {
+    ...summary,
+    events,
+    results: (task) =>
+      events.flatMap((e) => (e.type === 'host_result' && e.task === task ? [`${e.host}:${e.status}`] : [])),
+    batches: () => events.flatMap((e) => (e.type === 'batch_start' ? [e.hosts] : [])),
+  };
+}
