@@ -1,0 +1,166 @@
+// The one nunjucks environment tsplay renders with: Jinja-compatible parsing, autoescape off,
+// Ansible's block trimming (trim_blocks on, lstrip_blocks off), strict undefined handling
+// (compile.ts) and Ansible's filters and tests. Compiled templates are cached.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import { TemplateError } from './errors.js';
+import { STRICT, installStrictCompiler, asTemplateError, displayPath } from './compile.js';
+import { Helpers, VARS_KEY, NATIVE_KEY } from './runtime.js';
+import { FILTERS } from './filters/index.js';
+import { TESTS } from './tests.js';
+import { GLOBALS } from './globals.js';
+import type { Vars } from './types.js';
+
+interface Loaded { src: string; path: string; noCache: boolean }
+type Tmpl = nunjucks.Template;
+
+/**
+ * Source as Jinja would see it: keep_trailing_newline=False drops one trailing newline, and
+ * trim_blocks also eats the newline after a comment (nunjucks does not; moving that newline
+ * inside the comment does the same and keeps line numbers right).
+ */
+export function jinjaSource(src: string): string {
+  let s = src;
+  if (s.endsWith('\r\n')) s = s.slice(0, -2);
+  else if (s.endsWith('\n') || s.endsWith('\r')) s = s.slice(0, -1);
+  return s.includes('{#') ? s.replace(/(\{#[\s\S]*?)(-?)#\}(\r?\n)/g, '$1$3$2#}') : s;
+}
+
+function trailingNewlines(s: string): number {
+  const m = /(?:\r\n|\n|\r)*$/.exec(s);
+  return m ? (m[0].match(/\r\n|\n|\r/g) ?? []).length : 0;
+}
+
+/** Ansible then pads the result back to the template's own count of trailing newlines. */
+export function restoreTrailingNewlines(src: string, out: string): string {
+  const want = trailingNewlines(src);
+  const have = trailingNewlines(out);
+  return want > have ? out + '\n'.repeat(want - have) : out;
+}
+
+/** Resolves include/import names against the including template's directory. */
+class FileLoader {
+  cache: Record<string, unknown> = {};
+  readonly async = false;
+  readonly stamps = new Map<string, string>();
+
+  isRelative(name: string): boolean { return !path.isAbsolute(name); }
+  resolve(from: string, to: string): string { return path.resolve(path.dirname(from), to); }
+
+  getSource(name: string): Loaded | null {
+    const abs = path.resolve(name);
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+      this.stamps.set(abs, stamp(abs));
+    } catch {
+      return null;
+    }
+    return { src: jinjaSource(text), path: abs, noCache: false };
+  }
+
+  /** Forget compiled templates whose file changed since it was loaded. */
+  dropStale(): void {
+    for (const [p, s] of this.stamps) {
+      if (stamp(p) !== s) {
+        delete this.cache[p];
+        this.stamps.delete(p);
+      }
+    }
+  }
+}
+
+function stamp(p: string): string {
+  try {
+    const st = fs.statSync(p);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+let envSingleton: { env: nunjucks.Environment; loader: FileLoader; helpers: Helpers } | undefined;
+
+function getEnv() {
+  if (envSingleton) return envSingleton;
+  nunjucks.installJinjaCompat(); // slices (x[1:]) and True/False/None; lookups are ours (runtime.ts)
+  installStrictCompiler();
+  const loader = new FileLoader();
+  const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, {
+    autoescape: false,
+    trimBlocks: true,
+    lstripBlocks: false,
+  });
+  const opts = (env as unknown as { opts: Record<string, unknown> }).opts;
+  opts.throwOnUndefined = STRICT;
+  opts.dev = true; // keeps our error objects intact instead of re-wrapping them
+  const helpers = new Helpers(FILTERS, TESTS, GLOBALS);
+  (env as unknown as { tsplay: Helpers }).tsplay = helpers;
+  envSingleton = { env, loader, helpers };
+  return envSingleton;
+}
+
+const stringCache = new Map<string, Tmpl>();
+const STRING_CACHE_MAX = 5000;
+
+function stringTemplate(src: string, name: string): Tmpl {
+  const key = `${name}\u0000${src}`;
+  let t = stringCache.get(key);
+  if (!t) {
+    if (stringCache.size >= STRING_CACHE_MAX) stringCache.delete(stringCache.keys().next().value as string);
+    t = new nunjucks.Template(src, getEnv().env, name);
+    stringCache.set(key, t);
+  }
+  return t;
+}
+
+function run(t: Tmpl, vars: Vars, name: string, host: string | undefined, native?: (v: unknown) => string): string {
+  const ctx: Record<string, unknown> = { [VARS_KEY]: vars };
+  if (native) ctx[NATIVE_KEY] = native;
+  try {
+    return t.render(ctx);
+  } catch (e) {
+    const err = e instanceof TemplateError ? e : asTemplateError(e, name);
+    throw err.withHost(host);
+  }
+}
+
+/** Renders template text; `name` says where it came from in errors. */
+export function renderText(src: string, vars: Vars, name: string, host?: string): string {
+  const out = run(stringTemplate(jinjaSource(src), name), vars, name, host);
+  return restoreTrailingNewlines(src, out);
+}
+
+/** Evaluates one expression to its native value. */
+export function evalNative(expr: string, vars: Vars, name: string, host?: string): unknown {
+  let value: unknown;
+  const t = stringTemplate(`{{ ${NATIVE_KEY}((${expr}\n)) }}`, name);
+  run(t, vars, name, host, (v) => { value = v; return ''; });
+  return value;
+}
+
+export function renderTemplateFile(file: string, vars: Vars, host?: string): string {
+  const { env, loader } = getEnv();
+  const abs = path.resolve(file);
+  loader.dropStale();
+  let raw: string;
+  try {
+    raw = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TemplateError(code === 'ENOENT' ? 'template file not found' : `cannot read template: ${(e as Error).message}`, displayPath(abs), undefined, host);
+  }
+  let t: Tmpl;
+  try {
+    t = env.getTemplate(abs) as Tmpl;
+  } catch (e) {
+    throw (e instanceof TemplateError ? e : asTemplateError(e, abs)).withHost(host);
+  }
+  return restoreTrailingNewlines(raw, run(t, vars, abs, host));
+}
+
+export function getHelpers(): Helpers {
+  return getEnv().helpers;
+}

@@ -1,0 +1,42 @@
+// Functions templates can call by name: Jinja's range() and dict().
+
+import { TemplateFault } from './errors.js';
+
+function stripKw(args: unknown[]): [unknown[], Record<string, unknown>] {
+  const last = args[args.length - 1];
+  if (last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords')) {
+    const kw = { ...(last as Record<string, unknown>) };
+    delete kw.__keywords;
+    return [args.slice(0, -1), kw];
+  }
+  return [args, {}];
+}
+
+function range(...raw: unknown[]): number[] {
+  const [args] = stripKw(raw);
+  const n = args.map(Number);
+  const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
+  if (step === 0) throw new TemplateFault('range() arg 3 must not be zero');
+  const out: number[] = [];
+  if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
+  else for (let i = start; i > stop; i += step) out.push(i);
+  if (out.length > 1_000_000) throw new TemplateFault('range() too large');
+  return out;
+}
+
+function dict(...raw: unknown[]): Record<string, unknown> {
+  const [args, kw] = stripKw(raw);
+  const out: Record<string, unknown> = {};
+  const first = args[0];
+  if (Array.isArray(first)) {
+    for (const pair of first) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateFault('dict() needs a list of [key, value] pairs');
+      out[String(pair[0])] = pair[1];
+    }
+  } else if (first && typeof first === 'object') {
+    Object.assign(out, first);
+  }
+  return Object.assign(out, kw);
+}
+
+export const GLOBALS: Record<string, unknown> = { range, dict };

@@ -1,0 +1,72 @@
+// Ansible-style lazy variables: a string value holding {{ }} is rendered the first time it is
+// read, against the same variables (so vars may refer to vars), and the result is cached.
+// Nested dicts and lists are wrapped the same way. A variable that needs itself is reported
+// as a recursive loop instead of overflowing the stack.
+
+import { TemplateError } from './errors.js';
+import { isTemplated, templateRaw } from './native.js';
+import { markLazy } from './lazy-marker.js';
+import type { Vars } from './types.js';
+
+const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
+
+export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
+  const proxies = new WeakMap<object, object>();
+  const cache = new WeakMap<object, Map<PropertyKey, unknown>>();
+  const inProgress = new Map<object, Set<PropertyKey>>();
+  const chain: string[] = [];
+  let root: Vars;
+
+  const childPath = (prefix: string, key: string, isArray: boolean) =>
+    prefix === '' ? key : isArray ? `${prefix}[${key}]` : `${prefix}.${key}`;
+
+  const resolve = (target: object, key: string, value: unknown, where: string): unknown => {
+    const busy = inProgress.get(target) ?? new Set<PropertyKey>();
+    inProgress.set(target, busy);
+    if (busy.has(key)) {
+      const loop = [...chain.slice(chain.indexOf(where)), where].join(' -> ');
+      throw new TemplateError(`recursive loop detected in variable '${where}' (${loop})`, `variable '${where}'`, undefined, opts.host);
+    }
+    busy.add(key);
+    chain.push(where);
+    try {
+      return templateRaw(value, root, { name: `variable '${where}'`, host: opts.host });
+    } finally {
+      busy.delete(key);
+      chain.pop();
+    }
+  };
+
+  const wrap = <T extends object>(target: T, prefix: string): T => {
+    const existing = proxies.get(target);
+    if (existing) return existing as T;
+    const isArray = Array.isArray(target);
+    const proxy = new Proxy(target, {
+      get(t, key, receiver) {
+        if (typeof key === 'symbol' || !hasOwn(t, key)) return Reflect.get(t, key, receiver);
+        const done = cache.get(t);
+        if (done?.has(key)) return done.get(key);
+        const value = (t as Record<string, unknown>)[key];
+        const needsWork = (typeof value === 'string' && isTemplated(value)) || (value !== null && typeof value === 'object');
+        if (!needsWork) return value;
+        const d = Object.getOwnPropertyDescriptor(t, key);
+        if (d && !d.configurable && !d.writable) return value; // proxy invariant: must stay as is
+        let memo = cache.get(t);
+        if (!memo) { memo = new Map(); cache.set(t, memo); }
+        const where = childPath(prefix, key, isArray);
+        const out = typeof value === 'string' ? resolve(t, key, value, where) : wrap(value as object, where);
+        memo.set(key, out);
+        return out;
+      },
+      set() { return false; },
+      deleteProperty() { return false; },
+      defineProperty() { return false; },
+    });
+    markLazy(proxy);
+    proxies.set(target, proxy);
+    return proxy;
+  };
+
+  root = wrap(raw, '');
+  return root;
+}

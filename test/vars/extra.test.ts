@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { parseExtraVars, ExtraVarsError } from '../../lib/vars/extra.js';
+
+describe('parseExtraVars', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsplay-extra-'));
+    fs.writeFileSync(path.join(dir, 'vars.yml'), 'drain_timeout: 360s\nserial: 2\nflag: yes\nlist: [a, b]\n');
+    fs.writeFileSync(path.join(dir, 'vars.json'), '{"n": 1, "nested": {"k": true}}');
+    fs.writeFileSync(path.join(dir, 'bad.yml'), 'a: [1, 2\nb: 3\n');
+    fs.writeFileSync(path.join(dir, 'list.yml'), '- a\n- b\n');
+    fs.writeFileSync(path.join(dir, 'empty.yml'), '');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const table: [string, string[], Record<string, unknown>][] = [
+    ['key=value pairs stay strings', ['n=5 flag=true name=etcd'], { n: '5', flag: 'true', name: 'etcd' }],
+    ['quoted values keep their spaces', [`msg="hello world" other='a b'`], { msg: 'hello world', other: 'a b' }],
+    ['only the first = splits', ['opts=a=b'], { opts: 'a=b' }],
+    ['empty value', ['x='], { x: '' }],
+    ['escapes decode', ['s=a\\nb'], { s: 'a\nb' }],
+    ['jinja stays one value', ['v={{ a | default(1) }}'], { v: '{{ a | default(1) }}' }],
+    ['JSON dict is typed', ['{"n": 5, "l": [1, 2], "b": true}'], { n: 5, l: [1, 2], b: true }],
+    ['YAML flow dict is typed', ['{n: 5, b: yes}'], { n: 5, b: true }],
+    ['@file.yml', ['@vars.yml'], { drain_timeout: '360s', serial: 2, flag: true, list: ['a', 'b'] }],
+    ['@file.json', ['@vars.json'], { n: 1, nested: { k: true } }],
+    ['empty file adds nothing', ['@empty.yml'], {}],
+    ['later -e wins per top-level key', ['@vars.json', 'n=2', '{"nested": {"j": 1}}'], { n: '2', nested: { j: 1 } }],
+    ['empty argument is ignored', ['', 'a=1'], { a: '1' }],
+  ];
+  for (const [what, args, want] of table) {
+    it(what, () => expect(parseExtraVars(args, dir)).to.deep.equal(want));
+  }
+
+  const errors: [string, string[], RegExp][] = [
+    ['missing file', ['@nope.yml'], /-e #1: file not found: .*nope\.yml/],
+    ['invalid YAML names the file and line', ['@bad.yml'], /-e #1: .*bad\.yml:\d+: invalid YAML\/JSON/],
+    ['a file that is not a mapping', ['@list.yml'], /list\.yml must hold a mapping/],
+    ['a path without @', ['./vars.yml'], /prefix it with @ \(-e @\.\/vars\.yml\)/],
+    ['a bare word', ['a=1', 'oops'], /-e #2: 'oops' is not key=value/],
+    ['an unterminated quote', [`a="b c`], /unterminated " quote/],
+    ['invalid JSON', ['{"a": '], /-e #1: invalid JSON\/YAML/],
+    ['a JSON list', ['[1, 2]'], /must be a dict/],
+    ['a bad variable name', ['my-var=1'], /'my-var' is not a valid variable name/],
+  ];
+  for (const [what, args, re] of errors) {
+    it(`error: ${what}`, () => expect(() => parseExtraVars(args, dir)).to.throw(ExtraVarsError, re));
+  }
+});
