@@ -84,7 +84,7 @@ export default defineRole({
       notify: 'restart etcd',
     });
     t.task('start and enable etcd', systemd({ name: 'etcd', state: 'started', enabled: true, daemon_reload: true }));
-    t.task('wait for the client port', wait_for((h) => ({ host: h.vars.etcd_address, port: h.vars.etcd_client_port, timeout: 60 })));
+    t.task('wait for the client port', wait_for((h) => ({ host: String(h.vars.etcd_address), port: Number(h.vars.etcd_client_port), timeout: 60 })));
     t.flushHandlers();
     t.task('cluster is healthy', command('{{ etcdctl_bin }} {{ etcdctl_tls_flags }} --endpoints={{ etcd_access_addresses }} endpoint health'), {
       changedWhen: false,

@@ -152,7 +152,7 @@ describe('executor: linear strategy on the local connection', () => {
     const lines = readFileSync(order, 'utf8').trim().split('\n');
     expect(lines.filter((l) => l.startsWith('first')).sort()).to.deep.equal(['first-web1', 'first-web2', 'first-web3']);
     expect(lines.filter((l) => l.startsWith('second')).sort()).to.deep.equal(['second-web1', 'second-web2', 'second-web3']);
-    expect(lines.findIndex((l) => l.startsWith('second'))).to.be.greaterThan(lines.findLastIndex((l) => l.startsWith('first')));
+    expect(lines.findIndex((l) => l.startsWith('second'))).to.be.greaterThan(lines.length - 1 - [...lines].reverse().findIndex((l) => l.startsWith('first')));
     writeFileSync(order, '');
     await runPlays(inv, plays);
     expect(readFileSync(order, 'utf8')).to.equal('');
