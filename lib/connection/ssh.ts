@@ -1,0 +1,255 @@
+import { constants } from 'node:os';
+import type { Client, ClientChannel } from 'ssh2';
+import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
+import { BecomeError, UnreachableError } from './types.js';
+import { becomeFailure } from './become.js';
+import { atomicWriteScript, readFileScript } from './files.js';
+import { ChannelLimit } from './ssh/channel-limit.js';
+import { ConnectFailure, openClient, type ClientTarget } from './ssh/client.js';
+import { remoteCommand, type RemoteCommand } from './ssh/command.js';
+import { forward, JumpHosts, type HopSettings } from './ssh/jump.js';
+import type { SshOptions } from './ssh/options.js';
+
+export { sshOptionsFromVars, type SshOptions, type SshCliOptions } from './ssh/options.js';
+export { KnownHosts, fingerprint, type HostKeyPolicy } from './ssh/knownhosts.js';
+export { JumpHosts } from './ssh/jump.js';
+
+// One ssh2 Client per host, opened on first use and kept for the run; every command is an exec
+// channel on it, at most `maxChannels` at once. A connection that drops is reopened once per
+// drop; a command is re-sent only when its channel never opened, because one that may have run
+// must not run twice.
+
+interface Link {
+  promise: Promise<Client>;
+  dead: boolean;
+}
+
+// ssh2 error texts meaning the channel was never opened, so the command cannot have run
+const NEVER_OPENED = /^(Not connected|No response from server|\(SSH\) Channel open failure)/;
+
+class ChannelNotOpened extends Error {}
+
+const OPEN_RETRIES = 10;
+
+export class SshConnection implements Connection {
+  readonly host: string;
+  private readonly limit: ChannelLimit;
+  private readonly jumps: JumpHosts;
+  private readonly ownsJumps: boolean;
+  private link?: Link;
+  private unreachable?: UnreachableError;
+  private closed = false;
+  /** SSH connections opened to the host so far (1 for a whole run unless one dropped) */
+  connectCount = 0;
+
+  constructor(
+    readonly options: SshOptions,
+    shared: { jumps?: JumpHosts } = {},
+  ) {
+    this.host = options.host;
+    this.limit = new ChannelLimit(options.maxChannels);
+    this.ownsJumps = !shared.jumps;
+    this.jumps = shared.jumps ?? new JumpHosts();
+  }
+
+  private get label(): string {
+    const o = this.options;
+    const via = o.jumps.length ? ` via ${o.jumps.map((j) => `${j.user ?? o.user}@${j.address}:${j.port}`).join(',')}` : '';
+    return `${o.host} (${o.address}:${o.port}${via})`;
+  }
+
+  private async open(): Promise<Client> {
+    const o = this.options;
+    const common = {
+      knownHostsFile: o.knownHostsFile,
+      hostKeyChecking: o.hostKeyChecking,
+      connectTimeoutMs: o.connectTimeoutMs,
+      keepaliveIntervalMs: o.keepaliveIntervalMs,
+      keepaliveCountMax: o.keepaliveCountMax,
+      agentSocket: o.agentSocket,
+      privateKeyPassphrase: o.privateKeyPassphrase,
+    };
+    const target: ClientTarget = { ...common, label: this.label, address: o.address, port: o.port, user: o.user, privateKeyFile: o.privateKeyFile, password: o.password };
+    if (o.jumps.length) {
+      const hop: HopSettings = { ...common, user: o.user, privateKeyFile: o.privateKeyFile };
+      const via = await this.jumps.client(o.jumps, hop);
+      target.sock = await forward(via, o.address, o.port, `bastion ${o.jumps[o.jumps.length - 1].address}`);
+    }
+    this.connectCount++;
+    return openClient(target);
+  }
+
+  /** The live connection, opening (or reopening, once per drop) it when needed. */
+  private async client(): Promise<{ link: Link; c: Client }> {
+    if (this.unreachable) throw this.unreachable;
+    if (this.closed) throw new Error(`${this.label}: connection already closed`);
+    if (this.link && !this.link.dead) {
+      const link = this.link;
+      return { link, c: await link.promise.catch(() => Promise.reject(this.unreachable)) };
+    }
+    const reconnect = this.link !== undefined;
+    const link: Link = { promise: this.open(), dead: false };
+    this.link = link;
+    link.promise.then(
+      (c) => {
+        c.on('close', () => (link.dead = true));
+        c.on('error', () => undefined); // 'close' follows; the next exec reconnects
+      },
+      (e: Error) => {
+        const msg = e instanceof ConnectFailure ? e.message : `${this.label}: ${e.message}`;
+        // a host that cannot be reached stays unreachable for the run: later tasks fail fast
+        this.unreachable = new UnreachableError(this.host, reconnect ? `${msg} (reconnecting after the connection dropped)` : msg);
+      },
+    );
+    return { link, c: await link.promise.catch(() => Promise.reject(this.unreachable)) };
+  }
+
+  private openChannel(c: Client, command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      try {
+        c.exec(command, (err, ch) => {
+          if (!err) resolve(ch);
+          else reject(NEVER_OPENED.test(err.message) ? new ChannelNotOpened(err.message) : err);
+        });
+      } catch (e) {
+        const m = (e as Error).message;
+        reject(NEVER_OPENED.test(m) ? new ChannelNotOpened(m) : e);
+      }
+    });
+  }
+
+  private resolveBecome(b: BecomeSpec | false | undefined): BecomeSpec | undefined {
+    if (b === false) return undefined;
+    if (b === undefined) return this.options.become;
+    return { user: b.user ?? 'root', password: b.password ?? this.options.becomePassword };
+  }
+
+  async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const become = this.resolveBecome(opts.become);
+    const rc = remoteCommand(script, opts, become, this.options.user);
+    const { command } = rc;
+    return this.limit.run(async () => {
+      let reconnected = false;
+      for (let refused = 0; ; ) {
+        const { link, c } = await this.client();
+        let ch: ClientChannel;
+        try {
+          ch = await this.openChannel(c, command);
+        } catch (e) {
+          if (!(e instanceof ChannelNotOpened)) throw new Error(`${this.label}: cannot run a command: ${(e as Error).message}`);
+          if (!link.dead && !/Not connected|No response/.test(e.message)) {
+            // sshd frees a finished session a moment after its close, so a new channel can briefly
+            // exceed MaxSessions: the command never started, so wait and ask again
+            if (++refused <= OPEN_RETRIES) {
+              await new Promise((r) => setTimeout(r, 20 * refused));
+              continue;
+            }
+            throw new Error(`${this.label}: the host refused a new session (${e.message}); lower --max-channels below its sshd MaxSessions`);
+          }
+          link.dead = true;
+          c.end();
+          if (!reconnected) {
+            reconnected = true; // the command never started: safe to send it again on a new connection
+            continue;
+          }
+          throw new UnreachableError(this.host, `${this.label}: connection lost and could not be reopened (${e.message})`);
+        }
+        const res = await this.run(ch, link, c, opts, rc);
+        const bf = become ? becomeFailure(res) : null;
+        if (bf) throw new BecomeError(this.host, `${this.label}: ${bf}`);
+        return res;
+      }
+    });
+  }
+
+  private run(ch: ClientChannel, link: Link, c: Client, opts: ExecOptions, { stdinPrefix, gate }: RemoteCommand): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const started = Date.now();
+      let forced = false;
+      // the host's `timeout` ends the command; this backstop covers a host that stops answering
+      const backstop = opts.timeoutMs
+        ? setTimeout(() => {
+            forced = true;
+            try {
+              ch.signal('KILL');
+            } catch {
+              /* channel already gone */
+            }
+            ch.close();
+          }, opts.timeoutMs + 3000)
+        : undefined;
+      ch.on('data', (d: Buffer) => out.push(d));
+      const payload = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+      let gateText = gate ? '' : undefined; // stderr seen while waiting for sudo
+      ch.stderr.on('data', (d: Buffer) => {
+        err.push(d);
+        if (gate && gateText !== undefined) {
+          gateText += d.toString('latin1');
+          if (gateText.includes(gate.marker)) {
+            gateText = undefined;
+            ch.end(payload ? Buffer.concat([Buffer.from(`${gate.sync}\n`), payload]) : `${gate.sync}\n`);
+          } else if (/Sorry, try again|incorrect password|password is required/.test(gateText)) {
+            gateText = undefined;
+            ch.end(); // sudo wants another try: EOF ends it now instead of feeding it the payload
+          }
+        }
+      });
+      ch.on('error', () => undefined);
+      ch.on('close', (code: number | null, signal?: string) => {
+        if (backstop) clearTimeout(backstop);
+        const timedOut = forced || (!!opts.timeoutMs && (code === 124 || code === 137) && Date.now() - started >= opts.timeoutMs);
+        if (!timedOut && (code === null || code === undefined) && !signal) {
+          // sshd always reports how a command ended; no report means the connection went away
+          link.dead = true;
+          c.end();
+          reject(new UnreachableError(this.host, `${this.label}: connection lost while a command was running; it may have run, so it is not sent again`));
+          return;
+        }
+        let rc: number;
+        if (timedOut) rc = 124;
+        else if (code !== null && code !== undefined) rc = code;
+        else if (signal) rc = 128 + (constants.signals[`SIG${signal}` as keyof typeof constants.signals] ?? 0);
+        else rc = 255; // closed without an exit status (like ssh's 255)
+        let stderr = Buffer.concat(err).toString('utf8');
+        if (gate) stderr = stderr.replace(`${gate.marker}\n`, '');
+        resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr + (timedOut ? `\ncommand timed out after ${opts.timeoutMs} ms` : '') });
+      });
+      // always send EOF, so a command never waits on input; a gated sudo gets it in the handler above
+      if (gate) ch.write(stdinPrefix);
+      else ch.end(stdinPrefix ? Buffer.concat([Buffer.from(stdinPrefix), payload ?? Buffer.alloc(0)]) : payload);
+    });
+  }
+
+  async put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
+    const res = await this.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become });
+    if (res.rc !== 0) throw new Error(`${this.host}: cannot write ${remotePath}: ${res.stderr.trim()}`);
+  }
+
+  async get(remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
+    const res = await this.exec(readFileScript(remotePath), { become: opts.become });
+    if (res.rc !== 0) throw new Error(`${this.host}: cannot read ${remotePath}: ${res.stderr.trim()}`);
+    return Buffer.from(res.stdout, 'base64');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const link = this.link;
+    this.link = undefined;
+    if (link) {
+      const c = await link.promise.catch(() => undefined);
+      if (c && !link.dead) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 2000);
+          c.once('close', () => {
+            clearTimeout(t);
+            r();
+          });
+          c.end();
+        });
+      }
+    }
+    if (this.ownsJumps) await this.jumps.closeAll();
+  }
+}

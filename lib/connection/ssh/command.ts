@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { BecomeSpec, ExecOptions } from '../types.js';
+import { wrapBecome } from '../become.js';
+import { shq } from '../../util/shell.js';
+
+// Builds the one command line an exec channel runs. env travels as `export` lines inside the
+// script (the `env` channel request is refused by sshd's default AcceptEnv), cwd as a `cd` that
+// stops the script when it fails, and a timeout as coreutils `timeout`, which kills the
+// command's whole process group on the host — also under sudo, where a channel signal from the
+// unprivileged session cannot reach.
+
+export interface RemoteCommand {
+  command: string;
+  /** bytes to send before the caller's stdin (the sudo password line) */
+  stdinPrefix: string;
+  /** set when sudo gets a password: see BecomeGate */
+  gate?: BecomeGate;
+}
+
+/**
+ * sudo -S reads retries of a wrong password from the same stdin as the payload, and a sudo that
+ * needs no password (NOPASSWD, cached) leaves the password line in the payload's stdin. So the
+ * password goes first alone; once sudo has let the command start, the command prints `marker`
+ * on stderr and discards stdin up to the `sync` line, and only then is the payload sent after
+ * `sync`. A wrong password shows as sudo's retry prompt instead, and stdin is closed at once.
+ */
+export interface BecomeGate {
+  marker: string;
+  sync: string;
+}
+
+const GATE: BecomeGate = {
+  marker: `tsplay-become-ok-${randomBytes(6).toString('hex')}`,
+  sync: `tsplay-become-sync-${randomBytes(6).toString('hex')}`,
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function remoteCommand(script: string, opts: Pick<ExecOptions, 'env' | 'cwd' | 'timeoutMs'>, become: BecomeSpec | undefined, loginUser: string): RemoteCommand {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (!ENV_NAME.test(k)) throw new Error(`environment variable name '${k}' is not valid (letters, digits, _; not starting with a digit)`);
+    lines.push(`export ${k}=${shq(v)}`);
+  }
+  if (opts.cwd) lines.push(`cd ${shq(opts.cwd)} || exit 1`);
+  let inner = lines.length ? `${lines.join('\n')}\n${script}` : script;
+  if (opts.timeoutMs && opts.timeoutMs > 0) {
+    const secs = Math.max(0.001, opts.timeoutMs / 1000).toFixed(3);
+    inner = `exec timeout -k 2 ${secs} /bin/sh -c ${shq(inner)}`;
+  }
+  if (become) {
+    const gated = become.password !== undefined;
+    if (gated) inner = `printf '%s\\n' ${GATE.marker} >&2\nwhile IFS= read -r l; do [ "$l" = ${GATE.sync} ] && break; done\n${inner}`;
+    const w = wrapBecome(inner, become, loginUser);
+    if (w) return { command: w.script, stdinPrefix: w.stdinPrefix, gate: gated ? GATE : undefined };
+  }
+  return { command: `/bin/sh -c ${shq(inner)}`, stdinPrefix: '' };
+}
