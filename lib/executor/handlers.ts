@@ -15,6 +15,7 @@ function answers(h: HandlerNode, topic: string): boolean {
  */
 export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<void> {
   const run = pc.run;
+  const ran = new Map<string, Set<HandlerNode>>(hosts.map((h) => [h, new Set()]));
   for (const handler of pc.handlers) {
     if (pc.aborted || run.stopped) break;
     const targets = hosts.filter((h) => {
@@ -22,13 +23,20 @@ export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<v
       return (st.active || (run.opts.forceHandlers && !st.unreachable)) && [...st.notified].some((n) => answers(handler, n));
     });
     if (!targets.length) continue;
-    for (const h of targets) for (const n of [...state(run, h).notified]) if (answers(handler, n)) state(run, h).notified.delete(n);
+    targets.forEach((h) => ran.get(h)?.add(handler));
     const wasFailed = new Map(targets.map((h) => [h, state(run, h).failed]));
     for (const h of targets) state(run, h).failed = false; // --force-handlers: let them run
     try {
       await runTask(pc, handler, targets, ROOT_INHERITED, TOP(), true);
     } finally {
       for (const h of targets) if (wasFailed.get(h)) state(run, h).failed = true;
+    }
+  }
+  // a topic is done once every handler answering it ran; one notified too late stays for the next flush
+  for (const h of hosts) {
+    const st = state(run, h);
+    for (const topic of [...st.notified]) {
+      if (pc.handlers.filter((x) => answers(x, topic)).every((x) => ran.get(h)?.has(x))) st.notified.delete(topic);
     }
   }
 }

@@ -80,7 +80,7 @@ function fail(pc: PlayContext, host: string, scope: Scope): void {
 export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], inh: Inherited, scope: Scope, handler = false): Promise<void> {
   const run = pc.run;
   const eff = inherit(inh, node.opts);
-  const opts: TaskOptions = { ...eff.opts, when: undefined, vars: node.opts.vars, tags: eff.tags, loop: node.opts.loop, register: node.opts.register, notify: node.opts.notify };
+  const opts: TaskOptions = { ...eff.opts, when: node.opts.when, vars: node.opts.vars, tags: eff.tags, loop: node.opts.loop, register: node.opts.register, notify: node.opts.notify };
   if (!handler) {
     const roleTags = pc.play.tags ?? [];
     if (!shouldRun([...eff.tags, ...roleTags], run.opts.tags)) return;
