@@ -1,0 +1,74 @@
+import { applyScript, probe, writeFileFragment } from './system/remote.js';
+import type { FileDiff, ModuleResult } from './types.js';
+import { defineModule } from './types.js';
+
+// tsplay-specific (kubeadm refuses to run with swap on): turn every active swap area off now
+// (`swapoff -a` when /proc/swaps lists any) and, with persist, comment out the swap entries of
+// /etc/fstab so swap stays off after a reboot. An fstab line is a swap entry when its third field
+// (the file system type) is `swap`.
+
+export interface SwapoffArgs {
+  /** comment out swap entries in /etc/fstab; default true */
+  persist?: boolean;
+}
+
+export interface SwapoffResult extends ModuleResult {
+  /** swap areas that were active before the task */
+  swaps_before: string[];
+  /** fstab lines that were (or in check mode would be) commented out */
+  fstab_commented: string[];
+}
+
+const FSTAB = '/etc/fstab';
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { persist: { type: 'boolean' } },
+};
+
+/** Active swap areas from /proc/swaps (first line is the header). */
+export function activeSwaps(procSwaps: string): string[] {
+  return procSwaps.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).filter((s): s is string => !!s);
+}
+
+/** fstab with its swap entries commented out, and the lines that were. */
+export function commentSwapEntries(fstab: string): { text: string; commented: string[] } {
+  const commented: string[] = [];
+  const lines = fstab.split('\n').map((line) => {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#') || t.split(/\s+/)[2] !== 'swap') return line;
+    commented.push(line);
+    return `# ${line}`;
+  });
+  return { text: lines.join('\n'), commented };
+}
+
+export const swapoff = defineModule<SwapoffArgs, SwapoffResult>({
+  name: 'swapoff',
+  schema,
+  async run(args, ctx) {
+    const persist = args.persist ?? true;
+    const st = await probe(ctx, {
+      swaps: 'cat /proc/swaps',
+      fstab: `cat ${FSTAB} 2>/dev/null || true`,
+    });
+    const active = st.swaps.rc === 0 ? activeSwaps(st.swaps.out) : [];
+    const plan = persist ? commentSwapEntries(st.fstab.out) : { text: st.fstab.out, commented: [] };
+    const fstabChanged = plan.commented.length > 0;
+    const changed = active.length > 0 || fstabChanged;
+    const result: SwapoffResult = { changed, swaps_before: active, fstab_commented: plan.commented };
+    if (ctx.diff && changed) {
+      const diff: FileDiff[] = [];
+      if (active.length) diff.push({ path: 'swap', attrs: { active: { before: active, after: [] } } });
+      if (fstabChanged) diff.push({ path: FSTAB, before: st.fstab.out, after: plan.text });
+      result.diff = diff;
+    }
+    if (!changed || ctx.check) return result;
+    const steps = ['set -e'];
+    if (active.length) steps.push('swapoff -a');
+    if (fstabChanged) steps.push(writeFileFragment(FSTAB, plan.text));
+    await applyScript(ctx, steps.join('\n'), 'swapoff');
+    return result;
+  },
+});

@@ -1,0 +1,72 @@
+import { atomicWriteScript } from '../../connection/files.js';
+import { shq } from '../../util/shell.js';
+import type { ModuleContext } from '../types.js';
+import { ModuleFailure } from '../types.js';
+
+// Shell plumbing shared by the system modules: read every piece of state in one round trip, and
+// apply a change (several files and commands) in one more.
+
+export interface Probed {
+  rc: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * Run each shell fragment on the host in ONE exec and return its exit code, stdout and stderr.
+ * Values travel base64-encoded inside a JSON object, so file contents keep every byte and newline.
+ */
+export async function probe<K extends string>(ctx: ModuleContext, fragments: Record<K, string>): Promise<Record<K, Probed>> {
+  const keys = Object.keys(fragments) as K[];
+  const parts = keys.map((k, i) => {
+    const sep = i === 0 ? '' : ',';
+    // the trailing x keeps trailing newlines that $(...) would strip
+    return [
+      `v=$( ( ${fragments[k]}\n) 2>"$E"; r=$?; printf x; exit $r ); r=$?; v=\${v%x}`,
+      `printf '${sep}"%s":{"rc":%d,"out":"%s","err":"%s"}' ${shq(k)} "$r" "$(printf %s "$v" | base64 -w0)" "$(base64 -w0 < "$E")"`,
+    ].join('\n');
+  });
+  const script = ['E=$(mktemp)', `trap 'rm -f "$E"' EXIT`, `printf '{'`, ...parts, `printf '}'`].join('\n');
+  const res = await ctx.conn.exec(script, { become: ctx.become });
+  let parsed: Record<string, { rc: number; out: string; err: string }>;
+  try {
+    parsed = JSON.parse(res.stdout) as typeof parsed;
+  } catch {
+    throw new ModuleFailure(`cannot read state on ${ctx.host}: ${res.stderr.trim() || `unexpected output (rc ${res.rc})`}`);
+  }
+  const out = {} as Record<K, Probed>;
+  for (const k of keys) {
+    const p = parsed[k];
+    out[k] = { rc: p.rc, out: Buffer.from(p.out, 'base64').toString('utf8'), err: Buffer.from(p.err, 'base64').toString('utf8').trim() };
+  }
+  return out;
+}
+
+/** Run an apply script; a non-zero exit becomes a task failure naming what failed. */
+export async function applyScript(
+  ctx: ModuleContext,
+  script: string,
+  what: string,
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const res = await ctx.conn.exec(script, { become: ctx.become, env: opts.env, timeoutMs: opts.timeoutMs });
+  if (res.rc !== 0) {
+    const detail = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-15).join('\n');
+    throw new ModuleFailure(`${what} failed (rc ${res.rc}): ${detail}`, { rc: res.rc, stdout: res.stdout, stderr: res.stderr });
+  }
+  return res;
+}
+
+/** A fragment that writes `content` to `path` atomically (temp file beside it, then rename). */
+export function writeFileFragment(path: string, content: string, mode?: string): string {
+  const b64 = Buffer.from(content, 'utf8').toString('base64');
+  return [
+    `mkdir -p "$(dirname ${shq(path)})"`,
+    `printf %s ${shq(b64)} | base64 -d | (\n${atomicWriteScript(path, mode ? { mode } : {})}\n)`,
+  ].join('\n');
+}
+
+/** Normalise text to end with exactly one newline (empty stays empty). */
+export function withNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : text + '\n';
+}

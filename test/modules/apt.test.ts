@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apt, type AptArgs } from '../../lib/modules/apt.js';
+import { runModule, sh, startSandbox, testContext, type Sandbox, type SandboxFile } from '../helpers/sandbox.js';
+
+// Real apt-get and dpkg inside the sandbox against a local file: repository of tiny packages
+// built here with dpkg-deb; the sandbox's own Debian sources are moved away, so nothing touches
+// the network and nothing is installed on this machine. Needs dpkg-dev (dpkg-scanpackages).
+
+const REPO = '/srv/tsplay-repo';
+const POOL = '/srv/tsplay-pool';
+
+function buildDeb(dir: string, name: string, version: string, extra: { recommends?: string; conffile?: boolean } = {}): Buffer {
+  const root = join(dir, `${name}_${version}`);
+  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+  mkdirSync(join(root, 'usr/bin'), { recursive: true });
+  const control = [
+    `Package: ${name}`,
+    `Version: ${version}`,
+    'Architecture: all',
+    'Maintainer: tsplay tests <tests@tsplay.invalid>',
+    ...(extra.recommends ? [`Recommends: ${extra.recommends}`] : []),
+    `Description: tsplay test package ${name}`,
+    '',
+  ].join('\n');
+  writeFileSync(join(root, 'DEBIAN/control'), control);
+  writeFileSync(join(root, `usr/bin/${name}`), `#!/bin/sh\necho ${name} ${version}\n`);
+  chmodSync(join(root, `usr/bin/${name}`), 0o755);
+  if (extra.conffile) {
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, `etc/${name}.conf`), `greeting=hello\n`);
+    writeFileSync(join(root, 'DEBIAN/conffiles'), `/etc/${name}.conf\n`);
+  }
+  const deb = join(dir, `${name}_${version}_all.deb`);
+  execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, deb], { stdio: 'pipe' });
+  return readFileSync(deb);
+}
+
+interface Row {
+  title: string;
+  /** versions of tsplay-hello the repository offers */
+  repo: string[];
+  /** whether the apt cache knows the repository as it is (else it knows only 1.0) */
+  cacheFresh: boolean;
+  installed?: string;
+  args: AptArgs;
+  changed: boolean;
+  after: { hello: string | null; extra?: string | null };
+  /** dpkg status of tsplay-hello afterwards, when it matters */
+  status?: string;
+}
+
+const rows: Row[] = [
+  { title: 'present installs the candidate (and its recommends)', repo: ['1.0'], cacheFresh: true, args: { name: 'tsplay-hello' }, changed: true, after: { hello: '1.0', extra: '1.0' } },
+  { title: 'install_recommends: false installs only the package', repo: ['1.0'], cacheFresh: true, args: { name: ['tsplay-hello'], install_recommends: false }, changed: true, after: { hello: '1.0', extra: null } },
+  { title: 'present on an installed package is ok', repo: ['1.0', '1.1'], cacheFresh: true, installed: '1.0', args: { name: 'tsplay-hello', state: 'present' }, changed: false, after: { hello: '1.0' } },
+  { title: 'a pinned version downgrades', repo: ['1.0', '1.1'], cacheFresh: true, installed: '1.1', args: { name: 'tsplay-hello=1.0' }, changed: true, after: { hello: '1.0' } },
+  { title: 'a version prefix (1.*) is satisfied by the installed 1.1', repo: ['1.0', '1.1'], cacheFresh: true, installed: '1.1', args: { name: 'tsplay-hello=1.*' }, changed: false, after: { hello: '1.1' } },
+  { title: 'latest with update_cache upgrades to what the repository now offers', repo: ['1.0', '1.1'], cacheFresh: false, installed: '1.0', args: { name: 'tsplay-hello', state: 'latest', update_cache: true }, changed: true, after: { hello: '1.1' } },
+  { title: 'latest against a still-valid cache (cache_valid_time) does not update', repo: ['1.0', '1.1'], cacheFresh: false, installed: '1.0', args: { name: 'tsplay-hello', state: 'latest', cache_valid_time: 3600 }, changed: false, after: { hello: '1.0' } },
+  { title: 'absent removes the package and keeps its conffiles', repo: ['1.0'], cacheFresh: true, installed: '1.0', args: { name: 'tsplay-hello', state: 'absent' }, changed: true, after: { hello: null }, status: 'deinstall ok config-files' },
+  { title: 'absent with purge also removes the conffiles', repo: ['1.0'], cacheFresh: true, installed: '1.0', args: { name: 'tsplay-hello', state: 'absent', purge: true }, changed: true, after: { hello: null }, status: '' },
+  { title: 'update_cache alone is changed when the lists change', repo: ['1.0', '1.1'], cacheFresh: false, args: { update_cache: true }, changed: true, after: { hello: null } },
+];
+
+describe('apt module (real apt-get in a namespaced sandbox, local repository)', function () {
+  this.timeout(120_000);
+  let sb: Sandbox;
+  let build: string;
+
+  before(async () => {
+    build = mkdtempSync(join(tmpdir(), 'tsplay-apt-'));
+    const files: Record<string, SandboxFile> = {
+      [`${POOL}/tsplay-hello_1.0_all.deb`]: buildDeb(build, 'tsplay-hello', '1.0', { recommends: 'tsplay-extra', conffile: true }),
+      [`${POOL}/tsplay-hello_1.1_all.deb`]: buildDeb(build, 'tsplay-hello', '1.1', { recommends: 'tsplay-extra', conffile: true }),
+      [`${POOL}/tsplay-extra_1.0_all.deb`]: buildDeb(build, 'tsplay-extra', '1.0'),
+      '/etc/apt/sources.list.d/tsplay.list': `deb [trusted=yes] file:${REPO} ./\n`,
+    };
+    sb = await startSandbox('apt', { files });
+    // inside the sandbox only: no Debian mirrors, only the local repository
+    await sh(sb.conn, 'mkdir -p /etc/apt/sources.list.d.off && for f in /etc/apt/sources.list.d/*; do [ "$f" = /etc/apt/sources.list.d/tsplay.list ] || mv "$f" /etc/apt/sources.list.d.off/; done; rm -f /etc/apt/sources.list');
+  });
+  after(async () => {
+    await sb?.stop();
+    if (build) rmSync(build, { recursive: true, force: true });
+  });
+
+  const publish = (versions: string[]) =>
+    sh(sb.conn, `rm -rf ${REPO} && mkdir -p ${REPO} && cp ${POOL}/tsplay-extra_1.0_all.deb ${versions.map((v) => `${POOL}/tsplay-hello_${v}_all.deb`).join(' ')} ${REPO}/ && cd ${REPO} && dpkg-scanpackages -m . > Packages 2>/dev/null`);
+  const version = async (pkg: string) => {
+    const r = await sb.conn.exec(`dpkg-query -W -f='\${Status}|\${Version}' ${pkg}`);
+    const [status, v] = r.stdout.split('|');
+    return { status: r.rc === 0 ? status : '', installed: / installed$/.test(status) ? v : null };
+  };
+
+  async function reset(r: Row) {
+    await sh(sb.conn, 'dpkg --purge tsplay-hello tsplay-extra >/dev/null; rm -f /var/lib/apt/periodic/update-success-stamp');
+    await publish(r.cacheFresh ? r.repo : ['1.0']);
+    await sh(sb.conn, 'apt-get update -q >/dev/null');
+    if (r.installed) await sh(sb.conn, `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades --no-install-recommends tsplay-hello=${r.installed} >/dev/null`);
+    if (!r.cacheFresh) await publish(r.repo);
+    // a cache updated "now": cache_valid_time rows must see it as valid
+    await sh(sb.conn, 'mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp');
+  }
+
+  for (const r of rows) {
+    it(r.title, async () => {
+      await reset(r);
+      const before = await version('tsplay-hello');
+
+      const check = await runModule(apt, r.args, testContext(sb.conn, { check: true }));
+      expect(check.failed, check.msg).to.equal(undefined);
+      expect(check.changed, 'check mode reports').to.equal(r.changed);
+      expect(await version('tsplay-hello'), 'check mode installs nothing').to.deep.equal(before);
+
+      const first = await runModule(apt, r.args, testContext(sb.conn, { diff: true }));
+      expect(first.failed, first.msg).to.equal(undefined);
+      expect(first.changed).to.equal(r.changed);
+      expect((await version('tsplay-hello')).installed).to.equal(r.after.hello);
+      if (r.after.extra !== undefined) expect((await version('tsplay-extra')).installed).to.equal(r.after.extra);
+      if (r.status !== undefined) expect((await version('tsplay-hello')).status).to.equal(r.status);
+      if (first.packages['tsplay-hello']) {
+        expect(first.packages['tsplay-hello']).to.deep.equal({ before: before.installed, after: r.after.hello });
+        expect(first.diff?.[0].attrs?.['tsplay-hello']).to.deep.equal({ before: before.installed, after: r.after.hello });
+      }
+      if (r.after.hello) expect(await sh(sb.conn, 'tsplay-hello')).to.equal(`tsplay-hello ${r.after.hello}\n`);
+
+      const second = await runModule(apt, r.args, testContext(sb.conn));
+      expect(second.changed, 'second run is idempotent').to.equal(false);
+    });
+  }
+
+  it('an unknown package fails like Ansible', async () => {
+    const res = await runModule(apt, { name: 'tsplay-nope' }, testContext(sb.conn));
+    expect(res.failed).to.equal(true);
+    expect(res.msg).to.equal("No package matching 'tsplay-nope' is available");
+  });
+
+  it('an unavailable version fails before apt-get runs', async () => {
+    const res = await runModule(apt, { name: 'tsplay-hello=9.9' }, testContext(sb.conn));
+    expect(res.msg).to.equal("No package matching 'tsplay-hello=9.9' is available");
+  });
+});
