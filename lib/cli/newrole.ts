@@ -43,7 +43,7 @@ export default defineRole({
 port = {{ ${p}_port }}
 `,
     'files/.keep': '',
-    [`../../test/roles/${name}.test.ts`]: `import { expect } from 'chai';
+    [TEST_KEY]: `import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,9 @@ describe('role ${name}', () => {
   };
 }
 
+// the test lives in the project's test/roles/, whatever --dir says
+const TEST_KEY = '<test>';
+
 function cap(s: string): string {
   return s[0].toUpperCase() + s.slice(1);
 }
@@ -83,7 +86,8 @@ export async function cmdNew(argv: string[]): Promise<number> {
   const id = name.replace(/[-_]+(.)/g, (_m, c: string) => c.toUpperCase());
   const engine = relative(root, 'lib/index.js').replace(/\\/g, '/');
   for (const [rel, text] of Object.entries(files(name, id, engine.startsWith('.') ? engine : `./${engine}`, rolesDir))) {
-    const p = join(root, rel);
+    const p = rel === TEST_KEY ? join('test', 'roles', `${name}.test.ts`) : join(root, rel);
+    if (rel === TEST_KEY && existsSync(p)) throw new CliError(`${p} already exists; remove it or pick another role name`);
     mkdirSync(join(p, '..'), { recursive: true });
     writeFileSync(p, text);
     process.stdout.write(`created ${relative(process.cwd(), p)}\n`);

@@ -42,6 +42,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
     startAtTask: o['start-at-task'],
     step: o.step ? askStep : undefined,
     forceHandlers: Boolean(o['force-handlers']),
+    verbosity: o.verbose?.length ?? 0,
     become: o.become ? true : undefined,
     becomeUser: o['become-user'],
     cwd,

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** ask before each task (terminal only) */
   step?: (task: string) => Promise<'yes' | 'no' | 'continue'>;
   forceHandlers: boolean;
+  /** -v count (debug's verbosity) */
+  verbosity?: number;
   /** -b / --become-user from the command line: the default for every play */
   become?: boolean;
   becomeUser?: string;

@@ -97,6 +97,7 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   const inherited: Inherited = { ...eff, when: inh.when, vars: inh.vars, tags: eff.tags };
   run.reporter.emit({ type: 'task_start', play: pc.playName, task: node.name, role: node.role?.name, hosts, handler: handler || undefined });
   let targets = hosts;
+  if (node.call.module.once) opts.runOnce = true;
   if (opts.runOnce) targets = hosts.slice(0, 1);
   const limit = Math.min(run.opts.forks, opts.throttle && opts.throttle > 0 ? opts.throttle : Infinity);
   const outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, inherited, opts));

@@ -40,6 +40,7 @@ function magicVars(run: RunContext, host: string): Vars {
     playbook_dir: run.playbook.dir,
     ansible_check_mode: run.opts.check,
     ansible_diff_mode: run.opts.diff,
+    ansible_verbosity: run.opts.verbosity ?? 0,
     hostvars: hostvarsProxy(run),
   };
 }

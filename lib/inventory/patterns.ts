@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PatternError } from './errors.js';
 import type { Inventory } from './model.js';
 import { groupHosts } from './query.js';
-import { parseAddress } from './ranges.js';
+import { expandHostnameRange, parseAddress } from './ranges.js';
 
 const LOCALHOST = ['127.0.0.1', 'localhost', '::1'];
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/s;
@@ -135,10 +135,29 @@ class Evaluator {
     const cached = this.cache.get(pattern);
     if (cached) return cached;
     const { expr, subscript } = splitSubscript(pattern);
-    const hosts = this.enumerate(expr);
-    const result = applySubscript(hosts, subscript, pattern);
+    // Differs from Ansible on purpose: `k1-node0[1:2]` whose base names no host or group is read
+    // as the inventory range it looks like (k1-node01, k1-node02); Ansible matches nothing.
+    const ranged = subscript && subscript[1] !== undefined && subscript[1] >= 0 && !this.matchesAnything(expr) ? this.asRange(pattern) : undefined;
+    const hosts = ranged ?? this.enumerate(expr);
+    const result = ranged ?? applySubscript(hosts, subscript, pattern);
     this.cache.set(pattern, result);
     return result;
+  }
+
+  private matchesAnything(expr: string): boolean {
+    const re = termRegExp(expr);
+    return [...this.inv.groups.keys()].some((g) => re.test(g)) || [...this.inv.hosts.keys()].some((h) => re.test(h));
+  }
+
+  private asRange(pattern: string): string[] | undefined {
+    let names: string[];
+    try {
+      names = expandHostnameRange(pattern);
+    } catch {
+      return undefined;
+    }
+    const found = names.filter((n) => this.inv.hosts.has(n));
+    return found.length ? found : undefined;
   }
 
   /** _enumerate_matches(): groups whose name matches, then (for globs/regexes or no group) hosts. */

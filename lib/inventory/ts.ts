@@ -5,7 +5,7 @@ import { checkHostEntry } from './hostentry.js';
 import { addChild, addGroup, addHost, ModelProblem, setGroupVar, type Inventory, type Vars } from './model.js';
 
 /** One group. Host names may use ranges (`k1-node[01:05]`) and ports (`k1-lb:2222`). */
-export interface TsGroupSpec<V extends Vars = Vars> {
+export interface TsGroupSpec<V extends object = Vars> {
   /** member hosts: a list of names, or names mapped to their host vars */
   hosts?: readonly string[] | Readonly<Record<string, Partial<V> | null>>;
   /** group vars (lowest inventory precedence after 'all'; deeper groups win) */
@@ -17,7 +17,7 @@ export interface TsGroupSpec<V extends Vars = Vars> {
 }
 
 /** A whole inventory. */
-export interface TsInventorySpec<V extends Vars = Vars> {
+export interface TsInventorySpec<V extends object = Vars> {
   /** vars of the 'all' group */
   vars?: Partial<V>;
   /** groups by name, read in the order written */
@@ -48,7 +48,7 @@ export interface TsInventorySpec<V extends Vars = Vars> {
  * });
  * ```
  */
-export function defineInventory<V extends Vars = Vars>(spec: TsInventorySpec<V>): TsInventorySpec<V> {
+export function defineInventory<V extends object = Vars>(spec: TsInventorySpec<V>): TsInventorySpec<V> {
   return spec;
 }
 

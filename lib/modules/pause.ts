@@ -67,6 +67,7 @@ function readLine(prompt: string, echo: boolean): Promise<string> {
 export const pause = defineModule<PauseArgs, PauseResult>({
   name: 'pause',
   schema,
+  once: true,
   async run(args, ctx) {
     if (args.seconds !== undefined && args.minutes !== undefined) throw new ModuleFailure('pause: seconds and minutes are mutually exclusive');
     const echo = args.echo ?? true;

@@ -49,6 +49,8 @@ export interface ModuleDef<A, R extends ModuleResult> {
   readonly schema: object;
   /** arg keys whose strings are NOT templated before run (template module renders its own src) */
   readonly rawArgs?: readonly string[];
+  /** runs once per batch, on its first host (pause: one prompt, not one per host) */
+  readonly once?: boolean;
   run(args: A, ctx: ModuleContext): Promise<R>;
 }
 

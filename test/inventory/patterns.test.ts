@@ -48,7 +48,9 @@ const table: Array<[string, string[]]> = [
   ['kube-node[:2]', []], // 2.14 has no [:b] subscript: it is read as a glob and matches nothing
   ['k*[0:4]', [...M, 'k1-node01', 'k1-node02']],
   ['gpu:etcd[1]', ['k1-node05', 'k1-node02', 'k1-master02']],
-  ['k1-node0[1:2]', []], // a subscript of the (nonexistent) name 'k1-node0', not a range
+  // Ansible 2.14 reads this as a subscript of a name 'k1-node0' and matches nothing; tsplay reads
+  // a range-shaped pattern whose base matches nothing as the inventory range it looks like
+  ['k1-node0[1:2]', ['k1-node01', 'k1-node02']],
   ['k1-node0[1]', []],
   ['infra', ['k1-lb', ...M, ...N, 'k1-rr']],
   ['ungrouped', []],
@@ -121,7 +123,8 @@ describe('inventory: --limit', () => {
 
   const limits: Array<[string, string, string[]]> = [
     ['k8s-cluster', 'kube-node', N],
-    ['k8s-cluster', 'k1-node0[1:2]', []],
+    ['k8s-cluster', 'k1-node0[1:2]', ['k1-node01', 'k1-node02']],
+    ['k8s-cluster', 'k1-master01,k1-node0[1:2]', ['k1-master01', 'k1-node01', 'k1-node02']],
     ['k8s-cluster', 'k1-node*:!gpu', ['k1-node01', 'k1-node03', 'k1-node04']],
     ['kube-node', 'gpu', ['k1-node02', 'k1-node05']], // keeps the play's order, not the limit's
     ['all', 'kube-master[0],k1-rr', ['k1-master01', 'k1-rr']],
