@@ -66,12 +66,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
 
   let outcome: HostOutcome;
   try {
-    const vars = taskVars(pc, host, scope);
-    if (node.role && !st.validatedRoles.has(node.role)) {
-      const errs = validateRoleVars(node.role, vars);
-      if (errs.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errs.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
-      st.validatedRoles.add(node.role);
-    }
+    const vars = roleTyped(node, host, taskVars(pc, host, scope));
     const view = makeHostView(pc, host, vars);
     const conds = [...inh.when, ...(opts.when === undefined ? [] : Array.isArray(opts.when) ? opts.when : [opts.when])] as Condition[];
     const loopVar = opts.loopVar ?? 'item';
@@ -86,7 +81,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       const results: Vars[] = [];
       for (const [index, item] of items.entries()) {
         const loopVars = { [loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-        const iv = taskVars(pc, host, { ...scope, loopVars });
+        const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }));
         const iview = makeHostView(pc, host, iv);
         let r: HostOutcome;
         if (!checkWhen(conds, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
@@ -133,6 +128,14 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
   }
   return outcome;
+}
+
+/** A role's tasks see its declared vars validated and coerced to their types. */
+function roleTyped(node: TaskNode, host: string, vars: Vars): Vars {
+  if (!node.role) return vars;
+  const { errors, values } = validateRoleVars(node.role, vars);
+  if (errors.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errors.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
+  return overlay(vars, values);
 }
 
 function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {

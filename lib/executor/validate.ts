@@ -30,14 +30,18 @@ export function validateArgs(mod: ModuleDef<unknown, ModuleResult>, args: unknow
   return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, 'argument'));
 }
 
-/** Validate the vars a role receives on a host: only the role's declared variables. */
-export function validateRoleVars(role: RoleInstance, vars: Vars): string[] {
+/**
+ * Validate the vars a role receives on a host (only the role's declared variables) and return
+ * them coerced to their declared types: `etcd_tls=false` from an INI file is the string "false",
+ * the role sees the boolean.
+ */
+export function validateRoleVars(role: RoleInstance, vars: Vars): { errors: string[]; values: Vars } {
   const schema = role.spec.vars.json as { properties?: Record<string, unknown> };
   const data: Vars = {};
   for (const key of Object.keys(schema.properties ?? {})) {
     if (key in vars) data[key] = vars[key];
   }
   const fn = compiled(role.spec.vars.json);
-  if (fn(data)) return [];
-  return (fn.errors ?? []).map((e) => describe(e, 'variable'));
+  if (fn(data)) return { errors: [], values: data };
+  return { errors: (fn.errors ?? []).map((e) => describe(e, 'variable')), values: data };
 }
