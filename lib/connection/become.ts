@@ -28,3 +28,18 @@ export function becomeFailure(res: ExecResult): string | null {
   if (/sudo: (command )?not found/.test(e)) return 'become failed: sudo is not installed on the host';
   return null;
 }
+
+/**
+ * The controller's own sudo (local connection): the password reaches sudo through an askpass
+ * helper reading it from the environment, so stdin stays the payload's alone and a sudo that
+ * needs no password never sees it.
+ */
+export function wrapBecomeAskpass(script: string, become: BecomeSpec, loginUser: string, askpass: string): { script: string; env: Record<string, string> } | null {
+  const user = become.user ?? 'root';
+  if (user === loginUser) return null;
+  if (become.password === undefined) return { script: `sudo -H -n -u ${shq(user)} -- /bin/sh -c ${shq(script)}`, env: {} };
+  return {
+    script: `sudo -H -A -u ${shq(user)} -- /bin/sh -c ${shq(script)}`,
+    env: { SUDO_ASKPASS: askpass, TSPLAY_BECOME_PASSWORD: become.password },
+  };
+}

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
 import { BecomeError } from './types.js';
-import { becomeFailure, wrapBecome } from './become.js';
+import { becomeFailure, wrapBecomeAskpass } from './become.js';
+import { askpassHelper } from './askpass.js';
 import { atomicWriteScript, readFileScript } from './files.js';
 
 /** Runs everything on the controller itself (ansible_connection=local). */
@@ -12,16 +13,18 @@ export class LocalConnection implements Connection {
   constructor(readonly host: string) {}
 
   exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    let stdinPrefix = '';
+    let becomeEnv: Record<string, string> = {};
     if (opts.become) {
-      const w = wrapBecome(script, opts.become, this.loginUser);
-      if (w) ({ script, stdinPrefix } = w);
+      const w = wrapBecomeAskpass(script, opts.become, this.loginUser, askpassHelper());
+      if (w) ({ script, env: becomeEnv } = w);
     }
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', script], {
         cwd: opts.cwd,
-        env: opts.env ? { ...process.env, ...opts.env } : process.env,
+        env: opts.env || opts.become ? { ...process.env, ...opts.env, ...becomeEnv } : process.env,
         stdio: ['pipe', 'pipe', 'pipe'],
+        // own process group: a timeout kills the command's children too, not just the shell
+        detached: true,
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -29,7 +32,11 @@ export class LocalConnection implements Connection {
       const timer = opts.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            try {
+              process.kill(-(child.pid ?? 0), 'SIGKILL');
+            } catch {
+              child.kill('SIGKILL');
+            }
           }, opts.timeoutMs)
         : undefined;
       child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -50,7 +57,6 @@ export class LocalConnection implements Connection {
         else resolve(res);
       });
       child.stdin.on('error', () => undefined); // a command that ignores stdin closes it early
-      if (stdinPrefix) child.stdin.write(stdinPrefix);
       if (opts.stdin !== undefined) child.stdin.write(opts.stdin);
       child.stdin.end();
     });
