@@ -22,6 +22,8 @@ export async function run(cmd: string, args: string[], input?: string): Promise<
     child.on('close', (code) =>
       code === 0 ? resolve(out) : reject(new LabError(`${cmd} ${args[0] ?? ''} failed (exit ${code}): ${err.trim()}`)),
     );
+    // a tool that exits without reading stdin (ssh-keygen, umount) must not crash the lab with EPIPE
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }
