@@ -3,6 +3,7 @@ import type { RunContext } from './context.js';
 import { HOST_ORDERS } from './order.js';
 import { sizeOf } from './batches.js';
 import { allNodes, compilePlay, playName } from './play.js';
+import { selectHosts } from '../inventory/index.js';
 
 // Everything that can be known wrong before a host is touched is reported here (exit 1).
 export class PlaybookError extends Error {}
@@ -12,6 +13,13 @@ export function validatePlaybook(pb: Playbook, run: RunContext): void {
   pb.plays.forEach((play, i) => {
     const name = `play '${playName(play, i)}'`;
     if (typeof play.hosts !== 'string' || !play.hosts.trim()) problems.push(`${name}: hosts must be a non-empty pattern`);
+    else {
+      try {
+        selectHosts(run.inv, play.hosts, { cwd: run.opts.cwd });
+      } catch (e) {
+        problems.push(`${name}: hosts '${play.hosts}': ${(e as Error).message}`);
+      }
+    }
     if (play.order !== undefined && !HOST_ORDERS.includes(play.order)) {
       problems.push(`${name}: order '${String(play.order)}' is not one of ${HOST_ORDERS.join(', ')}`);
     }
@@ -43,5 +51,4 @@ export function validatePlaybook(pb: Playbook, run: RunContext): void {
     }
   });
   if (problems.length) throw new PlaybookError(problems.join('\n'));
-  void run;
 }
