@@ -221,7 +221,7 @@ describe('tsplay lab: refusals with clear messages', function () {
   });
 
   const inventoryCases: { ansible_host: string; message: string }[] = [
-    { ansible_host: '192.168.30.12', message: 'k1-node01: ansible_host 192.168.30.12 is outside 127.0.0.0/8; the lab only uses loopback addresses' },
+    { ansible_host: '192.0.2.12', message: 'k1-node01: ansible_host 192.0.2.12 is outside 127.0.0.0/8; the lab only uses loopback addresses' },
     { ansible_host: '10.0.0.1', message: 'k1-node01: ansible_host 10.0.0.1 is outside 127.0.0.0/8; the lab only uses loopback addresses' },
     { ansible_host: '0.0.0.0', message: 'k1-node01: ansible_host 0.0.0.0 is outside 127.0.0.0/8; the lab only uses loopback addresses' },
     { ansible_host: '::1', message: 'k1-node01: ansible_host ::1 is outside 127.0.0.0/8; the lab only uses loopback addresses' },
@@ -255,7 +255,7 @@ describe('tsplay lab: refusals with clear messages', function () {
   });
 
   const upCases: { what: string; hosts: LabHostSpec[]; stateDir?: string; message: RegExp }[] = [
-    { what: 'a non-loopback address', hosts: [{ name: 'x1', address: '192.168.30.12' }], message: /^x1: address 192\.168\.30\.12 is outside 127\.0\.0\.0\/8; the lab only uses loopback addresses$/ },
+    { what: 'a non-loopback address', hosts: [{ name: 'x1', address: '192.0.2.12' }], message: /^x1: address 192\.0\.2\.12 is outside 127\.0\.0\.0\/8; the lab only uses loopback addresses$/ },
     { what: 'a host listed twice', hosts: [{ name: 'x1', address: `${NET}.20` }, { name: 'x1', address: `${NET}.21` }], message: /^x1: listed twice$/ },
     { what: 'two hosts on one address and port', hosts: [{ name: 'x1', address: `${NET}.20` }, { name: 'x2', address: `${NET}.20` }], message: new RegExp(`^x2: ${re(NET)}\\.20:22 is already used by lab host x1`) },
     { what: 'a bad port', hosts: [{ name: 'x1', address: `${NET}.20`, port: 70000 }], message: /^x1: port 70000 is not a TCP port/ },
