@@ -12,7 +12,10 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   try {
     mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
   } catch (e) {
-    throw new CliError(`cannot load playbook ${file}: ${loadErrorMessage(e)}\n(run 'tsplay check ${file}' for type errors)`);
+    const hint = /require\(\) ES Module|ERR_REQUIRE/.test(String((e as Error).message))
+      ? `a .ts file outside a package whose package.json says "type": "module" loads as CommonJS; keep playbooks in the project or name the file .mts`
+      : `run 'tsplay check ${file}' for type errors`;
+    throw new CliError(`cannot load playbook ${file}: ${loadErrorMessage(e)}\n(${hint})`);
   }
   const pb = mod.default as Playbook | undefined;
   if (!pb || pb.kind !== 'playbook') {

@@ -167,7 +167,7 @@ async function attempt(pc: PlayContext, node: TaskNode, host: string, opts: Task
     out.result.attempts = n;
     if (done) return out;
     if (n < tries) {
-      pc.run.reporter.emit({ type: 'retry', task: node.name, host, attempt: n, retries: tries - n, msg: out.result.msg as string | undefined });
+      pc.run.reporter.emit({ type: 'retry', task: node.name, host, attempt: n, retries: tries, msg: out.result.msg as string | undefined });
       await new Promise((r) => setTimeout(r, delayMs));
     }
   }

@@ -40,6 +40,7 @@ export type RunEvent =
       /** the module result, already masked when noLog */
       result?: Record<string, unknown>;
     }
+  /** attempt `attempt` of `retries` failed its `until`; another follows */
   | { type: 'retry'; task: string; host: string; attempt: number; retries: number; msg?: string }
   | { type: 'task_end'; task: string }
   | { type: 'log'; host?: string; task?: string; message: string }

@@ -32,6 +32,17 @@ function resultSuffix(ev: HostResult, verbosity: number): string {
   return verbosity >= 1 && ev.result ? ` => ${JSON.stringify(ev.result)}` : '';
 }
 
+/** What a failed command said (stderr, else stdout), last lines only: the reason is usually there. */
+function failureOutput(ev: HostResult, verbosity: number): string[] {
+  const r = ev.result;
+  if (!r || verbosity >= 1 || r.censored !== undefined) return [];
+  const text = [r.stderr, r.stdout].find((t): t is string => typeof t === 'string' && t.trim() !== '');
+  if (!text) return [];
+  const lines = text.trimEnd().split('\n');
+  const shown = lines.slice(-20);
+  return [...(lines.length > shown.length ? [`  ... (${lines.length - shown.length} earlier lines)`] : []), ...shown.map((l) => `  ${l}`)];
+}
+
 /** Lines for one host result: `changed: [h -> d] => (item=x)`, `failed: [h]: msg` + `...ignoring`. */
 export function hostResultLines(ev: HostResult, opts: { verbosity: number; color: boolean }): string[] {
   const p = palette(opts.color);
@@ -53,11 +64,11 @@ export function hostResultLines(ev: HostResult, opts: { verbosity: number; color
     case 'unreachable':
       return [p.red(`fatal: ${head}: UNREACHABLE!${text ? ` ${text}` : ''}${extra}`)];
     case 'failed':
-      return [p.red(`failed: ${head}${msg}${extra}`)];
+      return [p.red(`failed: ${head}${msg}${extra}`), ...failureOutput(ev, opts.verbosity).map(p.red)];
     case 'ignored':
-      return [p.red(`failed: ${head}${msg}${extra}`), statusPaint(p, 'skipped')('...ignoring')];
+      return [p.red(`failed: ${head}${msg}${extra}`), ...failureOutput(ev, opts.verbosity).map(p.red), statusPaint(p, 'skipped')('...ignoring')];
     case 'rescued':
-      return [p.red(`failed: ${head}${msg}${extra}`), statusPaint(p, 'rescued')('...rescuing')];
+      return [p.red(`failed: ${head}${msg}${extra}`), ...failureOutput(ev, opts.verbosity).map(p.red), statusPaint(p, 'rescued')('...rescuing')];
   }
 }
 
