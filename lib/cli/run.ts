@@ -40,7 +40,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
     extraVars,
     tags: { tags: list(o.tags), skipTags: list(o['skip-tags']) },
     startAtTask: o['start-at-task'],
-    step: o.step ? askStep : undefined,
+    step: o.step ? stepAsker() : undefined,
     forceHandlers: Boolean(o['force-handlers']),
     verbosity: o.verbose?.length ?? 0,
     become: o.become ? true : undefined,
@@ -50,7 +50,8 @@ export async function cmdRun(argv: string[]): Promise<number> {
     playbookFile: file,
   };
   const reporter = createReporter({
-    mode: o.json ? 'json' : 'auto',
+    // --step asks line by line: live redrawing would overwrite its questions
+    mode: o.json ? 'json' : o.step ? 'plain' : 'auto',
     diff: opts.diff,
     verbosity: o.verbose?.length ?? 0,
     color: o['no-color'] ? false : undefined,
@@ -72,16 +73,34 @@ export async function cmdRun(argv: string[]): Promise<number> {
   }
 }
 
-async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
+/** One readline for the whole run: answers typed ahead are kept for the next question. */
+function stepAsker(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines: string[] = [];
+  const waiting: ((l: string | undefined) => void)[] = [];
+  let ended = false;
+  rl.on('line', (l) => (waiting.length ? waiting.shift()!(l) : lines.push(l)));
+  rl.on('close', () => {
+    ended = true;
+    while (waiting.length) waiting.shift()!(undefined);
+  });
+  const next = (): Promise<string | undefined> =>
+    lines.length ? Promise.resolve(lines.shift()) : ended ? Promise.resolve(undefined) : new Promise((r) => waiting.push(r));
+  return async (task) => {
     for (;;) {
-      const a = (await rl.question(`Perform task: ${task} (N)o/(y)es/(c)ontinue: `)).trim().toLowerCase();
+      process.stdout.write(`Perform task: ${task} (N)o/(y)es/(c)ontinue: `);
+      const line = await next();
+      if (line === undefined) {
+        rl.close();
+        throw new CliError('--step: the terminal closed before an answer; stopping');
+      }
+      const a = line.trim().toLowerCase();
       if (a === 'y' || a === 'yes') return 'yes';
-      if (a === 'c' || a === 'continue') return 'continue';
+      if (a === 'c' || a === 'continue') {
+        rl.close();
+        return 'continue';
+      }
       if (a === '' || a === 'n' || a === 'no') return 'no';
     }
-  } finally {
-    rl.close();
-  }
+  };
 }
