@@ -9,7 +9,7 @@ import { invError, LineProblem } from './errors.js';
 import { addChild, addGroup, addHost, ModelProblem, setGroupVar, type Inventory } from './model.js';
 import { pyLiteral } from './pyliteral.js';
 import { checkHostEntry } from './hostentry.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../util/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -83,7 +83,7 @@ export function parseIni(inv: Inventory, file: string, text: string): void {
     if (state === 'hosts') {
       let tokens: string[];
       try {
-        tokens = shlexSplit(line);
+        tokens = shlexSplit(line, { comments: true });
       } catch (e) {
         throw invError(where(), `cannot split host line: ${(e as Error).message}`, line, 'close the quote or remove the trailing backslash');
       }

@@ -68,7 +68,7 @@ describe('sshOptionsFromVars (Ansible inventory vars)', () => {
     { vars: { ansible_become: 'maybe' }, msg: /k1-node01: ansible_become 'maybe' is not a boolean/ },
     { vars: { ansible_become_method: 'su' }, msg: /ansible_become_method 'su' is not supported/ },
     { vars: { ansible_ssh_common_args: '-o ProxyCommand="nc -X 5 -x proxy:1080 %h %p"' }, msg: /k1-node01: ansible_ssh_common_args: ProxyCommand .* is not supported/ },
-    { vars: { ansible_ssh_common_args: '-o "ProxyJump=a@b' }, msg: /unterminated/ },
+    { vars: { ansible_ssh_common_args: '-o "ProxyJump=a@b' }, msg: /No closing quotation/ },
   ];
   for (const b of bad) {
     it(`refuses ${JSON.stringify(b.vars)} with a message naming the host and variable`, () => {

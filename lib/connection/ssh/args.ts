@@ -1,3 +1,4 @@
+import { shlexSplit } from '../../util/shlex.js';
 // Reads the parts of OpenSSH command-line arguments tsplay honours (ansible_ssh_common_args,
 // ansible_ssh_extra_args): ProxyJump (`-J` or `-o ProxyJump=`), kubespray's
 // `-o ProxyCommand="ssh -W %h:%p ... user@bastion"`, and a few `-o` host key options.
@@ -19,42 +20,13 @@ export interface ParsedSshArgs {
   user?: string;
 }
 
-/** Split like a POSIX shell does for words and quotes (no expansion). */
+/** Split ssh arguments as Ansible does (Python shlex.split). */
 export function shellWords(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      if (j < 0) throw new Error(`unterminated ' in: ${s}`);
-      cur += s.slice(i + 1, j);
-      i = j;
-      inWord = true;
-    } else if (c === '"') {
-      let j = i + 1;
-      for (; j < s.length && s[j] !== '"'; j++) {
-        if (s[j] === '\\' && j + 1 < s.length) j++;
-        cur += s[j];
-      }
-      if (j >= s.length) throw new Error(`unterminated " in: ${s}`);
-      i = j;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
+  try {
+    return shlexSplit(s);
+  } catch (e) {
+    throw new Error(`${(e as Error).message} in: ${s}`);
   }
-  if (inWord) out.push(cur);
-  return out;
 }
 
 /** `[user@]host[:port]` or `ssh://[user@]host[:port]`; IPv6 as `[addr]:port`. */

@@ -1,3 +1,4 @@
+import { shlexSplit } from '../../util/shlex.js';
 import { randomBytes } from 'node:crypto';
 import { shq } from '../../util/shell.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
@@ -45,53 +46,13 @@ export interface CommandResult extends ModuleResult {
   delta?: string;
 }
 
-/** POSIX shell-style word splitting (Python shlex.split semantics), no expansion. */
+/** argv from a command line, split as Ansible's command module does (Python shlex.split). */
 export function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === "'") {
-      const end = s.indexOf("'", i + 1);
-      if (end === -1) throw new ModuleFailure(`command: no closing quotation in: ${s}`);
-      cur += s.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      for (;;) {
-        if (i >= s.length) throw new ModuleFailure(`command: no closing quotation in: ${s}`);
-        const d = s[i];
-        if (d === '"') break;
-        if (d === '\\' && i + 1 < s.length && '\\"$`\n'.includes(s[i + 1])) {
-          cur += s[i + 1];
-          i += 2;
-        } else {
-          cur += d;
-          i++;
-        }
-      }
-      inWord = true;
-      i++;
-    } else if (c === '\\') {
-      if (i + 1 < s.length) cur += s[i + 1];
-      inWord = true;
-      i += 2;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-      i++;
-    } else {
-      cur += c;
-      inWord = true;
-      i++;
-    }
+  try {
+    return shlexSplit(s);
+  } catch (e) {
+    throw new ModuleFailure(`command: ${(e as Error).message.toLowerCase()} in: ${s}`);
   }
-  if (inWord) out.push(cur);
-  return out;
 }
 
 /** A path for the shell with glob characters left active and everything else escaped. */

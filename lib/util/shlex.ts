@@ -1,11 +1,11 @@
-// Python's shlex.split(line, comments=True) in POSIX mode, which Ansible's INI plugin uses to cut
-// a host line into the host name and its `key=value` tokens. Quotes group, backslash escapes,
-// and `#` starts a comment even in the middle of a word.
+// Python's shlex.split in POSIX mode, which Ansible uses wherever it cuts a line into words: the
+// INI plugin's host lines (with comments: `#` starts a comment even mid-word), the command
+// module's argv, ssh_common_args. Quotes group, backslash escapes.
 
 const WHITESPACE = ' \t\r\n';
 
-/** Split like shlex.split(..., comments=True). Throws Error('No closing quotation') etc. */
-export function shlexSplit(line: string): string[] {
+/** Split like shlex.split(line, comments=...). Throws Error('No closing quotation') etc. */
+export function shlexSplit(line: string, opts: { comments?: boolean } = {}): string[] {
   const out: string[] = [];
   let token = '';
   let quoted = false;
@@ -21,7 +21,7 @@ export function shlexSplit(line: string): string[] {
     if (state === ' ' || state === 'a') {
       if (c === '') { emit(); break; }
       if (WHITESPACE.includes(c)) { if (state === 'a') emit(); state = ' '; continue; }
-      if (c === '#') { emit(); break; } // the rest of the line is a comment
+      if (c === '#' && opts.comments) { emit(); break; } // the rest of the line is a comment
       if (c === "'" || c === '"') { state = c; continue; }
       if (c === '\\') { escapedState = 'a'; state = '\\'; continue; }
       token += c;
