@@ -1,7 +1,7 @@
-import { shlexSplit } from '../../util/shlex.js';
 // Reads the parts of OpenSSH command-line arguments tsplay honours (ansible_ssh_common_args,
 // ansible_ssh_extra_args): ProxyJump (`-J` or `-o ProxyJump=`), kubespray's
 // `-o ProxyCommand="ssh -W %h:%p ... user@bastion"`, and a few `-o` host key options.
+import { shlexSplit } from '../../util/shlex.js';
 
 export interface JumpSpec {
   address: string;
