@@ -6,11 +6,28 @@ import { becomeFailure, wrapBecomeAskpass } from './become.js';
 import { askpassHelper } from './askpass.js';
 import { atomicWriteScript, readFileScript } from './files.js';
 
+/** The process a command runs as: subclasses run it elsewhere (a test sandbox's namespaces). */
+export interface SpawnSpec {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
 /** Runs everything on the controller itself (ansible_connection=local). */
 export class LocalConnection implements Connection {
-  private readonly loginUser = userInfo().username;
+  protected loginUser = userInfo().username;
 
   constructor(readonly host: string) {}
+
+  protected spawnSpec(script: string, opts: ExecOptions, becomeEnv: Record<string, string>): SpawnSpec {
+    return {
+      file: '/bin/sh',
+      args: ['-c', script],
+      cwd: opts.cwd,
+      env: opts.env || opts.become ? { ...process.env, ...opts.env, ...becomeEnv } : process.env,
+    };
+  }
 
   exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     let becomeEnv: Record<string, string> = {};
@@ -18,10 +35,11 @@ export class LocalConnection implements Connection {
       const w = wrapBecomeAskpass(script, opts.become, this.loginUser, askpassHelper());
       if (w) ({ script, env: becomeEnv } = w);
     }
+    const spec = this.spawnSpec(script, opts, becomeEnv);
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', script], {
-        cwd: opts.cwd,
-        env: opts.env || opts.become ? { ...process.env, ...opts.env, ...becomeEnv } : process.env,
+      const child = spawn(spec.file, spec.args, {
+        cwd: spec.cwd,
+        env: spec.env,
         stdio: ['pipe', 'pipe', 'pipe'],
         // own process group: a timeout kills the command's children too, not just the shell
         detached: true,

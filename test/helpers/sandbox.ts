@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from '../../lib/connection/types.js';
-import { wrapBecome } from '../../lib/connection/become.js';
-import { atomicWriteScript, readFileScript } from '../../lib/connection/files.js';
+import type { Connection, ExecOptions } from '../../lib/connection/types.js';
+import { LocalConnection, type SpawnSpec } from '../../lib/connection/local.js';
 import { daemonlessSystemctl } from '../../lib/lab/systemctl.js';
 import { shq } from '../../lib/util/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../lib/modules/types.js';
@@ -179,67 +178,20 @@ async function waitForInit(dir: string, failed: () => string | null): Promise<nu
 }
 
 /** Runs commands inside the sandbox's namespaces and root, like a connection to a real host. */
-export class NsenterConnection implements Connection {
+export class NsenterConnection extends LocalConnection {
   constructor(
-    readonly host: string,
+    host: string,
     private readonly pid: number,
-  ) {}
+  ) {
+    super(host);
+    this.loginUser = 'root';
+  }
 
-  exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    let stdinPrefix = '';
-    if (opts.become) {
-      const w = wrapBecome(script, opts.become, 'root');
-      if (w) ({ script, stdinPrefix } = w);
-    }
+  protected override spawnSpec(script: string, opts: ExecOptions, becomeEnv: Record<string, string>): SpawnSpec {
     const argv = ['--target', String(this.pid), '--mount', '--uts', '--ipc', '--net', '--pid', '--root', '--wd'];
     const inner = opts.cwd ? `cd ${shq(opts.cwd)} && ${script}` : script;
-    return new Promise((resolve, reject) => {
-      const child: ChildProcess = spawn('nsenter', [...argv, '/bin/sh', '-c', inner], {
-        env: { PATH, HOME: '/root', LANG: 'C.UTF-8', ...opts.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let timedOut = false;
-      const timer = opts.timeoutMs
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-          }, opts.timeoutMs)
-        : undefined;
-      child.stdout?.on('data', (d: Buffer) => out.push(d));
-      child.stderr?.on('data', (d: Buffer) => err.push(d));
-      child.on('error', (e) => {
-        if (timer) clearTimeout(timer);
-        reject(e);
-      });
-      child.on('close', (code) => {
-        if (timer) clearTimeout(timer);
-        resolve({
-          rc: timedOut ? 124 : (code ?? 128),
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-        });
-      });
-      child.stdin?.on('error', () => undefined);
-      if (stdinPrefix) child.stdin?.write(stdinPrefix);
-      if (opts.stdin !== undefined) child.stdin?.write(opts.stdin);
-      child.stdin?.end();
-    });
+    return { file: 'nsenter', args: [...argv, '/bin/sh', '-c', inner], env: { PATH, HOME: '/root', LANG: 'C.UTF-8', ...opts.env, ...becomeEnv } };
   }
-
-  async put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
-    const res = await this.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become });
-    if (res.rc !== 0) throw new Error(`cannot write ${remotePath}: ${res.stderr.trim()}`);
-  }
-
-  async get(remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
-    const res = await this.exec(readFileScript(remotePath), { become: opts.become });
-    if (res.rc !== 0) throw new Error(`cannot read ${remotePath}: ${res.stderr.trim()}`);
-    return Buffer.from(res.stdout, 'base64');
-  }
-
-  async close(): Promise<void> {}
 }
 
 // ---- a ModuleContext for module tests (the executor builds the real one) ----
