@@ -180,7 +180,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   const mod = node.call.module;
   const rawKeys = new Set(mod.rawArgs ?? []);
   const given = typeof node.call.args === 'function' ? (node.call.args as (h: HostView) => unknown)(view) : node.call.args;
-  const args = renderArgs(given, rawKeys, vars, `${where} on ${host}`, host);
+  const args = renderArgs(given, rawKeys, vars, where, host);
   const errs = validateArgs(mod, args);
   if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
 

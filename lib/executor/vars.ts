@@ -1,7 +1,7 @@
 import type { HostView, RoleInstance, TaskOptions, Vars } from '../dsl/types.js';
 import { groupsOf, hostVarLayers } from '../inventory/index.js';
-import { lazyVars } from '../template/index.js';
-import { mergeLayers } from '../vars/merge.js';
+import { isTemplated, lazyVars } from '../template/index.js';
+import { mergeLayers, toBool } from '../vars/merge.js';
 import type { PlayContext, RunContext } from './context.js';
 import { state } from './context.js';
 import { makeHostView } from './hostview.js';
@@ -118,7 +118,31 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
   const hasFnDefaults = roleChain(scope.role).some((r) => Object.values((r.spec.defaults ?? {}) as Vars).some((d) => typeof d === 'function'));
   const base = hasFnDefaults ? lazyVars(mergeLayers(upper), { host }) : undefined;
   const defaults = evalDefaults(scope.role, base ? makeHostView(pc, host, base) : (undefined as unknown as HostView));
-  return lazyVars(mergeLayers([defaults, ...upper]), { host });
+  return lazyVars(coerceDeclared(mergeLayers([defaults, ...upper]), scope.role), { host });
+}
+
+/**
+ * A role's declared booleans and numbers arrive as strings from INI files and `-e k=v`; give
+ * them their declared type before templating, so `{% if etcd_tls %}` sees false, not "false".
+ */
+function coerceDeclared(vars: Vars, role: RoleInstance | undefined): Vars {
+  const props = new Map<string, string>();
+  for (const r of roleChain(role)) {
+    const p = (r.spec.vars.json as { properties?: Record<string, { type?: string }> }).properties ?? {};
+    for (const [k, sch] of Object.entries(p)) if (sch.type === 'boolean' || sch.type === 'integer' || sch.type === 'number') props.set(k, sch.type);
+  }
+  for (const [k, type] of props) {
+    const v = vars[k];
+    if (typeof v !== 'string' || isTemplated(v)) continue;
+    if (type === 'boolean') {
+      try {
+        vars[k] = toBool(v);
+      } catch {
+        // left as is: validation names the variable and the bad value
+      }
+    } else if (v.trim() !== '' && Number.isFinite(Number(v)) && (type === 'number' || Number.isInteger(Number(v)))) vars[k] = Number(v);
+  }
+  return vars;
 }
 
 export type { TaskOptions };

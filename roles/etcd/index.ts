@@ -73,8 +73,9 @@ export default defineRole({
   handlers: {
     'restart etcd': {
       call: systemd({ name: 'etcd', state: 'restarted', daemon_reload: true }),
-      // one member at a time: the other two keep quorum
-      opts: { throttle: 1 },
+      // one member at a time: the other two keep quorum; a member this run just started already
+      // runs the new config, so it is not restarted again
+      opts: { throttle: 1, when: 'not (etcd_start.changed | default(false))' },
     },
   },
   tasks: (t) => {
@@ -83,7 +84,7 @@ export default defineRole({
     t.task('etcd systemd unit', template({ src: 'etcd.service.njk', dest: '/etc/systemd/system/etcd.service', mode: '0644' }), {
       notify: 'restart etcd',
     });
-    t.task('start and enable etcd', systemd({ name: 'etcd', state: 'started', enabled: true, daemon_reload: true }));
+    t.task('start and enable etcd', systemd({ name: 'etcd', state: 'started', enabled: true, daemon_reload: true }), { register: 'etcd_start' });
     t.task('wait for the client port', wait_for((h) => ({ host: String(h.vars.etcd_address), port: Number(h.vars.etcd_client_port), timeout: 60 })));
     t.flushHandlers();
     t.task('cluster is healthy', command('{{ etcdctl_bin }} {{ etcdctl_tls_flags }} --endpoints={{ etcd_access_addresses }} endpoint health'), {

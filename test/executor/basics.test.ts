@@ -210,6 +210,19 @@ describe('executor: linear strategy on the local connection', () => {
     expect(ev && ev.type === 'host_result' && ev.msg).to.match(/host web1, role typed: variable 'typed_port' must be integer/);
   });
 
+  it("a role's declared booleans and numbers given as strings (INI, -e) reach templates typed", async () => {
+    const role = defineRole({
+      name: 'typed2',
+      vars: roleVars({ t_flag: v.boolean(), t_port: v.integer(), t_label: v.string() }),
+      defaults: { t_flag: true, t_port: 1, t_label: "{{ 'on' if t_flag else 'off' }}:{{ t_port + 1 }}" },
+      tasks: (t) => void t.task('render', copy({ dest: '{{ root }}/typed', content: '{% if t_flag %}yes{% else %}no{% endif %} {{ t_label }}' })),
+    });
+    const inv2 = localInventory(dir, ['web1'], 'web1 t_flag=false\n');
+    const run = await runPlays(inv2, [{ hosts: 'web1', gatherFacts: false, roles: [role] }], { extraVars: { t_port: '8079' } });
+    expect(run.exitCode).to.equal(0);
+    expect(readFileSync(join(dir, 'web1', 'typed'), 'utf8')).to.equal('no off:8080');
+  });
+
   it('a wrong module argument fails the task naming task, host and argument', async () => {
     const bad = { path: '{{ root }}/x', state: 'directory', mdoe: '0644' } as unknown as Parameters<typeof file>[0];
     const run = await runPlays(inv, [{ hosts: 'web1', gatherFacts: false, tasks: (t) => void t.task('typo', file(bad)) }]);
