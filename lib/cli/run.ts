@@ -65,10 +65,17 @@ export async function cmdRun(argv: string[]): Promise<number> {
     user: o.user,
     connectTimeoutMs: o.timeout ? Number(o.timeout) * 1000 : undefined,
   });
+  // Ctrl-C: give the terminal back, close every connection, exit like ansible-playbook (99)
+  const onInterrupt = (): void => {
+    reporter.emit({ type: 'warning', message: 'User interrupted execution' });
+    void Promise.allSettled([reporter.close(), pool.closeAll()]).then(() => process.exit(99));
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const summary = await runPlaybook(pb, inv, opts, reporter, pool);
     return summary.exitCode;
   } finally {
+    process.off('SIGINT', onInterrupt);
     await reporter.close();
   }
 }

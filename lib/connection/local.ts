@@ -17,6 +17,8 @@ export interface SpawnSpec {
 /** Runs everything on the controller itself (ansible_connection=local). */
 export class LocalConnection implements Connection {
   protected loginUser = userInfo().username;
+  /** commands still running: close() ends them (an interrupted run leaves nothing behind) */
+  private readonly running = new Set<number>();
 
   constructor(readonly host: string) {}
 
@@ -44,6 +46,7 @@ export class LocalConnection implements Connection {
         // own process group: a timeout kills the command's children too, not just the shell
         detached: true,
       });
+      if (child.pid) this.running.add(child.pid);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
@@ -65,6 +68,7 @@ export class LocalConnection implements Connection {
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        if (child.pid) this.running.delete(child.pid);
         const res: ExecResult = {
           rc: timedOut ? 124 : (code ?? (signal ? 128 : 1)),
           stdout: Buffer.concat(out).toString('utf8'),
@@ -91,5 +95,14 @@ export class LocalConnection implements Connection {
     return Buffer.from(res.stdout, 'base64');
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const pid of this.running) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.running.clear();
+  }
 }
