@@ -3,7 +3,7 @@
 // by extra sshd processes started inside a few lab hosts.
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { labConnectionVars, type LabState } from '../lib/lab/index.js';
+import { labConnectionVars, labSshArgs, type LabState } from '../lib/lab/index.js';
 
 export interface BenchHost {
   name: string;
@@ -19,11 +19,7 @@ export interface SshResult {
 
 /** Runs `command` on a lab host with OpenSSH (lab key, strict host-key checking). */
 export function labExec(state: LabState, host: BenchHost, command: string): Promise<SshResult> {
-  const args = [
-    '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${state.knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=5',
-    '-i', state.keyFile, '-p', String(host.port), '-l', state.user, host.address, command,
-  ];
+  const args = [...labSshArgs(state, host), command];
   return new Promise((resolve, reject) => {
     const child = spawn('ssh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

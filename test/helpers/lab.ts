@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labDown, labUp, type LabHostSpec, type LabOptions, type LabState } from '../../lib/lab/index.js';
+import { labDown, labSshArgs, labUp, type LabHostSpec, type LabOptions, type LabState } from '../../lib/lab/index.js';
 
 /** `127.<per-process>.<fileOctet>`: append `.N` for a host address. */
 export function labSubnet(fileOctet: number): string {
@@ -63,19 +63,7 @@ export interface SshOptions {
 export function labSsh(state: LabState, name: string, command: string, opts: SshOptions = {}): Promise<SshResult> {
   const h = state.hosts.find((x) => x.name === name);
   if (!h) throw new Error(`no lab host ${name}`);
-  const args = [
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${opts.knownHosts ?? state.knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'ConnectTimeout=5',
-    '-i', state.keyFile,
-    '-p', String(h.port),
-    '-l', opts.user ?? state.user,
-    h.address,
-    command,
-  ];
+  const args = [...labSshArgs(state, h, { user: opts.user, knownHosts: opts.knownHosts }), command];
   return new Promise((resolve, reject) => {
     const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
