@@ -61,6 +61,8 @@ export interface PlayContext {
   readonly handlers: HandlerNode[];
   /** the play ends for everyone (any_errors_fatal, max_fail_percentage, failed run_once) */
   aborted?: string;
+  /** play hosts still in the play, computed once per task (every host's vars share it) */
+  activeHosts?: string[];
 }
 
 export function state(run: RunContext, host: string): HostState {

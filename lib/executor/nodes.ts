@@ -100,6 +100,7 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   if (node.call.module.once) opts.runOnce = true;
   if (opts.runOnce) targets = hosts.slice(0, 1);
   const limit = Math.min(run.opts.forks, opts.throttle && opts.throttle > 0 ? opts.throttle : Infinity);
+  pc.activeHosts = pc.hosts.filter((h) => state(run, h).active);
   const outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, inherited, opts));
   const byHost = new Map<string, HostOutcome>(targets.map((h, i) => [h, outcomes[i]]));
   if (opts.runOnce && outcomes[0]) {

@@ -108,7 +108,7 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
     magicVars(run, host),
     {
       play_hosts: pc.batch,
-      ansible_play_hosts: pc.hosts.filter((h) => state(run, h).active),
+      ansible_play_hosts: pc.activeHosts ?? pc.hosts.filter((h) => state(run, h).active),
       ansible_play_hosts_all: pc.hosts,
       ansible_play_batch: pc.batch,
       ansible_play_name: pc.playName,
