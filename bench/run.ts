@@ -40,7 +40,7 @@ type Phase = 'first' | 'second';
 
 async function runEngine(engine: Engine, inv: string, extra: string[]): Promise<Measured> {
   if (engine === 'tsplay') {
-    return measure(process.execPath, [path.join(REPO, 'bin/tsplay.js'), 'run', TSPLAY_PLAYBOOK, '-i', inv, '--json', '--no-retry-file', '-f', String(forks), ...extra], { ...process.env, NO_COLOR: '1' }, REPO);
+    return measure(path.join(REPO, 'bin/tsplay.js'), ['run', TSPLAY_PLAYBOOK, '-i', inv, '--json', '--no-retry-file', '-f', String(forks), ...extra], { ...process.env, NO_COLOR: '1' }, REPO);
   }
   return measure('ansible-playbook', [ANSIBLE_PLAYBOOK, '-i', inv, '-f', String(forks), ...extra], {
     ...process.env,
@@ -81,7 +81,7 @@ async function compare(state: LabState, counts: number[]): Promise<void> {
   try {
     console.log(`workload: ${TASKS} tasks per host (1 directory, ${COPIES} copies, 1 lineinfile, 1 read-only command); gather_facts off on both sides`);
     console.log(`ansible-playbook: pipelining on, host key checking on, forks ${forks}, its default ssh args (ControlMaster=auto, ControlPersist=60s)`);
-    console.log(`tsplay: node bin/tsplay.js run --json, forks ${forks}; wall time = whole process, startup included; median of ${runs} runs\n`);
+    console.log(`tsplay: bin/tsplay.js run --json (as the tsplay command runs, with its node flags), forks ${forks}; wall time = whole process, startup included; median of ${runs} runs\n`);
     console.log('hosts  engine   run      wall ms  ms/task-host  in-process ms  peak RSS MB');
     for (const n of counts) {
       const hosts = state.hosts.slice(0, n);
@@ -126,7 +126,7 @@ async function scale(state: LabState, n: number): Promise<void> {
     const inv = path.join(tmp, 'scale.ini');
     await writeInventory(inv, state, hosts, known);
     const extra = ['-e', 'bench_root=/tmp/scale'];
-    console.log(`tsplay: node bin/tsplay.js run --json -f ${forks}, ${TASKS} tasks per host, files under /tmp/scale/<inventory_hostname>\n`);
+    console.log(`tsplay: bin/tsplay.js run --json -f ${forks}, ${TASKS} tasks per host, files under /tmp/scale/<inventory_hostname>\n`);
     console.log('hosts  run      wall ms  ms/task-host  in-process ms  peak RSS MB  RSS per host KB');
     const one = await checkedRun('tsplay', inv, [names[0]!], CHANGING, [...extra, '--limit', names[0]!]);
     const base = one.maxRssKb ?? 0;

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// A small young generation: a controller's garbage is short-lived, and at 500 hosts the default
+// lets the resident set grow by hundreds of MB before a scavenge (BENCHMARKS.md).
 // Entry point: registers tsx so playbooks, roles and the engine load as TypeScript.
 import { register } from 'tsx/esm/api';
 register();
