@@ -75,7 +75,7 @@ function describe(err: Error & { level?: string; code?: string }, t: ClientTarge
 }
 
 export function openClient(t: ClientTarget): Promise<Client> {
-  const kh = KnownHosts.load(t.knownHostsFile);
+  const kh = KnownHosts.shared(t.knownHostsFile);
   const knownTypes = kh.keysFor(t.address, t.port).map((k) => k.type);
   // negotiate a key type known_hosts already has for this host first, as OpenSSH does
   const prefer = [...new Set([...knownTypes.flatMap(hostKeyAlgorithmsFor), ...HOST_KEY_ALGORITHMS])].filter((a) =>

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 // OpenSSH known_hosts: `[marker] hostpatterns keytype base64key [comment]`, where hostpatterns is a
@@ -87,6 +87,19 @@ export class KnownHosts {
     return new KnownHosts(existsSync(file) ? readFileSync(file, 'utf8') : '', file);
   }
 
+  /**
+   * One parsed copy per file for every connection of the run, re-read only when the file changed:
+   * 500 hosts sharing a 500-host known_hosts must not each parse and keep their own copy.
+   */
+  static shared(file: string): KnownHosts {
+    const stamp = existsSync(file) ? (() => { const st = statSync(file); return `${st.mtimeMs}:${st.size}`; })() : 'absent';
+    const hit = SHARED.get(file);
+    if (hit && hit.stamp === stamp) return hit.kh;
+    const kh = KnownHosts.load(file);
+    SHARED.set(file, { stamp, kh });
+    return kh;
+  }
+
   private matches(e: Entry, name: string): boolean {
     if (e.hashed) {
       const mac = createHmac('sha1', e.hashed.salt).update(name).digest();
@@ -129,8 +142,16 @@ export class KnownHosts {
       if (cur.length && !cur.endsWith('\n')) prefix = '\n';
     }
     appendFileSync(this.file, `${prefix}${line}\n`, { mode: 0o600 });
+    // this copy already holds the new line: keep sharing it
+    const hit = SHARED.get(this.file);
+    if (hit?.kh === this) {
+      const st = statSync(this.file);
+      hit.stamp = `${st.mtimeMs}:${st.size}`;
+    }
   }
 }
+
+const SHARED = new Map<string, { stamp: string; kh: KnownHosts }>();
 
 /** ssh2 host key algorithm names for a known_hosts key type, so a known type is negotiated first. */
 export function hostKeyAlgorithmsFor(type: string): string[] {
