@@ -1,4 +1,4 @@
-import type { HandlerNode, Node, PlaySpec, RoleInstance, RoleRef, TaskOptions } from '../dsl/types.js';
+import type { HandlerNode, Node, PlaySpec, RoleInstance, TaskOptions } from '../dsl/types.js';
 import type { ModuleCall } from '../modules/types.js';
 import { TaskBuilder, newId } from '../dsl/builder.js';
 import { applyLimit, selectHosts } from '../inventory/index.js';
@@ -159,9 +159,4 @@ async function gather(pc: PlayContext): Promise<void> {
     }
   });
   run.reporter.emit({ type: 'task_end', task });
-}
-
-/** Every play's roles as refs, for `tsplay check` and --list-tasks. */
-export function playRoles(play: PlaySpec): RoleInstance[] {
-  return (play.roles ?? []).flatMap((r: RoleRef) => roleChain(r as RoleInstance));
 }

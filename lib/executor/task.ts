@@ -34,7 +34,7 @@ export interface HostOutcome {
 /** A failure the user caused (bad args, bad vars, undefined template variable): a message, no stack. */
 class TaskError extends Error {}
 
-function label(pc: PlayContext, node: TaskNode): string {
+function label(node: TaskNode): string {
   return `task '${node.name}'${node.role ? ` (role ${node.role.name})` : ''}${node.source ? ` at ${node.source}` : ''}`;
 }
 
@@ -47,7 +47,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   const run = pc.run;
   const st = state(run, host);
   const started = Date.now();
-  const where = label(pc, node);
+  const where = label(node);
   const scope = { role: node.role, taskVars: [...inh.vars, ...(opts.vars ? [opts.vars] : [])] };
   const emit = (status: HostStatus, result: Vars, extra: { item?: string; delegatedTo?: string } = {}) =>
     run.reporter.emit({

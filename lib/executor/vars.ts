@@ -1,4 +1,4 @@
-import type { HostView, RoleInstance, TaskOptions, Vars } from '../dsl/types.js';
+import type { HostView, RoleInstance, Vars } from '../dsl/types.js';
 import { groupsOf, hostVarLayers } from '../inventory/index.js';
 import { isTemplated, lazyVars } from '../template/index.js';
 import { mergeLayers, toBool } from '../vars/merge.js';
@@ -145,4 +145,3 @@ function coerceDeclared(vars: Vars, role: RoleInstance | undefined): Vars {
   return vars;
 }
 
-export type { TaskOptions };

@@ -32,7 +32,6 @@ const SOFT_FILTERS = new Set(['default', 'd']);
 const SOFT_TESTS = new Set(['defined', 'undefined']);
 const ARITH: Record<string, string> = { Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**' };
 
-const nodes = require('nunjucks/src/nodes.js') as Record<string, any>;
 const compilerMod = require('nunjucks/src/compiler.js') as { Compiler: { prototype: Record<string, any> } };
 const envMod = require('nunjucks/src/environment.js') as { Template: { prototype: Record<string, any> } };
 
