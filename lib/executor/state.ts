@@ -14,6 +14,8 @@ export class HostState {
   /** handler names notified in the current batch */
   readonly notified = new Set<string>();
   readonly stats: HostStats = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ignored: 0, rescued: 0 };
+  /** roles whose vars were validated on this host (once per host and role) */
+  readonly validatedRoles = new Set<object>();
   gathered = false;
   /** a task ran on it in this run (the recap names hosts never touched when a run stops) */
   touched = false;

@@ -10,6 +10,7 @@ import { state } from './context.js';
 import { checkResult, checkWhen } from './conditions.js';
 import { makeHostView } from './hostview.js';
 import { overlay } from './overlay.js';
+import type { HostState } from './state.js';
 import { findFile } from './files.js';
 import { validateArgs, validateRoleVars } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
@@ -66,7 +67,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
 
   let outcome: HostOutcome;
   try {
-    const vars = roleTyped(node, host, taskVars(pc, host, scope));
+    const vars = roleTyped(node, host, taskVars(pc, host, scope), st);
     const view = makeHostView(pc, host, vars);
     const conds = [...inh.when, ...(opts.when === undefined ? [] : Array.isArray(opts.when) ? opts.when : [opts.when])] as Condition[];
     const loopVar = opts.loopVar ?? 'item';
@@ -81,7 +82,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       const results: Vars[] = [];
       for (const [index, item] of items.entries()) {
         const loopVars = { [loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-        const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }));
+        const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }), st);
         const iview = makeHostView(pc, host, iv);
         let r: HostOutcome;
         if (!checkWhen(conds, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
@@ -130,12 +131,17 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   return outcome;
 }
 
-/** A role's tasks see its declared vars validated and coerced to their types. */
-function roleTyped(node: TaskNode, host: string, vars: Vars): Vars {
-  if (!node.role) return vars;
-  const { errors, values } = validateRoleVars(node.role, vars);
+/**
+ * The vars a role receives are validated once per host and role (the first of its tasks there):
+ * declared booleans and numbers were already given their types before templating (taskVars), so
+ * later tasks need not render every role default again.
+ */
+function roleTyped(node: TaskNode, host: string, vars: Vars, st: HostState): Vars {
+  if (!node.role || st.validatedRoles.has(node.role)) return vars;
+  const { errors } = validateRoleVars(node.role, vars);
   if (errors.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errors.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
-  return overlay(vars, values);
+  st.validatedRoles.add(node.role);
+  return vars;
 }
 
 function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {

@@ -30,11 +30,7 @@ export function validateArgs(mod: ModuleDef<unknown, ModuleResult>, args: unknow
   return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, 'argument'));
 }
 
-/**
- * Validate the vars a role receives on a host (only the role's declared variables) and return
- * them coerced to their declared types: `etcd_tls=false` from an INI file is the string "false",
- * the role sees the boolean.
- */
+/** Validate the vars a role receives on a host: only the role's declared variables. */
 export function validateRoleVars(role: RoleInstance, vars: Vars): { errors: string[]; values: Vars } {
   const schema = role.spec.vars.json as { properties?: Record<string, unknown> };
   const data: Vars = {};
