@@ -3,6 +3,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { InventoryError, loadInventory } from '../../lib/inventory/index.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/inventory');
 
@@ -25,4 +27,16 @@ export function scratch(): { dir: string; write: (name: string, text: string) =>
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Load `sources`, which must fail: returns the InventoryError (anything else fails the test). */
+export async function loadError(sources: string[]): Promise<InventoryError> {
+  let err: unknown;
+  try {
+    await loadInventory(sources);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).to.be.instanceOf(InventoryError);
+  return err as InventoryError;
 }
