@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { labSsh, labSubnet, pidsOfHost, useLab } from '../helpers/lab.js';
+import { alive } from '../helpers/sshd.js';
 import { clusterHosts, describeRun, FIXTURES, hostResults, recap, tsplay, writeLabInventory } from './helpers.js';
 
 // Hosts that cannot be trusted or reached: the run refuses or gives up on those hosts only, the
@@ -36,7 +37,7 @@ describe('e2e: changed host keys and unreachable hosts', function () {
     const fake = (await readFile(`${fakeKey}.pub`, 'utf8')).split(' ')[1]!;
     const real: string[] = [];
     const lines = (await readFile(state.knownHosts, 'utf8')).split('\n').map((l) => {
-      const [names, type, key] = l.split(' ');
+      const [names, , key] = l.split(' ');
       if (!names?.split(',').includes(node01.address)) return l;
       real.push(key!);
       return `${names} ssh-ed25519 ${fake}`;
@@ -95,12 +96,3 @@ describe('e2e: changed host keys and unreachable hosts', function () {
     }
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -106,7 +106,8 @@ function comm(pid: number): string {
   }
 }
 
-function alive(pid: number): boolean {
+/** The process exists (signal 0 reaches it). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
