@@ -7,6 +7,7 @@ export type { Infer, VarSchema } from './vars/schema.js';
 export type {
   Condition,
   Defaults,
+  HandlerSpec,
   HostOrder,
   HostView,
   PlaySpec,

@@ -1,5 +1,5 @@
 import { shq } from '../util/shell.js';
-import type { PutOptions } from './types.js';
+import type { BecomeSpec, Connection, PutOptions } from './types.js';
 
 // Shell fragments shared by every connection. The temp file lives beside the destination so the
 // final rename is atomic: a reader sees the old file or the new one, never half of either.
@@ -23,4 +23,17 @@ export function atomicWriteScript(dest: string, opts: Pick<PutOptions, 'mode' | 
 
 export function readFileScript(path: string): string {
   return `base64 -w0 < ${shq(path)}`;
+}
+
+/** `put` for any connection that can exec: the content travels on stdin, become applies. */
+export async function putByExec(conn: Connection, remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
+  const res = await conn.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become });
+  if (res.rc !== 0) throw new Error(`${conn.host}: cannot write ${remotePath}: ${res.stderr.trim()}`);
+}
+
+/** `get` for any connection that can exec (base64 on stdout, so binary files survive). */
+export async function getByExec(conn: Connection, remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
+  const res = await conn.exec(readFileScript(remotePath), { become: opts.become });
+  if (res.rc !== 0) throw new Error(`${conn.host}: cannot read ${remotePath}: ${res.stderr.trim()}`);
+  return Buffer.from(res.stdout, 'base64');
 }

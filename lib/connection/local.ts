@@ -4,7 +4,7 @@ import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from
 import { BecomeError } from './types.js';
 import { becomeFailure, wrapBecomeAskpass } from './become.js';
 import { askpassHelper } from './askpass.js';
-import { atomicWriteScript, readFileScript } from './files.js';
+import { getByExec, putByExec } from './files.js';
 
 /** The process a command runs as: subclasses run it elsewhere (a test sandbox's namespaces). */
 export interface SpawnSpec {
@@ -84,15 +84,12 @@ export class LocalConnection implements Connection {
     });
   }
 
-  async put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
-    const res = await this.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become });
-    if (res.rc !== 0) throw new Error(`cannot write ${remotePath}: ${res.stderr.trim()}`);
+  put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
+    return putByExec(this, remotePath, content, opts);
   }
 
-  async get(remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
-    const res = await this.exec(readFileScript(remotePath), { become: opts.become });
-    if (res.rc !== 0) throw new Error(`cannot read ${remotePath}: ${res.stderr.trim()}`);
-    return Buffer.from(res.stdout, 'base64');
+  get(remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
+    return getByExec(this, remotePath, opts);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
 import { BecomeError, UnreachableError } from './types.js';
 import { becomeFailure } from './become.js';
-import { atomicWriteScript, readFileScript } from './files.js';
+import { getByExec, putByExec } from './files.js';
 import { ChannelLimit } from './ssh/channel-limit.js';
 import { ConnectFailure, openClient, type ClientTarget } from './ssh/client.js';
 import { remoteCommand, type RemoteCommand } from './ssh/command.js';
@@ -222,15 +222,12 @@ export class SshConnection implements Connection {
     });
   }
 
-  async put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
-    const res = await this.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become });
-    if (res.rc !== 0) throw new Error(`${this.host}: cannot write ${remotePath}: ${res.stderr.trim()}`);
+  put(remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
+    return putByExec(this, remotePath, content, opts);
   }
 
-  async get(remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
-    const res = await this.exec(readFileScript(remotePath), { become: opts.become });
-    if (res.rc !== 0) throw new Error(`${this.host}: cannot read ${remotePath}: ${res.stderr.trim()}`);
-    return Buffer.from(res.stdout, 'base64');
+  get(remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
+    return getByExec(this, remotePath, opts);
   }
 
   async close(): Promise<void> {

@@ -120,6 +120,9 @@ export interface HandlerNode extends TaskNode {
 
 /** A Jinja expression string, templated lazily on the host like Ansible's defaults. */
 export type Jinja = `${string}{{${string}}}${string}` | `${string}{%${string}%}${string}`;
+/** A handler: a module call, or one with task options and `listen` topics it also answers to. */
+export type HandlerSpec<V = Vars> = ModuleCall | { call: ModuleCall; opts?: TaskOptions<ModuleResult, V> & { listen?: string | string[] } };
+
 /** A default: a value, a Jinja string rendered on the host, or a function of the host. */
 export type DefaultValue<T> = T | Jinja | ((h: HostView) => T);
 export type Defaults<V> = { [K in keyof V]?: DefaultValue<V[K]> };
@@ -131,7 +134,7 @@ export interface RoleSpec<V extends object> {
   defaults?: Defaults<V>;
   /** role vars (Ansible vars/main.yml): higher precedence than inventory */
   roleVars?: Partial<V>;
-  handlers?: Record<string, ModuleCall | { call: ModuleCall; opts?: TaskOptions<ModuleResult, V> & { listen?: string | string[] } }>;
+  handlers?: Record<string, HandlerSpec<V>>;
   tasks: (t: import('./builder.js').TaskBuilder<V>) => void;
   dependencies?: RoleRef[];
   /** directory holding templates/ and files/ (defaults to the directory of the file that called defineRole) */
@@ -167,7 +170,7 @@ export interface PlaySpec {
   tasks?: (t: import('./builder.js').TaskBuilder<Vars>) => void;
   preTasks?: (t: import('./builder.js').TaskBuilder<Vars>) => void;
   postTasks?: (t: import('./builder.js').TaskBuilder<Vars>) => void;
-  handlers?: Record<string, ModuleCall | { call: ModuleCall; opts?: TaskOptions & { listen?: string | string[] } }>;
+  handlers?: Record<string, HandlerSpec>;
   become?: boolean;
   becomeUser?: string;
   gatherFacts?: boolean;

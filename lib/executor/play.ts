@@ -1,5 +1,4 @@
-import type { HandlerNode, Node, PlaySpec, RoleInstance, TaskOptions } from '../dsl/types.js';
-import type { ModuleCall } from '../modules/types.js';
+import type { HandlerNode, HandlerSpec, Node, PlaySpec, RoleInstance, TaskOptions } from '../dsl/types.js';
 import { TaskBuilder, newId } from '../dsl/builder.js';
 import { applyLimit, selectHosts } from '../inventory/index.js';
 import { UnreachableError } from '../connection/types.js';
@@ -34,8 +33,6 @@ function tasksOf(role: RoleInstance): Node[] {
   }
   return nodes;
 }
-
-type HandlerSpec = ModuleCall | { call: ModuleCall; opts?: TaskOptions & { listen?: string | string[] } };
 
 function handlerNodes(specs: Record<string, HandlerSpec> | undefined, role?: RoleInstance): HandlerNode[] {
   return Object.entries(specs ?? {}).map(([name, spec]) => {
@@ -76,7 +73,7 @@ export function compilePlay(play: PlaySpec): CompiledPlay {
     }
   }
   main.push(...collect(play.tasks));
-  handlers.push(...handlerNodes(play.handlers as Record<string, HandlerSpec> | undefined));
+  handlers.push(...handlerNodes(play.handlers));
   const compiled = { pre: collect(play.preTasks), main, post: collect(play.postTasks), handlers };
   compiledPlays.set(play, compiled);
   return compiled;

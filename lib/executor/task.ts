@@ -50,7 +50,8 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   const started = Date.now();
   const where = label(node);
   const scope = { role: node.role, taskVars: [...inh.vars, ...(opts.vars ? [opts.vars] : [])] };
-  const emit = (status: HostStatus, result: Vars, extra: { item?: string; delegatedTo?: string } = {}) =>
+  /** one host line; a loop item's line carries its label, a task's line the whole result */
+  const emit = (status: HostStatus, result: Vars, extra: { item?: unknown } = {}) =>
     run.reporter.emit({
       type: 'host_result',
       task: node.name,
@@ -61,8 +62,10 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       msg: opts.noLog ? undefined : typeof result.msg === 'string' ? result.msg : undefined,
       diff: opts.noLog ? undefined : (result.diff as ModuleResult['diff']),
       durationMs: Date.now() - started,
-      result: opts.noLog ? { censored: CENSORED, changed: Boolean(result.changed) } : result,
-      ...extra,
+      delegatedTo: result._delegated_to as string | undefined,
+      ...('item' in extra
+        ? { item: opts.noLog ? '(censored)' : itemLabel(extra.item) }
+        : { result: opts.noLog ? { censored: CENSORED, changed: Boolean(result.changed) } : result }),
     });
 
   let outcome: HostOutcome;
@@ -88,19 +91,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         if (!checkWhen(conds, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
         else r = await attempt(pc, node, host, opts, iv, iview, where);
         results.push({ ...r.result, [loopVar]: item, item });
-        run.reporter.emit({
-          type: 'host_result',
-          task: node.name,
-          role: node.role?.name,
-          host,
-          status: r.status,
-          changed: Boolean(r.result.changed),
-          item: opts.noLog ? '(censored)' : itemLabel(item),
-          msg: opts.noLog ? undefined : (r.result.msg as string | undefined),
-          diff: opts.noLog ? undefined : (r.result.diff as ModuleResult['diff']),
-          durationMs: Date.now() - started,
-          delegatedTo: r.result._delegated_to as string | undefined,
-        });
+        emit(r.status, r.result, { item });
         if (r.status === 'unreachable') break;
       }
       const anyFailed = results.some((r) => r.failed);
@@ -123,7 +114,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   record(pc, node, host, opts, outcome.result);
   // loop items were reported one by one; for a loop the task line only summarises a failure
   if (opts.loop === undefined || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
-    emit(outcome.status, outcome.result, { delegatedTo: outcome.result._delegated_to as string | undefined });
+    emit(outcome.status, outcome.result);
   }
   if (outcome.result.changed && outcome.status !== 'failed' && opts.notify) {
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
@@ -138,7 +129,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
  */
 function roleTyped(node: TaskNode, host: string, vars: Vars, st: HostState): Vars {
   if (!node.role || st.validatedRoles.has(node.role)) return vars;
-  const { errors } = validateRoleVars(node.role, vars);
+  const errors = validateRoleVars(node.role, vars);
   if (errors.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errors.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
   st.validatedRoles.add(node.role);
   return vars;

@@ -31,13 +31,13 @@ export function validateArgs(mod: ModuleDef<unknown, ModuleResult>, args: unknow
 }
 
 /** Validate the vars a role receives on a host: only the role's declared variables. */
-export function validateRoleVars(role: RoleInstance, vars: Vars): { errors: string[]; values: Vars } {
+export function validateRoleVars(role: RoleInstance, vars: Vars): string[] {
   const schema = role.spec.vars.json as { properties?: Record<string, unknown> };
   const data: Vars = {};
   for (const key of Object.keys(schema.properties ?? {})) {
     if (key in vars) data[key] = vars[key];
   }
   const fn = compiled(role.spec.vars.json);
-  if (fn(data)) return { errors: [], values: data };
-  return { errors: (fn.errors ?? []).map((e) => describe(e, 'variable')), values: data };
+  if (fn(data)) return [];
+  return (fn.errors ?? []).map((e) => describe(e, 'variable'));
 }

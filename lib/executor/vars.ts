@@ -70,17 +70,42 @@ export function roleChain(role: RoleInstance | undefined): RoleInstance[] {
   return out;
 }
 
-function evalDefaults(role: RoleInstance | undefined, view: HostView): Vars {
-  const out: Vars = {};
-  for (const r of roleChain(role)) {
-    for (const [k, d] of Object.entries((r.spec.defaults ?? {}) as Vars)) out[k] = typeof d === 'function' ? (d as (h: HostView) => unknown)(view) : d;
-  }
-  return out;
+/** What taskVars needs of a role, worked out once per role instance instead of per task-host. */
+interface RoleInfo {
+  defaults: [string, unknown][];
+  hasFnDefaults: boolean;
+  /** role vars and params of the role and its dependencies */
+  level: Vars;
+  /** declared boolean / integer / number variables */
+  typed: Map<string, string>;
 }
 
-function roleLevel(role: RoleInstance | undefined): Vars {
+const roleInfos = new WeakMap<RoleInstance, RoleInfo>();
+
+function roleInfo(role: RoleInstance): RoleInfo {
+  let info = roleInfos.get(role);
+  if (!info) {
+    const chain = roleChain(role);
+    const defaults = chain.flatMap((r) => Object.entries((r.spec.defaults ?? {}) as Vars));
+    const typed = new Map<string, string>();
+    for (const r of chain) {
+      const p = (r.spec.vars.json as { properties?: Record<string, { type?: string }> }).properties ?? {};
+      for (const [k, sch] of Object.entries(p)) if (sch.type === 'boolean' || sch.type === 'integer' || sch.type === 'number') typed.set(k, sch.type);
+    }
+    info = {
+      defaults,
+      hasFnDefaults: defaults.some(([, d]) => typeof d === 'function'),
+      level: Object.assign({}, ...chain.flatMap((r) => [r.spec.roleVars ?? {}, r.params])) as Vars,
+      typed,
+    };
+    roleInfos.set(role, info);
+  }
+  return info;
+}
+
+function evalDefaults(info: RoleInfo | undefined, view: HostView | undefined): Vars {
   const out: Vars = {};
-  for (const r of roleChain(role)) Object.assign(out, r.spec.roleVars ?? {}, r.params);
+  for (const [k, d] of info?.defaults ?? []) out[k] = typeof d === 'function' ? (d as (h: HostView) => unknown)(view as HostView) : d;
   return out;
 }
 
@@ -96,11 +121,12 @@ export interface TaskScope {
 export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars {
   const run = pc.run;
   const st = state(run, host);
+  const info = scope.role ? roleInfo(scope.role) : undefined;
   const upper: Vars[] = [
     ...inventoryLayers(run, host),
     st.facts,
     pc.play.vars ?? {},
-    roleLevel(scope.role),
+    info?.level ?? {},
     ...scope.taskVars,
     scope.loopVars ?? {},
     st.registered,
@@ -115,23 +141,18 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
       ...(scope.role ? { role_name: scope.role.name, role_path: scope.role.dir } : {}),
     },
   ];
-  const hasFnDefaults = roleChain(scope.role).some((r) => Object.values((r.spec.defaults ?? {}) as Vars).some((d) => typeof d === 'function'));
-  const base = hasFnDefaults ? lazyVars(mergeLayers(upper), { host }) : undefined;
-  const defaults = evalDefaults(scope.role, base ? makeHostView(pc, host, base) : (undefined as unknown as HostView));
-  return lazyVars(coerceDeclared(mergeLayers([defaults, ...upper]), scope.role), { host });
+  // a default that is a function sees the host's vars without the defaults (no cycle)
+  const base = info?.hasFnDefaults ? lazyVars(mergeLayers(upper), { host }) : undefined;
+  const defaults = evalDefaults(info, base && makeHostView(pc, host, base));
+  return lazyVars(coerceDeclared(mergeLayers([defaults, ...upper]), info), { host });
 }
 
 /**
  * A role's declared booleans and numbers arrive as strings from INI files and `-e k=v`; give
  * them their declared type before templating, so `{% if etcd_tls %}` sees false, not "false".
  */
-function coerceDeclared(vars: Vars, role: RoleInstance | undefined): Vars {
-  const props = new Map<string, string>();
-  for (const r of roleChain(role)) {
-    const p = (r.spec.vars.json as { properties?: Record<string, { type?: string }> }).properties ?? {};
-    for (const [k, sch] of Object.entries(p)) if (sch.type === 'boolean' || sch.type === 'integer' || sch.type === 'number') props.set(k, sch.type);
-  }
-  for (const [k, type] of props) {
+function coerceDeclared(vars: Vars, info: RoleInfo | undefined): Vars {
+  for (const [k, type] of info?.typed ?? []) {
     const v = vars[k];
     if (typeof v !== 'string' || isTemplated(v)) continue;
     if (type === 'boolean') {
