@@ -2,6 +2,7 @@ import type { RoleRef, Vars } from './dsl/types.js';
 import { playbook } from './dsl/playbook.js';
 import { loadInventory } from './inventory/index.js';
 import { runPlaybook, type RunSummary } from './executor/run.js';
+import { runOptions } from './executor/context.js';
 import { ConnectionPool } from './connection/factory.js';
 import type { Reporter, RunEvent } from './report/events.js';
 
@@ -21,16 +22,7 @@ export async function runRolesLocally(roles: RoleRef[], opts: { vars?: Vars; che
   const summary = await runPlaybook(
     pb,
     inv,
-    {
-      check: Boolean(opts.check),
-      diff: Boolean(opts.diff),
-      forks: 1,
-      extraVars: { ansible_connection: 'local', ...(opts.vars ?? {}) },
-      tags: { tags: [], skipTags: [] },
-      forceHandlers: false,
-      cwd: process.cwd(),
-      retryFile: false,
-    },
+    runOptions({ check: Boolean(opts.check), diff: Boolean(opts.diff), forks: 1, extraVars: { ansible_connection: 'local', ...(opts.vars ?? {}) } }),
     reporter,
     new ConnectionPool(),
   );

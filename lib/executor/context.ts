@@ -33,6 +33,11 @@ export interface RunOptions {
   playbookFile?: string;
 }
 
+/** ansible-playbook's defaults (forks 20, no check, no tags, no retry file), with some set. */
+export function runOptions(set: Partial<RunOptions> = {}): RunOptions {
+  return { check: false, diff: false, forks: 20, extraVars: {}, tags: { tags: [], skipTags: [] }, forceHandlers: false, cwd: process.cwd(), retryFile: false, ...set };
+}
+
 /** Shared by every play of one run. */
 export interface RunContext {
   readonly inv: Inventory;

@@ -1,7 +1,7 @@
 import type { Playbook, RoleInstance, Vars } from '../dsl/types.js';
 import type { Inventory } from '../inventory/index.js';
 import { groupsMap } from '../inventory/index.js';
-import type { PlayContext, RunContext } from './context.js';
+import { runOptions, type PlayContext, type RunContext } from './context.js';
 import { HostState } from './state.js';
 import { taskVars } from './vars.js';
 
@@ -14,7 +14,7 @@ export function previewVars(inv: Inventory, host: string, opts: { extraVars: Var
   const run: RunContext = {
     inv,
     playbook: pb,
-    opts: { check: true, diff: false, forks: 1, extraVars: opts.extraVars, tags: { tags: [], skipTags: [] }, forceHandlers: false, cwd: opts.cwd, retryFile: false },
+    opts: runOptions({ check: true, forks: 1, extraVars: opts.extraVars, cwd: opts.cwd }),
     reporter: { emit: () => undefined, close: async () => undefined },
     connections: {
       get: () => {

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PlaySpec, Vars } from '../../lib/dsl/types.js';
+import type { PlaySpec } from '../../lib/dsl/types.js';
 import { playbook } from '../../lib/dsl/playbook.js';
 import { loadInventory } from '../../lib/inventory/index.js';
 import { runPlaybook, type RunSummary } from '../../lib/executor/run.js';
-import type { RunOptions } from '../../lib/executor/context.js';
+import { runOptions, type RunOptions } from '../../lib/executor/context.js';
 import { ConnectionPool } from '../../lib/connection/factory.js';
 import type { Reporter, RunEvent } from '../../lib/report/events.js';
 
@@ -35,17 +35,7 @@ export async function runPlays(inventoryFile: string, plays: PlaySpec[], opts: P
   const events: RunEvent[] = [];
   const reporter: Reporter = { emit: (e) => void events.push(e), close: async () => undefined };
   const pb = playbook('test', plays);
-  const full: RunOptions = {
-    check: false,
-    diff: false,
-    forks: 20,
-    extraVars: {} as Vars,
-    tags: { tags: [], skipTags: [] },
-    forceHandlers: false,
-    cwd: process.cwd(),
-    retryFile: false,
-    ...opts,
-  };
+  const full = runOptions(opts);
   const summary = await runPlaybook(pb, inv, full, reporter, new ConnectionPool());
   return {
     ...summary,
