@@ -26,6 +26,8 @@ const { values: o } = parseArgs({
     runs: { type: 'string', default: '3' },
     hosts: { type: 'string', default: '3,8' },
     forks: { type: 'string', default: '20' },
+    /** `--engines tsplay` skips ansible-playbook (for quick iterations on tsplay alone) */
+    engines: { type: 'string', default: 'tsplay,ansible' },
   },
   allowPositionals: true,
   strict: true,
@@ -37,6 +39,8 @@ const forks = Number(o.forks);
 
 type Engine = 'tsplay' | 'ansible';
 type Phase = 'first' | 'second';
+const engines = o.engines.split(',').filter((e): e is Engine => e === 'tsplay' || e === 'ansible');
+if (!engines.length) throw new Error(`--engines ${o.engines}: give tsplay, ansible or both`);
 
 async function runEngine(engine: Engine, inv: string, extra: string[]): Promise<Measured> {
   if (engine === 'tsplay') {
@@ -91,14 +95,14 @@ async function compare(state: LabState, counts: number[]): Promise<void> {
       const res: Record<string, (Measured & { inProcessMs?: number })[]> = {};
       const add = (k: string, m: Measured & { inProcessMs?: number }): number => (res[k] ??= []).push(m);
       for (let i = 0; i < runs; i++) {
-        for (const engine of ['tsplay', 'ansible'] as Engine[]) {
+        for (const engine of engines) {
           await resetHosts(state, hosts, '/tmp/tsplay-bench');
           add(`${engine}/first`, await checkedRun(engine, inv, names, CHANGING));
           add(`${engine}/second`, await checkedRun(engine, inv, names, 0));
         }
       }
       const wall = (k: string): number => median(res[k]!.map((m) => m.wallMs));
-      for (const engine of ['tsplay', 'ansible'] as Engine[]) {
+      for (const engine of engines) {
         for (const phase of ['first', 'second'] as Phase[]) {
           const k = `${engine}/${phase}`;
           const inProc = res[k]![0]!.inProcessMs === undefined ? '' : fmt(median(res[k]!.map((m) => m.inProcessMs!)));
@@ -106,7 +110,7 @@ async function compare(state: LabState, counts: number[]): Promise<void> {
           console.log(`${String(n).padStart(5)}  ${engine.padEnd(7)}  ${phase.padEnd(6)} ${fmt(wall(k))}  ${per(wall(k), n)}       ${inProc.padStart(8)}  ${(Math.max(...rss) / 1024).toFixed(0).padStart(11)}`);
         }
       }
-      for (const phase of ['first', 'second'] as Phase[]) {
+      for (const phase of engines.length === 2 ? (['first', 'second'] as Phase[]) : []) {
         console.log(`       ansible/tsplay ${phase}: ${(wall(`ansible/${phase}`) / wall(`tsplay/${phase}`)).toFixed(1)}x`);
       }
     }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Playbook } from '../dsl/types.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
+import { importUserModule } from '../util/usercode.js';
 import { CliError } from './args.js';
 
 export async function loadPlaybook(file: string): Promise<Playbook> {
@@ -10,7 +10,7 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   if (!existsSync(abs)) throw new CliError(`playbook ${file} does not exist`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    mod = await importUserModule(abs);
   } catch (e) {
     const hint = /require\(\) ES Module|ERR_REQUIRE/.test(String((e as Error).message))
       ? `a .ts file outside a package whose package.json says "type": "module" loads as CommonJS; keep playbooks in the project or name the file .mts`
@@ -26,6 +26,8 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
 
 function loadErrorMessage(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
+  // the bundler's errors are already file:line:col lines, one per problem
+  if (/^[^\s:]+:\d+:\d+: /.test(e.message)) return e.message.split('\n').slice(0, 5).join('\n');
   // esbuild (through tsx) reports syntax errors with file:line:col in the message
   const at = /\((\/[^)]+:\d+:\d+)\)/.exec(e.stack ?? '')?.[1];
   return e.message.split('\n')[0] + (at && !e.message.includes(at) ? ` (at ${at})` : '');

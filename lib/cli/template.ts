@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { RoleInstance } from '../dsl/types.js';
 import { renderFile } from '../template/index.js';
 import { parseExtraVars } from '../vars/extra.js';
 import { previewVars } from '../executor/preview.js';
+import { importUserModule } from '../util/usercode.js';
 import { CliError, parse } from './args.js';
 import { loadInventories } from './load.js';
 
@@ -20,7 +20,7 @@ async function roleOf(file: string): Promise<RoleInstance | undefined> {
   if (basename(dir) !== 'templates') return undefined;
   const index = join(dirname(dir), 'index.ts');
   if (!existsSync(index)) return undefined;
-  const mod = (await import(pathToFileURL(index).href)) as { default?: RoleInstance };
+  const mod = (await importUserModule(index)) as { default?: RoleInstance };
   return mod.default?.kind === 'role' ? mod.default : undefined;
 }
 

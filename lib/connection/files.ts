@@ -25,9 +25,19 @@ export function readFileScript(path: string): string {
   return `base64 -w0 < ${shq(path)}`;
 }
 
-/** `put` for any connection that can exec: the content travels on stdin, become applies. */
+/** Modes the helper applies itself; symbolic ones (u+rw) are chmod's to read. */
+const OCTAL_MODE = /^0?[0-7]{3,4}$/;
+
+/**
+ * `put` for any connection that can exec: the content travels on stdin, become applies. A
+ * connection with a helper writes the file in-process, the same way (temp file, mode, owner, rename).
+ */
 export async function putByExec(conn: Connection, remotePath: string, content: Buffer | string, opts: PutOptions = {}): Promise<void> {
-  const res = await conn.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become });
+  const native =
+    !opts.mode || OCTAL_MODE.test(opts.mode)
+      ? await conn.helper?.({ op: 'put', path: remotePath, mode: opts.mode, owner: opts.owner, group: opts.group }, { stdin: Buffer.from(content), become: opts.become })
+      : undefined;
+  const res = native ?? (await conn.exec(atomicWriteScript(remotePath, opts), { stdin: content, become: opts.become }));
   if (res.rc !== 0) throw new Error(`${conn.host}: cannot write ${remotePath}: ${res.stderr.trim()}`);
 }
 

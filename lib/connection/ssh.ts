@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import type { Client, ClientChannel } from 'ssh2';
-import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
+import type { BecomeSpec, Connection, ExecOptions, ExecResult, HelperOp, PutOptions } from './types.js';
 import { BecomeError, UnreachableError } from './types.js';
 import { becomeFailure } from './become.js';
 import { getByExec, putByExec } from './files.js';
@@ -8,14 +8,16 @@ import { ChannelLimit } from './ssh/channel-limit.js';
 import { ConnectFailure, openClient, type ClientTarget } from './ssh/client.js';
 import { remoteCommand, type RemoteCommand } from './ssh/command.js';
 import { forward, JumpHosts, type HopSettings } from './ssh/jump.js';
+import { Shells } from './ssh/shells.js';
 import type { SshOptions } from './ssh/options.js';
 
 export { sshOptionsFromVars, type SshOptions, type SshCliOptions } from './ssh/options.js';
 export { KnownHosts, fingerprint, type HostKeyPolicy } from './ssh/knownhosts.js';
 export { JumpHosts } from './ssh/jump.js';
 
-// One ssh2 Client per host, opened on first use and kept for the run; every command is an exec
-// channel on it, at most `maxChannels` at once. A connection that drops is reopened once per
+// One ssh2 Client per host, opened on first use and kept for the run. Commands run in persistent
+// shells on it (ssh/shells.ts), or as one-off exec channels when none is free; at most
+// `maxChannels` channels at once. A connection that drops is reopened once per
 // drop; a command is re-sent only when its channel never opened, because one that may have run
 // must not run twice.
 
@@ -34,6 +36,7 @@ const OPEN_RETRIES = 10;
 export class SshConnection implements Connection {
   readonly host: string;
   private readonly limit: ChannelLimit;
+  private readonly shells: Shells;
   private readonly jumps: JumpHosts;
   private readonly ownsJumps: boolean;
   private link?: Link;
@@ -48,6 +51,16 @@ export class SshConnection implements Connection {
   ) {
     this.host = options.host;
     this.limit = new ChannelLimit(options.maxChannels);
+    this.shells = new Shells(
+      {
+        loginUser: options.user,
+        python: options.python,
+        limit: this.limit,
+        open: async (command) => this.openChannel((await this.client()).c, command),
+        lost: (stray, become, link) => this.shellLost(stray, become, link as Link),
+      },
+      options.persistentShells ? Math.min(4, Math.floor(options.maxChannels / 2)) : 0,
+    );
     this.ownsJumps = !shared.jumps;
     this.jumps = shared.jumps ?? new JumpHosts();
   }
@@ -124,9 +137,29 @@ export class SshConnection implements Connection {
     return { user: b.user ?? 'root', password: b.password ?? this.options.becomePassword };
   }
 
+  /** A shell that ended under a command: sudo refused it, or the connection went away. */
+  private shellLost(stray: string, become: BecomeSpec | undefined, link: Link): Error {
+    const bf = become ? becomeFailure({ rc: 1, stdout: '', stderr: stray }) : null;
+    if (bf) return new BecomeError(this.host, `${this.label}: ${bf}`);
+    link.dead = true;
+    void link.promise.then((c) => c.end(), () => undefined);
+    return new UnreachableError(this.host, `${this.label}: connection lost while a command was running; it may have run, so it is not sent again`);
+  }
+
+  async helper(op: HelperOp, opts: { stdin?: Buffer; become?: BecomeSpec | false } = {}): Promise<ExecResult | undefined> {
+    if (!this.options.persistentShells) return undefined;
+    const { link } = await this.client();
+    return this.shells.helper(op, opts.stdin, this.resolveBecome(opts.become), link);
+  }
+
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const become = this.resolveBecome(opts.become);
     const rc = remoteCommand(script, opts, become, this.options.user);
+    if (this.options.persistentShells) {
+      const { link } = await this.client();
+      const res = await this.shells.exec(script, opts, become, link);
+      if (res) return res;
+    }
     const { command } = rc;
     return this.limit.run(async () => {
       let reconnected = false;
@@ -232,6 +265,7 @@ export class SshConnection implements Connection {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.shells.closeAll();
     const link = this.link;
     this.link = undefined;
     if (link) {

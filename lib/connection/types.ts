@@ -34,8 +34,30 @@ export interface Connection {
   put(remotePath: string, content: Buffer | string, opts?: PutOptions): Promise<void>;
   /** read a whole file from the host */
   get(remotePath: string, opts?: { become?: BecomeSpec | false }): Promise<Buffer>;
+  /**
+   * Does `op` in-process on the host, without forking a tool (SSH hosts with python3:
+   * ssh/helper.ts). Resolves undefined where there is no helper; the caller then uses exec.
+   */
+  helper?(op: HelperOp, opts?: { stdin?: Buffer; become?: BecomeSpec | false }): Promise<ExecResult | undefined>;
   close(): Promise<void>;
 }
+
+/** Helper ops print exactly what their sh versions print, so one parser serves both. */
+export type HelperOp =
+  | { op: 'ping' }
+  | { op: 'probe'; specs: { path: string; follow?: boolean; checksum?: boolean; content?: boolean }[] }
+  | {
+      op: 'put';
+      path: string;
+      /** octal */
+      mode?: string;
+      owner?: string;
+      group?: string;
+      /** create missing parent directories; without it a missing one is an error */
+      mkdirs?: boolean;
+      /** write to a symlink's target instead of replacing the link */
+      followLink?: boolean;
+    };
 
 export interface PutOptions {
   mode?: string;

@@ -3,7 +3,7 @@
 // what Ansible skips), or a 'h1,h2,' host list. Then reconcile, then group_vars/ and host_vars/.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importUserModule } from '../util/usercode.js';
 import { InventoryError, invError } from './errors.js';
 import { parseIni } from './ini.js';
 import { addHost, emptyInventory, reconcile, type Inventory } from './model.js';
@@ -42,7 +42,7 @@ async function parseFile(inv: Inventory, file: string): Promise<void> {
   if (TS_EXTS.includes(ext)) {
     let mod: { default?: unknown };
     try {
-      mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
+      mod = await importUserModule(file);
     } catch (e) {
       throw invError({ file }, `cannot load the TypeScript inventory: ${(e as Error).message.split('\n')[0]}`, undefined, 'fix the module so it compiles and exports defineInventory({...}) as default');
     }

@@ -13,15 +13,26 @@ export class ChannelLimit {
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
-    else this.active++;
+    const release = await this.hold();
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  /** Takes a slot until the returned function is called (a persistent shell keeps its channel). */
+  async hold(): Promise<() => void> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const next = this.waiting.shift();
       // hand the slot straight to the next waiter, so `active` never dips and lets a newcomer jump the queue
       if (next) next();
       else this.active--;
-    }
+    };
   }
 }

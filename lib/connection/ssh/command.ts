@@ -36,18 +36,22 @@ const GATE: BecomeGate = {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function remoteCommand(script: string, opts: Pick<ExecOptions, 'env' | 'cwd' | 'timeoutMs'>, become: BecomeSpec | undefined, loginUser: string): RemoteCommand {
+/** The script with its env, cwd and timeout applied, as /bin/sh runs it (no become). */
+export function innerScript(script: string, opts: Pick<ExecOptions, 'env' | 'cwd' | 'timeoutMs'>): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (!ENV_NAME.test(k)) throw new Error(`environment variable name '${k}' is not valid (letters, digits, _; not starting with a digit)`);
     lines.push(`export ${k}=${shq(v)}`);
   }
   if (opts.cwd) lines.push(`cd ${shq(opts.cwd)} || exit 1`);
-  let inner = lines.length ? `${lines.join('\n')}\n${script}` : script;
-  if (opts.timeoutMs && opts.timeoutMs > 0) {
-    const secs = Math.max(0.001, opts.timeoutMs / 1000).toFixed(3);
-    inner = `exec timeout -k 2 ${secs} /bin/sh -c ${shq(inner)}`;
-  }
+  const inner = lines.length ? `${lines.join('\n')}\n${script}` : script;
+  if (!opts.timeoutMs || opts.timeoutMs <= 0) return inner;
+  const secs = Math.max(0.001, opts.timeoutMs / 1000).toFixed(3);
+  return `exec timeout -k 2 ${secs} /bin/sh -c ${shq(inner)}`;
+}
+
+export function remoteCommand(script: string, opts: Pick<ExecOptions, 'env' | 'cwd' | 'timeoutMs'>, become: BecomeSpec | undefined, loginUser: string): RemoteCommand {
+  let inner = innerScript(script, opts);
   if (become) {
     const gated = become.password !== undefined;
     if (gated) inner = `printf '%s\\n' ${GATE.marker} >&2\nwhile IFS= read -r l; do [ "$l" = ${GATE.sync} ] && break; done\n${inner}`;

@@ -36,6 +36,10 @@ export interface SshOptions {
   hostKeyChecking: HostKeyPolicy;
   connectTimeoutMs: number;
   maxChannels: number;
+  /** run commands in persistent shells (ssh/session.ts); `tsplay_persistent_shell=false` turns it off */
+  persistentShells: boolean;
+  /** python on the host for the helper (ansible_python_interpreter, default python3) */
+  python: string;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
 }
@@ -68,6 +72,11 @@ function num(host: string, name: string, s: string, min: number, max: number): n
   const n = Number(s);
   if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${host}: ${name} '${s}' must be a number from ${min} to ${max}`);
   return n;
+}
+
+/** Ansible's `auto*` values mean discovery; the helper just tries python3 (and falls back to sh). */
+function pythonFor(v: string | undefined): string {
+  return !v || v.startsWith('auto') ? 'python3' : v;
 }
 
 export function expandHome(p: string): string {
@@ -121,6 +130,7 @@ export function sshOptionsFromVars(host: string, vars: Record<string, unknown>, 
   const maxChannels = cli.maxChannels ?? DEFAULT_MAX_CHANNELS;
   if (!Number.isInteger(maxChannels) || maxChannels < 1) throw new Error(`maxChannels must be a whole number >= 1 (got ${maxChannels})`);
 
+  const shellVar = first(vars, ['tsplay_persistent_shell']);
   return {
     host,
     address: get('ansible_host', 'ansible_ssh_host') ?? host,
@@ -136,6 +146,8 @@ export function sshOptionsFromVars(host: string, vars: Record<string, unknown>, 
     hostKeyChecking,
     connectTimeoutMs,
     maxChannels,
+    persistentShells: shellVar ? bool(host, shellVar[0], shellVar[1]) : true,
+    python: pythonFor(get('ansible_python_interpreter')),
     keepaliveIntervalMs: 5000,
     keepaliveCountMax: 3,
   };

@@ -98,7 +98,9 @@ export function parseProbe(stdout: string, specs: readonly ProbeSpec[]): PathSta
 
 /** Probe `specs` on the host in one exec; a probe that cannot read a path fails the task. */
 export async function probe(ctx: ModuleContext, specs: readonly ProbeSpec[]): Promise<PathState[]> {
-  const res = await ctx.conn.exec(probeScript(specs), { become: ctx.become });
+  const res =
+    (await ctx.conn.helper?.({ op: 'probe', specs: [...specs] }, { become: ctx.become })) ??
+    (await ctx.conn.exec(probeScript(specs), { become: ctx.become }));
   if (res.rc !== 0) {
     const paths = specs.map((s) => s.path).join(', ');
     throw new ModuleFailure(`cannot inspect ${paths}: ${res.stderr.trim() || `rc ${res.rc}`} (check the path and permissions, or use become)`);

@@ -1,4 +1,5 @@
 import { shq } from '../../util/shell.js';
+import type { ExecResult } from '../../connection/types.js';
 import type { ModuleContext } from '../types.js';
 import { ModuleFailure } from '../types.js';
 import type { AttrPlan, FileAttrArgs } from './attrs.js';
@@ -66,7 +67,7 @@ export function writeScript(spec: WriteSpec): string {
 
 /** Apply `spec` on the host; failures name the path and, for validate, the validator output. */
 export async function writeFile(ctx: ModuleContext, spec: WriteSpec): Promise<WriteOutcome> {
-  const res = await ctx.conn.exec(writeScript(spec), { stdin: spec.content ?? '', become: ctx.become });
+  const res = (await viaHelper(ctx, spec)) ?? (await ctx.conn.exec(writeScript(spec), { stdin: spec.content ?? '', become: ctx.become }));
   if (res.rc !== 0) {
     const err = res.stderr.trim();
     if (res.rc === 97 && err.includes(VALIDATE_FAILED)) {
@@ -79,4 +80,12 @@ export async function writeFile(ctx: ModuleContext, spec: WriteSpec): Promise<Wr
   }
   const m = /^B\|(.*)$/m.exec(res.stdout);
   return m ? { backupFile: m[1] } : {};
+}
+
+/** The plain case (new content, no validate, no backup) written by the host's helper, if it has one. */
+async function viaHelper(ctx: ModuleContext, spec: WriteSpec): Promise<ExecResult | undefined> {
+  if (!ctx.conn.helper || spec.content === undefined || spec.validate || spec.backup) return undefined;
+  const { owner, group } = spec.attrs;
+  const op = { op: 'put', path: spec.dest, mode: spec.plan.mode, owner, group, mkdirs: spec.mkdirs, followLink: spec.followLink } as const;
+  return ctx.conn.helper(op, { stdin: Buffer.from(spec.content), become: ctx.become });
 }

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Message, Plugin } from 'esbuild';
+import { bundledEngine, type BundledEngine } from './engine.js';
+
+// Loading the user's TypeScript (playbooks, roles, TS inventories). Under tsx it is a plain
+// import. Under the prebuilt engine it is bundled by esbuild with every import of lib/ pointed at
+// that engine, so user code and the CLI share one instance of each engine module; the bundle is
+// cached next to the engine and reused while none of its source files changed.
+
+/** Engine files user code may import (bin/engine.js builds them as entry points). */
+const PUBLIC = new Set(['index.ts', 'testing.ts']);
+
+export async function importUserModule(file: string): Promise<Record<string, unknown>> {
+  const abs = resolve(file);
+  const engine = bundledEngine();
+  if (!engine) return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  const out = await bundle(abs, engine);
+  // stack traces (and the DSL's callerLocation, which names roles' dirs and tasks' lines) then
+  // point at the user's .ts files rather than the bundle
+  process.setSourceMapsEnabled(true);
+  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+}
+
+type Inputs = [path: string, size: number, mtimeMs: number][];
+
+function unchanged(inputs: Inputs): boolean {
+  try {
+    return inputs.every(([p, size, mtime]) => {
+      const st = statSync(p);
+      return st.size === size && st.mtimeMs === mtime;
+    });
+  } catch {
+    return false;
+  }
+}
+
+async function bundle(abs: string, engine: BundledEngine): Promise<string> {
+  const key = createHash('sha1').update(abs).digest('hex').slice(0, 12);
+  const out = join(engine.dir, 'user', `${basename(abs, extname(abs))}-${key}.mjs`);
+  const inputsFile = `${out}.inputs.json`;
+  if (existsSync(out) && existsSync(inputsFile) && unchanged(JSON.parse(readFileSync(inputsFile, 'utf8')) as Inputs)) return out;
+
+  const esbuild = await import('esbuild');
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [abs],
+      outfile: out,
+      write: false,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcesContent: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [onEngine(engine)],
+    });
+  } catch (e) {
+    throw new Error(buildErrorText(e));
+  }
+  const inputs: Inputs = Object.keys(result.metafile.inputs).map((p) => {
+    const full = resolve(p);
+    const st = statSync(full);
+    return [full, st.size, st.mtimeMs];
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  // written under temporary names and renamed, so a concurrent run never imports half a file
+  const tmp = `${out}.${process.pid}`;
+  writeFileSync(tmp, result.outputFiles[0].contents);
+  renameSync(tmp, out);
+  writeFileSync(`${inputsFile}.${process.pid}`, JSON.stringify(inputs));
+  renameSync(`${inputsFile}.${process.pid}`, inputsFile);
+  return out;
+}
+
+function onEngine(engine: BundledEngine): Plugin {
+  return {
+    name: 'tsplay-engine',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || (args.pluginData as { inner?: boolean } | undefined)?.inner) return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { inner: true } });
+        if (r.errors.length) return { errors: r.errors };
+        const inLib = relative(engine.lib, r.path);
+        if (!inLib.startsWith('..')) {
+          if (!PUBLIC.has(inLib)) {
+            return { errors: [{ text: `imports the engine's internal module lib/${inLib.replace(/\.ts$/, '.js')}; import from lib/index.js, tsplay's public API` }] };
+          }
+          return { path: join(engine.dir, inLib.replace(/\.ts$/, '.js')), external: true };
+        }
+        // dependencies load from where they are installed, as they would without bundling
+        if (r.path.includes('/node_modules/')) return { path: r.path, external: true };
+        return { path: r.path };
+      });
+      // import.meta in a bundle would describe the bundle; user code means its own file
+      build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const ext = extname(args.path).replace(/^\.[cm]/, '.').slice(1) as 'ts' | 'tsx' | 'js' | 'jsx';
+        if (!text.includes('import.meta')) return { contents: text, loader: ext };
+        const meta: Record<string, string> = { url: pathToFileURL(args.path).href, dirname: dirname(args.path), filename: args.path };
+        return { contents: text.replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, k: string) => JSON.stringify(meta[k])), loader: ext };
+      });
+    },
+  };
+}
+
+/** esbuild's failure as `file:line:col: text` lines, the way tsc and editors print them. */
+function buildErrorText(e: unknown): string {
+  const errors = (e as { errors?: Message[] }).errors;
+  if (!errors?.length) return e instanceof Error ? e.message : String(e);
+  return errors
+    .map((m) => {
+      const at = m.location ? `${relative(process.cwd(), m.location.file) || m.location.file}:${m.location.line}:${m.location.column + 1}: ` : '';
+      return `${at}${m.text}`;
+    })
+    .join('\n');
+}
