@@ -177,7 +177,7 @@ export class SshConnection implements Connection {
               await new Promise((r) => setTimeout(r, 20 * refused));
               continue;
             }
-            throw new Error(`${this.label}: the host refused a new session (${e.message}); lower --max-channels below its sshd MaxSessions`);
+            throw new Error(`${this.label}: the host refused a new session (${e.message}); tsplay opens up to ${this.options.maxChannels} channels per host, so its sshd needs MaxSessions of at least that`);
           }
           link.dead = true;
           c.end();
