@@ -4,6 +4,7 @@
 //
 //   npm run bench                      3 and 8 hosts, 3 runs each, first and idempotent second run
 //   npm run bench -- --runs 5 --hosts 3,8 --forks 20
+//   npm run bench -- --engines tsplay  tsplay alone, for quick iterations
 //   npm run bench -- --scale [N]       N inventory hosts (default 100) served by 4 lab hosts
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
