@@ -1,9 +1,10 @@
 // The benchmark's hosts: lab hosts (lib/lab) on their own loopback subnet, an INI inventory that
 // both tsplay and ansible-playbook read, and for scale mode many more inventory addresses served
 // by extra sshd processes started inside a few lab hosts.
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { labConnectionVars, labSshArgs, type LabState } from '../lib/lab/index.js';
+import { labConnectionVars, labExec, type LabState } from '../lib/lab/index.js';
+import { SSHD } from '../lib/lab/host.js';
+import { HOST_KEY_TYPES, hostKeyPath } from '../lib/lab/keys.js';
 
 export interface BenchHost {
   name: string;
@@ -11,40 +12,20 @@ export interface BenchHost {
   port: number;
 }
 
-export interface SshResult {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `command` on a lab host with OpenSSH (lab key, strict host-key checking). */
-export function labExec(state: LabState, host: BenchHost, command: string): Promise<SshResult> {
-  const args = [...labSshArgs(state, host), command];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (rc) => resolve({ rc: rc ?? -1, stdout, stderr }));
-  });
-}
-
 /**
  * An INI inventory of `hosts` with the lab's key and a known_hosts (the lab's, or another one for
  * scale mode). The Python interpreter is named so Ansible skips its discovery round trip.
  */
 export async function writeInventory(file: string, state: LabState, hosts: BenchHost[], knownHosts = state.knownHosts): Promise<void> {
-  const key = String(labConnectionVars(state).ansible_ssh_private_key_file);
+  const vars = labConnectionVars(state, knownHosts);
   const lines = [
     '[all]',
     ...hosts.map((h) => `${h.name} ansible_host=${h.address}${h.port === 22 ? '' : ` ansible_port=${h.port}`}`),
     '',
     '[all:vars]',
     'ansible_user=root',
-    `ansible_ssh_private_key_file=${key}`,
-    `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'`,
+    `ansible_ssh_private_key_file=${String(vars.ansible_ssh_private_key_file)}`,
+    `ansible_ssh_common_args='${String(vars.ansible_ssh_common_args)}'`,
     'ansible_python_interpreter=/usr/bin/python3',
     '',
   ];
@@ -84,7 +65,7 @@ export async function serveScaleHosts(state: LabState, hosts: BenchHost[], known
       for (let c = 0; c * ADDRESSES_PER_SSHD < perLab[li]!.length; c++) {
         const chunk = perLab[li]!.slice(c * ADDRESSES_PER_SSHD, (c + 1) * ADDRESSES_PER_SSHD);
         cmds.push(
-          ['/usr/sbin/sshd', ...chunk.flatMap((a) => ['-o', `ListenAddress=${a}`]), '-o', 'HostKey=/etc/ssh/ssh_host_ed25519_key', '-o', 'HostKey=/etc/ssh/ssh_host_ecdsa_key',
+          [SSHD, ...chunk.flatMap((a) => ['-o', `ListenAddress=${a}`]), ...HOST_KEY_TYPES.flatMap((t) => ['-o', `HostKey=${hostKeyPath(t)}`]),
             '-o', `PidFile=/run/sshd-scale-${c}.pid`, '-o', 'MaxStartups=200', '-o', 'UseDNS=no'].join(' '),
         );
       }

@@ -10,8 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { labDown, labUp, type LabState } from '../lib/lab/index.js';
-import { labExec, scaleHosts, serveScaleHosts, writeInventory, type BenchHost } from './lab.js';
+import { labDown, labExec, labUp, type LabState } from '../lib/lab/index.js';
+import { scaleHosts, serveScaleHosts, writeInventory, type BenchHost } from './lab.js';
 import { ansibleChanged, measure, median, tsplayChanged, type Measured } from './measure.js';
 import { COPIES, TASKS } from './workload.js';
 

@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'lib');
 /** Inside the package's node_modules so the bundle resolves the same dependencies as lib/ does. */
-export const CACHE = join(ROOT, 'node_modules', '.cache', 'tsplay');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'tsplay');
 /** Bump when the build options below change. */
 const FORMAT = '1';
 /** What user code may import from the engine: the public API (and the role-testing helper). */
-export const ENTRIES = ['index.ts', 'testing.ts', 'cli/main.ts'];
+export const PUBLIC = ['index.ts', 'testing.ts'];
+const ENTRIES = [...PUBLIC, 'cli/main.ts'];
 
 /** @returns {string} */
 function engineKey() {

@@ -4,14 +4,15 @@
 // lets the resident set grow by hundreds of MB before a scavenge (BENCHMARKS.md).
 // Entry point: the prebuilt engine (bin/engine.js) when it can be had, else lib/ through tsx.
 import { fileURLToPath } from 'node:url';
-import { engineDir } from './engine.js';
+import { engineDir, PUBLIC } from './engine.js';
 
 const dir = await engineDir();
 /** @type {{ main(argv: string[]): Promise<number> }} */
 let cli;
 if (dir) {
   // lib/util/engine.ts reads this: user playbooks are then bundled against this same engine
-  Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: { dir, lib: fileURLToPath(new URL('../lib', import.meta.url)) } });
+  const engine = { dir, lib: fileURLToPath(new URL('../lib', import.meta.url)), public: PUBLIC };
+  Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: engine });
   cli = await import(`${dir}/cli/main.js`);
 } else {
   const { register } = await import('tsx/esm/api');

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../util/errors.js';
 
 // Flags an Ansible user expects, with their short forms where ansible-playbook has them.
 export const RUN_OPTIONS = {
@@ -32,7 +33,7 @@ export const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-export class CliError extends Error {}
+export class CliError extends UserError {}
 
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
   try {

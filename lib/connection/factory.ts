@@ -1,3 +1,4 @@
+import { LOCALHOST } from '../inventory/patterns.js';
 import type { Connection } from './types.js';
 import { LocalConnection } from './local.js';
 import { SshConnection } from './ssh.js';
@@ -6,11 +7,9 @@ import { sshOptionsFromVars, type SshCliOptions } from './ssh/options.js';
 
 export type { SshCliOptions } from './ssh/options.js';
 
-const IMPLICIT_LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
-
 function connectionType(host: string, vars: Record<string, unknown>): 'local' | 'ssh' {
   const c = vars.ansible_connection;
-  if (c === undefined || c === null || c === '') return IMPLICIT_LOCAL.has(host) ? 'local' : 'ssh';
+  if (c === undefined || c === null || c === '') return LOCALHOST.includes(host) ? 'local' : 'ssh';
   if (c === 'local') return 'local';
   if (c === 'ssh' || c === 'paramiko' || c === 'smart') return 'ssh';
   throw new Error(`${host}: ansible_connection '${String(c)}' is not supported (use ssh or local)`);

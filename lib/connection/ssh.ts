@@ -6,9 +6,10 @@ import { becomeFailure } from './become.js';
 import { getByExec, putByExec } from './files.js';
 import { ChannelLimit } from './ssh/channel-limit.js';
 import { ConnectFailure, openClient, type ClientTarget } from './ssh/client.js';
-import { remoteCommand, type RemoteCommand } from './ssh/command.js';
+import { gateState, remoteCommand, stdinBytes, type RemoteCommand } from './ssh/command.js';
 import { forward, JumpHosts, type HopSettings } from './ssh/jump.js';
 import { Shells } from './ssh/shells.js';
+import { backstop, endedByTimeout, killChannel, timeoutNote } from './ssh/timeout.js';
 import type { SshOptions } from './ssh/options.js';
 
 export { sshOptionsFromVars, type SshOptions, type SshCliOptions } from './ssh/options.js';
@@ -140,26 +141,30 @@ export class SshConnection implements Connection {
   /** A shell that ended under a command: sudo refused it, or the connection went away. */
   private shellLost(stray: string, become: BecomeSpec | undefined, link: Link): Error {
     const bf = become ? becomeFailure({ rc: 1, stdout: '', stderr: stray }) : null;
-    if (bf) return new BecomeError(this.host, `${this.label}: ${bf}`);
+    return bf ? new BecomeError(this.host, `${this.label}: ${bf}`) : this.lostMidCommand(link);
+  }
+
+  /** The connection died under a running command: drop it, and never send that command again. */
+  private lostMidCommand(link: Link): UnreachableError {
     link.dead = true;
     void link.promise.then((c) => c.end(), () => undefined);
     return new UnreachableError(this.host, `${this.label}: connection lost while a command was running; it may have run, so it is not sent again`);
   }
 
   async helper(op: HelperOp, opts: { stdin?: Buffer; become?: BecomeSpec | false } = {}): Promise<ExecResult | undefined> {
-    if (!this.options.persistentShells) return undefined;
+    if (!this.shells.enabled) return undefined;
     const { link } = await this.client();
     return this.shells.helper(op, opts.stdin, this.resolveBecome(opts.become), link);
   }
 
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const become = this.resolveBecome(opts.become);
-    const rc = remoteCommand(script, opts, become, this.options.user);
-    if (this.options.persistentShells) {
+    if (this.shells.enabled) {
       const { link } = await this.client();
       const res = await this.shells.exec(script, opts, become, link);
       if (res) return res;
     }
+    const rc = remoteCommand(script, opts, become, this.options.user);
     const { command } = rc;
     return this.limit.run(async () => {
       let reconnected = false;
@@ -187,7 +192,7 @@ export class SshConnection implements Connection {
           }
           throw new UnreachableError(this.host, `${this.label}: connection lost and could not be reopened (${e.message})`);
         }
-        const res = await this.run(ch, link, c, opts, rc);
+        const res = await this.run(ch, link, opts, rc);
         const bf = become ? becomeFailure(res) : null;
         if (bf) throw new BecomeError(this.host, `${this.label}: ${bf}`);
         return res;
@@ -195,49 +200,32 @@ export class SshConnection implements Connection {
     });
   }
 
-  private run(ch: ClientChannel, link: Link, c: Client, opts: ExecOptions, { stdinPrefix, gate }: RemoteCommand): Promise<ExecResult> {
+  private run(ch: ClientChannel, link: Link, opts: ExecOptions, { stdinPrefix, gate }: RemoteCommand): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       const started = Date.now();
-      let forced = false;
-      // the host's `timeout` ends the command; this backstop covers a host that stops answering
-      const backstop = opts.timeoutMs
-        ? setTimeout(() => {
-            forced = true;
-            try {
-              ch.signal('KILL');
-            } catch {
-              /* channel already gone */
-            }
-            ch.close();
-          }, opts.timeoutMs + 3000)
-        : undefined;
+      const stop = backstop(opts.timeoutMs, () => killChannel(ch));
       ch.on('data', (d: Buffer) => out.push(d));
-      const payload = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+      const payload = stdinBytes(opts.stdin);
       let gateText = gate ? '' : undefined; // stderr seen while waiting for sudo
       ch.stderr.on('data', (d: Buffer) => {
         err.push(d);
-        if (gate && gateText !== undefined) {
-          gateText += d.toString('latin1');
-          if (gateText.includes(gate.marker)) {
-            gateText = undefined;
-            ch.end(payload ? Buffer.concat([Buffer.from(`${gate.sync}\n`), payload]) : `${gate.sync}\n`);
-          } else if (/Sorry, try again|incorrect password|password is required/.test(gateText)) {
-            gateText = undefined;
-            ch.end(); // sudo wants another try: EOF ends it now instead of feeding it the payload
-          }
-        }
+        if (!gate || gateText === undefined) return;
+        gateText += d.toString('latin1');
+        const state = gateState(gateText, gate);
+        if (state === 'waiting') return;
+        gateText = undefined;
+        if (state === 'open') ch.end(payload ? Buffer.concat([Buffer.from(`${gate.sync}\n`), payload]) : `${gate.sync}\n`);
+        else ch.end();
       });
       ch.on('error', () => undefined);
       ch.on('close', (code: number | null, signal?: string) => {
-        if (backstop) clearTimeout(backstop);
-        const timedOut = forced || (!!opts.timeoutMs && (code === 124 || code === 137) && Date.now() - started >= opts.timeoutMs);
+        stop.clear();
+        const timedOut = stop.fired || endedByTimeout(code, opts.timeoutMs, started);
         if (!timedOut && (code === null || code === undefined) && !signal) {
           // sshd always reports how a command ended; no report means the connection went away
-          link.dead = true;
-          c.end();
-          reject(new UnreachableError(this.host, `${this.label}: connection lost while a command was running; it may have run, so it is not sent again`));
+          reject(this.lostMidCommand(link));
           return;
         }
         let rc: number;
@@ -247,7 +235,7 @@ export class SshConnection implements Connection {
         else rc = 255; // closed without an exit status (like ssh's 255)
         let stderr = Buffer.concat(err).toString('utf8');
         if (gate) stderr = stderr.replace(`${gate.marker}\n`, '');
-        resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr + (timedOut ? `\ncommand timed out after ${opts.timeoutMs} ms` : '') });
+        resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr + (timedOut ? timeoutNote(opts.timeoutMs) : '') });
       });
       // always send EOF, so a command never waits on input; a gated sudo gets it in the handler above
       if (gate) ch.write(stdinPrefix);

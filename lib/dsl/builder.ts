@@ -40,9 +40,9 @@ export class TaskBuilder<V = Vars> {
       kind: 'block',
       id: newId(),
       name,
-      block: this.collect(body),
-      rescue: rescue ? this.collect(rescue) : [],
-      always: always ? this.collect(always) : [],
+      block: collectNodes(body, this.role),
+      rescue: collectNodes(rescue, this.role),
+      always: collectNodes(always, this.role),
       opts: rest as TaskOptions,
       role: this.role,
       source: formatLocation(callerLocation()),
@@ -53,10 +53,12 @@ export class TaskBuilder<V = Vars> {
   flushHandlers(): void {
     this.nodes.push({ kind: 'flush', id: newId(), name: 'flush handlers', role: this.role, opts: {} });
   }
+}
 
-  private collect(fn: (t: TaskBuilder<V>) => void): Node[] {
-    const b = new TaskBuilder<V>(this.role);
-    fn(b);
-    return b.nodes;
-  }
+/** The nodes a task function declares (a play's tasks, a role's, a block's). */
+export function collectNodes<V>(fn: ((t: TaskBuilder<V>) => void) | undefined, role?: RoleInstance): Node[] {
+  if (!fn) return [];
+  const b = new TaskBuilder<V>(role);
+  fn(b);
+  return b.nodes;
 }

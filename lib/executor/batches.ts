@@ -1,9 +1,10 @@
 import type { Serial, SerialSize } from '../dsl/types.js';
+import { UserError } from '../util/errors.js';
 
 // Ansible's serial semantics: a percentage is of the play's total hosts (floored, at least 1);
 // a list ramps and its last value repeats until every host ran.
 
-export class SerialError extends Error {}
+export class SerialError extends UserError {}
 
 export function sizeOf(size: SerialSize, total: number): number {
   if (typeof size === 'number') {

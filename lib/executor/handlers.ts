@@ -4,8 +4,13 @@ import { state } from './context.js';
 import { ROOT_INHERITED } from './task.js';
 import { runTask, TOP } from './nodes.js';
 
+/** What a notify may name to reach the handler: its name, its listen topics, `role : name`. */
+export function topicsOf(h: HandlerNode): string[] {
+  return [h.name, ...h.listen, ...(h.role ? [`${h.role.name} : ${h.name}`] : [])];
+}
+
 function answers(h: HandlerNode, topic: string): boolean {
-  return h.name === topic || h.listen.includes(topic) || (h.role !== undefined && `${h.role.name} : ${h.name}` === topic);
+  return topicsOf(h).includes(topic);
 }
 
 /**

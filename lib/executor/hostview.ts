@@ -1,9 +1,8 @@
 import type { HostView, TaskRef, Vars } from '../dsl/types.js';
 import type { ModuleResult } from '../modules/types.js';
-import { groupsOf } from '../inventory/index.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
-import { hostLevelVars } from './vars.js';
+import { hostConstants, hostLevelVars } from './vars.js';
 
 /** The typed view of a host given to `when`, args and default functions. */
 export function makeHostView(pc: PlayContext, host: string, vars: Vars): HostView {
@@ -13,7 +12,7 @@ export function makeHostView(pc: PlayContext, host: string, vars: Vars): HostVie
     vars,
     allVars: vars,
     groups: run.groups,
-    groupNames: groupsOf(run.inv, host),
+    groupNames: hostConstants(run, host).magic.group_names as string[],
     result<R extends ModuleResult>(ref: TaskRef<R>) {
       const r = state(run, host).results.get(ref.id);
       if (!r) throw new Error(`task '${ref.name}' has not run on ${host}; read its result only after it ran (or guard with a condition)`);

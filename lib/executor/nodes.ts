@@ -61,7 +61,7 @@ async function runBlock(pc: PlayContext, node: BlockNode, hosts: string[], inh: 
   if (node.rescue.length && failed.length) {
     const rescueScope: Scope = { failed: new Set(), holds: true, rescuable: scope.rescuable };
     await runNodes(pc, node.rescue, failed, inner, rescueScope);
-    for (const h of failed) if (!rescueScope.failed.has(h) && state(pc.run, h).active) state(pc.run, h).stats.rescued++;
+    for (const h of failed) if (!rescueScope.failed.has(h) && state(pc.run, h).active) state(pc.run, h).count('rescued');
     failed = failed.filter((h) => rescueScope.failed.has(h) || !state(pc.run, h).active);
   }
   if (node.always.length) {
@@ -94,14 +94,15 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
       if (answer === 'continue') run.stepContinue = true;
     }
   }
-  const inherited: Inherited = { ...eff, when: inh.when, vars: inh.vars, tags: eff.tags };
+  // conditions and vars of the blocks and the task, worked out once for every host; the blocks' own options
+  const perHost: Inherited = { ...eff, opts: inh.opts };
   run.reporter.emit({ type: 'task_start', play: pc.playName, task: node.name, role: node.role?.name, hosts, handler: handler || undefined });
   let targets = hosts;
   if (node.call.module.once) opts.runOnce = true;
   if (opts.runOnce) targets = hosts.slice(0, 1);
   const limit = Math.min(run.opts.forks, opts.throttle && opts.throttle > 0 ? opts.throttle : Infinity);
   pc.activeHosts = pc.hosts.filter((h) => state(run, h).active);
-  const outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, inherited, opts));
+  const outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, perHost, opts));
   const byHost = new Map<string, HostOutcome>(targets.map((h, i) => [h, outcomes[i]]));
   if (opts.runOnce && outcomes[0]) {
     // Ansible gives the one result to every host of the batch

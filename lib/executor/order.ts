@@ -2,6 +2,10 @@ import type { HostOrder } from '../dsl/types.js';
 
 export const HOST_ORDERS: readonly HostOrder[] = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 
+export function badOrder(order: unknown): string {
+  return `order '${String(order)}' is not one of ${HOST_ORDERS.join(', ')}`;
+}
+
 export function orderHosts(hosts: string[], order: HostOrder | undefined): string[] {
   switch (order ?? 'inventory') {
     case 'inventory':
@@ -21,6 +25,6 @@ export function orderHosts(hosts: string[], order: HostOrder | undefined): strin
       return a;
     }
     default:
-      throw new Error(`order '${String(order)}' is not one of ${HOST_ORDERS.join(', ')}`);
+      throw new Error(badOrder(order));
   }
 }

@@ -1,5 +1,5 @@
 import type { HandlerNode, HandlerSpec, Node, PlaySpec, RoleInstance, TaskOptions } from '../dsl/types.js';
-import { TaskBuilder, newId } from '../dsl/builder.js';
+import { collectNodes, newId, type TaskBuilder } from '../dsl/builder.js';
 import { applyLimit, selectHosts } from '../inventory/index.js';
 import { UnreachableError } from '../connection/types.js';
 import { mapLimit } from '../util/limit.js';
@@ -26,11 +26,7 @@ const roleHandlers = new WeakMap<object, HandlerNode[]>();
 
 function tasksOf(role: RoleInstance): Node[] {
   let nodes = roleNodes.get(role);
-  if (!nodes) {
-    const b = new TaskBuilder(role);
-    role.spec.tasks(b as TaskBuilder<never>);
-    roleNodes.set(role, (nodes = b.nodes));
-  }
+  if (!nodes) roleNodes.set(role, (nodes = collectNodes(role.spec.tasks as (t: TaskBuilder) => void, role)));
   return nodes;
 }
 
@@ -53,12 +49,6 @@ const compiledPlays = new WeakMap<PlaySpec, CompiledPlay>();
 export function compilePlay(play: PlaySpec): CompiledPlay {
   const cached = compiledPlays.get(play);
   if (cached) return cached;
-  const collect = (fn?: (t: TaskBuilder) => void): Node[] => {
-    if (!fn) return [];
-    const b = new TaskBuilder();
-    fn(b);
-    return b.nodes;
-  };
   const main: Node[] = [];
   const handlers: HandlerNode[] = [];
   const seen = new Set<string>();
@@ -72,9 +62,9 @@ export function compilePlay(play: PlaySpec): CompiledPlay {
       handlers.push(...handlersOf(role));
     }
   }
-  main.push(...collect(play.tasks));
+  main.push(...collectNodes(play.tasks));
   handlers.push(...handlerNodes(play.handlers));
-  const compiled = { pre: collect(play.preTasks), main, post: collect(play.postTasks), handlers };
+  const compiled = { pre: collectNodes(play.preTasks), main, post: collectNodes(play.postTasks), handlers };
   compiledPlays.set(play, compiled);
   return compiled;
 }

@@ -1,12 +1,14 @@
 import type { Playbook, SerialSize } from '../dsl/types.js';
 import type { RunContext } from './context.js';
-import { HOST_ORDERS } from './order.js';
+import { topicsOf } from './handlers.js';
+import { badOrder, HOST_ORDERS } from './order.js';
 import { sizeOf } from './batches.js';
 import { allNodes, compilePlay, playName } from './play.js';
 import { selectHosts } from '../inventory/index.js';
+import { UserError } from '../util/errors.js';
 
 // Everything that can be known wrong before a host is touched is reported here (exit 1).
-export class PlaybookError extends Error {}
+export class PlaybookError extends UserError {}
 
 export function validatePlaybook(pb: Playbook, run: RunContext): void {
   const problems: string[] = [];
@@ -21,7 +23,7 @@ export function validatePlaybook(pb: Playbook, run: RunContext): void {
       }
     }
     if (play.order !== undefined && !HOST_ORDERS.includes(play.order)) {
-      problems.push(`${name}: order '${String(play.order)}' is not one of ${HOST_ORDERS.join(', ')}`);
+      problems.push(`${name}: ${badOrder(play.order)}`);
     }
     const sizes: SerialSize[] =
       play.serial === undefined ? [] : typeof play.serial === 'object' && !Array.isArray(play.serial) ? Object.values(play.serial).flat() : [play.serial].flat();
@@ -42,7 +44,7 @@ export function validatePlaybook(pb: Playbook, run: RunContext): void {
       problems.push(`${name}: building its tasks failed: ${(e as Error).message}`);
       return;
     }
-    const topics = new Set(compiled.handlers.flatMap((h) => [h.name, ...h.listen, ...(h.role ? [`${h.role.name} : ${h.name}`] : [])]));
+    const topics = new Set(compiled.handlers.flatMap(topicsOf));
     for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {
       if (node.kind !== 'task' || !node.opts.notify) continue;
       for (const n of [node.opts.notify].flat()) {

@@ -8,6 +8,7 @@ import { HostState } from './state.js';
 import { playHosts, runPlay } from './play.js';
 import { globToRegExp } from './nodes.js';
 import { validatePlaybook } from './preflight.js';
+import { UserError } from '../util/errors.js';
 
 export interface RunSummary {
   exitCode: 0 | 2 | 4;
@@ -17,7 +18,7 @@ export interface RunSummary {
 }
 
 /** Raised before anything runs: the playbook or the command line is wrong (exit 1). */
-export class UsageError extends Error {}
+export class UsageError extends UserError {}
 
 export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions, reporter: Reporter, connections: ConnectionProvider): Promise<RunSummary> {
   const started = Date.now();

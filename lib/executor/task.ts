@@ -43,13 +43,16 @@ function itemLabel(item: unknown): string {
   return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : JSON.stringify(item);
 }
 
-/** Run one task on one host: loop, when, until/retries, changedWhen/failedWhen, register. */
+/**
+ * Run one task on one host: loop, when, until/retries, changedWhen/failedWhen, register. `inh`
+ * holds the conditions and vars of the enclosing blocks and the task itself, and the blocks' options.
+ */
 export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: string, inh: Inherited, opts: TaskOptions): Promise<HostOutcome> {
   const run = pc.run;
   const st = state(run, host);
   const started = Date.now();
   const where = label(node);
-  const scope = { role: node.role, taskVars: [...inh.vars, ...(opts.vars ? [opts.vars] : [])] };
+  const scope = { role: node.role, taskVars: inh.vars };
   /** one host line; a loop item's line carries its label, a task's line the whole result */
   const emit = (status: HostStatus, result: Vars, extra: { item?: unknown } = {}) =>
     run.reporter.emit({
@@ -72,11 +75,10 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   try {
     const vars = roleTyped(node, host, taskVars(pc, host, scope), st);
     const view = makeHostView(pc, host, vars);
-    const conds = [...inh.when, ...(opts.when === undefined ? [] : Array.isArray(opts.when) ? opts.when : [opts.when])] as Condition[];
     const loopVar = opts.loopVar ?? 'item';
     const items = opts.loop === undefined ? undefined : resolveLoop(opts.loop, view, vars, where);
     if (items === undefined) {
-      if (!checkWhen(conds, view, vars, `when of ${where}`)) {
+      if (!checkWhen(inh.when, view, vars, `when of ${where}`)) {
         outcome = { status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
       } else {
         outcome = await attempt(pc, node, host, opts, vars, view, where);
@@ -88,7 +90,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }), st);
         const iview = makeHostView(pc, host, iv);
         let r: HostOutcome;
-        if (!checkWhen(conds, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
+        if (!checkWhen(inh.when, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
         else r = await attempt(pc, node, host, opts, iv, iview, where);
         results.push({ ...r.result, [loopVar]: item, item });
         emit(r.status, r.result, { item });

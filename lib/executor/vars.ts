@@ -11,24 +11,31 @@ import { makeHostView } from './hostview.js';
 // host_vars/* < facts < play vars < role vars, role params < task vars < registered / set_fact <
 // extra vars. Magic vars (inventory_hostname, groups, ...) cannot be overridden.
 
-const layerCache = new WeakMap<RunContext, Map<string, Vars[]>>();
+/** What stays the same for a host all run long, worked out once: inventory layers and magic vars. */
+interface HostConstants {
+  layers: Vars[];
+  magic: Vars;
+}
 
-function inventoryLayers(run: RunContext, host: string): Vars[] {
-  let m = layerCache.get(run);
-  if (!m) layerCache.set(run, (m = new Map()));
-  let l = m.get(host);
-  if (!l) {
+const constantsCache = new WeakMap<RunContext, Map<string, HostConstants>>();
+
+export function hostConstants(run: RunContext, host: string): HostConstants {
+  let m = constantsCache.get(run);
+  if (!m) constantsCache.set(run, (m = new Map()));
+  let c = m.get(host);
+  if (!c) {
     const v = hostVarLayers(run.inv, host);
-    l = [v.inventoryGroup, v.groupVarsAll, v.groupVars, v.inventoryHost, v.hostVarsDir];
-    m.set(host, l);
+    c = { layers: [v.inventoryGroup, v.groupVarsAll, v.groupVars, v.inventoryHost, v.hostVarsDir], magic: magicVars(run, host) };
+    m.set(host, c);
   }
-  return l;
+  return c;
 }
 
 /** Inventory vars + facts + registered + extra vars: what `hostvars[name]` shows. */
 export function hostLevelVars(run: RunContext, host: string): Vars {
   const st = state(run, host);
-  return lazyVars(mergeLayers([...inventoryLayers(run, host), st.facts, st.registered, run.opts.extraVars, magicVars(run, host)]), { host });
+  const { layers, magic } = hostConstants(run, host);
+  return lazyVars(mergeLayers([...layers, st.facts, st.registered, run.opts.extraVars, magic]), { host });
 }
 
 function magicVars(run: RunContext, host: string): Vars {
@@ -122,8 +129,9 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
   const run = pc.run;
   const st = state(run, host);
   const info = scope.role ? roleInfo(scope.role) : undefined;
+  const { layers, magic } = hostConstants(run, host);
   const upper: Vars[] = [
-    ...inventoryLayers(run, host),
+    ...layers,
     st.facts,
     pc.play.vars ?? {},
     info?.level ?? {},
@@ -131,7 +139,7 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
     scope.loopVars ?? {},
     st.registered,
     run.opts.extraVars,
-    magicVars(run, host),
+    magic,
     {
       play_hosts: pc.batch,
       ansible_play_hosts: pc.activeHosts ?? pc.hosts.filter((h) => state(run, h).active),

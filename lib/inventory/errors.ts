@@ -1,12 +1,14 @@
 // Errors a user can act on: where (file:line), what was read, and what to do. Never a stack trace.
 
+import { UserError } from '../util/errors.js';
+
 export interface InventoryErrorInfo {
   file?: string;
   line?: number;
   text?: string;
 }
 
-export class InventoryError extends Error {
+export class InventoryError extends UserError {
   file?: string;
   line?: number;
   text?: string;
@@ -20,7 +22,7 @@ export class InventoryError extends Error {
 }
 
 /** A host pattern (play `hosts:` or `--limit`) that cannot be evaluated. */
-export class PatternError extends Error {
+export class PatternError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'PatternError';
@@ -37,10 +39,23 @@ export function invError(where: { file?: string; line?: number }, what: string, 
   return new InventoryError(`${loc}${what}${shown}; ${fix}`, { file: where.file, line: where.line, text });
 }
 
-/** A problem found below the line level (range expansion, literal parsing); the caller adds file:line. */
+/**
+ * A problem found below the line level (range expansion, literal parsing, the inventory model's
+ * rules); the caller adds file:line with atLine().
+ */
 export class LineProblem extends Error {
   constructor(message: string, readonly fix: string) {
     super(message);
     this.name = 'LineProblem';
+  }
+}
+
+/** Runs `fn`; a LineProblem it raises becomes an InventoryError at `where`, quoting `text`. */
+export function atLine<T>(where: { file?: string; line?: number }, text: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof LineProblem) throw invError(where, e.message, text, e.fix);
+    throw e;
   }
 }

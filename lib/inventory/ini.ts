@@ -5,8 +5,8 @@
 // host lines are first split shell-style, which removes one level of quotes, while a :vars line
 // keeps everything after the first '=' (stripped) — so `x="1"` is the number 1 on a host line
 // and the string "1" in a :vars section.
-import { invError, LineProblem } from './errors.js';
-import { addChild, addGroup, addHost, ModelProblem, setGroupVar, type Inventory } from './model.js';
+import { atLine, invError } from './errors.js';
+import { addChild, addGroup, addHost, setGroupVar, type Inventory } from './model.js';
 import { pyLiteral } from './pyliteral.js';
 import { checkHostEntry } from './hostentry.js';
 import { shlexSplit } from '../util/shlex.js';
@@ -28,14 +28,7 @@ export function parseIni(inv: Inventory, file: string, text: string): void {
   let state = 'hosts';
   let lineno = 0;
   const where = (): { file: string; line: number } => ({ file, line: lineno });
-  const guard = <T>(fn: () => T, raw: string): T => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof ModelProblem || e instanceof LineProblem) throw invError(where(), e.message, raw, e.fix);
-      throw e;
-    }
-  };
+  const guard = <T>(fn: () => T, raw: string): T => atLine(where(), raw, fn);
 
   const addPendingChildren = (name: string): void => {
     const p = pending.get(name) as Pending;

@@ -4,6 +4,7 @@
 // vars < host_vars/<host>. Merging is shallow (hash_behaviour=replace): a later dict replaces.
 import { InventoryError } from './errors.js';
 import { allGroupsOfHost, type InvHost, type Inventory, type Vars } from './model.js';
+import { LOCALHOST } from './patterns.js';
 import { sortGroups } from './query.js';
 
 export interface HostVarLayers {
@@ -18,8 +19,6 @@ export interface HostVarLayers {
   /** host_vars/<host> beside each source */
   hostVarsDir: Vars;
 }
-
-const LOCALHOST = ['127.0.0.1', 'localhost', '::1'];
 
 function hostOf(inv: Inventory, host: string): InvHost {
   const h = inv.hosts.get(host);

@@ -3,6 +3,8 @@
 // their first definition, and reconcile() hangs parentless groups under 'all' and puts hosts that
 // have no group into 'ungrouped'.
 
+import { LineProblem } from './errors.js';
+
 export type Vars = Record<string, unknown>;
 
 export interface InvHost {
@@ -45,12 +47,6 @@ export interface Inventory {
 }
 
 /** Thrown by model operations; the parser adds file:line. */
-export class ModelProblem extends Error {
-  constructor(message: string, readonly fix: string) {
-    super(message);
-  }
-}
-
 export function emptyInventory(sources: string[] = []): Inventory {
   const inv: Inventory = { hosts: new Map(), groups: new Map(), sources };
   addGroup(inv, 'all');
@@ -62,7 +58,7 @@ export function emptyInventory(sources: string[] = []): Inventory {
 export function addGroup(inv: Inventory, name: string): InvGroup {
   let g = inv.groups.get(name);
   if (!g) {
-    if (!name) throw new ModelProblem('empty group name', 'give the group a name');
+    if (!name) throw new LineProblem('empty group name', 'give the group a name');
     g = { name, hosts: [], children: [], parents: [], vars: {}, fileVars: {}, priority: 1, depth: 0, fileVarsBySource: [] };
     inv.groups.set(name, g);
   }
@@ -71,7 +67,7 @@ export function addGroup(inv: Inventory, name: string): InvGroup {
 
 /** Add a host (and optionally put it in a group). The port only counts on first definition. */
 export function addHost(inv: Inventory, name: string, source: string, group?: string, port?: number): InvHost {
-  if (!name) throw new ModelProblem('empty host name', 'give the host a name');
+  if (!name) throw new LineProblem('empty host name', 'give the host a name');
   let h = inv.hosts.get(name);
   if (!h) {
     h = { name, vars: {}, fileVars: {}, groups: [], source, fileVarsBySource: [] };
@@ -83,7 +79,7 @@ export function addHost(inv: Inventory, name: string, source: string, group?: st
   }
   if (group) {
     const g = inv.groups.get(group);
-    if (!g) throw new ModelProblem(`group '${group}' does not exist`, 'declare the group first');
+    if (!g) throw new LineProblem(`group '${group}' does not exist`, 'declare the group first');
     if (!g.hosts.includes(name)) {
       g.hosts.push(name);
       h.groups.push(group);
@@ -108,13 +104,13 @@ export function ancestors(inv: Inventory, group: string): Set<string> {
 export function addChild(inv: Inventory, parent: string, child: string): void {
   const p = inv.groups.get(parent);
   const c = inv.groups.get(child);
-  if (!p || !c) throw new ModelProblem(`group '${p ? child : parent}' does not exist`, 'declare the group first');
+  if (!p || !c) throw new LineProblem(`group '${p ? child : parent}' does not exist`, 'declare the group first');
   if (parent === child) {
-    throw new ModelProblem(`group '${child}' cannot be a child of itself`, `remove '${child}' from [${parent}:children]`);
+    throw new LineProblem(`group '${child}' cannot be a child of itself`, `remove '${child}' from [${parent}:children]`);
   }
   if (p.children.includes(child)) return;
   if (ancestors(inv, parent).has(child)) {
-    throw new ModelProblem(`adding group '${child}' as child of '${parent}' creates a loop: '${child}' is already an ancestor of '${parent}'`,
+    throw new LineProblem(`adding group '${child}' as child of '${parent}' creates a loop: '${child}' is already an ancestor of '${parent}'`,
       `remove '${child}' from the children of '${parent}' or break the loop elsewhere`);
   }
   p.children.push(child);
@@ -126,7 +122,7 @@ export function setGroupVar(g: InvGroup, key: string, value: unknown): void {
   if (key === 'ansible_group_priority') {
     const n = typeof value === 'number' ? Math.trunc(value) : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
     if (!Number.isFinite(n)) {
-      throw new ModelProblem(`ansible_group_priority of group '${g.name}' must be an integer, got '${String(value)}'`, 'set it to a whole number such as 10');
+      throw new LineProblem(`ansible_group_priority of group '${g.name}' must be an integer, got '${String(value)}'`, 'set it to a whole number such as 10');
     }
     g.priority = n;
     return;

@@ -11,7 +11,8 @@ import type { Inventory } from './model.js';
 import { groupHosts } from './query.js';
 import { expandHostnameRange, parseAddress } from './ranges.js';
 
-const LOCALHOST = ['127.0.0.1', 'localhost', '::1'];
+/** Names Ansible treats as the implicit localhost when the inventory does not list them. */
+export const LOCALHOST = ['127.0.0.1', 'localhost', '::1'];
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/s;
 
 export interface SelectOptions {
@@ -202,6 +203,12 @@ function applySubscript(hosts: string[], subscript: [number, number | undefined]
 
 const dedupe = (xs: string[]): string[] => [...new Set(xs)];
 
+/** The hosts of `hosts` that the limit pattern selects, in `hosts` order. */
+function limitTo(ev: Evaluator, hosts: string[], limit: string): string[] {
+  const allowed = new Set(ev.evaluate(splitHostPattern(limit)));
+  return hosts.filter((h) => allowed.has(h));
+}
+
 /** Hosts of a pattern (and optional --limit), in Ansible's order, plus warnings. */
 export function selectHostsDetailed(inv: Inventory, pattern: string | readonly string[], opts: SelectOptions = {}): Selection {
   const terms = splitHostPattern(pattern);
@@ -209,10 +216,7 @@ export function selectHostsDetailed(inv: Inventory, pattern: string | readonly s
   if (!terms.length) throw new PatternError("empty host pattern; name the hosts or groups to target (use 'all' for every host)");
   const ev = new Evaluator(inv, opts.cwd ?? process.cwd());
   let hosts = ev.evaluate(terms);
-  if (opts.limit !== undefined && opts.limit !== '') {
-    const allowed = new Set(ev.evaluate(splitHostPattern(opts.limit)));
-    hosts = hosts.filter((h) => allowed.has(h));
-  }
+  if (opts.limit !== undefined && opts.limit !== '') hosts = limitTo(ev, hosts, opts.limit);
   return { hosts: dedupe(hosts), warnings: ev.warnings };
 }
 
@@ -223,9 +227,7 @@ export function selectHosts(inv: Inventory, pattern: string | string[], opts: Se
 
 /** Keep the hosts of `hosts` that the limit pattern selects, in `hosts` order (`@file.retry` works). */
 export function applyLimit(inv: Inventory, hosts: string[], limit: string, cwd?: string): string[] {
-  const ev = new Evaluator(inv, cwd ?? process.cwd());
-  const allowed = new Set(ev.evaluate(splitHostPattern(limit)));
-  return dedupe(hosts.filter((h) => allowed.has(h)));
+  return dedupe(limitTo(new Evaluator(inv, cwd ?? process.cwd()), hosts, limit));
 }
 
 /** True when `name` came from a pattern's implicit localhost rather than the inventory. */

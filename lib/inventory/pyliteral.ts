@@ -243,12 +243,8 @@ function dictKey(k: unknown): string {
   if (k === true) return 'true';
   if (k === false) return 'false';
   if (k === null) return 'null';
-  if (typeof k === 'number') return pyNumberText(k);
+  if (typeof k === 'number') return String(k);
   return fail(); // lists and dicts are unhashable
-}
-
-function pyNumberText(n: number): string {
-  return String(n);
 }
 
 /** The value Ansible's INI plugin stores for `text`: literal_eval result, else the text itself. */

@@ -1,8 +1,8 @@
 // Typed TypeScript inventories: a module whose default export is `defineInventory({...})`.
 // Read with the same rules as a YAML inventory (ranges, host:port, children, ancestry checks).
-import { invError, LineProblem } from './errors.js';
+import { atLine, invError } from './errors.js';
 import { checkHostEntry } from './hostentry.js';
-import { addChild, addGroup, addHost, ModelProblem, setGroupVar, type Inventory, type Vars } from './model.js';
+import { addChild, addGroup, addHost, setGroupVar, type Inventory, type Vars } from './model.js';
 
 /** One group. Host names may use ranges (`k1-node[01:05]`) and ports (`k1-lb:2222`). */
 export interface TsGroupSpec<V extends object = Vars> {
@@ -58,14 +58,7 @@ export function loadTsSpec(inv: Inventory, file: string, spec: unknown): void {
   const fail = (what: string, text: string | undefined, fix: string): never => {
     throw invError({ file }, what, text, fix);
   };
-  const guard = <T>(fn: () => T, text: string): T => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof ModelProblem || e instanceof LineProblem) return fail(e.message, text, e.fix);
-      throw e;
-    }
-  };
+  const guard = <T>(fn: () => T, text: string): T => atLine({ file }, text, fn);
   if (!isRecord(spec)) return fail('the default export is not an inventory', undefined, 'export default defineInventory({ groups: {...} })');
   for (const k of Object.keys(spec)) {
     if (!['vars', 'groups', 'hosts'].includes(k)) fail(`unexpected key '${k}' in the inventory`, k, 'use "vars", "groups" and "hosts"');

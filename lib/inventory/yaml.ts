@@ -2,9 +2,9 @@
 // with optional `hosts`, `vars` and `children` (groups again, nested to any depth), processed in
 // the order they are written. JSON files use the same shape.
 import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
-import { invError, LineProblem } from './errors.js';
+import { atLine, invError } from './errors.js';
 import { checkHostEntry } from './hostentry.js';
-import { addChild, addGroup, addHost, ModelProblem, setGroupVar, type Inventory } from './model.js';
+import { addChild, addGroup, addHost, setGroupVar, type Inventory } from './model.js';
 import { lineOf, parseYaml, type YamlSource } from './yamlfile.js';
 
 const SECTIONS = ['vars', 'children', 'hosts'];
@@ -54,14 +54,7 @@ function toJs(src: YamlSource, node: unknown): unknown {
 function parseGroup(inv: Inventory, src: YamlSource, file: string, pair: Pair): string {
   const name = keyText(src, file, pair, 'group name');
   const line = lineOf(src, pair.key);
-  const guard = <T>(fn: () => T, text: string, at = line): T => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof ModelProblem || e instanceof LineProblem) throw invError({ file, line: at }, e.message, text, e.fix);
-      throw e;
-    }
-  };
+  const guard = <T>(fn: () => T, text: string, at = line): T => atLine({ file, line: at }, text, fn);
   const value = pair.value;
   const isNull = value === null || (isScalar(value) && value.value === null);
   if (!isNull && !isMap(value)) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { LabError } from './errors.js';
 import { stopHost } from './host.js';
 import { run } from './proc.js';
-import { labPaths, readState, type LabState } from './state.js';
+import { currentState, labPaths, type LabState } from './state.js';
 import { checkRoot } from './validate.js';
 
 export interface LabDownOptions {
@@ -25,9 +25,7 @@ export async function mountsUnder(dir: string): Promise<string[]> {
 
 export async function labDown(stateDirOrState: string | LabState, opts: LabDownOptions = {}): Promise<void> {
   checkRoot(opts.getuid);
-  const stateDir = path.resolve(typeof stateDirOrState === 'string' ? stateDirOrState : stateDirOrState.stateDir);
-  // the state file is the freshest record (another `up` may have added hosts since)
-  const state = (await readState(stateDir)) ?? (typeof stateDirOrState === 'string' ? undefined : stateDirOrState);
+  const { stateDir, state } = await currentState(stateDirOrState);
   const p = labPaths(stateDir);
   // a directory without any lab file is not a lab: leave it (and whatever is mounted there) alone
   if (!state && !(await anyExists([p.hostsDir, p.stateFile, p.keyFile, p.knownHosts]))) return;

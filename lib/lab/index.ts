@@ -23,4 +23,4 @@ export { labHostsFromInventory, labConnectionVars, type LabInventory } from './i
 export { defaultStateDir, readState, type LabState, type LabHostState } from './state.js';
 export type { LabHostSpec } from './host.js';
 export type { LabUser } from './users.js';
-export { labSshArgs } from './ssh.js';
+export { labExec, labSshArgs } from './ssh.js';

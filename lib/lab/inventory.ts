@@ -44,9 +44,9 @@ export function labHostsFromInventory(inv: LabInventory, names?: Iterable<string
  * key, and its known_hosts with strict checking, carried in `ansible_ssh_common_args` (read by
  * tsplay's SSH connection and by ansible-playbook alike). Absolute paths.
  */
-export function labConnectionVars(state: LabState): Record<string, unknown> {
+export function labConnectionVars(state: LabState, knownHosts = state.knownHosts): Record<string, unknown> {
   return {
     ansible_ssh_private_key_file: state.keyFile,
-    ansible_ssh_common_args: `-o UserKnownHostsFile=${state.knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes`,
+    ansible_ssh_common_args: `-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes`,
   };
 }

@@ -1,6 +1,7 @@
 // The lab's state directory: what `lab up` started and where it lives, so `lab down` and
 // `lab status` can find every process and file again (possibly from another process).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic.js';
 import path from 'node:path';
 import { LabError } from './errors.js';
 
@@ -100,10 +101,19 @@ export async function readState(stateDir: string): Promise<LabState | undefined>
   }
 }
 
+/**
+ * The state dir, and the lab recorded there: the state file is the freshest record (another `up`
+ * may have added hosts since); after `down` it is gone, and a state object passed in still names
+ * the hosts.
+ */
+export async function currentState(stateDirOrState: string | LabState): Promise<{ stateDir: string; state?: LabState }> {
+  const stateDir = path.resolve(typeof stateDirOrState === 'string' ? stateDirOrState : stateDirOrState.stateDir);
+  const state = (await readState(stateDir)) ?? (typeof stateDirOrState === 'string' ? undefined : stateDirOrState);
+  return { stateDir, state };
+}
+
 export async function writeState(state: LabState): Promise<void> {
   const file = labPaths(state.stateDir).stateFile;
   await mkdir(state.stateDir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-  await rename(tmp, file);
+  writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n', 0o600);
 }

@@ -1,8 +1,7 @@
 // `lab status`: per host, is its PID 1 still the process we started, and does its sshd answer.
-import path from 'node:path';
 import { sshAnswers } from './host.js';
 import { isSameProcess } from './proc.js';
-import { readState, type LabState } from './state.js';
+import { currentState, type LabState } from './state.js';
 
 export interface LabHostStatus {
   name: string;
@@ -17,9 +16,7 @@ export interface LabHostStatus {
 
 /** Status of every host recorded in the state dir (or in the given state); [] when there is no lab. */
 export async function labStatus(stateDirOrState: string | LabState): Promise<LabHostStatus[]> {
-  const stateDir = path.resolve(typeof stateDirOrState === 'string' ? stateDirOrState : stateDirOrState.stateDir);
-  // after `lab down` the file is gone; a state object passed in still names hosts to check
-  const state = (await readState(stateDir)) ?? (typeof stateDirOrState === 'string' ? undefined : stateDirOrState);
+  const { state } = await currentState(stateDirOrState);
   return Promise.all(
     (state?.hosts ?? []).map(async (h) => ({
       name: h.name,

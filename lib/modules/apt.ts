@@ -79,7 +79,7 @@ interface Policy {
   versions: string[];
 }
 
-export function parseSpecs(name: string | string[] | undefined): Spec[] {
+function parseSpecs(name: string | string[] | undefined): Spec[] {
   const raw = (Array.isArray(name) ? name : name ? [name] : []).flatMap((n) => n.split(','));
   return raw
     .map((s) => s.trim())
@@ -100,7 +100,7 @@ function parseDpkg(out: string): Map<string, Installed> {
 }
 
 /** `apt-cache policy` blocks: candidate and the version table (highest priority first). */
-export function parsePolicy(out: string): Map<string, Policy> {
+function parsePolicy(out: string): Map<string, Policy> {
   const m = new Map<string, Policy>();
   let cur: Policy | undefined;
   for (const line of out.split('\n')) {

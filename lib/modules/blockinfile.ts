@@ -47,9 +47,9 @@ export const blockinfileSchema = {
   additionalProperties: false,
 } as const;
 
-export const DEFAULT_MARKER = '# {mark} ANSIBLE MANAGED BLOCK';
+const DEFAULT_MARKER = '# {mark} ANSIBLE MANAGED BLOCK';
 
-export function editBlock(original: string, args: BlockinfileArgs): string {
+function editBlock(original: string, args: BlockinfileArgs): string {
   const lines = readLines(original);
   const marker = args.marker ?? DEFAULT_MARKER;
   const m0 = marker.split('{mark}').join(args.marker_begin ?? 'BEGIN') + '\n';

@@ -29,7 +29,7 @@ const schema = {
   },
 };
 
-export const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
+const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
 
 function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2) ?? String(v);

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import { probe } from './common/probe.js';
 import { sha1 } from './common/result.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 // fetch: copy a file from the host to the controller. The remote sha1 is read first; the bytes
 // only travel when the local copy differs. Writes on the controller are atomic (temp + rename).
@@ -42,7 +43,7 @@ export const fetchSchema = {
   additionalProperties: false,
 } as const;
 
-export function localPath(args: FetchArgs, host: string): string {
+function localPath(args: FetchArgs, host: string): string {
   if (args.flat) return args.dest.endsWith('/') ? join(args.dest, basename(args.src)) : args.dest;
   return join(args.dest, host, args.src);
 }
@@ -56,13 +57,10 @@ function localSha1(path: string): string | undefined {
 }
 
 function writeLocal(path: string, data: Buffer): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.tsplay.${process.pid}.${Date.now()}.${basename(path)}`);
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, data);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new ModuleFailure(`fetch: cannot write ${path} on the controller: ${(e as Error).message}`);
   }
 }

@@ -4,9 +4,10 @@ import type { FileDiff, ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import type { AttrPlan, FileAttrArgs } from './common/attrs.js';
 import { fileAttrSchema, planAttrs } from './common/attrs.js';
-import { resolveMode } from './common/mode.js';
+import { ownerSpec } from '../connection/files.js';
+import { isOctal, resolveMode } from './common/mode.js';
 import type { PathState, ProbeSpec } from './common/probe.js';
-import { parseProbe, probeScript } from './common/probe.js';
+import { parseProbe, runProbe } from './common/probe.js';
 
 // file: the state of a path (file, directory, link, absent, touch) and its mode/owner/group.
 // One exec reads the path (and a link's src, and with recurse whether anything below differs);
@@ -54,7 +55,6 @@ export const fileSchema = {
 
 const RECURSE_MARK = 'R|differs';
 
-const isOctal = (m: string): boolean => /^[0-7]+$/.test(m.trim());
 
 /**
  * Probe lines telling whether anything below a directory differs from what recurse asks for:
@@ -87,8 +87,7 @@ function recurseDiffers(stdout: string, a: FileAttrArgs, path: string): boolean 
 }
 
 function kind(st: PathState): FileResult['state'] {
-  if (!st.exists) return 'absent';
-  return st.type === 'file' ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'other';
+  return st.exists ? (st.type ?? 'other') : 'absent';
 }
 
 interface Plan {
@@ -128,7 +127,7 @@ function planFor(args: FileArgs, st: PathState, src: PathState | undefined, recu
         attrs.changes.recurse = { before: 'entries below differ', after: 'all entries match' };
         if (args.mode !== undefined) script.push(`chmod -R ${shq(args.mode)} -- ${p}`);
         if (args.owner !== undefined || args.group !== undefined) {
-          script.push(`chown -R ${shq(`${args.owner ?? ''}${args.group !== undefined ? ':' + args.group : ''}`)} -- ${p}`);
+          script.push(`chown -R ${shq(ownerSpec(args.owner, args.group))} -- ${p}`);
         }
       }
       return { before, after: 'directory', attrs, script };
@@ -152,7 +151,7 @@ function newAttrLines(args: FileAttrArgs, attrs: AttrPlan, p: string): string[] 
   const lines: string[] = [];
   if (attrs.mode) lines.push(`chmod ${attrs.mode} -- ${p}`);
   if (args.owner !== undefined || args.group !== undefined) {
-    lines.push(`chown ${shq(`${args.owner ?? ''}${args.group !== undefined ? ':' + args.group : ''}`)} -- ${p}`);
+    lines.push(`chown ${shq(ownerSpec(args.owner, args.group))} -- ${p}`);
   }
   return lines;
 }
@@ -181,7 +180,7 @@ function planLink(args: FileArgs, st: PathState, src: PathState | undefined): Pl
   const linkState = before === 'link' && script.length === 0 ? st : undefined;
   const attrs = planAttrs(args.path, linkState, { owner: args.owner, group: args.group }, { isDir: false });
   if (attrs.changes.owner || attrs.changes.group) {
-    script.push(`chown -h ${shq(`${args.owner ?? ''}${args.group !== undefined ? ':' + args.group : ''}`)} -- ${p}`);
+    script.push(`chown -h ${shq(ownerSpec(args.owner, args.group))} -- ${p}`);
   }
   if (script.length && before !== 'link') attrs.changes.src = { before: undefined, after: target };
   else if (before === 'link' && st.linkTarget !== target) attrs.changes.src = { before: st.linkTarget, after: target };
@@ -196,7 +195,7 @@ async function run(args: FileArgs, ctx: ModuleContext): Promise<FileResult> {
     specs.push({ path: posix.resolve(posix.dirname(args.path), args.src), follow: true });
   }
   const extra = args.recurse && args.state === 'directory' ? recurseCheck(args.path, args) : undefined;
-  const res = await ctx.conn.exec([probeScript(specs), extra ?? ''].join('\n'), { become: ctx.become });
+  const res = await runProbe(ctx, specs, extra);
   if (res.rc !== 0) throw new ModuleFailure(`file: cannot inspect ${args.path}: ${res.stderr.trim() || `rc ${res.rc}`} (check permissions, or use become)`);
   const [st, src] = parseProbe(res.stdout, specs);
   const plan = planFor(args, st, src, extra !== undefined && recurseDiffers(res.stdout, args, args.path));
@@ -207,7 +206,7 @@ async function run(args: FileArgs, ctx: ModuleContext): Promise<FileResult> {
   const result: FileResult = {
     changed,
     path: args.path,
-    state: stateAfter === 'absent' ? 'absent' : stateAfter,
+    state: stateAfter,
   };
   if (stateAfter !== 'absent') {
     result.mode = plan.attrs.mode ?? (stateAfter === 'link' ? undefined : st.mode);

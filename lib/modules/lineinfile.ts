@@ -74,7 +74,7 @@ function matcherOf(args: LineinfileArgs): Matcher | undefined {
   return undefined;
 }
 
-export function present(input: string[], args: LineinfileArgs): Edit {
+function present(input: string[], args: LineinfileArgs): Edit {
   const lines = [...input];
   const line = args.line as string;
   const ins = args.insertafter ?? (args.insertbefore === undefined ? 'EOF' : undefined);
@@ -158,7 +158,7 @@ export function present(input: string[], args: LineinfileArgs): Edit {
   return added();
 }
 
-export function absent(input: string[], args: LineinfileArgs): Edit {
+function absent(input: string[], args: LineinfileArgs): Edit {
   const matcher = matcherOf(args) ?? ((l: string) => l === args.line);
   const kept = input.filter((l) => !matcher(bare(l)));
   const found = input.length - kept.length;

@@ -38,7 +38,7 @@ const schema = {
   },
 };
 
-export const NOT_INTERACTIVE = 'Not waiting for response to prompt as stdin is not interactive';
+const NOT_INTERACTIVE = 'Not waiting for response to prompt as stdin is not interactive';
 
 function readLine(prompt: string, echo: boolean): Promise<string> {
   let muted = false;

@@ -35,7 +35,7 @@ async function run(input: ShellArgs, ctx: ModuleContext): Promise<ShellResult> {
   const args: ShellOptions = typeof input === 'string' ? { cmd: input } : input;
   if (args.cmd.trim() === '') throw new ModuleFailure('shell: no command given (set cmd)');
   const sh = args.executable ?? '/bin/sh';
-  return runCommand(ctx, args, `${shq(sh)} -c ${shq(args.cmd)}`, args.cmd, 'shell');
+  return runCommand(ctx, args, `${shq(sh)} -c ${shq(args.cmd)}`, args.cmd);
 }
 
 export const shell = defineModule<ShellArgs, ShellResult>({ name: 'shell', schema: shellSchema, run });

@@ -28,12 +28,12 @@ const schema = {
 };
 
 /** Active swap areas from /proc/swaps (first line is the header). */
-export function activeSwaps(procSwaps: string): string[] {
+function activeSwaps(procSwaps: string): string[] {
   return procSwaps.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).filter((s): s is string => !!s);
 }
 
 /** fstab with its swap entries commented out, and the lines that were. */
-export function commentSwapEntries(fstab: string): { text: string; commented: string[] } {
+function commentSwapEntries(fstab: string): { text: string; commented: string[] } {
   const commented: string[] = [];
   const lines = fstab.split('\n').map((line) => {
     const t = line.trim();

@@ -46,7 +46,7 @@ const schema = {
 };
 
 /** Ansible's value parsing: booleans and yes/no become 1/0, whitespace runs become one space. */
-export function normaliseSysctlValue(v: string | number | boolean): string {
+function normaliseSysctlValue(v: string | number | boolean): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   const s = String(v).trim();
   if (/^(yes|true)$/i.test(s)) return '1';
@@ -64,7 +64,7 @@ function lineKey(line: string): { key: string; value: string } | null {
 }
 
 /** New file text: first entry kept verbatim when its value already matches, duplicates dropped. */
-export function planSysctlFile(text: string, name: string, value: string | undefined): string {
+function planSysctlFile(text: string, name: string, value: string | undefined): string {
   const lines = text === '' ? [] : withNewline(text).slice(0, -1).split('\n');
   const out: string[] = [];
   let written = false;

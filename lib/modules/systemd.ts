@@ -81,19 +81,19 @@ export const systemd = defineModule<SystemdArgs, SystemdResult>({
     const steps: string[] = [];
     const diff: FileDiff[] = [];
     const attrs: Record<string, { before: unknown; after: unknown }> = {};
-    const step = (verb: string, msg: string) => steps.push(`systemctl ${verb} ${u} || { echo ${shq(`Unable to ${msg} service ${name}`)} >&2; exit 1; }`);
+    const step = (verb: string) => steps.push(`systemctl ${verb} ${u} || { echo ${shq(`Unable to ${verb} service ${name}`)} >&2; exit 1; }`);
     if (masked !== undefined && masked !== isMasked) {
-      step(masked ? 'mask' : 'unmask', masked ? 'mask' : 'unmask');
+      step(masked ? 'mask' : 'unmask');
       attrs.masked = { before: isMasked, after: masked };
     }
     if (enabled !== undefined && enabled !== isEnabled) {
-      step(enabled ? 'enable' : 'disable', enabled ? 'enable' : 'disable');
+      step(enabled ? 'enable' : 'disable');
       attrs.enabled = { before: isEnabled, after: enabled };
     }
-    if (state === 'started' && !isActive) step('start', 'start');
-    if (state === 'stopped' && isActive) step('stop', 'stop');
-    if (state === 'restarted') step('restart', 'restart');
-    if (state === 'reloaded') step(isActive ? 'reload' : 'start', isActive ? 'reload' : 'start');
+    if (state === 'started' && !isActive) step('start');
+    if (state === 'stopped' && isActive) step('stop');
+    if (state === 'restarted') step('restart');
+    if (state === 'reloaded') step(isActive ? 'reload' : 'start');
     const activeAfter = state === 'stopped' ? false : state ? true : isActive;
     if (activeAfter !== isActive || state === 'restarted' || state === 'reloaded') attrs.active = { before: isActive, after: activeAfter };
 

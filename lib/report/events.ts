@@ -5,15 +5,8 @@ import type { FileDiff } from '../modules/types.js';
 
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored' | 'rescued';
 
-export interface HostStats {
-  ok: number;
-  changed: number;
-  failed: number;
-  skipped: number;
-  unreachable: number;
-  ignored: number;
-  rescued: number;
-}
+/** a count per status, in recaps */
+export type HostStats = Record<HostStatus, number>;
 
 export type RunEvent =
   | { type: 'run_start'; playbook: string; check: boolean; diff: boolean }

@@ -8,7 +8,7 @@ import { TtyReporter } from './tty.js';
 
 export type { HostStats, HostStatus, Reporter, RunEvent } from './events.js';
 export { formatDiff } from './diff-format.js';
-export { maskSecrets, MASK } from './mask.js';
+export { maskSecrets } from './mask.js';
 export { formatRecap } from './recap.js';
 export { JsonReporter, PlainReporter, TtyReporter };
 

@@ -1,5 +1,6 @@
 // The Ansible-like lines shared by the plain and the terminal reporters.
 
+import { formatDiff } from './diff-format.js';
 import type { RunEvent } from './events.js';
 import { palette, statusPaint } from './style.js';
 
@@ -73,6 +74,19 @@ export function hostResultLines(ev: HostResult, opts: { verbosity: number; color
 }
 
 /** `FAILED - RETRYING: [h]: task (2 retries left)`; `label` is the task as its banner names it. */
+/** The line a task starts with: `TASK [role : name]` or `RUNNING HANDLER [...]`. */
+export function taskHeader(ev: Extract<RunEvent, { type: 'task_start' }>): { label: string; header: string } {
+  const label = taskName(ev.task, ev.role);
+  return { label, header: `${ev.handler ? 'RUNNING HANDLER' : 'TASK'} [${label}]` };
+}
+
+/** A host result's file diffs as lines, when --diff is on and the result is not censored. */
+export function diffLines(ev: HostResult, opts: { diff: boolean; color: boolean }): string[] {
+  if (!opts.diff || !ev.diff || censoredText(ev) !== undefined) return [];
+  const text = formatDiff(ev.diff, { color: opts.color });
+  return text ? text.replace(/\n$/, '').split('\n') : [];
+}
+
 export function retryLine(ev: Retry, label: string, opts: { verbosity: number; color: boolean }): string {
   const left = Math.max(0, ev.retries - ev.attempt);
   const why = opts.verbosity >= 1 && ev.msg ? `: ${ev.msg}` : '';

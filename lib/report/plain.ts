@@ -1,8 +1,7 @@
 // Plain lines for logs and CI (not a terminal): Ansible's layout, stable and greppable.
 
 import type { Reporter, RunEvent } from './events.js';
-import { formatDiff } from './diff-format.js';
-import { banner, censoredText, hostResultLines, logLines, retryLine, taskName, warningLine } from './lines.js';
+import { banner, diffLines, hostResultLines, logLines, retryLine, taskHeader, warningLine } from './lines.js';
 import { recapTail } from './recap.js';
 import { LineWriter } from './writer.js';
 
@@ -40,10 +39,10 @@ export class PlainReporter implements Reporter {
         if (ev.batches > 1) this.section([`batch ${ev.batch}/${ev.batches}: ${ev.hosts.join(', ')}`]);
         return;
       case 'task_start': {
-        const label = taskName(ev.task, ev.role);
+        const { label, header } = taskHeader(ev);
         this.task = { name: ev.task, label };
         this.logged = new Set();
-        return this.banner(`${ev.handler ? 'RUNNING HANDLER' : 'TASK'} [${label}]`);
+        return this.banner(header);
       }
       case 'host_result':
         return this.hostResult(ev);
@@ -70,10 +69,8 @@ export class PlainReporter implements Reporter {
     const quiet =
       ev.status === 'ok' && ev.item === undefined && this.logged.has(ev.host) && this.opts.verbosity === 0;
     if (!quiet) this.w.lines(hostResultLines(ev, { verbosity: this.opts.verbosity, color: this.opts.color }));
-    if (this.opts.diff && ev.diff && censoredText(ev) === undefined) {
-      const text = formatDiff(ev.diff, { color: this.opts.color });
-      if (text) this.w.lines(text.replace(/\n$/, '').split('\n'));
-    }
+    const diff = diffLines(ev, this.opts);
+    if (diff.length) this.w.lines(diff);
   }
 
   /** A blank line separates sections, except at the very top of the output. */

@@ -1,28 +1,11 @@
 // PLAY RECAP table and the lines that follow it (stop reason, untouched hosts, retry file).
 
 import type { HostStats, RunEvent } from './events.js';
-import { palette, type Palette } from './style.js';
+import { palette, statusPaint, type Palette } from './style.js';
 
 type RecapEvent = Extract<RunEvent, { type: 'recap' }>;
 
 const COLUMNS: readonly (keyof HostStats)[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
-
-function countPaint(p: Palette, key: keyof HostStats): (s: string) => string {
-  switch (key) {
-    case 'ok':
-      return p.green;
-    case 'changed':
-      return p.yellow;
-    case 'unreachable':
-    case 'failed':
-      return p.red;
-    case 'skipped':
-      return p.cyan;
-    case 'rescued':
-    case 'ignored':
-      return p.magenta;
-  }
-}
 
 function hostPaint(p: Palette, s: HostStats): (t: string) => string {
   if (s.failed > 0 || s.unreachable > 0) return p.red;
@@ -49,7 +32,7 @@ export function formatRecap(hosts: Record<string, HostStats>, opts: { color?: bo
       const padded = `${key}=${String(s[key] ?? 0).padEnd(4)}`;
       // no trailing blanks at the end of the line, colored or not
       const cell = i === COLUMNS.length - 1 ? padded.trimEnd() : padded;
-      return s[key] > 0 ? countPaint(p, key)(cell) : cell;
+      return s[key] > 0 ? statusPaint(p, key)(cell) : cell;
     });
     return `${hostPaint(p, s)(name.padEnd(width))} : ${cells.join(' ')}`;
   });

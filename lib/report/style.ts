@@ -17,13 +17,12 @@ export interface Palette {
   cyan: Paint;
   magenta: Paint;
   bold: Paint;
-  dim: Paint;
 }
 
 const plain: Paint = (text) => text;
 
 export function palette(color: boolean): Palette {
-  if (!color) return { green: plain, yellow: plain, red: plain, cyan: plain, magenta: plain, bold: plain, dim: plain };
+  if (!color) return { green: plain, yellow: plain, red: plain, cyan: plain, magenta: plain, bold: plain };
   return {
     green: sgr(32, 39),
     yellow: sgr(33, 39),
@@ -31,7 +30,6 @@ export function palette(color: boolean): Palette {
     cyan: sgr(36, 39),
     magenta: sgr(35, 39),
     bold: sgr(1, 22),
-    dim: sgr(2, 22),
   };
 }
 

@@ -10,8 +10,7 @@
 
 import { DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import type { HostStatus, Reporter, RunEvent } from './events.js';
-import { formatDiff } from './diff-format.js';
-import { banner, censoredText, hostResultLines, logLines, retryLine, taskName, warningLine } from './lines.js';
+import { banner, diffLines, hostResultLines, logLines, retryLine, taskHeader, warningLine } from './lines.js';
 import { recapTail } from './recap.js';
 import { palette, statusPaint, type Palette } from './style.js';
 import { maskSecrets } from './mask.js';
@@ -138,11 +137,11 @@ export class TtyReporter implements Reporter {
     this.endTask();
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const label = taskName(ev.task, ev.role);
+    const { label, header } = taskHeader(ev);
     const t: LiveTask = {
       name: ev.task,
       short: label,
-      label: `${ev.handler ? 'RUNNING HANDLER' : 'TASK'} [${label}]`,
+      label: header,
       hosts: ev.hosts.length,
       status: new Map(),
       retrying: new Map(),
@@ -165,18 +164,17 @@ export class TtyReporter implements Reporter {
   private hostResult(ev: HostResult): void {
     const t = this.current;
     const lines = hostResultLines(ev, this.lineOpts());
-    const diff = this.opts.diff && ev.diff && censoredText(ev) === undefined ? formatDiff(ev.diff, { color: this.opts.color }) : '';
-    const diffLines = diff ? diff.replace(/\n$/, '').split('\n') : [];
-    if (!t) return this.lines([...lines, ...diffLines]);
+    const diff = diffLines(ev, this.opts);
+    if (!t) return this.lines([...lines, ...diff]);
     const prev = t.status.get(ev.host);
     if (!prev || RANK[ev.status] > RANK[prev] || (prev === 'skipped' && ev.item !== undefined)) t.status.set(ev.host, ev.status);
     t.retrying.delete(ev.host);
     const bad = ev.status !== 'ok' && ev.status !== 'changed' && ev.status !== 'skipped';
     if (bad || this.opts.verbosity >= 1) t.details.push(...lines);
-    if (diffLines.length > 0) {
+    if (diff.length > 0) {
       // the diff needs its host line above it
       if (!bad && this.opts.verbosity < 1) t.details.push(...lines);
-      t.details.push(...diffLines);
+      t.details.push(...diff);
     }
     t.live = lines[0];
     this.refresh(t);

@@ -35,7 +35,10 @@ function trailingNewlines(s: string): number {
 
 /** Ansible then pads the result back to the template's own count of trailing newlines. */
 export function restoreTrailingNewlines(src: string, out: string): string {
-  const want = trailingNewlines(src);
+  return padNewlines(trailingNewlines(src), out);
+}
+
+function padNewlines(want: number, out: string): string {
   const have = trailingNewlines(out);
   return want > have ? out + '\n'.repeat(want - have) : out;
 }
@@ -45,6 +48,8 @@ class FileLoader {
   cache: Record<string, unknown> = {};
   readonly async = false;
   readonly stamps = new Map<string, string>();
+  /** trailing newlines of each loaded file, so a render needs not read it again */
+  readonly trailing = new Map<string, number>();
 
   isRelative(name: string): boolean { return !path.isAbsolute(name); }
   resolve(from: string, to: string): string { return path.resolve(path.dirname(from), to); }
@@ -55,6 +60,7 @@ class FileLoader {
     try {
       text = fs.readFileSync(abs, 'utf8');
       this.stamps.set(abs, stamp(abs));
+      this.trailing.set(abs, trailingNewlines(text));
     } catch {
       return null;
     }
@@ -67,6 +73,7 @@ class FileLoader {
       if (stamp(p) !== s) {
         delete this.cache[p];
         this.stamps.delete(p);
+        this.trailing.delete(p);
       }
     }
   }
@@ -145,12 +152,15 @@ export function renderTemplateFile(file: string, vars: Vars, host?: string): str
   const { env, loader } = getEnv();
   const abs = path.resolve(file);
   loader.dropStale();
-  let raw: string;
-  try {
-    raw = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TemplateError(code === 'ENOENT' ? 'template file not found' : `cannot read template: ${(e as Error).message}`, displayPath(abs), undefined, host);
+  // a file already loaded and unchanged is not read again (one render per host)
+  let newlines = loader.trailing.get(abs);
+  if (newlines === undefined) {
+    try {
+      newlines = trailingNewlines(fs.readFileSync(abs, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new TemplateError(code === 'ENOENT' ? 'template file not found' : `cannot read template: ${(e as Error).message}`, displayPath(abs), undefined, host);
+    }
   }
   let t: Tmpl;
   try {
@@ -158,9 +168,5 @@ export function renderTemplateFile(file: string, vars: Vars, host?: string): str
   } catch (e) {
     throw (e instanceof TemplateError ? e : asTemplateError(e, abs)).withHost(host);
   }
-  return restoreTrailingNewlines(raw, run(t, vars, abs, host));
-}
-
-export function getHelpers(): Helpers {
-  return getEnv().helpers;
+  return padNewlines(newlines, run(t, vars, abs, host));
 }

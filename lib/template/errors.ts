@@ -2,7 +2,8 @@
 // "<file>:<line>: host <host>: <reason>" — never a nunjucks stack trace — so a user can go
 // straight to the line that failed.
 
-export class TemplateError extends Error {
+import { UserError } from '../util/errors.js';
+export class TemplateError extends UserError {
   file: string;
   line?: number;
   host?: string;

@@ -1,19 +1,10 @@
 // Functions templates can call by name: Jinja's range() and dict().
 
 import { TemplateFault } from './errors.js';
-
-function stripKw(args: unknown[]): [unknown[], Record<string, unknown>] {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords')) {
-    const kw = { ...(last as Record<string, unknown>) };
-    delete kw.__keywords;
-    return [args.slice(0, -1), kw];
-  }
-  return [args, {}];
-}
+import { splitKw } from './filters/types.js';
 
 function range(...raw: unknown[]): number[] {
-  const [args] = stripKw(raw);
+  const [args] = splitKw(raw);
   const n = args.map(Number);
   const [start, stop, step] = n.length === 1 ? [0, n[0]!, 1] : [n[0]!, n[1]!, n[2] ?? 1];
   if (step === 0) throw new TemplateFault('range() arg 3 must not be zero');
@@ -25,7 +16,7 @@ function range(...raw: unknown[]): number[] {
 }
 
 function dict(...raw: unknown[]): Record<string, unknown> {
-  const [args, kw] = stripKw(raw);
+  const [args, kw] = splitKw(raw);
   const out: Record<string, unknown> = {};
   const first = args[0];
   if (Array.isArray(first)) {

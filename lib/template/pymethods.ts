@@ -3,6 +3,7 @@
 // data such as `result.items` (kubectl JSON) still reads the data.
 
 import { TemplateFault } from './errors.js';
+import { splitKw } from './filters/types.js';
 import { isDict, pyEqual, pyStr, type Dict } from './pyvalues.js';
 import { pySplit, pyStrip, pyFormat } from './pystring.js';
 
@@ -123,12 +124,7 @@ export function pyMethod(obj: unknown, name: string): ((...args: unknown[]) => u
         : isDict(obj) ? (DICT_METHODS as Record<string, Method>) : undefined;
   if (!table || !Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   const fn = table[name]!;
-  return (...args: unknown[]) => fn(obj as never, ...stripKeywords(args));
+  return (...args: unknown[]) => fn(obj as never, ...splitKw(args)[0]); // Python methods here take no keyword arguments
 }
 
-/** nunjucks passes keyword arguments as a trailing object; Python methods here take none. */
-function stripKeywords(args: unknown[]): unknown[] {
-  const last = args[args.length - 1];
-  if (last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords')) return args.slice(0, -1);
-  return args;
-}
+

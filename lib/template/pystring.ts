@@ -2,6 +2,7 @@
 // and which differ from JS (split() with no separator splits on runs of whitespace, etc.).
 
 import { TemplateFault } from './errors.js';
+import { isKw } from './filters/types.js';
 import { pyRepr, pyStr } from './pyvalues.js';
 
 export function pySplit(s: string, sep?: string | null, maxsplit?: number, fromRight = false): string[] {
@@ -66,10 +67,6 @@ export function pyFormat(fmt: string, args: unknown[]): string {
     }
     return out;
   });
-}
-
-function isKw(v: unknown): boolean {
-  return !!v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, '__keywords');
 }
 
 /** printf-style formatting: "%s:%d" % (host, port). */

@@ -8,7 +8,7 @@ import {
 } from './pyvalues.js';
 import { pyMethod } from './pymethods.js';
 import { pyPercent } from './pystring.js';
-import type { FilterFn, Kw, Registry, TestFn } from './filters/types.js';
+import { splitKw, type FilterFn, type Kw, type Registry, type TestFn } from './filters/types.js';
 
 /** Where the render's variables live inside nunjucks' context (a copy would defeat laziness). */
 export const VARS_KEY = '__tsplay_vars__';
@@ -20,20 +20,6 @@ interface Frame { lookup(name: string): unknown }
 interface Context { ctx: Record<string, unknown> }
 
 const CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null, true: true, false: false, none: null };
-
-function isKeywords(v: unknown): v is Kw {
-  return !!v && typeof v === 'object' && hasOwn(v as object, '__keywords');
-}
-
-function splitArgs(args: unknown[]): [unknown[], Kw] {
-  const last = args[args.length - 1];
-  if (isKeywords(last)) {
-    const kw: Kw = { ...last };
-    delete kw.__keywords;
-    return [args.slice(0, -1), kw];
-  }
-  return [args, {}];
-}
 
 export class Helpers implements Registry {
   constructor(
@@ -146,13 +132,13 @@ export class Helpers implements Registry {
   // ---- filters and tests at a call site ----
   callFilter(line: number, file: string, name: string, ...raw: unknown[]): unknown {
     if (!hasOwn(this.filters, name)) throw new TemplateError(`no filter named '${name}'`, file, line);
-    const [args, kw] = splitArgs(raw);
+    const [args, kw] = splitKw(raw);
     return this.guard(line, file, () => this.filter(name, args[0], args.slice(1), kw), `filter '${name}'`);
   }
 
   callTest(line: number, file: string, name: string, ...raw: unknown[]): boolean {
     if (!hasOwn(this.tests, name)) throw new TemplateError(`no test named '${name}'`, file, line);
-    const [args, kw] = splitArgs(raw);
+    const [args, kw] = splitKw(raw);
     return this.guard(line, file, () => this.test(name, args[0], args.slice(1), kw), `test '${name}'`);
   }
 

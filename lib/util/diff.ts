@@ -2,16 +2,9 @@
 // --diff output and by module tests. Lines keep their terminator while comparing, so a missing
 // final newline is a real difference and is shown as "\ No newline at end of file".
 
-type Op = { t: ' ' | '-' | '+'; line: string };
+import { readLines } from './lines.js';
 
-function splitKeepEol(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n').map((l) => l + '\n');
-  const last = lines.length - 1;
-  lines[last] = lines[last].slice(0, -1);
-  if (lines[last] === '') lines.pop();
-  return lines;
-}
+type Op = { t: ' ' | '-' | '+'; line: string };
 
 /** Shortest edit script between a and b (both already trimmed of common prefix/suffix). */
 function myers(a: string[], b: string[]): Op[] {
@@ -87,7 +80,7 @@ function renderLine(op: Op): string {
 export function unifiedDiff(before: string, after: string, opts: { path: string; context?: number }): string {
   if (before === after) return '';
   const ctx = Math.max(0, opts.context ?? 3);
-  const ops = diffLines(splitKeepEol(before), splitKeepEol(after));
+  const ops = diffLines(readLines(before), readLines(after));
   const out = [`--- before: ${opts.path}`, `+++ after: ${opts.path}`];
   // positions (1-based) of each op in a and b
   const posA: number[] = [];

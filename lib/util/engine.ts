@@ -6,6 +6,8 @@ export interface BundledEngine {
   dir: string;
   /** the lib/ directory it was built from */
   lib: string;
+  /** files of lib/ that user code may import (built as entry points) */
+  public: string[];
 }
 
 export function bundledEngine(): BundledEngine | undefined {

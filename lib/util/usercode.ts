@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
+import { writeFileAtomic } from './atomic.js';
 import { bundledEngine, type BundledEngine } from './engine.js';
 
 // Loading the user's TypeScript (playbooks, roles, TS inventories). Under tsx it is a plain
 // import. Under the prebuilt engine it is bundled by esbuild with every import of lib/ pointed at
 // that engine, so user code and the CLI share one instance of each engine module; the bundle is
 // cached next to the engine and reused while none of its source files changed.
-
-/** Engine files user code may import (bin/engine.js builds them as entry points). */
-const PUBLIC = new Set(['index.ts', 'testing.ts']);
 
 export async function importUserModule(file: string): Promise<Record<string, unknown>> {
   const abs = resolve(file);
@@ -28,8 +26,10 @@ export async function importUserModule(file: string): Promise<Record<string, unk
 
 type Inputs = [path: string, size: number, mtimeMs: number][];
 
-function unchanged(inputs: Inputs): boolean {
+/** Whether every source file a bundle was made from is as it was then (false if unknown). */
+function unchanged(inputsFile: string): boolean {
   try {
+    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as Inputs;
     return inputs.every(([p, size, mtime]) => {
       const st = statSync(p);
       return st.size === size && st.mtimeMs === mtime;
@@ -43,7 +43,7 @@ async function bundle(abs: string, engine: BundledEngine): Promise<string> {
   const key = createHash('sha1').update(abs).digest('hex').slice(0, 12);
   const out = join(engine.dir, 'user', `${basename(abs, extname(abs))}-${key}.mjs`);
   const inputsFile = `${out}.inputs.json`;
-  if (existsSync(out) && existsSync(inputsFile) && unchanged(JSON.parse(readFileSync(inputsFile, 'utf8')) as Inputs)) return out;
+  if (existsSync(out) && unchanged(inputsFile)) return out;
 
   const esbuild = await import('esbuild');
   let result;
@@ -71,12 +71,9 @@ async function bundle(abs: string, engine: BundledEngine): Promise<string> {
     return [full, st.size, st.mtimeMs];
   });
   mkdirSync(dirname(out), { recursive: true });
-  // written under temporary names and renamed, so a concurrent run never imports half a file
-  const tmp = `${out}.${process.pid}`;
-  writeFileSync(tmp, result.outputFiles[0].contents);
-  renameSync(tmp, out);
-  writeFileSync(`${inputsFile}.${process.pid}`, JSON.stringify(inputs));
-  renameSync(`${inputsFile}.${process.pid}`, inputsFile);
+  // a concurrent run never imports half a bundle
+  writeFileAtomic(out, result.outputFiles[0].contents);
+  writeFileAtomic(inputsFile, JSON.stringify(inputs));
   return out;
 }
 
@@ -91,7 +88,7 @@ function onEngine(engine: BundledEngine): Plugin {
         if (r.errors.length) return { errors: r.errors };
         const inLib = relative(engine.lib, r.path);
         if (!inLib.startsWith('..')) {
-          if (!PUBLIC.has(inLib)) {
+          if (!engine.public.includes(inLib)) {
             return { errors: [{ text: `imports the engine's internal module lib/${inLib.replace(/\.ts$/, '.js')}; import from lib/index.js, tsplay's public API` }] };
           }
           return { path: join(engine.dir, inLib.replace(/\.ts$/, '.js')), external: true };

@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseYaml } from '../template/yaml-load.js';
 import type { Vars } from '../template/types.js';
+import { UserError } from '../util/errors.js';
 
-export class ExtraVarsError extends Error {
+export class ExtraVarsError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'ExtraVarsError';

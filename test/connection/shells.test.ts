@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SshConnection, sshOptionsFromVars } from '../../lib/connection/ssh.js';
 import type { HelperOp } from '../../lib/connection/types.js';
 import { parseProbe, probeScript, type ProbeSpec } from '../../lib/modules/common/probe.js';
-import { createTestUsers, startSshd, stopAllSshd, type Sshd, type TestUsers } from '../helpers/sshd.js';
+import { useSshd } from '../helpers/sshd-fixture.js';
 
 // Persistent shells (ssh/session.ts) and the Python helper (ssh/helper.ts) against a real sshd:
 // the framing survives awkward commands, a command's state never leaks into the next, and the
@@ -14,34 +12,8 @@ import { createTestUsers, startSshd, stopAllSshd, type Sshd, type TestUsers } fr
 
 describe('SshConnection persistent shells and helper (real sshd)', function () {
   this.timeout(60_000);
-  let sshd: Sshd;
-  let users: TestUsers;
-  let scratch: string;
-  const conns: SshConnection[] = [];
-
-  before(async () => {
-    users = createTestUsers();
-    sshd = await startSshd({ address: '127.0.77.30' });
-    scratch = mkdtempSync(join(tmpdir(), 'tsplay-shells-test-'));
-    chmodSync(scratch, 0o777);
-  });
-  after(async () => {
-    await Promise.allSettled(conns.map((c) => c.close()));
-    await stopAllSshd();
-    users?.remove();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
-
-  function connect(vars: Record<string, unknown> = {}): SshConnection {
-    const o = sshOptionsFromVars(
-      't1',
-      { ansible_host: sshd.address, ansible_port: sshd.port, ansible_user: users.nopwUser, ansible_ssh_private_key_file: sshd.clientKeyFile, ansible_python_interpreter: '/usr/bin/python3', ...vars },
-      { knownHostsFile: sshd.knownHostsFile },
-    );
-    const c = new SshConnection({ ...o, agentSocket: undefined });
-    conns.push(c);
-    return c;
-  }
+  const fx = useSshd({ tag: 'shells', address: '127.0.77.30', scratchMode: 0o777, vars: { ansible_python_interpreter: '/usr/bin/python3' } });
+  const { connect } = fx;
 
   it('runs 100 commands in sequence on a handful of sshd sessions, not one per command', async () => {
     const c = connect();
@@ -50,7 +22,7 @@ describe('SshConnection persistent shells and helper (real sshd)', function () {
       expect(r).to.deep.equal({ rc: 0, stdout: `${i}\n`, stderr: '' });
     }
     // one login shell per persistent shell, and sshd forks one session process per shell
-    const sessions = sshd.sessionPids().length;
+    const sessions = fx.sshd.sessionPids().length;
     expect(sessions).to.be.greaterThan(0).and.at.most(8);
   });
 
@@ -92,7 +64,7 @@ describe('SshConnection persistent shells and helper (real sshd)', function () {
   describe('Python helper', () => {
     let dir: string;
     before(() => {
-      dir = mkdtempSync(join(scratch, 'helper-'));
+      dir = mkdtempSync(join(fx.scratch, 'helper-'));
       chmodSync(dir, 0o777);
       writeFileSync(join(dir, 'file.txt'), 'some content\n');
       chmodSync(join(dir, 'file.txt'), 0o604);

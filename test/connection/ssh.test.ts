@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { SshConnection, sshOptionsFromVars, fingerprint } from '../../lib/connection/ssh.js';
-import type { SshCliOptions, SshOptions } from '../../lib/connection/ssh.js';
+import { fingerprint, type SshConnection } from '../../lib/connection/ssh.js';
 import { BecomeError, UnreachableError, type ExecOptions } from '../../lib/connection/types.js';
-import { createTestUsers, keygen, startAgent, startSshd, stopAllSshd, type Sshd, type TestUsers } from '../helpers/sshd.js';
+import { keygen, startAgent, startSshd, type Sshd } from '../helpers/sshd.js';
+import { useSshd } from '../helpers/sshd-fixture.js';
 
 // SshConnection against real OpenSSH daemons on loopback, logging in as real users.
 
@@ -23,35 +22,9 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 
 describe('SshConnection (real sshd on loopback)', function () {
   this.timeout(60_000);
-  let sshd: Sshd;
-  let users: TestUsers;
-  let scratch: string;
-  const conns: SshConnection[] = [];
-
-  before(async () => {
-    users = createTestUsers();
-    sshd = await startSshd({ address: '127.0.77.10', passwordAuth: true });
-    scratch = mkdtempSync(join(tmpdir(), 'tsplay-ssh-test-'));
-    chmodSync(scratch, 0o755); // the test users work below it
-  });
-  after(async () => {
-    await Promise.allSettled(conns.map((c) => c.close()));
-    await stopAllSshd();
-    users?.remove();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
-
-  /** a connection as the NOPASSWD user with the sshd's client key; no agent unless given */
-  function connect(vars: Record<string, unknown> = {}, cli: SshCliOptions = {}, extra: Partial<SshOptions> = {}, target: Sshd = sshd): SshConnection {
-    const o = sshOptionsFromVars(
-      't1',
-      { ansible_host: target.address, ansible_port: target.port, ansible_user: users.nopwUser, ansible_ssh_private_key_file: target.clientKeyFile, ...vars },
-      { knownHostsFile: target.knownHostsFile, ...cli },
-    );
-    const c = new SshConnection({ ...o, agentSocket: undefined, ...extra });
-    conns.push(c);
-    return c;
-  }
+  // the test users work below scratch
+  const fx = useSshd({ tag: 'ssh', address: '127.0.77.10', passwordAuth: true, scratchMode: 0o755 });
+  const { connect } = fx;
 
   describe('exec', () => {
     let c: SshConnection;
@@ -91,9 +64,9 @@ describe('SshConnection (real sshd on loopback)', function () {
 
   describe('many commands on one connection', () => {
     it('runs 40 concurrent execs over ONE TCP connection, at most 8 channels at a time', async () => {
-      const before = sshd.connectionsSeen();
+      const before = fx.sshd.connectionsSeen();
       const c = connect();
-      const dir = join(scratch, 'conc');
+      const dir = join(fx.scratch, 'conc');
       execFileSync('install', ['-d', '-m', '0777', dir]);
       // each command marks itself running, counts the others, then unmarks
       const rs = await Promise.all(
@@ -106,7 +79,7 @@ describe('SshConnection (real sshd on loopback)', function () {
       const peak = Math.max(...rs.map((r) => Number(r.stdout.split('\n')[0])));
       expect(peak).to.be.at.most(8);
       expect(peak).to.be.at.least(2);
-      expect(sshd.connectionsSeen() - before).to.equal(1);
+      expect(fx.sshd.connectionsSeen() - before).to.equal(1);
       expect(c.connectCount).to.equal(1);
     });
   });
@@ -116,8 +89,8 @@ describe('SshConnection (real sshd on loopback)', function () {
     let dir: string;
     before(async () => {
       c = connect();
-      dir = join(scratch, 'files');
-      execFileSync('install', ['-d', '-o', users.nopwUser, dir]);
+      dir = join(fx.scratch, 'files');
+      execFileSync('install', ['-d', '-o', fx.users.nopwUser, dir]);
     });
 
     const payloads: [string, () => Buffer][] = [
@@ -147,7 +120,7 @@ describe('SshConnection (real sshd on loopback)', function () {
     });
 
     it('writes and reads root-only files with become', async () => {
-      const rootDir = join(scratch, 'rootonly');
+      const rootDir = join(fx.scratch, 'rootonly');
       execFileSync('install', ['-d', '-m', '0700', rootDir]);
       const path = join(rootDir, 'secret.txt');
       const e = await rejection(c.put(path, 'x'));
@@ -164,34 +137,34 @@ describe('SshConnection (real sshd on loopback)', function () {
     it('NOPASSWD sudo to root and to another user', async () => {
       const c = connect();
       expect((await c.exec('id -un', { become: {} })).stdout).to.equal('root\n');
-      expect((await c.exec('id -un', { become: { user: users.sudoUser } })).stdout).to.equal(`${users.sudoUser}\n`);
+      expect((await c.exec('id -un', { become: { user: fx.users.sudoUser } })).stdout).to.equal(`${fx.users.sudoUser}\n`);
       expect((await c.exec('cat', { become: {}, stdin: 'payload\n' })).stdout).to.equal('payload\n');
     });
 
     it('sudo with a password; the password never reaches the command', async () => {
-      const c = connect({ ansible_user: users.sudoUser, ansible_become_password: users.sudoPassword });
+      const c = connect({ ansible_user: fx.users.sudoUser, ansible_become_password: fx.users.sudoPassword });
       const r = await c.exec('id -un; cat', { become: {}, stdin: 'payload\n' });
       expect(r.stdout).to.equal('root\npayload\n');
-      expect(r.stdout + r.stderr).to.not.include(users.sudoPassword);
+      expect(r.stdout + r.stderr).to.not.include(fx.users.sudoPassword);
     });
 
     it('a password given to a sudo that needs none never lands in the command\'s stdin or a file', async () => {
       const c = connect({ ansible_become_password: 'unused-Pw-77' });
       expect((await c.exec('id -un; cat', { become: {}, stdin: 'payload\n' })).stdout).to.equal('root\npayload\n');
-      const path = join(scratch, 'nopw-put');
+      const path = join(fx.scratch, 'nopw-put');
       await c.put(path, 'content\n', { become: {} });
       expect(readFileSync(path, 'utf8')).to.equal('content\n');
       expect((await c.exec('cat', { become: {} })).stdout).to.equal('');
     });
 
     it('ansible_become on the host applies when a task says nothing, and become: false turns it off', async () => {
-      const c = connect({ ansible_user: users.sudoUser, ansible_become: true, ansible_become_pass: users.sudoPassword });
+      const c = connect({ ansible_user: fx.users.sudoUser, ansible_become: true, ansible_become_pass: fx.users.sudoPassword });
       expect((await c.exec('id -un')).stdout).to.equal('root\n');
-      expect((await c.exec('id -un', { become: false })).stdout).to.equal(`${users.sudoUser}\n`);
+      expect((await c.exec('id -un', { become: false })).stdout).to.equal(`${fx.users.sudoUser}\n`);
     });
 
     it('a wrong password is a BecomeError, ends without hanging, and never shows the password', async () => {
-      const c = connect({ ansible_user: users.sudoUser });
+      const c = connect({ ansible_user: fx.users.sudoUser });
       const wrong = 'Wr0ng-pa55-xyz';
       const e = await rejection(c.exec('id -un', { become: { password: wrong }, stdin: 'a\nb\nc\nd\n' }));
       expect(e).to.be.instanceOf(BecomeError);
@@ -199,14 +172,14 @@ describe('SshConnection (real sshd on loopback)', function () {
       expect(e.message).to.match(/t1 .*incorrect sudo password/);
       expect(e.message + e.stack).to.not.include(wrong);
       // a put with a wrong password fails the same way and writes nothing
-      const e2 = await rejection(c.put(join(scratch, 'never'), 'x\n', { become: { password: wrong } }));
+      const e2 = await rejection(c.put(join(fx.scratch, 'never'), 'x\n', { become: { password: wrong } }));
       expect(e2).to.be.instanceOf(BecomeError);
-      expect(() => readFileSync(join(scratch, 'never'))).to.throw();
+      expect(() => readFileSync(join(fx.scratch, 'never'))).to.throw();
       expect((await c.exec('echo still-usable')).stdout).to.equal('still-usable\n');
     });
 
     it('sudo that needs a password, given none, is a BecomeError saying so', async () => {
-      const c = connect({ ansible_user: users.sudoUser });
+      const c = connect({ ansible_user: fx.users.sudoUser });
       const e = await rejection(c.exec('true', { become: {} }));
       expect(e).to.be.instanceOf(BecomeError);
       expect(e.message).to.match(/needs a password \(set ansible_become_password\)/);
@@ -215,69 +188,69 @@ describe('SshConnection (real sshd on loopback)', function () {
 
   describe('authentication', () => {
     it('password auth', async () => {
-      const c = connect({ ansible_user: users.sudoUser, ansible_password: users.sudoPassword, ansible_ssh_private_key_file: undefined });
-      expect((await c.exec('id -un')).stdout).to.equal(`${users.sudoUser}\n`);
+      const c = connect({ ansible_user: fx.users.sudoUser, ansible_password: fx.users.sudoPassword, ansible_ssh_private_key_file: undefined });
+      expect((await c.exec('id -un')).stdout).to.equal(`${fx.users.sudoUser}\n`);
     });
 
     it('a wrong password is an UnreachableError that says what was tried, without the password', async () => {
-      const c = connect({ ansible_user: users.sudoUser, ansible_password: 'not-the-Pw-123', ansible_ssh_private_key_file: undefined });
+      const c = connect({ ansible_user: fx.users.sudoUser, ansible_password: 'not-the-Pw-123', ansible_ssh_private_key_file: undefined });
       const e = await rejection(c.exec('true'));
       expect(e).to.be.instanceOf(UnreachableError);
-      expect(e.message).to.equal(`t1 (${sshd.address}:${sshd.port}): authentication failed for user ${users.sudoUser} (tried: password)`);
+      expect(e.message).to.equal(`t1 (${fx.sshd.address}:${fx.sshd.port}): authentication failed for user ${fx.users.sudoUser} (tried: password)`);
       expect(e.message + e.stack).to.not.include('not-the-Pw-123');
     });
 
     it('a key the host does not know, then the agent: both named in the refusal', async () => {
-      const other = join(scratch, 'stranger');
+      const other = join(fx.scratch, 'stranger');
       keygen(other);
       const agent = await startAgent(other);
       try {
         const c = connect({ ansible_ssh_private_key_file: other }, {}, { agentSocket: agent.socket });
         const e = await rejection(c.exec('true'));
         expect(e).to.be.instanceOf(UnreachableError);
-        expect(e.message).to.equal(`t1 (${sshd.address}:${sshd.port}): authentication failed for user ${users.nopwUser} (tried: publickey ${other}, agent)`);
+        expect(e.message).to.equal(`t1 (${fx.sshd.address}:${fx.sshd.port}): authentication failed for user ${fx.users.nopwUser} (tried: publickey ${other}, agent)`);
       } finally {
         agent.stop();
       }
     });
 
     it('ssh-agent auth (SSH_AUTH_SOCK), no key file', async () => {
-      const agent = await startAgent(sshd.clientKeyFile);
+      const agent = await startAgent(fx.sshd.clientKeyFile);
       try {
         const c = connect({ ansible_ssh_private_key_file: undefined }, {}, { agentSocket: agent.socket });
-        expect((await c.exec('id -un')).stdout).to.equal(`${users.nopwUser}\n`);
+        expect((await c.exec('id -un')).stdout).to.equal(`${fx.users.nopwUser}\n`);
       } finally {
         agent.stop();
       }
     });
 
     it('an unreadable key file is reported, and the password still works after it', async () => {
-      const c = connect({ ansible_user: users.sudoUser, ansible_password: users.sudoPassword, ansible_ssh_private_key_file: '/nonexistent/key' });
-      expect((await c.exec('id -un')).stdout).to.equal(`${users.sudoUser}\n`);
+      const c = connect({ ansible_user: fx.users.sudoUser, ansible_password: fx.users.sudoPassword, ansible_ssh_private_key_file: '/nonexistent/key' });
+      expect((await c.exec('id -un')).stdout).to.equal(`${fx.users.sudoUser}\n`);
     });
   });
 
   describe('host key checking', () => {
     const kh = (name: string, text: string) => {
-      const f = join(scratch, name);
+      const f = join(fx.scratch, name);
       writeFileSync(f, text);
       return f;
     };
-    const hostFp = () => fingerprint(Buffer.from(sshd.hostPublicKey.split(' ')[1], 'base64'));
+    const hostFp = () => fingerprint(Buffer.from(fx.sshd.hostPublicKey.split(' ')[1], 'base64'));
 
     it('strict: an unknown host is refused, naming its fingerprint', async () => {
       const c = connect({}, { knownHostsFile: kh('empty', '') });
       const e = await rejection(c.exec('true'));
       expect(e).to.be.instanceOf(UnreachableError);
-      expect(e.message).to.include(`t1 (${sshd.address}:${sshd.port}): host key is not known (ssh-ed25519 ${hostFp()})`);
+      expect(e.message).to.include(`t1 (${fx.sshd.address}:${fx.sshd.port}): host key is not known (ssh-ed25519 ${hostFp()})`);
     });
 
     for (const policy of ['strict', 'accept-new'] as const) {
       it(`${policy}: a changed key is refused, naming the host and both fingerprints`, async () => {
-        const old = join(scratch, `old-${policy}`);
+        const old = join(fx.scratch, `old-${policy}`);
         keygen(old);
         const oldLine = readFileSync(`${old}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
-        const file = kh(`changed-${policy}`, `[${sshd.address}]:${sshd.port} ${oldLine}\n`);
+        const file = kh(`changed-${policy}`, `[${fx.sshd.address}]:${fx.sshd.port} ${oldLine}\n`);
         const c = connect({}, { knownHostsFile: file, hostKeyChecking: policy });
         const e = await rejection(c.exec('true'));
         expect(e).to.be.instanceOf(UnreachableError);
@@ -285,14 +258,14 @@ describe('SshConnection (real sshd on loopback)', function () {
         expect(e.message).to.include('REMOTE HOST IDENTIFICATION HAS CHANGED');
         expect(e.message).to.include(hostFp());
         expect(e.message).to.include(fingerprint(Buffer.from(oldLine.split(' ')[1], 'base64')));
-        expect(readFileSync(file, 'utf8')).to.equal(`[${sshd.address}]:${sshd.port} ${oldLine}\n`);
+        expect(readFileSync(file, 'utf8')).to.equal(`[${fx.sshd.address}]:${fx.sshd.port} ${oldLine}\n`);
       });
     }
 
     it('accept-new: an unknown host is accepted and recorded, then checked strictly', async () => {
       const file = kh('new', '');
       await connect({}, { knownHostsFile: file, hostKeyChecking: 'accept-new' }).exec('true');
-      expect(readFileSync(file, 'utf8')).to.equal(`${sshd.knownHostsLine}\n`);
+      expect(readFileSync(file, 'utf8')).to.equal(`${fx.sshd.knownHostsLine}\n`);
       expect((await connect({}, { knownHostsFile: file }).exec('echo ok')).stdout).to.equal('ok\n');
     });
 
@@ -303,10 +276,10 @@ describe('SshConnection (real sshd on loopback)', function () {
     });
 
     it('a hashed known_hosts entry (ssh-keygen -H) matches', async () => {
-      const file = join(scratch, 'hashed');
-      copyFileSync(sshd.knownHostsFile, file);
+      const file = join(fx.scratch, 'hashed');
+      copyFileSync(fx.sshd.knownHostsFile, file);
       execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
-      expect(readFileSync(file, 'utf8')).to.not.include(sshd.address);
+      expect(readFileSync(file, 'utf8')).to.not.include(fx.sshd.address);
       expect((await connect({}, { knownHostsFile: file }).exec('echo ok')).stdout).to.equal('ok\n');
     });
   });
@@ -316,7 +289,7 @@ describe('SshConnection (real sshd on loopback)', function () {
     after(() => silent?.close());
 
     it('a stopped sshd is an UnreachableError, and later commands fail the same way at once', async () => {
-      const gone = await startSshd({ address: '127.0.77.11', clientKeyFile: sshd.clientKeyFile });
+      const gone = await startSshd({ address: '127.0.77.11', clientKeyFile: fx.sshd.clientKeyFile });
       await gone.stop();
       const c = connect({}, { knownHostsFile: gone.knownHostsFile }, {}, gone);
       const e = await rejection(c.exec('true'));
@@ -339,24 +312,24 @@ describe('SshConnection (real sshd on loopback)', function () {
     it('a dropped connection is reopened once and the next command runs', async () => {
       const c = connect();
       expect((await c.exec('echo one')).stdout).to.equal('one\n');
-      const before = sshd.connectionsSeen();
-      dropConnections(sshd);
+      const before = fx.sshd.connectionsSeen();
+      dropConnections(fx.sshd);
       await new Promise((r) => setTimeout(r, 200));
       expect((await c.exec('echo two')).stdout).to.equal('two\n');
       expect(c.connectCount).to.equal(2);
-      expect(sshd.connectionsSeen() - before).to.equal(1);
+      expect(fx.sshd.connectionsSeen() - before).to.equal(1);
     });
 
     it('a command cut off by a drop is not run again: UnreachableError, then the host works again', async () => {
       const c = connect();
-      const marker = join(scratch, 'ran-once');
+      const marker = join(fx.scratch, 'ran-once');
       writeFileSync(marker, '');
       writeFileSync(`${marker}.pid`, '');
       execFileSync('chmod', ['666', marker, `${marker}.pid`]);
       await c.exec('true');
       const running = c.exec(`echo $$ > ${marker}.pid; echo ran >> ${marker}; exec sleep 5`);
       await new Promise((r) => setTimeout(r, 600));
-      dropConnections(sshd);
+      dropConnections(fx.sshd);
       const e = await rejection(running);
       expect(e).to.be.instanceOf(UnreachableError);
       expect(e.message).to.match(/connection lost while a command was running; it may have run, so it is not sent again/);
@@ -370,7 +343,7 @@ describe('SshConnection (real sshd on loopback)', function () {
     });
 
     it('when the reconnect fails the host is unreachable', async () => {
-      const s2 = await startSshd({ address: '127.0.77.13', clientKeyFile: sshd.clientKeyFile });
+      const s2 = await startSshd({ address: '127.0.77.13', clientKeyFile: fx.sshd.clientKeyFile });
       const c = connect({}, { knownHostsFile: s2.knownHostsFile }, {}, s2);
       expect((await c.exec('echo up')).stdout).to.equal('up\n');
       await s2.stop();

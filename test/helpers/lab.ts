@@ -5,21 +5,15 @@
 // test files running in parallel never clash. The second octet comes from the process id, so two
 // people running the whole suite at once on one machine (almost always) do not clash either.
 // inventory/lab.ini's 127.0.10.x is left to users.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labDown, labSshArgs, labUp, type LabHostSpec, type LabOptions, type LabState } from '../../lib/lab/index.js';
+import type { ExecResult } from '../../lib/connection/types.js';
+import { labDown, labExec, labUp, type LabHostSpec, type LabOptions, type LabState } from '../../lib/lab/index.js';
 
 /** `127.<per-process>.<fileOctet>`: append `.N` for a host address. */
 export function labSubnet(fileOctet: number): string {
   return `127.${100 + (process.pid % 150)}.${fileOctet}`;
-}
-
-export interface SshResult {
-  rc: number;
-  stdout: string;
-  stderr: string;
 }
 
 /** A fresh state dir under the OS temp dir (inside lab hosts /tmp is their own tmpfs). */
@@ -60,20 +54,10 @@ export interface SshOptions {
 }
 
 /** Runs `command` on lab host `name` with `ssh` (BatchMode, StrictHostKeyChecking=yes, lab key). */
-export function labSsh(state: LabState, name: string, command: string, opts: SshOptions = {}): Promise<SshResult> {
+export function labSsh(state: LabState, name: string, command: string, opts: SshOptions = {}): Promise<ExecResult> {
   const h = state.hosts.find((x) => x.name === name);
   if (!h) throw new Error(`no lab host ${name}`);
-  const args = [...labSshArgs(state, h, { user: opts.user, knownHosts: opts.knownHosts }), command];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (rc) => resolve({ rc: rc ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
+  return labExec(state, h, command, opts);
 }
 
 /** Every pid (as seen from this machine) in the PID namespace of the lab host whose PID 1 is `hostPid`. */

@@ -29,10 +29,22 @@ export interface BecomeGate {
   sync: string;
 }
 
+/** Where a gated sudo stands, from the stderr seen so far. */
+export function gateState(stderr: string, gate: BecomeGate): 'open' | 'refused' | 'waiting' {
+  if (stderr.includes(gate.marker)) return 'open';
+  // sudo asks again (or says it needs one): EOF ends it instead of feeding it the payload
+  if (/Sorry, try again|incorrect password|password is required/.test(stderr)) return 'refused';
+  return 'waiting';
+}
+
 const GATE: BecomeGate = {
   marker: `tsplay-become-ok-${randomBytes(6).toString('hex')}`,
   sync: `tsplay-become-sync-${randomBytes(6).toString('hex')}`,
 };
+
+export function stdinBytes(stdin: string | Buffer | undefined): Buffer | undefined {
+  return stdin === undefined || Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin);
+}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import type { ExecResult } from '../types.js';
-import type { RemoteCommand } from './command.js';
+import { gateState, type RemoteCommand } from './command.js';
+import { killChannel } from './timeout.js';
 
 // A persistent shell on one exec channel that runs command after command. An exec channel per
 // command costs the host a forked sshd session, a login shell and /bin/sh before the command's
@@ -96,10 +97,6 @@ export class ShellSession {
     ch.write(rc.stdinPrefix);
   }
 
-  get busy(): boolean {
-    return this.pending !== undefined;
-  }
-
   /** How to report a command lost with the session (the caller knows the host and link). */
   setDeathReport(fn: (stray: string) => Error): void {
     this.onDeath = fn;
@@ -123,12 +120,7 @@ export class ShellSession {
 
   /** Ends the shell (and whatever it runs); a pending command is reported lost. */
   kill(): void {
-    try {
-      this.ch.signal('KILL');
-    } catch {
-      /* channel already gone */
-    }
-    this.ch.close();
+    killChannel(this.ch);
     this.die();
   }
 
@@ -146,15 +138,15 @@ export class ShellSession {
   private onErr(d: Buffer): void {
     if (this.gateText !== undefined && this.rc.gate) {
       this.gateText += d.toString('latin1');
-      if (this.gateText.includes(this.rc.gate.marker)) {
+      const state = gateState(this.gateText, this.rc.gate);
+      if (state === 'open') {
         this.gateText = undefined;
         this.ch.write(`${this.rc.gate.sync}\n`);
         this.gateDone?.();
-      } else if (/Sorry, try again|incorrect password|password is required/.test(this.gateText)) {
-        const said = this.gateText;
+      } else if (state === 'refused') {
+        this.stray.push(Buffer.from(this.gateText, 'latin1'));
         this.gateText = undefined;
-        this.ch.end(); // sudo wants another try: EOF ends it now
-        this.stray.push(Buffer.from(said, 'latin1'));
+        this.ch.end();
       }
       return;
     }

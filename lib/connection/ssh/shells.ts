@@ -1,10 +1,10 @@
 import type { ClientChannel } from 'ssh2';
-import type { BecomeSpec, ExecOptions, ExecResult } from '../types.js';
+import type { BecomeSpec, ExecOptions, ExecResult, HelperOp } from '../types.js';
 import type { ChannelLimit } from './channel-limit.js';
-import { innerScript, remoteCommand } from './command.js';
-import type { HelperOp } from '../types.js';
+import { innerScript, remoteCommand, stdinBytes } from './command.js';
 import { helperScript } from './helper.js';
 import { LOOP, ShellSession } from './session.js';
+import { backstop, endedByTimeout, timeoutNote } from './timeout.js';
 
 // The persistent shells of one SSH connection (session.ts), one set per become user: a become
 // shell is started through sudo once, so later become commands pay for no sudo at all. Each shell
@@ -14,8 +14,12 @@ import { LOOP, ShellSession } from './session.js';
 // is the same kind of session with another program at the far end.
 
 type Kind = 'sh' | 'py';
+type RunAs = BecomeSpec & { user: string };
+
+const keyOf = (kind: Kind, as: RunAs | undefined): string => `${kind}:${as?.user ?? ''}`;
 
 interface Entry {
+  /** kind and the user the shell runs as ('sh:' is the login user) */
   key: string;
   /** the SSH connection the shell lives on; a reconnect starts new shells */
   link: object;
@@ -26,8 +30,8 @@ interface Entry {
 
 export interface ShellHost {
   loginUser: string;
-  /** ansible_python_interpreter; undefined: no helper, file modules use sh */
-  python?: string;
+  /** ansible_python_interpreter, for the helper */
+  python: string;
   limit: ChannelLimit;
   /** opens an exec channel running `command` on the current connection */
   open(command: string): Promise<ClientChannel>;
@@ -45,26 +49,33 @@ export class Shells {
     private readonly max: number,
   ) {}
 
+  /** false when the host is set to one channel per command (tsplay_persistent_shell=false) */
+  get enabled(): boolean {
+    return this.max > 0;
+  }
+
   /** Runs the command in a shell, or returns undefined when none is free (use a one-off channel). */
   async exec(script: string, opts: ExecOptions, become: BecomeSpec | undefined, link: object): Promise<ExecResult | undefined> {
-    const payload = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
     // innerScript first: a bad env name is the caller's error, before any shell starts
-    return this.use('sh', innerScript(script, opts), payload, become, link, opts.timeoutMs);
+    return this.use('sh', innerScript(script, opts), stdinBytes(opts.stdin), this.runAs(become), link, opts.timeoutMs);
   }
 
   /** Runs a helper op, or returns undefined when the host has no helper (use the sh way). */
   async helper(op: HelperOp, payload: Buffer | undefined, become: BecomeSpec | undefined, link: object): Promise<ExecResult | undefined> {
-    if (this.host.python === undefined || this.noHelper.has(this.key('py', become))) return undefined;
-    return this.use('py', JSON.stringify(op), payload, become, link);
+    const as = this.runAs(become);
+    if (this.noHelper.has(keyOf('py', as))) return undefined;
+    return this.use('py', JSON.stringify(op), payload, as, link);
   }
 
-  private key(kind: Kind, become: BecomeSpec | undefined): string {
-    return `${kind}:${become && (become.user ?? 'root') !== this.host.loginUser ? (become.user ?? 'root') : ''}`;
+  /** become as it applies to a shell: none when it names the login user (no sudo needed) */
+  private runAs(become: BecomeSpec | undefined): RunAs | undefined {
+    const user = become && (become.user ?? 'root');
+    return become && user !== this.host.loginUser ? { ...become, user: user! } : undefined;
   }
 
-  private async use(kind: Kind, text: string, payload: Buffer | undefined, become: BecomeSpec | undefined, link: object, timeoutMs?: number): Promise<ExecResult | undefined> {
-    if (this.max < 1) return undefined;
-    const key = this.key(kind, become);
+  private async use(kind: Kind, text: string, payload: Buffer | undefined, become: RunAs | undefined, link: object, timeoutMs?: number): Promise<ExecResult | undefined> {
+    if (!this.enabled) return undefined;
+    const key = keyOf(kind, become);
     let e = this.entries.find((x) => !x.busy && x.key === key && x.link === link && x.session && !x.session.dead);
     if (e) e.busy = true;
     else {
@@ -72,7 +83,7 @@ export class Shells {
       if (this.entries.length >= this.max) return undefined;
       e = { key, link, busy: true, release: () => undefined };
       this.entries.push(e);
-      if (!(await this.start(e, kind, key.endsWith(':') ? undefined : become))) return undefined;
+      if (!(await this.start(e, kind, become))) return undefined;
     }
     try {
       return await this.run(e.session!, text, payload, timeoutMs);
@@ -87,7 +98,7 @@ export class Shells {
       this.entries = this.entries.filter((x) => x !== e);
     };
     e.release = await this.host.limit.hold();
-    const rc = remoteCommand(kind === 'sh' ? LOOP : helperScript(this.host.python ?? 'python3'), {}, become, this.host.loginUser);
+    const rc = remoteCommand(kind === 'sh' ? LOOP : helperScript(this.host.python), {}, become, this.host.loginUser);
     let ch: ClientChannel;
     try {
       ch = await this.host.open(rc.command);
@@ -96,7 +107,8 @@ export class Shells {
       return false;
     }
     const s = new ShellSession(ch, rc);
-    s.setDeathReport((stray) => this.host.lost(stray, become, e.link));
+    const lost = (stray: string): Error => this.host.lost(stray, become, e.link);
+    s.setDeathReport(lost);
     ch.on('close', drop);
     e.session = s;
     try {
@@ -111,7 +123,7 @@ export class Shells {
       drop();
       return false;
     }
-    s.setDeathReport((stray) => this.host.lost(stray, become, e.link));
+    s.setDeathReport(lost); // answers() reported a missing helper as just that
     return true;
   }
 
@@ -127,25 +139,16 @@ export class Shells {
   }
 
   private async run(s: ShellSession, text: string, payload: Buffer | undefined, timeoutMs?: number): Promise<ExecResult> {
-    const opts = { timeoutMs };
     const started = Date.now();
-    let forced = false;
-    // the host's `timeout` ends the command; this backstop covers a host that stops answering
-    const backstop = opts.timeoutMs
-      ? setTimeout(() => {
-          forced = true;
-          s.kill();
-        }, opts.timeoutMs + 3000)
-      : undefined;
+    const stop = backstop(timeoutMs, () => s.kill());
     try {
       const res = await s.run(text, payload);
-      const timedOut = !!opts.timeoutMs && (res.rc === 124 || res.rc === 137) && Date.now() - started >= opts.timeoutMs;
-      return timedOut ? { ...res, rc: 124, stderr: `${res.stderr}\ncommand timed out after ${opts.timeoutMs} ms` } : res;
+      return endedByTimeout(res.rc, timeoutMs, started) ? { ...res, rc: 124, stderr: res.stderr + timeoutNote(timeoutMs) } : res;
     } catch (e) {
-      if (forced) return { rc: 124, stdout: '', stderr: `\ncommand timed out after ${opts.timeoutMs} ms` };
+      if (stop.fired) return { rc: 124, stdout: '', stderr: timeoutNote(timeoutMs) };
       throw e;
     } finally {
-      if (backstop) clearTimeout(backstop);
+      stop.clear();
     }
   }
 

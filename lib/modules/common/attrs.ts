@@ -1,6 +1,7 @@
 import { shq } from '../../util/shell.js';
-import { formatMode, resolveMode } from './mode.js';
+import { formatMode, isOctal, resolveMode } from './mode.js';
 import type { PathState } from './probe.js';
+import { ownerSpec } from '../../connection/files.js';
 
 // Planning of mode/owner/group: compare what the probe saw with what the task asks for, and
 // produce both the diff entries and the shell lines that make it so.
@@ -63,7 +64,7 @@ export function planAttrs(
     changes.group = { before: exists ? st?.group : undefined, after: want.group };
   }
   if (exists && (changes.owner || changes.group)) {
-    const who = `${changes.owner ? want.owner : ''}${changes.group ? ':' + want.group : ''}`;
+    const who = ownerSpec(changes.owner ? want.owner : undefined, changes.group ? want.group : undefined);
     script.push(`chown ${opts.recurse ? '-R ' : ''}${shq(who)} -- ${shq(path)}`);
   }
   return { mode, changes, script };
@@ -72,19 +73,5 @@ export function planAttrs(
 // With recurse, a symbolic mode is applied per file by chmod itself ('u+X' means different
 // things for files and directories); an octal mode is the same everywhere.
 function recurseMode(spec: string, resolved: string, recurse: boolean | undefined): string {
-  return shq(recurse && !/^[0-7]+$/.test(spec.trim()) ? spec.trim() : resolved);
-}
-
-/** Lines making a fresh temp file "$t" carry the wanted (or preserved) attributes; `d` is a shell word. */
-export function tempAttrLines(d: string, plan: AttrPlan, want: FileAttrArgs): string[] {
-  const lines: string[] = [];
-  if (plan.mode) lines.push(`chmod ${plan.mode} "$t"`);
-  else lines.push(`if [ -e ${d} ]; then chmod "$(stat -L -c %a ${d})" "$t"; else chmod 0644 "$t"; fi`);
-  if (want.owner || want.group) lines.push(`chown ${shq(`${want.owner ?? ''}${want.group ? ':' + want.group : ''}`)} "$t"`);
-  if (!want.owner || !want.group) {
-    // keep what the task did not name, like Ansible's copy
-    const keep = !want.owner && !want.group ? '%u:%g' : !want.owner ? '%u' : ':%g';
-    lines.push(`if [ -e ${d} ]; then chown "$(stat -L -c ${keep} ${d})" "$t" 2>/dev/null || true; fi`);
-  }
-  return lines;
+  return shq(recurse && !isOctal(spec) ? spec.trim() : resolved);
 }

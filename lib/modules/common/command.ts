@@ -86,7 +86,6 @@ export async function runCommand(
   args: CommandCommonArgs,
   commandLine: string,
   cmd: string | string[],
-  label: string,
 ): Promise<CommandResult> {
   const mark = `tsplay-${randomBytes(6).toString('hex')}`;
   const base: CommandResult = { changed: false, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], cmd };
@@ -110,8 +109,8 @@ export async function runCommand(
   if (ctx.check) {
     lines.push(`printf '%s' '${mark}:would-run'`);
   } else {
+    // names are checked by the schema (env.propertyNames) before any module runs
     for (const [k, v] of Object.entries(args.env ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleFailure(`${label}: invalid environment variable name '${k}'`);
       lines.push(`${k}=${shq(v)}; export ${k}`);
     }
     lines.push(`exec ${commandLine}`);

@@ -15,13 +15,18 @@ export function formatMode(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
+/** An octal mode ('644', '0755'); anything else is symbolic (u+rwX,go-w). */
+export function isOctal(spec: string): boolean {
+  return /^[0-7]+$/.test(spec.trim());
+}
+
 /**
  * The mode `spec` asks for, given the current mode (or the default for a new file/dir).
  * Throws ModuleFailure naming the bad spec.
  */
 export function resolveMode(spec: string, current: number, isDir: boolean, path: string): number {
   const s = spec.trim();
-  if (/^[0-7]+$/.test(s)) {
+  if (isOctal(s)) {
     const n = parseInt(s, 8);
     if (n > 0o7777) throw bad(spec, path);
     return n;

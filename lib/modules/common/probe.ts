@@ -1,4 +1,5 @@
 import { shq } from '../../util/shell.js';
+import type { ExecResult } from '../../connection/types.js';
 import type { ModuleContext } from '../types.js';
 import { ModuleFailure } from '../types.js';
 
@@ -96,11 +97,18 @@ export function parseProbe(stdout: string, specs: readonly ProbeSpec[]): PathSta
   return states;
 }
 
-/** Probe `specs` on the host in one exec; a probe that cannot read a path fails the task. */
+/**
+ * Runs the probe of `specs` in one round trip: in the host's helper when it has one, else as the
+ * sh script, followed by `extra` sh lines when given (those always need sh).
+ */
+export async function runProbe(ctx: ModuleContext, specs: readonly ProbeSpec[], extra?: string): Promise<ExecResult> {
+  const native = extra === undefined ? await ctx.conn.helper?.({ op: 'probe', specs: [...specs] }, { become: ctx.become }) : undefined;
+  return native ?? (await ctx.conn.exec(extra === undefined ? probeScript(specs) : `${probeScript(specs)}\n${extra}`, { become: ctx.become }));
+}
+
+/** Probe `specs` on the host in one round trip; a probe that cannot read a path fails the task. */
 export async function probe(ctx: ModuleContext, specs: readonly ProbeSpec[]): Promise<PathState[]> {
-  const res =
-    (await ctx.conn.helper?.({ op: 'probe', specs: [...specs] }, { become: ctx.become })) ??
-    (await ctx.conn.exec(probeScript(specs), { become: ctx.become }));
+  const res = await runProbe(ctx, specs);
   if (res.rc !== 0) {
     const paths = specs.map((s) => s.path).join(', ');
     throw new ModuleFailure(`cannot inspect ${paths}: ${res.stderr.trim() || `rc ${res.rc}`} (check the path and permissions, or use become)`);

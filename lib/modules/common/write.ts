@@ -1,9 +1,9 @@
 import { shq } from '../../util/shell.js';
-import type { ExecResult } from '../../connection/types.js';
 import type { ModuleContext } from '../types.js';
 import { ModuleFailure } from '../types.js';
 import type { AttrPlan, FileAttrArgs } from './attrs.js';
-import { tempAttrLines } from './attrs.js';
+import { putViaHelper, tempAttrLines } from '../../connection/files.js';
+import type { ExecResult } from '../../connection/types.js';
 
 // The apply step of every content-managing module, in one exec: content arrives on stdin into a
 // temp file beside the destination, is validated, the old file is backed up, and a rename puts
@@ -37,7 +37,7 @@ export function checkValidate(validate: string | undefined, dest: string): void 
   }
 }
 
-export function writeScript(spec: WriteSpec): string {
+function writeScript(spec: WriteSpec): string {
   const lines = ['set -e', `d=${shq(spec.dest)}`];
   if (spec.followLink) lines.push(`if [ -L "$d" ]; then d=$(readlink -f -- "$d"); fi`);
   if (spec.content !== undefined) {
@@ -47,7 +47,7 @@ export function writeScript(spec: WriteSpec): string {
       `t=$(mktemp "$(dirname -- "$d")/.tsplay.XXXXXX")`,
       `trap 'rm -f "$t"' EXIT`,
       `cat > "$t"`,
-      ...tempAttrLines('"$d"', spec.plan, spec.attrs),
+      ...tempAttrLines('"$d"', { mode: spec.plan.mode, owner: spec.attrs.owner, group: spec.attrs.group }),
     );
     if (spec.validate) {
       const cmd = spec.validate.split('%s').join('"$t"');
@@ -83,9 +83,8 @@ export async function writeFile(ctx: ModuleContext, spec: WriteSpec): Promise<Wr
 }
 
 /** The plain case (new content, no validate, no backup) written by the host's helper, if it has one. */
-async function viaHelper(ctx: ModuleContext, spec: WriteSpec): Promise<ExecResult | undefined> {
-  if (!ctx.conn.helper || spec.content === undefined || spec.validate || spec.backup) return undefined;
+function viaHelper(ctx: ModuleContext, spec: WriteSpec): Promise<ExecResult | undefined> | undefined {
+  if (spec.content === undefined || spec.validate || spec.backup) return undefined;
   const { owner, group } = spec.attrs;
-  const op = { op: 'put', path: spec.dest, mode: spec.plan.mode, owner, group, mkdirs: spec.mkdirs, followLink: spec.followLink } as const;
-  return ctx.conn.helper(op, { stdin: Buffer.from(spec.content), become: ctx.become });
+  return putViaHelper(ctx.conn, { path: spec.dest, mode: spec.plan.mode, owner, group, mkdirs: spec.mkdirs, followLink: spec.followLink }, spec.content, ctx.become);
 }

@@ -3,6 +3,20 @@
 
 export type Kw = Record<string, unknown>;
 
+/** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
+export function isKw(v: unknown): v is Kw {
+  return !!v && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, '__keywords');
+}
+
+/** Positional arguments and keyword arguments (without the marker). */
+export function splitKw(args: unknown[]): [unknown[], Kw] {
+  const last = args[args.length - 1];
+  if (!isKw(last)) return [args, {}];
+  const kw: Kw = { ...last };
+  delete kw.__keywords;
+  return [args.slice(0, -1), kw];
+}
+
 export interface Registry {
   filter(name: string, value: unknown, args: unknown[], kw: Kw): unknown;
   test(name: string, value: unknown, args: unknown[], kw: Kw): boolean;
