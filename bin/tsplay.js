@@ -1,9 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
 // @ts-check
-// A small young generation: a controller's garbage is short-lived, and at 500 hosts the default
-// lets the resident set grow by hundreds of MB before a scavenge (BENCHMARKS.md).
+// No V8 flags on the shebang line: any flag makes Node reject the code cache of its own built-in
+// modules, which cost ~40 ms per start (the 500-host run stays at ~0.3 MB per host without them).
 // Entry point: the prebuilt engine (bin/engine.js) when it can be had, else lib/ through tsx.
 import { fileURLToPath } from 'node:url';
+import { loadDeps } from './deps.js';
 import { engineDir, PUBLIC } from './engine.js';
 
 const dir = await engineDir();
@@ -13,6 +14,7 @@ if (dir) {
   // lib/util/engine.ts reads this: user playbooks are then bundled against this same engine
   const engine = { dir, lib: fileURLToPath(new URL('../lib', import.meta.url)), public: PUBLIC };
   Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: engine });
+  loadDeps(dir);
   cli = await import(`${dir}/cli/main.js`);
 } else {
   const { register } = await import('tsx/esm/api');

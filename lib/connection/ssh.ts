@@ -108,6 +108,7 @@ export class SshConnection implements Connection {
       (c) => {
         c.on('close', () => (link.dead = true));
         c.on('error', () => undefined); // 'close' follows; the next exec reconnects
+        this.shells.prewarm(this.options.become, link);
       },
       (e: Error) => {
         const msg = e instanceof ConnectFailure ? e.message : `${this.label}: ${e.message}`;

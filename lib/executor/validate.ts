@@ -1,19 +1,10 @@
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { RoleInstance, Vars } from '../dsl/types.js';
 import type { ModuleDef, ModuleResult } from '../modules/types.js';
+import { validatorFor } from './validators.js';
 
 // Run-time validation: values also come from inventory files, -e and JavaScript callers, which
 // the type checker never sees.
-
-const Ajv = AjvModule.default ?? AjvModule;
-const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
-const cache = new WeakMap<object, ValidateFunction>();
-
-function compiled(schema: object): ValidateFunction {
-  let fn = cache.get(schema);
-  if (!fn) cache.set(schema, (fn = ajv.compile(schema)));
-  return fn;
-}
 
 function describe(e: ErrorObject, what: string): string {
   const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
@@ -25,7 +16,7 @@ function describe(e: ErrorObject, what: string): string {
 
 /** Validate (and coerce) module args in place; returns error messages. */
 export function validateArgs(mod: ModuleDef<unknown, ModuleResult>, args: unknown): string[] {
-  const fn = compiled(mod.schema);
+  const fn = validatorFor(mod.schema);
   if (fn(args)) return [];
   return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, 'argument'));
 }
@@ -37,7 +28,7 @@ export function validateRoleVars(role: RoleInstance, vars: Vars): string[] {
   for (const key of Object.keys(schema.properties ?? {})) {
     if (key in vars) data[key] = vars[key];
   }
-  const fn = compiled(role.spec.vars.json);
+  const fn = validatorFor(role.spec.vars.json);
   if (fn(data)) return [];
   return (fn.errors ?? []).map((e) => describe(e, 'variable'));
 }

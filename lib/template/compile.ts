@@ -5,11 +5,14 @@
 // Soft sites — the value of `| default(...)` and of `is defined`/`is undefined` — look
 // names up without failing, so optional variables stay easy to write.
 
-import { createRequire } from 'node:module';
+/// <reference path="./nunjucks-internals.d.ts" />
 import path from 'node:path';
+// Imported, not require()d: the prebuilt engine serves every module of a dependency from one
+// bundle (bin/deps.js), and these patches must reach the very modules env.ts's nunjucks uses.
+import compilerMod from 'nunjucks/src/compiler.js';
+import envMod from 'nunjucks/src/environment.js';
+import lexer from 'nunjucks/src/lexer.js';
 import { TemplateError } from './errors.js';
-
-const require = createRequire(import.meta.url);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- nunjucks internals are untyped */
 type Node = { typename: string; lineno: number; colno: number; [k: string]: any };
@@ -32,8 +35,6 @@ const SOFT_FILTERS = new Set(['default', 'd']);
 const SOFT_TESTS = new Set(['defined', 'undefined']);
 const ARITH: Record<string, string> = { Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**' };
 
-const compilerMod = require('nunjucks/src/compiler.js') as { Compiler: { prototype: Record<string, any> } };
-const envMod = require('nunjucks/src/environment.js') as { Template: { prototype: Record<string, any> } };
 
 /** How a template path is shown in errors: relative to the working directory when inside it. */
 export function displayPath(p: string | undefined): string {
@@ -314,7 +315,6 @@ const PY_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\
  * stays the regex \d+ (nunjucks would turn it into 'd+').
  */
 function patchStringLiterals(): void {
-  const lexer = require('nunjucks/src/lexer.js') as { lex: (src: string, opts?: Record<string, unknown>) => any };
   const origLex = lexer.lex;
   lexer.lex = (src, opts) => {
     const tokenizer = origLex(src, opts);

@@ -97,8 +97,6 @@ export function openClient(t: ClientTarget): Promise<Client> {
     };
     client.once('ready', () => {
       settled = true;
-      // commands are many small request/reply exchanges: Nagle would hold each for a delayed ACK
-      if (!t.sock) client.setNoDelay(true);
       resolve(client);
     });
     client.on('error', (err: Error & { level?: string }) => {
@@ -126,6 +124,11 @@ export function openClient(t: ClientTarget): Promise<Client> {
           return refusal === null;
         },
       });
+      // The handshake and every command after it are small request/reply exchanges: with Nagle
+      // on, a second small packet waits for the peer's delayed ACK (40 ms on Linux), which cost
+      // two such waits per handshake. connect() has created the socket by now; Node applies the
+      // option once it connects. (A jump host's channel stream has no such option.)
+      if (!t.sock) client.setNoDelay(true);
     } catch (e) {
       fail(`cannot connect: ${(e as Error).message}`);
     }

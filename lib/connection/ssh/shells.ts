@@ -25,6 +25,8 @@ interface Entry {
   link: object;
   busy: boolean;
   session?: ShellSession;
+  /** settles once the shell answers (false: it could not start; use the fallback) */
+  starting?: Promise<boolean>;
   release: () => void;
 }
 
@@ -73,19 +75,39 @@ export class Shells {
     return become && user !== this.host.loginUser ? { ...become, user: user! } : undefined;
   }
 
+  /**
+   * Starts the shells the first commands will want (the login user's sh and, where Python runs,
+   * the helper; as the host's become user when it has one) while the controller is still busy
+   * elsewhere, so the first task does not wait for two process starts one after the other.
+   */
+  prewarm(become: BecomeSpec | undefined, link: object): void {
+    if (!this.enabled) return;
+    const as = this.runAs(become);
+    for (const kind of ['sh', 'py'] as const) {
+      const key = keyOf(kind, as);
+      if (this.entries.length >= this.max || this.entries.some((x) => x.key === key && x.link === link)) continue;
+      const e: Entry = { key, link, busy: false, release: () => undefined };
+      this.entries.push(e);
+      e.starting = this.start(e, kind, as);
+      // nobody may ever wait on it; a command that does sees the failure itself
+      e.starting.catch(() => undefined);
+    }
+  }
+
   private async use(kind: Kind, text: string, payload: Buffer | undefined, become: RunAs | undefined, link: object, timeoutMs?: number): Promise<ExecResult | undefined> {
     if (!this.enabled) return undefined;
     const key = keyOf(kind, become);
-    let e = this.entries.find((x) => !x.busy && x.key === key && x.link === link && x.session && !x.session.dead);
+    let e = this.entries.find((x) => !x.busy && x.key === key && x.link === link && !x.session?.dead);
     if (e) e.busy = true;
     else {
       this.entries = this.entries.filter((x) => !x.session?.dead);
       if (this.entries.length >= this.max) return undefined;
       e = { key, link, busy: true, release: () => undefined };
       this.entries.push(e);
-      if (!(await this.start(e, kind, become))) return undefined;
+      e.starting = this.start(e, kind, become);
     }
     try {
+      if (!(await e.starting)) return undefined;
       return await this.run(e.session!, text, payload, timeoutMs);
     } finally {
       e.busy = false;

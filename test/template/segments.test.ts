@@ -1,0 +1,59 @@
+// One-line strings with a few {{ expressions }} are rendered expression by expression (env.ts),
+// so strings that differ only in their text share compiled code. The result, and any error, must
+// be exactly what rendering the string as one template gives. Appending an empty `{% if %}` block
+// forces that whole-template path for comparison.
+import { expect } from 'chai';
+import { compiledStringCount } from '../../lib/template/env.js';
+import { renderString } from '../../lib/template/index.js';
+
+const WHOLE = '{% if true %}{% endif %}';
+const vars = { x: 1, y: 's', l: [1, 'a', true], d: { k: 'v', n: null }, none_val: null, f: 2.5, inventory_hostname: 'h1' };
+const render = (t: string): string => renderString(t, vars, { name: 'task arg', host: 'h1' });
+const failure = (t: string): string => {
+  try {
+    render(t);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`rendered without error: ${t}`);
+};
+
+describe('templates: one-line strings rendered expression by expression', () => {
+  const same = [
+    'a {{ x }} b {{ y }}',
+    '{{ x }}/{{ y }}/file.txt',
+    '/tmp/bench/{{ inventory_hostname }}/file12.txt',
+    'bench file 7 on {{ inventory_hostname }}\n',
+    'v={{ l }} d={{ d }} n={{ none_val }} k={{ d.k }} f={{ f }}',
+    '{{ "}}" ~ y }} and {{ \'{{\' }}',
+    '{{ y | default("q") | upper }} t {{ missing | default(x + 1) }}',
+    'a } b { c {{ x }} }',
+    '{{ x }}{{ x }}{{ x }}{{ x }}{{ x }}', // more expressions than the shortcut takes
+  ];
+  for (const t of same) {
+    it(`renders ${JSON.stringify(t)} as the whole template does`, () => {
+      expect(render(t)).to.equal(render(t + WHOLE));
+    });
+  }
+
+  it('strings that differ only in their text share one compiled expression', () => {
+    const before = compiledStringCount();
+    for (let i = 0; i < 20; i++) expect(render(`/srv/{{ inventory_hostname }}/file${i}.txt`)).to.equal(`/srv/h1/file${i}.txt`);
+    expect(compiledStringCount() - before).to.equal(1);
+  });
+
+  it('strings the shortcut leaves alone still render', () => {
+    expect(render('a {{- " " }}b')).to.equal('a b');
+    expect(render('{# c #}{{ x }}')).to.equal('1');
+    expect(render('{{ x }}\n{{ y }}')).to.equal('1\ns');
+    expect(render('{% raw %}{{ x }}{% endraw %} {{ x }}')).to.equal('{{ x }} 1');
+  });
+
+  it('errors are the ones the whole template gives: same message, line and host', () => {
+    for (const t of ['p {{ nope }} q', 'p {{ x }} {{ d.missing.k }}', 'p {{ x + }}', 'p {{ x | nofilter }}']) {
+      const got = failure(t);
+      expect(got, t).to.equal(failure(t + WHOLE));
+      expect(got, t).to.match(/h1|task arg/);
+    }
+  });
+});
