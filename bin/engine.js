@@ -1,26 +1,31 @@
 // @ts-check
-// The prebuilt engine: lib/ bundled once by esbuild into node_modules/.cache/tsplay/engine-KEY, so
-// a run loads plain JS instead of transforming ~160 TypeScript files through tsx's loader on every
-// start (0.7 s → 0.2 s, BENCHMARKS.md). KEY is derived from the size and mtime of every file under
-// lib/, so an edited engine is rebuilt on the next run and never served stale.
+// The prebuilt engine: lib/ and the npm packages it uses bundled once by esbuild into one CommonJS
+// file in node_modules/.cache/tsplay/engine-KEY, run with V8's code cache (codecache.js). A start
+// then neither transforms ~160 TypeScript files through tsx nor resolves and compiles ~300 files
+// of node_modules (0.7 s → under 0.2 s, BENCHMARKS.md). KEY is derived from the size and mtime of
+// every file under lib/ and the installed packages, so an edit is built on the next run and never
+// served stale.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEPS_FILE, DEPS_KEY } from './deps.js';
+import { runCached } from './codecache.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'lib');
 /** Inside the package's node_modules so the bundle resolves the same dependencies as lib/ does. */
 const CACHE = join(ROOT, 'node_modules', '.cache', 'tsplay');
 /** Bump when the build options below change. */
-const FORMAT = '3';
+const FORMAT = '5';
 /** What user code may import from the engine: the public API (and the role-testing helper). */
 export const PUBLIC = ['index.ts', 'testing.ts'];
 const ENTRIES = [...PUBLIC, 'cli/main.ts'];
 /** Packages left to Node's loader: big tools that only the commands needing them load. */
-const UNBUNDLED = new Set(['typescript', 'esbuild', 'tsx']);
+const UNBUNDLED = ['typescript', 'esbuild', 'tsx'];
+/** The engine and the npm packages it uses, one CommonJS file run with V8's code cache. */
+const BUNDLE = 'engine.cjs';
+/** globalThis key of the bundle's lookup: entry (a file of ENTRIES) -> its exports */
+const LIB_KEY = Symbol.for('tsplay.lib');
 
 /** @returns {string} */
 function engineKey() {
@@ -62,39 +67,34 @@ function tsFiles(dir) {
 async function build(dir) {
   const { build: esbuild } = await import('esbuild');
   const tmp = `${dir}.tmp-${process.pid}`;
-  /** @type {Set<string>} */
-  const deps = new Set();
+  // one getter per entry: esbuild runs a module's top level on its first require, so a run only
+  // initialises what it uses (the CLI loads each command's code when that command runs)
+  const entries = ENTRIES.map((e) => `  ${JSON.stringify(e)}: () => require(${JSON.stringify(`./lib/${e}`)}),`);
   await esbuild({
-    entryPoints: ENTRIES.map((e) => join(LIB, e)),
-    outdir: tmp,
-    outbase: LIB,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    chunkNames: 'chunks/[name]-[hash]',
-    logLevel: 'silent',
-    plugins: [fromDepsBundle(deps)],
-  });
-  await esbuild({
-    // one lazy getter per module the engine imports; esbuild initialises a module on first require
-    stdin: {
-      contents: `module.exports = {\n${[...deps].sort().map((d) => `  ${JSON.stringify(d)}: () => require(${JSON.stringify(d)}),`).join('\n')}\n};\n`,
-      resolveDir: ROOT,
-      sourcefile: 'tsplay-deps.cjs',
-      loader: 'js',
-    },
-    outfile: join(tmp, DEPS_FILE),
+    stdin: { contents: `module.exports = {\n${entries.join('\n')}\n};\n`, resolveDir: ROOT, sourcefile: 'tsplay-engine.cjs', loader: 'js' },
+    outfile: join(tmp, BUNDLE),
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    external: UNBUNDLED,
+    // lib/ is ESM: in one CommonJS file import.meta.url names that file (what lib/ uses it for:
+    // resolving packages, which resolve the same from there)
+    define: { 'import.meta.url': '__tsplay_bundle_url' },
+    banner: { js: 'var __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+    // smaller source to read and keep in memory; names stay (stack traces, constructor.name)
+    minify: true,
+    keepNames: true,
     logLevel: 'silent',
     plugins: [nativeAddons],
-    minifyWhitespace: true,
-    minifySyntax: true,
   });
+  // user code imports the public entries as ES modules: thin files re-exporting the bundle's
+  for (const e of PUBLIC) {
+    const names = await exportNames(esbuild, join(LIB, e));
+    const read = `globalThis[Symbol.for(${JSON.stringify(LIB_KEY.description)})](${JSON.stringify(e)})`;
+    const lines = [`const m = ${read};`, ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`))];
+    writeFileSync(join(tmp, e.replace(/\.ts$/, '.js')), `${lines.join('\n')}\n`);
+  }
   writeFileSync(join(tmp, 'lib-root'), LIB);
   try {
     renameSync(tmp, dir);
@@ -105,28 +105,31 @@ async function build(dir) {
 }
 
 /**
- * The engine's imports of npm packages (but UNBUNDLED) become reads from the dependency bundle
- * (bin/deps.js), as CommonJS modules: esbuild then turns named imports into property reads, as
- * Node does for a CommonJS package. Collects the specifiers the bundle must serve.
- * @param {Set<string>} deps
- * @returns {import('esbuild').Plugin}
+ * What a lib/ entry exports (esbuild's metafile of an ES module build that is not written).
+ * @param {typeof import('esbuild').build} esbuild
+ * @param {string} entry
+ * @returns {Promise<string[]>}
  */
-function fromDepsBundle(deps) {
-  return {
-    name: 'tsplay-deps',
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (args) => {
-        const pkg = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-        if (isBuiltin(args.path) || UNBUNDLED.has(pkg)) return { path: args.path, external: true };
-        deps.add(args.path);
-        return { path: args.path, namespace: 'tsplay-dep' };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'tsplay-dep' }, (args) => ({
-        contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(DEPS_KEY.description)})](${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
-    },
+async function exportNames(esbuild, entry) {
+  const r = await esbuild({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', packages: 'external', write: false, metafile: true, outdir: '/', logLevel: 'silent' });
+  return Object.values(r.metafile.outputs).flatMap((o) => o.exports);
+}
+
+/**
+ * Runs the engine bundle in `dir` and installs its lookup (the facades read it).
+ * @param {string} dir
+ * @returns {(entry: string) => Record<string, unknown>}
+ */
+export function loadEngine(dir) {
+  const table = /** @type {Record<string, () => Record<string, unknown>>} */ (runCached(join(dir, BUNDLE)));
+  /** @param {string} entry */
+  const lookup = (entry) => {
+    const get = table[entry];
+    if (!get) throw new Error(`tsplay: the engine bundle lacks ${entry}; delete ${dir} so the next run rebuilds it`);
+    return get();
   };
+  Object.assign(globalThis, { [LIB_KEY]: lookup });
+  return lookup;
 }
 
 /** Native addons (ssh2's crypto, cpu-features) stay files: required by absolute path. @type {import('esbuild').Plugin} */

@@ -4,8 +4,7 @@
 // modules, which cost ~40 ms per start (the 500-host run stays at ~0.3 MB per host without them).
 // Entry point: the prebuilt engine (bin/engine.js) when it can be had, else lib/ through tsx.
 import { fileURLToPath } from 'node:url';
-import { loadDeps } from './deps.js';
-import { engineDir, PUBLIC } from './engine.js';
+import { engineDir, loadEngine, PUBLIC } from './engine.js';
 
 const dir = await engineDir();
 /** @type {{ main(argv: string[]): Promise<number> }} */
@@ -13,9 +12,9 @@ let cli;
 if (dir) {
   // lib/util/engine.ts reads this: user playbooks are then bundled against this same engine
   const engine = { dir, lib: fileURLToPath(new URL('../lib', import.meta.url)), public: PUBLIC };
-  Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: engine });
-  loadDeps(dir);
-  cli = await import(`${dir}/cli/main.js`);
+  // the bundle runs as a vm.Script without import() of its own (lib/util/dynimport.ts)
+  Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: engine, [Symbol.for('tsplay.import')]: (/** @type {string} */ spec) => import(spec) });
+  cli = /** @type {typeof cli} */ (/** @type {unknown} */ (loadEngine(dir)('cli/main.ts')));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -7,8 +7,8 @@
 
 /// <reference path="./nunjucks-internals.d.ts" />
 import path from 'node:path';
-// Imported, not require()d: the prebuilt engine serves every module of a dependency from one
-// bundle (bin/deps.js), and these patches must reach the very modules env.ts's nunjucks uses.
+// Imported, not require()d: the prebuilt engine bundles each dependency once (bin/engine.js),
+// and these patches must reach the very modules env.ts's nunjucks uses.
 import compilerMod from 'nunjucks/src/compiler.js';
 import envMod from 'nunjucks/src/environment.js';
 import lexer from 'nunjucks/src/lexer.js';

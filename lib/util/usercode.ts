@@ -6,6 +6,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
 import { writeFileAtomic } from './atomic.js';
+import { dynamicImport } from './dynimport.js';
 import { bundledEngine, type BundledEngine } from './engine.js';
 
 // Loading the user's TypeScript (playbooks, roles, TS inventories). Under tsx it is a plain
@@ -16,12 +17,12 @@ import { bundledEngine, type BundledEngine } from './engine.js';
 export async function importUserModule(file: string): Promise<Record<string, unknown>> {
   const abs = resolve(file);
   const engine = bundledEngine();
-  if (!engine) return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  if (!engine) return dynamicImport(pathToFileURL(abs).href);
   const out = await bundle(abs, engine);
   // stack traces (and the DSL's callerLocation, which names roles' dirs and tasks' lines) then
   // point at the user's .ts files rather than the bundle
   process.setSourceMapsEnabled(true);
-  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  return dynamicImport(pathToFileURL(out).href);
 }
 
 type Inputs = [path: string, size: number, mtimeMs: number][];
@@ -45,7 +46,7 @@ async function bundle(abs: string, engine: BundledEngine): Promise<string> {
   const inputsFile = `${out}.inputs.json`;
   if (existsSync(out) && unchanged(inputsFile)) return out;
 
-  const esbuild = await import('esbuild');
+  const esbuild = await dynamicImport<typeof import('esbuild')>('esbuild');
   let result;
   try {
     result = await esbuild.build({
