@@ -9,11 +9,16 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 
+/** A file for runCached is the function Node wraps a CommonJS module in: these, around the code. */
+export const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+export const WRAPPER_END = '\n})';
+
 /** Runs after a build that add what they compiled to the code cache. */
 const WARMING_RUNS = 5;
 
 /**
- * Runs the CommonJS file and returns its exports; `${file}.v8cache` holds the code cache.
+ * Runs a CommonJS module written inside its wrapper function (WRAPPER_START, WRAPPER_END) and
+ * returns its exports; `${file}.v8cache` holds the code cache.
  * @param {string} file
  * @returns {unknown}
  */
@@ -28,8 +33,7 @@ export function runCached(file) {
   } catch {
     /* no cache yet */
   }
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
-  const script = new vm.Script(source, {
+  const script = new vm.Script(readFileSync(file, 'utf8'), {
     filename: file,
     // no importModuleDynamically: Node 20 supports it here only with --experimental-vm-modules
     // and loses it for code from the cache; the engine imports through lib/util/dynimport.ts

@@ -9,14 +9,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCached } from './codecache.js';
+import { runCached, WRAPPER_END, WRAPPER_START } from './codecache.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'lib');
 /** Inside the package's node_modules so the bundle resolves the same dependencies as lib/ does. */
 const CACHE = join(ROOT, 'node_modules', '.cache', 'tsplay');
 /** Bump when the build options below change. */
-const FORMAT = '5';
+const FORMAT = '6';
 /** What user code may import from the engine: the public API (and the role-testing helper). */
 export const PUBLIC = ['index.ts', 'testing.ts'];
 const ENTRIES = [...PUBLIC, 'cli/main.ts'];
@@ -81,7 +81,10 @@ async function build(dir) {
     // lib/ is ESM: in one CommonJS file import.meta.url names that file (what lib/ uses it for:
     // resolving packages, which resolve the same from there)
     define: { 'import.meta.url': '__tsplay_bundle_url' },
-    banner: { js: 'var __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+    // written as the function Node would wrap a CommonJS module in (codecache.js calls it): V8
+    // then compiles the file's text as it is, not a second 1 MB copy with the wrapper added
+    banner: { js: `${WRAPPER_START}var __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;` },
+    footer: { js: WRAPPER_END },
     // smaller source to read and keep in memory; names stay (stack traces, constructor.name)
     minify: true,
     keepNames: true,
