@@ -86,7 +86,7 @@ async function compare(state: LabState, counts: number[]): Promise<void> {
   try {
     console.log(`workload: ${TASKS} tasks per host (1 directory, ${COPIES} copies, 1 lineinfile, 1 read-only command); gather_facts off on both sides`);
     console.log(`ansible-playbook: pipelining on, host key checking on, forks ${forks}, its default ssh args (ControlMaster=auto, ControlPersist=60s)`);
-    console.log(`tsplay: bin/tsplay.js run --json (as the tsplay command runs, with its node flags), forks ${forks}; wall time = whole process, startup included; median of ${runs} runs\n`);
+    console.log(`tsplay: bin/tsplay.js run --json (as the tsplay command runs), forks ${forks}; wall time = whole process, startup included; median of ${runs} runs\n`);
     console.log('hosts  engine   run      wall ms  ms/task-host  in-process ms  peak RSS MB');
     for (const n of counts) {
       const hosts = state.hosts.slice(0, n);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -107,5 +107,34 @@ describe('tsplay on the prebuilt engine', function () {
     const r = tsplay(['run', 'site.ts', '-i', 'localhost,'], dir);
     expect(r.code).to.equal(1);
     expect(r.err).to.match(/site\.ts:2:\d+: imports the engine's internal module lib\/modules\/debug\.js; import from lib\/index\.js/);
+  });
+
+  it('serves the whole public API from one code-cached bundle, the same names lib/index.ts exports', async () => {
+    const { engineDir, loadEngine } = (await import('../../bin/engine.js')) as typeof import('../../bin/engine.js');
+    const engine = await engineDir();
+    expect(engine, 'the engine builds here').to.be.a('string');
+    loadEngine(engine!); // the facades read the lookup it installs
+    for (const entry of ['index', 'testing']) {
+      const facade = Object.keys((await import(join(engine!, `${entry}.js`))) as object).sort();
+      const source = Object.keys((await import(`../../lib/${entry}.js`)) as object).sort();
+      expect(facade, entry).to.deep.equal(source);
+    }
+    // a run has left the code cache beside the bundle, and one run reads it
+    writeFileSync(join(dir, 'site.ts'), playbookText);
+    writeFileSync(join(dir, 'roles/greet/index.ts'), role('hello'));
+    expect(tsplay(['run', 'site.ts', '-i', 'localhost,'], dir).code).to.equal(0);
+    expect(existsSync(join(engine!, 'engine.cjs.v8cache'))).to.equal(true);
+  });
+
+  it('a damaged code cache is ignored and replaced, not trusted', async () => {
+    const { engineDir } = (await import('../../bin/engine.js')) as typeof import('../../bin/engine.js');
+    const cache = join((await engineDir())!, 'engine.cjs.v8cache');
+    writeFileSync(cache, Buffer.alloc(4096, 7));
+    writeFileSync(join(dir, 'site.ts'), playbookText);
+    writeFileSync(join(dir, 'roles/greet/index.ts'), role('hello'));
+    const r = tsplay(['run', 'site.ts', '-i', 'localhost,'], dir);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.include('hello from localhost');
+    expect(readFileSync(cache).equals(Buffer.alloc(4096, 7))).to.equal(false);
   });
 });
