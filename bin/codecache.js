@@ -2,19 +2,21 @@
 // Running a CommonJS bundle with V8's code cache: Node 20 caches the compiled code of its own
 // built-in modules but not of ours, and compiling the engine and its npm dependencies from source
 // costs ~100 ms at every start. V8 serialises the bytecode it has at the moment the cache is
-// made, so it is made at exit, by each of the first few runs after a build (each adds what it ran:
-// connecting, templating, ...), and again whenever V8 rejects it (another Node version).
+// made, so it is made at exit: by the first run, again by any run that ended with clearly more
+// bytecode than the run that made it (it ran code the cache lacks: connecting, templating, ...),
+// and whenever V8 rejects it (another Node version).
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** A file for runCached is the function Node wraps a CommonJS module in: these, around the code. */
 export const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
 export const WRAPPER_END = '\n})';
 
-/** Runs after a build that add what they compiled to the code cache. */
-const WARMING_RUNS = 5;
+/** How much more bytecode than the cache's maker a run must end with to remake it. */
+const GROWTH = 1.05;
 
 /**
  * Runs a CommonJS module written inside its wrapper function (WRAPPER_START, WRAPPER_END) and
@@ -26,10 +28,11 @@ export function runCached(file) {
   const cacheFile = `${file}.v8cache`;
   /** @type {Buffer | undefined} */
   let cachedData;
-  let runs = 0;
+  /** bytecode in the heap of the run that made the cache */
+  let made = 0;
   try {
     cachedData = readFileSync(cacheFile);
-    runs = Number(readFileSync(`${cacheFile}.runs`, 'utf8')) || 0;
+    made = Number(readFileSync(`${cacheFile}.bytecode`, 'utf8')) || 0;
   } catch {
     /* no cache yet */
   }
@@ -42,16 +45,17 @@ export function runCached(file) {
   const mod = { exports: {} };
   /** @type {Function} */ (script.runInThisContext())(mod.exports, createRequire(file), mod, file, dirname(file));
   const rejected = !cachedData || script.cachedDataRejected;
-  if (rejected || runs < WARMING_RUNS) {
-    process.once('exit', () => {
-      try {
-        writeAtomic(cacheFile, script.createCachedData());
-        writeAtomic(`${cacheFile}.runs`, String(rejected ? 1 : runs + 1));
-      } catch {
-        /* a read-only install runs without the cache */
-      }
-    });
-  }
+  process.once('exit', () => {
+    // ~1 ms: a walk of the heap's code
+    const bytecode = v8.getHeapCodeStatistics().bytecode_and_metadata_size;
+    if (!rejected && bytecode <= made * GROWTH) return;
+    try {
+      writeAtomic(cacheFile, script.createCachedData());
+      writeAtomic(`${cacheFile}.bytecode`, String(bytecode));
+    } catch {
+      /* a read-only install runs without the cache */
+    }
+  });
   return mod.exports;
 }
 

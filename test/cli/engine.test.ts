@@ -137,4 +137,19 @@ describe('tsplay on the prebuilt engine', function () {
     expect(r.out).to.include('hello from localhost');
     expect(readFileSync(cache).equals(Buffer.alloc(4096, 7))).to.equal(false);
   });
+
+  it('remakes the code cache when a run compiled clearly more than the run that made it, else keeps it', async () => {
+    const { engineDir } = (await import('../../bin/engine.js')) as typeof import('../../bin/engine.js');
+    const cache = join((await engineDir())!, 'engine.cjs.v8cache');
+    rmSync(cache, { force: true });
+    expect(tsplay(['--version'], dir).code).to.equal(0);
+    const small = readFileSync(cache);
+    writeFileSync(join(dir, 'site.ts'), playbookText);
+    writeFileSync(join(dir, 'roles/greet/index.ts'), role('hello'));
+    expect(tsplay(['run', 'site.ts', '-i', 'localhost,'], dir).code).to.equal(0);
+    const full = readFileSync(cache);
+    expect(full.length, 'a run compiles far more than --version').to.be.greaterThan(small.length * 2);
+    expect(tsplay(['run', 'site.ts', '-i', 'localhost,'], dir).code).to.equal(0);
+    expect(readFileSync(cache).equals(full), 'the same run again keeps the cache').to.equal(true);
+  });
 });
