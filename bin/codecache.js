@@ -44,11 +44,12 @@ export function runCached(file) {
   });
   const mod = { exports: {} };
   /** @type {Function} */ (script.runInThisContext())(mod.exports, createRequire(file), mod, file, dirname(file));
-  const rejected = !cachedData || script.cachedDataRejected;
+  // no cache, or one V8 refused: any run makes it
+  if (!cachedData || script.cachedDataRejected) made = 0;
   process.once('exit', () => {
     // ~1 ms: a walk of the heap's code
     const bytecode = v8.getHeapCodeStatistics().bytecode_and_metadata_size;
-    if (!rejected && bytecode <= made * GROWTH) return;
+    if (bytecode <= made * GROWTH) return;
     try {
       writeAtomic(cacheFile, script.createCachedData());
       writeAtomic(`${cacheFile}.bytecode`, String(bytecode));

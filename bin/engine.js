@@ -7,7 +7,7 @@
 // served stale.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCached, WRAPPER_END, WRAPPER_START } from './codecache.js';
 
@@ -92,8 +92,9 @@ async function build(dir) {
     plugins: [nativeAddons],
   });
   // user code imports the public entries as ES modules: thin files re-exporting the bundle's
+  const exported = await exportNames(esbuild);
   for (const e of PUBLIC) {
-    const names = await exportNames(esbuild, join(LIB, e));
+    const names = exported.get(e) ?? [];
     const read = `globalThis[Symbol.for(${JSON.stringify(LIB_KEY.description)})](${JSON.stringify(e)})`;
     const lines = [`const m = ${read};`, ...names.map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`))];
     writeFileSync(join(tmp, e.replace(/\.ts$/, '.js')), `${lines.join('\n')}\n`);
@@ -108,14 +109,13 @@ async function build(dir) {
 }
 
 /**
- * What a lib/ entry exports (esbuild's metafile of an ES module build that is not written).
+ * What each public entry exports (esbuild's metafile of an ES module build that is not written).
  * @param {typeof import('esbuild').build} esbuild
- * @param {string} entry
- * @returns {Promise<string[]>}
+ * @returns {Promise<Map<string, string[]>>}
  */
-async function exportNames(esbuild, entry) {
-  const r = await esbuild({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', packages: 'external', write: false, metafile: true, outdir: '/', logLevel: 'silent' });
-  return Object.values(r.metafile.outputs).flatMap((o) => o.exports);
+async function exportNames(esbuild) {
+  const r = await esbuild({ entryPoints: PUBLIC.map((e) => join(LIB, e)), bundle: true, format: 'esm', platform: 'node', packages: 'external', write: false, metafile: true, outdir: '/', absWorkingDir: ROOT, logLevel: 'silent' });
+  return new Map(Object.values(r.metafile.outputs).flatMap((o) => (o.entryPoint ? [[relative(LIB, resolve(ROOT, o.entryPoint)), o.exports]] : [])));
 }
 
 /**
@@ -143,7 +143,7 @@ const nativeAddons = {
   },
 };
 
-/** Old engines go once they are an hour old (a run that started from one may still load chunks). @param {string} keep */
+/** Old engines go once they are an hour old (a run that started from one may still import its facades or user bundles). @param {string} keep */
 function prune(keep) {
   const hourAgo = Date.now() - 3600_000;
   for (const name of readdirSync(CACHE)) {

@@ -10,10 +10,10 @@ const dir = await engineDir();
 /** @type {{ main(argv: string[]): Promise<number> }} */
 let cli;
 if (dir) {
-  // lib/util/engine.ts reads this: user playbooks are then bundled against this same engine
-  const engine = { dir, lib: fileURLToPath(new URL('../lib', import.meta.url)), public: PUBLIC };
-  // the bundle runs as a vm.Script without import() of its own (lib/util/dynimport.ts)
-  Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: engine, [Symbol.for('tsplay.import')]: (/** @type {string} */ spec) => import(spec) });
+  // lib/util/engine.ts reads this: user playbooks are then bundled against this same engine, and
+  // the bundle, a vm.Script without import() of its own, imports through ours
+  const engine = { dir, lib: fileURLToPath(new URL('../lib', import.meta.url)), public: PUBLIC, import: (/** @type {string} */ spec) => import(spec) };
+  Object.assign(globalThis, { [Symbol.for('tsplay.engine')]: engine });
   cli = /** @type {typeof cli} */ (/** @type {unknown} */ (loadEngine(dir)('cli/main.ts')));
 } else {
   const { register } = await import('tsx/esm/api');

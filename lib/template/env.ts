@@ -117,15 +117,17 @@ export function compiledStringCount(): number {
   return stringCache.size;
 }
 
+/** A bounded memo: once `STRING_CACHE_MAX` entries are held, the oldest goes. */
+function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  if (cache.size >= STRING_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  const v = make();
+  cache.set(key, v);
+  return v;
+}
+
 function stringTemplate(src: string, name: string): Tmpl {
-  const key = `${name}\u0000${src}`;
-  let t = stringCache.get(key);
-  if (!t) {
-    if (stringCache.size >= STRING_CACHE_MAX) stringCache.delete(stringCache.keys().next().value as string);
-    t = new nunjucks.Template(src, getEnv().env, name);
-    stringCache.set(key, t);
-  }
-  return t;
+  return remember(stringCache, `${name}\u0000${src}`, () => new nunjucks.Template(src, getEnv().env, name));
 }
 
 function run(t: Tmpl, vars: Vars, name: string, host: string | undefined, native?: (v: unknown) => string): string {
@@ -156,27 +158,41 @@ const SEGMENT = new RegExp(String.raw`\{\{(?![-+])((?:[^'"{}]|${STRING_LITERAL})
 const JINJA_MARKS = /\{[{%#]|[}%#]\}/;
 const MAX_SEGMENTS = 4;
 
-function renderBySegments(src: string, vars: Vars, name: string, host: string | undefined): string | undefined {
-  if (src.includes('\n') || src.includes('\r')) return undefined;
+/** A string's text pieces and expressions, each expression as the template that renders it. */
+interface Segment {
+  text: string;
+  /** the expression at its column: spaces, then {{ expr }} */
+  template: string;
+  col: number;
+}
+
+/** Per source string, as the same string is rendered for every host: its pieces, or null. */
+const segmentCache = new Map<string, { parts: Segment[]; tail: string } | null>();
+
+function segmentsOf(src: string): { parts: Segment[]; tail: string } | null {
+  if (src.includes('\n') || src.includes('\r')) return null;
   // all of it is checked before anything renders, so a string that does not qualify fails (or
   // renders) exactly as a whole template would
-  const parts: { text: string; col: number; expr: string }[] = [];
+  const parts: Segment[] = [];
   let last = 0;
   SEGMENT.lastIndex = 0;
   for (let m = SEGMENT.exec(src); m; m = SEGMENT.exec(src)) {
     const text = src.slice(last, m.index);
-    if (JINJA_MARKS.test(text) || parts.length === MAX_SEGMENTS) return undefined;
-    parts.push({ text, col: m.index, expr: m[1]! });
+    if (JINJA_MARKS.test(text) || parts.length === MAX_SEGMENTS) return null;
+    parts.push({ text, template: `${' '.repeat(m.index)}{{${m[1]!}}}`, col: m.index });
     last = m.index + m[0].length;
   }
   const tail = src.slice(last);
-  if (!parts.length || JINJA_MARKS.test(tail)) return undefined;
+  if (!parts.length || JINJA_MARKS.test(tail)) return null;
+  return { parts, tail };
+}
+
+function renderBySegments(src: string, vars: Vars, name: string, host: string | undefined): string | undefined {
+  const split = remember(segmentCache, src, () => segmentsOf(src));
+  if (!split) return undefined;
   let out = '';
-  for (const p of parts) {
-    const rendered = run(stringTemplate(`${' '.repeat(p.col)}{{${p.expr}}}`, name), vars, name, host);
-    out += p.text + rendered.slice(p.col);
-  }
-  return out + tail;
+  for (const p of split.parts) out += p.text + run(stringTemplate(p.template, name), vars, name, host).slice(p.col);
+  return out + split.tail;
 }
 
 /** Evaluates one expression to its native value. */

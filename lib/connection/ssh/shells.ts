@@ -85,26 +85,29 @@ export class Shells {
     const as = this.runAs(become);
     for (const kind of ['sh', 'py'] as const) {
       const key = keyOf(kind, as);
-      if (this.entries.length >= this.max || this.entries.some((x) => x.key === key && x.link === link)) continue;
-      const e: Entry = { key, link, busy: false, release: () => undefined };
-      this.entries.push(e);
-      e.starting = this.start(e, kind, as);
+      if (this.noHelper.has(key) || this.entries.length >= this.max || this.entries.some((x) => x.key === key && x.link === link)) continue;
       // nobody may ever wait on it; a command that does sees the failure itself
-      e.starting.catch(() => undefined);
+      this.spawn(kind, as, link, false).starting!.catch(() => undefined);
     }
   }
 
+  /** A new shell entry, starting; `busy` when the caller runs a command on it at once. */
+  private spawn(kind: Kind, as: RunAs | undefined, link: object, busy: boolean): Entry {
+    const e: Entry = { key: keyOf(kind, as), link, busy, release: () => undefined };
+    this.entries.push(e);
+    e.starting = this.start(e, kind, as);
+    return e;
+  }
+
+  /** Callers check `enabled` first (SshConnection skips the shells when they are off). */
   private async use(kind: Kind, text: string, payload: Buffer | undefined, become: RunAs | undefined, link: object, timeoutMs?: number): Promise<ExecResult | undefined> {
-    if (!this.enabled) return undefined;
     const key = keyOf(kind, become);
     let e = this.entries.find((x) => !x.busy && x.key === key && x.link === link && !x.session?.dead);
     if (e) e.busy = true;
     else {
       this.entries = this.entries.filter((x) => !x.session?.dead);
       if (this.entries.length >= this.max) return undefined;
-      e = { key, link, busy: true, release: () => undefined };
-      this.entries.push(e);
-      e.starting = this.start(e, kind, become);
+      e = this.spawn(kind, become, link, true);
     }
     try {
       if (!(await e.starting)) return undefined;
