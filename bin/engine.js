@@ -9,14 +9,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCached, WRAPPER_END, WRAPPER_START } from './codecache.js';
+import { makeCache, runCached, WRAPPER_END, WRAPPER_START } from './codecache.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'lib');
 /** Inside the package's node_modules so the bundle resolves the same dependencies as lib/ does. */
 const CACHE = join(ROOT, 'node_modules', '.cache', 'tsplay');
 /** Bump when the build options below change. */
-const FORMAT = '6';
+const FORMAT = '7';
 /** What user code may import from the engine: the public API (and the role-testing helper). */
 export const PUBLIC = ['index.ts', 'testing.ts'];
 const ENTRIES = [...PUBLIC, 'cli/main.ts'];
@@ -91,6 +91,7 @@ async function build(dir) {
     logLevel: 'silent',
     plugins: [nativeAddons],
   });
+  makeCache(join(tmp, BUNDLE));
   // user code imports the public entries as ES modules: thin files re-exporting the bundle's
   const exported = await exportNames(esbuild);
   for (const e of PUBLIC) {
