@@ -13,6 +13,7 @@ import compilerMod from 'nunjucks/src/compiler.js';
 import envMod from 'nunjucks/src/environment.js';
 import lexer from 'nunjucks/src/lexer.js';
 import { TemplateError } from './errors.js';
+import { NAME_KEY } from './runtime.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- nunjucks internals are untyped */
 type Node = { typename: string; lineno: number; colno: number; [k: string]: any };
@@ -31,6 +32,8 @@ interface Compiler {
 type Method = (this: Compiler, node: Node, frame: Frame, ...rest: unknown[]) => void;
 
 export const STRICT = 'tsplay-strict';
+/** The name of templates compiled once for many strings; each render passes the string's name. */
+export const SHARED_NAME = '\u0000shared expression';
 const SOFT_FILTERS = new Set(['default', 'd']);
 const SOFT_TESTS = new Set(['defined', 'undefined']);
 const ARITH: Record<string, string> = { Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**' };
@@ -82,7 +85,9 @@ export function installStrictCompiler(): void {
       return fn.call(this, node, frame, ...rest);
     };
   };
-  const site = (c: Compiler, node: Node) => `${node.lineno + 1}, ${JSON.stringify(displayPath(c.templateName))}`;
+  // an expression template is shared by every string that uses it: its name comes with each render
+  const site = (c: Compiler, node: Node) =>
+    `${node.lineno + 1}, ${c.templateName === SHARED_NAME ? `context.ctx[${JSON.stringify(NAME_KEY)}]` : JSON.stringify(displayPath(c.templateName))}`;
 
   // A helper call: env.tsplay.fn(line, file, <args...>)
   const call = (c: Compiler, node: Node, fn: string, emitArgs: () => void) => {

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { TemplateError } from './errors.js';
-import { STRICT, installStrictCompiler, asTemplateError, displayPath } from './compile.js';
-import { Helpers, VARS_KEY, NATIVE_KEY } from './runtime.js';
+import { STRICT, SHARED_NAME, installStrictCompiler, asTemplateError, displayPath } from './compile.js';
+import { Helpers, VARS_KEY, NATIVE_KEY, NAME_KEY } from './runtime.js';
 import { FILTERS } from './filters/index.js';
 import { TESTS } from './tests.js';
 import { GLOBALS } from './globals.js';
@@ -114,7 +114,7 @@ const STRING_CACHE_MAX = 5000;
 
 /** How many strings have been compiled so far (tests check what the segment shortcut shares). */
 export function compiledStringCount(): number {
-  return stringCache.size;
+  return stringCache.size + exprCache.size;
 }
 
 /** A bounded memo: once `STRING_CACHE_MAX` entries are held, the oldest goes. */
@@ -130,8 +130,32 @@ function stringTemplate(src: string, name: string): Tmpl {
   return remember(stringCache, `${name}\u0000${src}`, () => new nunjucks.Template(src, getEnv().env, name));
 }
 
+// A template that is one {{ expression }} is compiled once for all the strings and tasks that
+// use it, whatever their names (`copy 1 arg dest`, `copy 2 arg dest`, ...): names only label
+// errors, as nothing in an expression resolves a file against them. The compiled code reads the
+// name from the render's context, and each use gets a view of the template under its own name
+// (what errors outside the helpers are given), so errors still name their string.
+const exprCache = new Map<string, Tmpl | null>();
+
+function exprTemplate(src: string, name: string): Tmpl {
+  const compiled = remember(exprCache, src, () => {
+    const t = new nunjucks.Template(src, getEnv().env, SHARED_NAME) as Tmpl & { compile(): void };
+    try {
+      t.compile();
+    } catch {
+      return null;
+    }
+    return t;
+  });
+  // a syntax error is compiled again under the string's own name, which its message then gives
+  if (!compiled) return stringTemplate(src, name);
+  const view = Object.create(compiled) as Tmpl & { path: string };
+  view.path = name;
+  return view;
+}
+
 function run(t: Tmpl, vars: Vars, name: string, host: string | undefined, native?: (v: unknown) => string): string {
-  const ctx: Record<string, unknown> = { [VARS_KEY]: vars };
+  const ctx: Record<string, unknown> = { [VARS_KEY]: vars, [NAME_KEY]: displayPath(name) };
   if (native) ctx[NATIVE_KEY] = native;
   try {
     return t.render(ctx);
@@ -191,14 +215,14 @@ function renderBySegments(src: string, vars: Vars, name: string, host: string | 
   const split = remember(segmentCache, src, () => segmentsOf(src));
   if (!split) return undefined;
   let out = '';
-  for (const p of split.parts) out += p.text + run(stringTemplate(p.template, name), vars, name, host).slice(p.col);
+  for (const p of split.parts) out += p.text + run(exprTemplate(p.template, name), vars, name, host).slice(p.col);
   return out + split.tail;
 }
 
 /** Evaluates one expression to its native value. */
 export function evalNative(expr: string, vars: Vars, name: string, host?: string): unknown {
   let value: unknown;
-  const t = stringTemplate(`{{ ${NATIVE_KEY}((${expr}\n)) }}`, name);
+  const t = exprTemplate(`{{ ${NATIVE_KEY}((${expr}\n)) }}`, name);
   run(t, vars, name, host, (v) => { value = v; return ''; });
   return value;
 }

@@ -13,6 +13,8 @@ import { splitKw, type FilterFn, type Kw, type Registry, type TestFn } from './f
 /** Where the render's variables live inside nunjucks' context (a copy would defeat laziness). */
 export const VARS_KEY = '__tsplay_vars__';
 export const NATIVE_KEY = '__tsplay_native__';
+/** the name errors give for the string being rendered, for templates compiled without one */
+export const NAME_KEY = '__tsplay_name__';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 

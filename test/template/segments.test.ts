@@ -42,6 +42,28 @@ describe('templates: one-line strings rendered expression by expression', () => 
     expect(compiledStringCount() - before).to.equal(1);
   });
 
+  it('the same expression in strings of different tasks is compiled once, and errors name each string', () => {
+    const before = compiledStringCount();
+    for (let i = 0; i < 20; i++) {
+      const opts = { name: `copy ${i} arg dest`, host: 'h1' };
+      expect(renderString(`/srv/{{ y ~ 'u5' }}/f${i}`, vars, opts)).to.equal(`/srv/su5/f${i}`);
+      expect(renderString("{{ y ~ 'u0' }}", vars, opts)).to.equal('su0');
+    }
+    expect(compiledStringCount() - before, 'one expression at column 5, one at column 0').to.equal(2);
+    for (const [expr, reason] of [['{{ nope.k }}', /nope/], ['{{ x | nofilter }}', /nofilter/], ['{{ [] | first }}', /first/], ['{{ x + }}', /syntax/]] as const) {
+      for (const name of ['task one arg path', 'task two arg path']) {
+        let msg = '';
+        try {
+          renderString(`/srv/${expr}`, vars, { name, host: 'h1' });
+        } catch (e) {
+          msg = (e as Error).message;
+        }
+        expect(msg, `${expr} as ${name}`).to.match(new RegExp(`^${name}:1: host h1: `));
+        expect(msg).to.match(reason);
+      }
+    }
+  });
+
   it('strings the shortcut leaves alone still render', () => {
     expect(render('a {{- " " }}b')).to.equal('a b');
     expect(render('{# c #}{{ x }}')).to.equal('1');
