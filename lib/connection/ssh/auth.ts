@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+/// <reference path="./ssh2-internals.d.ts" />
+import keyParser from 'ssh2/lib/protocol/keyParser.js';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware } from 'ssh2';
 
 // Authentication in OpenSSH/Ansible order: the configured key file, then the agent's keys, then
@@ -42,7 +43,7 @@ function keyStep(user: string, file: string, passphrase: string | undefined): St
       } catch (e) {
         return `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
       }
-      const parsed = ssh2.utils.parseKey(data, passphrase);
+      const parsed = keyParser.parseKey(data, passphrase);
       if (parsed instanceof Error) {
         return /passphrase/i.test(parsed.message)
           ? passphrase === undefined

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import ssh2 from 'ssh2';
+/// <reference path="./ssh2-internals.d.ts" />
+import SshClient from 'ssh2/lib/client.js';
 import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { authPlan, type AuthCredentials } from './auth.js';
 import { fingerprint, hostKeyAlgorithmsFor, keyTypeOf, KnownHosts, knownHostsName, type HostKeyPolicy } from './knownhosts.js';
@@ -82,7 +83,7 @@ export function openClient(t: ClientTarget): Promise<Client> {
     HOST_KEY_ALGORITHMS.includes(a as ServerHostKeyAlgorithm),
   ) as ServerHostKeyAlgorithm[];
   const plan = authPlan(t);
-  const client = new ssh2.Client();
+  const client = new SshClient();
   let refusal: string | null = null;
 
   return new Promise<Client>((resolve, reject) => {
