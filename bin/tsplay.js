@@ -1,11 +1,14 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS TSPLAY_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} node
 // @ts-check
-// No V8 flags on the shebang line: any flag makes Node reject the code cache of its own built-in
-// modules, which cost ~40 ms per start (the 500-host run stays at ~0.3 MB per host without them).
+// The shebang line keeps NODE_EXTRA_CA_CERTS from Node's start (bin/extracerts.js puts it back).
+// No V8 flags on it: any flag makes Node reject the code cache of its own built-in modules, which
+// cost ~40 ms per start (the 500-host run stays at ~0.3 MB per host without them).
 // Entry point: the prebuilt engine (bin/engine.js) when it can be had, else lib/ through tsx.
 import { fileURLToPath } from 'node:url';
 import { engineDir, loadEngine, PUBLIC } from './engine.js';
+import { restoreExtraCaCerts } from './extracerts.js';
 
+await restoreExtraCaCerts();
 const dir = await engineDir();
 /** @type {{ main(argv: string[]): Promise<number> }} */
 let cli;
