@@ -38,7 +38,8 @@ describe('templates: one-line strings rendered expression by expression', () => 
 
   it('strings that differ only in their text share one compiled expression', () => {
     const before = compiledStringCount();
-    for (let i = 0; i < 20; i++) expect(render(`/srv/{{ inventory_hostname }}/file${i}.txt`)).to.equal(`/srv/h1/file${i}.txt`);
+    // an expression no other test renders: compiled expressions are shared by the whole process
+    for (let i = 0; i < 20; i++) expect(render(`/srv/{{ inventory_hostname ~ '-share' }}/file${i}.txt`)).to.equal(`/srv/h1-share/file${i}.txt`);
     expect(compiledStringCount() - before).to.equal(1);
   });
 

@@ -1,7 +1,7 @@
+/// <reference path="./ssh2-internals.d.ts" />
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-/// <reference path="./ssh2-internals.d.ts" />
 import keyParser from 'ssh2/lib/protocol/keyParser.js';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware } from 'ssh2';
 

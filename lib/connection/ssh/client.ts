@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
 /// <reference path="./ssh2-internals.d.ts" />
+import type { Readable } from 'node:stream';
 import SshClient from 'ssh2/lib/client.js';
 import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { authPlan, type AuthCredentials } from './auth.js';
