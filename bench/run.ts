@@ -78,6 +78,14 @@ async function resetHosts(state: LabState, labHosts: BenchHost[], dir: string): 
   }));
 }
 
+/**
+ * Each timed run starts on a quiet machine: the previous run's processes (sshd sessions ending on
+ * the hosts, the reset's ssh clients, ansible's forks) get this long to finish first, as they
+ * share the same two CPUs. The same pause for both tools.
+ */
+const SETTLE_MS = 500;
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS));
+
 const fmt = (ms: number): string => ms.toFixed(0).padStart(7);
 const per = (ms: number, hosts: number): string => (ms / (TASKS * hosts)).toFixed(2).padStart(7);
 
@@ -104,7 +112,9 @@ async function compare(state: LabState, counts: number[]): Promise<void> {
       for (let i = 0; i < runs; i++) {
         for (const engine of engines) {
           await resetHosts(state, hosts, '/tmp/tsplay-bench');
+          await settle();
           add(`${engine}/first`, await checkedRun(engine, inv, names, CHANGING));
+          await settle();
           add(`${engine}/second`, await checkedRun(engine, inv, names, 0));
         }
       }
