@@ -1,7 +1,7 @@
 // Timing one CLI run as a user would see it: wall time of the whole process (startup included),
 // the controller's peak RSS from GNU time, and what the run reported (recap per host).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { collectOutput } from '../lib/util/spawn.js';
 
 export interface Measured {
   code: number;
@@ -15,23 +15,14 @@ export interface Measured {
 const GNU_TIME = '/usr/bin/time';
 
 /** Runs `cmd args` (under `/usr/bin/time -v` when it exists) and measures it. */
-export function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Measured> {
+export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Measured> {
   const withTime = existsSync(GNU_TIME);
   const [bin, argv] = withTime ? [GNU_TIME, ['-v', cmd, ...args]] : [cmd, args];
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ code: code ?? -1, wallMs, maxRssKb: rss ? Number(rss[1]) : undefined, stdout, stderr });
-    });
-  });
+  const r = await collectOutput(bin, argv, { cwd, env });
+  const wallMs = performance.now() - started;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { code: r.rc, wallMs, maxRssKb: rss ? Number(rss[1]) : undefined, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** changed= per host from tsplay's --json recap event. */

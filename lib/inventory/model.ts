@@ -46,7 +46,6 @@ export interface Inventory {
   sources: string[];
 }
 
-/** Thrown by model operations; the parser adds file:line. */
 export function emptyInventory(sources: string[] = []): Inventory {
   const inv: Inventory = { hosts: new Map(), groups: new Map(), sources };
   addGroup(inv, 'all');

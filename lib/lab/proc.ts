@@ -1,6 +1,6 @@
 // Small process helpers: run a tool, and look processes up in /proc by pid (never by name).
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { collectOutput } from '../util/spawn.js';
 import { LabError } from './errors.js';
 
 /** A clean environment for everything the lab runs: no user PATH tricks reach the hosts. */
@@ -10,22 +10,11 @@ export const LAB_ENV: Record<string, string> = {
 };
 
 export async function run(cmd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: LAB_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new LabError(e.code === 'ENOENT' ? `${cmd} is not installed (needed by tsplay lab)` : `${cmd}: ${e.message}`)),
-    );
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new LabError(`${cmd} ${args[0] ?? ''} failed (exit ${code}): ${err.trim()}`)),
-    );
-    // a tool that exits without reading stdin (ssh-keygen, umount) must not crash the lab with EPIPE
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
+  const r = await collectOutput(cmd, args, { env: LAB_ENV, input }).catch((e: NodeJS.ErrnoException) => {
+    throw new LabError(e.code === 'ENOENT' ? `${cmd} is not installed (needed by tsplay lab)` : `${cmd}: ${e.message}`);
   });
+  if (r.rc !== 0) throw new LabError(`${cmd} ${args[0] ?? ''} failed (exit ${r.rc}): ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 export interface ProcStat {

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { ExecResult } from '../connection/types.js';
+import { collectOutput } from '../util/spawn.js';
 import type { LabState } from './state.js';
 
 /**
@@ -28,15 +28,5 @@ export function labExec(
   command: string,
   opts: { user?: string; knownHosts?: string; input?: string } = {},
 ): Promise<ExecResult> {
-  const args = [...labSshArgs(state, target, opts), command];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (rc) => resolve({ rc: rc ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
+  return collectOutput('ssh', [...labSshArgs(state, target, opts), command], { input: opts.input });
 }

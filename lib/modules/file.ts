@@ -55,7 +55,6 @@ export const fileSchema = {
 
 const RECURSE_MARK = 'R|differs';
 
-
 /**
  * Probe lines telling whether anything below a directory differs from what recurse asks for:
  * find(1) tests for octal modes and owners; for a symbolic mode ('u+X' means different things

@@ -73,7 +73,6 @@ export function hostResultLines(ev: HostResult, opts: { verbosity: number; color
   }
 }
 
-/** `FAILED - RETRYING: [h]: task (2 retries left)`; `label` is the task as its banner names it. */
 /** The line a task starts with: `TASK [role : name]` or `RUNNING HANDLER [...]`. */
 export function taskHeader(ev: Extract<RunEvent, { type: 'task_start' }>): { label: string; header: string } {
   const label = taskName(ev.task, ev.role);
@@ -87,6 +86,7 @@ export function diffLines(ev: HostResult, opts: { diff: boolean; color: boolean 
   return text ? text.replace(/\n$/, '').split('\n') : [];
 }
 
+/** `FAILED - RETRYING: [h]: task (2 retries left)`; `label` is the task as its banner names it. */
 export function retryLine(ev: Retry, label: string, opts: { verbosity: number; color: boolean }): string {
   const left = Math.max(0, ev.retries - ev.attempt);
   const why = opts.verbosity >= 1 && ev.msg ? `: ${ev.msg}` : '';

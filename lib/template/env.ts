@@ -154,9 +154,16 @@ function exprTemplate(src: string, name: string): Tmpl {
   return view;
 }
 
-function run(t: Tmpl, vars: Vars, name: string, host: string | undefined, native?: (v: unknown) => string): string {
-  const ctx: Record<string, unknown> = { [VARS_KEY]: vars, [NAME_KEY]: displayPath(name) };
+/** Renders a one-expression template through exprTemplate, giving it the string's name. */
+function runExpr(src: string, vars: Vars, name: string, host: string | undefined, native?: (v: unknown) => string): string {
+  return run(exprTemplate(src, name), vars, name, host, native, displayPath(name));
+}
+
+/** `sharedName`: the name a shared expression template (exprTemplate) reads from the context. */
+function run(t: Tmpl, vars: Vars, name: string, host: string | undefined, native?: (v: unknown) => string, sharedName?: string): string {
+  const ctx: Record<string, unknown> = { [VARS_KEY]: vars };
   if (native) ctx[NATIVE_KEY] = native;
+  if (sharedName !== undefined) ctx[NAME_KEY] = sharedName;
   try {
     return t.render(ctx);
   } catch (e) {
@@ -215,15 +222,14 @@ function renderBySegments(src: string, vars: Vars, name: string, host: string | 
   const split = remember(segmentCache, src, () => segmentsOf(src));
   if (!split) return undefined;
   let out = '';
-  for (const p of split.parts) out += p.text + run(exprTemplate(p.template, name), vars, name, host).slice(p.col);
+  for (const p of split.parts) out += p.text + runExpr(p.template, vars, name, host).slice(p.col);
   return out + split.tail;
 }
 
 /** Evaluates one expression to its native value. */
 export function evalNative(expr: string, vars: Vars, name: string, host?: string): unknown {
   let value: unknown;
-  const t = exprTemplate(`{{ ${NATIVE_KEY}((${expr}\n)) }}`, name);
-  run(t, vars, name, host, (v) => { value = v; return ''; });
+  runExpr(`{{ ${NATIVE_KEY}((${expr}\n)) }}`, vars, name, host, (v) => { value = v; return ''; });
   return value;
 }
 

@@ -126,5 +126,3 @@ export function pyMethod(obj: unknown, name: string): ((...args: unknown[]) => u
   const fn = table[name]!;
   return (...args: unknown[]) => fn(obj as never, ...splitKw(args)[0]); // Python methods here take no keyword arguments
 }
-
-

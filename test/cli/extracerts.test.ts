@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectOutput, type Collected } from '../../lib/util/spawn.js';
 
 // NODE_EXTRA_CA_CERTS: tsplay's shebang keeps it from Node's start (parsing the file cost
 // ~50-70 ms per run) and bin/extracerts.js puts it back. These run bin/tsplay.js as a command,
@@ -13,16 +14,16 @@ import { join } from 'node:path';
 const BIN = join(process.cwd(), 'bin/tsplay.js');
 const LIB = join(process.cwd(), 'lib/index.js');
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+/** Runs a command as an installed tsplay would be run (no NODE_OPTIONS of the test runner's). */
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Collected> =>
+  collectOutput(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '', ...env } });
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+/** A self-signed CA certificate (and its key beside it), made with openssl in `dir`. */
+function makeCa(dir: string, name: string, subject: string): string {
+  execFileSync('openssl', ['req', '-x509', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', subject, '-days', '2'], { cwd: dir, stdio: 'pipe' });
+  return join(dir, `${name}.pem`);
 }
 
 describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
@@ -34,9 +35,8 @@ describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsplay-extracerts-'));
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=tsplay test CA', '-days', '2');
-    ssl('req', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
+    makeCa(dir, 'ca', '/CN=tsplay test CA');
+    ssl('req', ...EC_KEY, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
     writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
     ssl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '2', '-extfile', 'san.ext');
     server = createServer({ key: readFileSync(join(dir, 'srv.key')), cert: readFileSync(join(dir, 'srv.pem')) }, (_req, res) => res.end('inventory from the CMDB'));
@@ -67,37 +67,36 @@ describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
     const env = { NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') };
     // the probe can fail: plain node reads the file at start and warns
     const plain = await run(process.execPath, ['-e', '0'], dir, env);
-    expect(plain.err).to.match(/Ignoring extra certs/);
+    expect(plain.stderr).to.match(/Ignoring extra certs/);
     const r = await run(BIN, ['--version'], dir, env);
-    expect(r.code, r.err).to.equal(0);
-    expect(r.err).to.not.match(/extra certs/);
+    expect(r.rc, r.stderr).to.equal(0);
+    expect(r.stderr).to.not.match(/extra certs/);
   });
 
   it('HTTPS in the playbook trusts the extra CA, and the commands tsplay starts see the variable', async () => {
     const ca = join(dir, 'ca.pem');
     const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,'], dir, { NODE_EXTRA_CA_CERTS: ca });
-    expect(r.code, r.err + r.out).to.equal(0);
-    expect(r.out).to.include('inventory from the CMDB');
-    expect(r.out).to.include(`extra=[${ca}] moved=[]`);
+    expect(r.rc, r.stderr + r.stdout).to.equal(0);
+    expect(r.stdout).to.include('inventory from the CMDB');
+    expect(r.stdout).to.include(`extra=[${ca}] moved=[]`);
   });
 
   it('under --use-openssl-ca the system certificates stay trusted, with the extra ones', async () => {
     // the server's CA is a "system" certificate here (OpenSSL reads SSL_CERT_FILE), and the extra
     // file holds an unrelated CA: only Node's own store, not a list of its bundled roots, trusts it
-    const other = join(dir, 'other-ca.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'other.key'), '-out', other, '-subj', '/CN=other CA', '-days', '2'], { stdio: 'pipe' });
+    const other = makeCa(dir, 'other-ca', '/CN=other CA');
     const env = { NODE_EXTRA_CA_CERTS: other, NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: join(dir, 'ca.pem') };
     const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,'], dir, env);
-    expect(r.code, r.err + r.out).to.equal(0);
-    expect(r.out).to.include('inventory from the CMDB');
-    expect(r.out).to.include(`extra=[${other}] moved=[]`);
+    expect(r.rc, r.stderr + r.stdout).to.equal(0);
+    expect(r.stdout).to.include('inventory from the CMDB');
+    expect(r.stdout).to.include(`extra=[${other}] moved=[]`);
   });
 
   it('without the extra CA the same request is refused (the server really needs it)', async () => {
     const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,'], dir, { NODE_EXTRA_CA_CERTS: '' });
-    expect(r.code).to.not.equal(0);
-    expect(r.out + r.err).to.match(/fetch failed|certificate/i);
-    expect(r.out).to.not.include('inventory from the CMDB');
+    expect(r.rc).to.not.equal(0);
+    expect(r.stdout + r.stderr).to.match(/fetch failed|certificate/i);
+    expect(r.stdout).to.not.include('inventory from the CMDB');
   });
 
   it('a connection that names its own CAs uses only those, as Node does', async () => {
@@ -112,7 +111,7 @@ describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
       ].join('\n'),
     );
     const r = await run(BIN, ['run', 'own-ca.ts', '-i', 'localhost,'], dir, { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
-    expect(r.code, r.err + r.out).to.equal(0);
-    expect(r.out).to.match(/refused: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)/);
+    expect(r.rc, r.stderr + r.stdout).to.equal(0);
+    expect(r.stdout).to.match(/refused: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)/);
   });
 });
