@@ -1,8 +1,19 @@
+import { createHash } from 'node:crypto';
 import { shq } from '../util/shell.js';
 import type { BecomeSpec, Connection, ExecResult, HelperOp, PutOptions } from './types.js';
 
-// Shell fragments shared by every connection. The temp file lives beside the destination so the
-// final rename is atomic: a reader sees the old file or the new one, never half of either.
+// Shell fragments shared by every connection. A new file is staged in a private directory
+// beside the destination (same filesystem, so the final rename is atomic: a reader sees the old
+// file or the new one, never half of either) and committed only once every byte arrived and its
+// checksum is the one the controller sent: a transfer cut short (Ctrl-C, a lost connection)
+// leaves the old file as it was.
+//
+// Why a private directory: a temp file in the destination's directory is reopened by name at
+// every later step (write, chmod, chown, rename), and a user who can write that directory (their
+// home, say, while root manages their authorized_keys) could swap it for a symlink between two
+// steps and have root write or chown a file of their choosing. The private directory is made
+// 0700 by mktemp, the script works from inside it, and checks it still owns that 0700 directory
+// before writing: nobody else can create or swap a name in it.
 
 /** chown's OWNER[:GROUP] / :GROUP argument. */
 export function ownerSpec(owner: string | undefined, group: string | undefined): string {
@@ -10,32 +21,64 @@ export function ownerSpec(owner: string | undefined, group: string | undefined):
 }
 
 /**
- * Lines giving a fresh temp file "$t" the wanted mode and owner, keeping what was not asked for
- * from the existing file `d` (a shell word), like Ansible's copy.
+ * Lines giving the staged file `f` (in the current, private directory) the wanted mode and
+ * owner, keeping what was not asked for from the existing file `d` (a shell word), like Ansible.
  */
-export function tempAttrLines(d: string, want: Pick<PutOptions, 'mode' | 'owner' | 'group'>): string[] {
+function stagedAttrLines(d: string, want: Pick<PutOptions, 'mode' | 'owner' | 'group'>): string[] {
   const lines: string[] = [];
-  if (want.mode) lines.push(`chmod ${shq(want.mode)} "$t"`);
-  else lines.push(`if [ -e ${d} ]; then chmod "$(stat -L -c %a ${d})" "$t"; else chmod 0644 "$t"; fi`);
-  if (want.owner || want.group) lines.push(`chown ${shq(ownerSpec(want.owner, want.group))} "$t"`);
+  if (want.mode) lines.push(`chmod -- ${shq(want.mode)} f`);
+  else lines.push(`if [ -e ${d} ]; then chmod -- "$(stat -L -c %a -- ${d})" f; else chmod 0644 f; fi`);
+  if (want.owner || want.group) lines.push(`chown -- ${shq(ownerSpec(want.owner, want.group))} f`);
   if (!want.owner || !want.group) {
     const keep = !want.owner && !want.group ? '%u:%g' : !want.owner ? '%u' : ':%g';
-    lines.push(`if [ -e ${d} ]; then chown "$(stat -L -c ${keep} ${d})" "$t" 2>/dev/null || true; fi`);
+    lines.push(`if [ -e ${d} ]; then chown -- "$(stat -L -c ${keep} -- ${d})" f 2>/dev/null || true; fi`);
   }
   return lines;
 }
 
-export function atomicWriteScript(dest: string, opts: Pick<PutOptions, 'mode' | 'owner' | 'group'> = {}): string {
-  const d = shq(dest);
-  return [
-    `set -e`,
-    `t=$(mktemp "$(dirname ${d})/.tsplay.XXXXXX")`,
-    `trap 'rm -f "$t"' EXIT`,
-    `cat > "$t"`,
-    ...tempAttrLines(d, opts),
-    `mv -f "$t" ${d}`,
-    `trap - EXIT`,
-  ].join('\n');
+export interface StagedWrite extends Pick<PutOptions, 'mode' | 'owner' | 'group'> {
+  /** sha1 (hex) of the content arriving on stdin: nothing is committed unless it matches */
+  sha1: string;
+  /** a command with %s for the staged file, e.g. 'visudo -cf %s'; non-zero rc stops the write */
+  validate?: { command: string; failed: string };
+  /** keep the old file as `<dest>.<pid>.<time>~` (Ansible's name), created exclusively */
+  backup?: boolean;
+}
+
+/**
+ * The lines that write stdin to the path in shell variable `d` (absolute; its directory exists):
+ * staged, checked, given its attributes, validated, the old file backed up, then renamed over.
+ */
+export function stagedWriteLines(w: StagedWrite): string[] {
+  const lines = [
+    `w=$(mktemp -d -- "$(dirname -- "$d")/.tsplay.XXXXXX")`,
+    `trap 'cd / && rm -rf -- "$w"' EXIT`,
+    `cd -P -- "$w"`,
+    `if [ ! -O . ] || [ "$(stat -c %a .)" != 700 ]; then echo "the private temp directory $w was replaced while in use; nothing was written" >&2; exit 1; fi`,
+    `cat > f`,
+    `if [ "$(sha1sum < f)" != ${shq(`${w.sha1}  -`)} ]; then echo "the content did not arrive whole (checksum differs); the file was not changed" >&2; exit 1; fi`,
+    ...stagedAttrLines('"$d"', w),
+  ];
+  if (w.validate) {
+    const cmd = w.validate.command.split('%s').join('"$w/f"');
+    lines.push(`( ${cmd} ) >&2 || { rc=$?; echo "${w.validate.failed} $rc" >&2; exit 97; }`);
+  }
+  if (w.backup) {
+    // link(2) never follows or replaces what is at the backup's name: a planted symlink fails it
+    lines.push(
+      `if [ -f "$d" ]; then b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$d" b; ln -T -- b "$b" || { echo "cannot create the backup $b (something is already there); the file was not changed" >&2; exit 1; }; printf 'B|%s\\n' "$b"; fi`,
+    );
+  }
+  lines.push(`mv -fT -- f "$d"`);
+  return lines;
+}
+
+export function atomicWriteScript(dest: string, content: Buffer | string, opts: Pick<PutOptions, 'mode' | 'owner' | 'group'> = {}): string {
+  return [`set -e`, `d=${shq(dest)}`, `case $d in /*) ;; *) d="$PWD/$d";; esac`, ...stagedWriteLines({ ...opts, sha1: sha1Hex(content) })].join('\n');
+}
+
+export function sha1Hex(content: Buffer | string): string {
+  return createHash('sha1').update(content).digest('hex');
 }
 
 function readFileScript(path: string): string {
@@ -45,7 +88,7 @@ function readFileScript(path: string): string {
 /** Modes the helper applies itself; symbolic ones (u+rw) are chmod's to read. */
 const OCTAL_MODE = /^0?[0-7]{3,4}$/;
 
-type HelperPut = Omit<Extract<HelperOp, { op: 'put' }>, 'op'>;
+type HelperPut = Omit<Extract<HelperOp, { op: 'put' }>, 'op' | 'sha1'>;
 
 /**
  * The atomic write done in-process by the host's helper (the same steps as atomicWriteScript);
@@ -53,7 +96,8 @@ type HelperPut = Omit<Extract<HelperOp, { op: 'put' }>, 'op'>;
  */
 export async function putViaHelper(conn: Connection, put: HelperPut, content: Buffer | string, become?: BecomeSpec | false): Promise<ExecResult | undefined> {
   if (!conn.helper || (put.mode && !OCTAL_MODE.test(put.mode))) return undefined;
-  return conn.helper({ op: 'put', ...put }, { stdin: Buffer.from(content), become });
+  const data = Buffer.from(content);
+  return conn.helper({ op: 'put', ...put, sha1: sha1Hex(data) }, { stdin: data, become });
 }
 
 /** `put` for any connection that can exec: the content travels on stdin, become applies. */
@@ -61,7 +105,7 @@ export async function putByExec(conn: Connection, remotePath: string, content: B
   const { mode, owner, group, become } = opts;
   const res =
     (await putViaHelper(conn, { path: remotePath, mode, owner, group }, content, become)) ??
-    (await conn.exec(atomicWriteScript(remotePath, opts), { stdin: content, become }));
+    (await conn.exec(atomicWriteScript(remotePath, content, opts), { stdin: content, become }));
   if (res.rc !== 0) throw new Error(`${conn.host}: cannot write ${remotePath}: ${res.stderr.trim()}`);
 }
 

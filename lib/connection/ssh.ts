@@ -8,6 +8,7 @@ import { ChannelLimit } from './ssh/channel-limit.js';
 import { ConnectFailure, openClient, type ClientTarget } from './ssh/client.js';
 import { gateState, remoteCommand, stdinBytes, type RemoteCommand } from './ssh/command.js';
 import { forward, JumpHosts, type HopSettings } from './ssh/jump.js';
+import { OutputLimitError, outputLimitMessage } from './ssh/session.js';
 import { Shells } from './ssh/shells.js';
 import { backstop, endedByTimeout, killChannel, timeoutNote } from './ssh/timeout.js';
 import type { SshOptions } from './ssh/options.js';
@@ -56,6 +57,7 @@ export class SshConnection implements Connection {
       {
         loginUser: options.user,
         python: options.python,
+        maxOutput: options.maxOutput,
         limit: this.limit,
         open: async (command) => this.openChannel((await this.client()).c, command),
         lost: (stray, become, link) => this.shellLost(stray, become, link as Link),
@@ -207,10 +209,25 @@ export class SshConnection implements Connection {
       const err: Buffer[] = [];
       const started = Date.now();
       const stop = backstop(opts.timeoutMs, () => killChannel(ch));
-      ch.on('data', (d: Buffer) => out.push(d));
+      let size = 0;
+      let overflow = false;
+      // past the cap the command is ended: its output would otherwise grow the controller unbounded
+      const fits = (d: Buffer): boolean => {
+        if (overflow) return false;
+        size += d.length;
+        if (size <= this.options.maxOutput) return true;
+        overflow = true;
+        killChannel(ch);
+        reject(new OutputLimitError(outputLimitMessage(this.options.maxOutput)));
+        return false;
+      };
+      ch.on('data', (d: Buffer) => {
+        if (fits(d)) out.push(d);
+      });
       const payload = stdinBytes(opts.stdin);
       let gateText = gate ? '' : undefined; // stderr seen while waiting for sudo
       ch.stderr.on('data', (d: Buffer) => {
+        if (!fits(d)) return;
         err.push(d);
         if (!gate || gateText === undefined) return;
         gateText += d.toString('latin1');
@@ -223,6 +240,7 @@ export class SshConnection implements Connection {
       ch.on('error', () => undefined);
       ch.on('close', (code: number | null, signal?: string) => {
         stop.clear();
+        if (overflow) return;
         const timedOut = stop.fired || endedByTimeout(code, opts.timeoutMs, started);
         if (!timedOut && (code === null || code === undefined) && !signal) {
           // sshd always reports how a command ended; no report means the connection went away

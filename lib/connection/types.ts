@@ -57,6 +57,8 @@ export type HelperOp =
       mkdirs?: boolean;
       /** write to a symlink's target instead of replacing the link */
       followLink?: boolean;
+      /** sha1 (hex) of the payload: a payload that did not arrive whole is never committed */
+      sha1: string;
     };
 
 export interface PutOptions {

@@ -2,13 +2,18 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HelperOp } from '../../lib/connection/types.js';
+import type { BecomeSpec, Connection, HelperOp } from '../../lib/connection/types.js';
 import { parseProbe, probeScript, type ProbeSpec } from '../../lib/modules/common/probe.js';
 import { useSshd } from '../helpers/sshd-fixture.js';
 
 // Persistent shells (ssh/session.ts) and the Python helper (ssh/helper.ts) against a real sshd:
 // the framing survives awkward commands, a command's state never leaks into the next, and the
 // helper's probe and write give exactly what the sh versions give.
+
+/** A helper `put` as putViaHelper sends it: the payload with its checksum. */
+function putOp(c: { helper: Connection['helper'] }, op: Omit<Extract<HelperOp, { op: 'put' }>, 'op' | 'sha1'>, data: string, become?: BecomeSpec) {
+  return c.helper!({ op: 'put', ...op, sha1: createHash('sha1').update(data).digest('hex') }, { stdin: Buffer.from(data), become });
+}
 
 describe('SshConnection persistent shells and helper (real sshd)', function () {
   this.timeout(60_000);
@@ -108,13 +113,13 @@ describe('SshConnection persistent shells and helper (real sshd)', function () {
     it('writes atomically: new files 0644 unless told, an existing file keeps its mode, octal modes apply', async () => {
       const c = connect();
       const f = join(dir, 'written.txt');
-      expect((await c.helper({ op: 'put', path: f }, { stdin: Buffer.from('v1\n') }))!.rc).to.equal(0);
+      expect((await putOp(c, { path: f }, 'v1\n'))!.rc).to.equal(0);
       expect(readFileSync(f, 'utf8')).to.equal('v1\n');
       expect(statSync(f).mode & 0o7777).to.equal(0o644);
       chmodSync(f, 0o600);
-      await c.helper({ op: 'put', path: f }, { stdin: Buffer.from('v2\n') });
+      await putOp(c, { path: f }, 'v2\n');
       expect(statSync(f).mode & 0o7777).to.equal(0o600);
-      await c.helper({ op: 'put', path: f, mode: '0751' }, { stdin: Buffer.from('v3\n') });
+      await putOp(c, { path: f, mode: '0751' }, 'v3\n');
       expect(statSync(f).mode & 0o7777).to.equal(0o751);
       expect(readFileSync(f, 'utf8')).to.equal('v3\n');
       expect(readdirSync(dir).filter((n) => n.startsWith('.tsplay.'))).to.deep.equal([]);
@@ -123,13 +128,13 @@ describe('SshConnection persistent shells and helper (real sshd)', function () {
     it('a missing parent directory is an error unless mkdirs; followLink writes through a link', async () => {
       const c = connect();
       const deep = join(dir, 'a', 'b', 'c.txt');
-      const r = await c.helper({ op: 'put', path: deep }, { stdin: Buffer.from('x') });
+      const r = await putOp(c, { path: deep }, 'x');
       expect(r!.rc).to.equal(1);
       expect(r!.stderr).to.match(/directory .*a\/b does not exist; create it first/);
-      expect((await c.helper({ op: 'put', path: deep, mkdirs: true }, { stdin: Buffer.from('x') }))!.rc).to.equal(0);
+      expect((await putOp(c, { path: deep, mkdirs: true }, 'x'))!.rc).to.equal(0);
       expect(readFileSync(deep, 'utf8')).to.equal('x');
       symlinkSync('target.txt', join(dir, 'to-target'));
-      await c.helper({ op: 'put', path: join(dir, 'to-target'), followLink: true }, { stdin: Buffer.from('through\n') });
+      await putOp(c, { path: join(dir, 'to-target'), followLink: true }, 'through\n');
       expect(lstatSync(join(dir, 'to-target')).isSymbolicLink()).to.equal(true);
       expect(readFileSync(join(dir, 'target.txt'), 'utf8')).to.equal('through\n');
     });
@@ -147,9 +152,9 @@ describe('SshConnection persistent shells and helper (real sshd)', function () {
       expect(r!.rc, r!.stderr).to.equal(0);
       expect(parseProbe(r!.stdout, [{ path: '/root' }])[0]).to.include({ exists: true, type: 'directory', owner: 'root' });
       // as the login user the same probe is refused: the op above really ran as root
-      const w = await c.helper({ op: 'put', path: '/root/tsplay-helper-test' }, { stdin: Buffer.from('x') });
+      const w = await putOp(c, { path: '/root/tsplay-helper-test' }, 'x');
       expect(w!.rc).to.equal(1);
-      const asRoot = await c.helper({ op: 'put', path: join(dir, 'rootfile') }, { stdin: Buffer.from('x'), become: { user: 'root' } });
+      const asRoot = await putOp(c, { path: join(dir, 'rootfile') }, 'x', { user: 'root' });
       expect(asRoot!.rc).to.equal(0);
       expect(statSync(join(dir, 'rootfile')).uid).to.equal(0);
     });

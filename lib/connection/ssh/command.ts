@@ -50,6 +50,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The script with its env, cwd and timeout applied, as /bin/sh runs it (no become). */
 export function innerScript(script: string, opts: Pick<ExecOptions, 'env' | 'cwd' | 'timeoutMs'>): string {
+  // a shell cannot carry a NUL: it would cut or drop it, and the command would change meaning
+  if (script.includes('\0')) throw new Error('refusing to run a command that contains a NUL byte');
   const lines: string[] = [];
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (!ENV_NAME.test(k)) throw new Error(`environment variable name '${k}' is not valid (letters, digits, _; not starting with a digit)`);

@@ -1,11 +1,10 @@
 import { shq } from '../../util/shell.js';
-import { MARK } from './session.js';
 
 // The Python helper: a persistent python3 on the host (kubespray's nodes have one; Ansible needs
 // it) that does the two commonest jobs of file modules in-process — probing paths (stat, sha1,
 // content) and writing a file atomically — where the shell spends two to six forked coreutils per
-// task. It speaks the shell session's framing (session.ts), so the same ShellSession drives it;
-// a request is one JSON line. Its output is byte for byte what the sh versions print
+// task. It speaks the shell session's framing (session.ts) with byte counts, so the same
+// ShellSession drives it; a request is a JSON object. Its output is byte for byte what the sh versions print
 // (modules/common/probe.ts, connection/files.ts), so the parsers are shared. Hosts without
 // python3 simply keep the sh path.
 
@@ -23,7 +22,6 @@ except Exception:
     import json
     loads = json.loads
 def b64(b): return binascii.b2a_base64(b, newline=False).decode()
-M = b'${MARK}'
 inp, out, err = sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer
 def name(f, i):
     try: return f(i)[0]
@@ -55,46 +53,70 @@ def probe(r, data):
 def ident(v, f):
     return int(v) if v.isdigit() else f(v)[2]
 def put(r, data):
+    # The temp file is only ever named relative to the pinned directory and changed through its
+    # descriptor (fchmod, fchown): a user who can write the directory cannot swap it for a link
+    # to a file of root's between two steps (connection/files.ts says why).
+    import hashlib
+    if hashlib.sha1(data).hexdigest() != r['sha1']:
+        raise Exception('the content did not arrive whole (checksum differs); the file was not changed')
     d = r['path']
     if r.get('followLink') and os.path.islink(d): d = os.path.realpath(d)
-    pd = os.path.dirname(d) or '/'
+    d = os.path.abspath(d)
+    pd, base = os.path.dirname(d), os.path.basename(d)
     if r.get('mkdirs'): os.makedirs(pd, exist_ok=True)
     elif not os.path.isdir(pd): raise Exception('directory %s does not exist; create it first' % pd)
-    old = os.stat(d) if os.path.exists(d) else None
-    t = os.path.join(pd, '.tsplay.' + os.urandom(5).hex())
-    fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    dfd = os.open(pd, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        with os.fdopen(fd, 'wb') as f: f.write(data)
-        os.chmod(t, int(r['mode'], 8) if r.get('mode') else S.S_IMODE(old.st_mode) if old else 0o644)
-        o, g = r.get('owner'), r.get('group')
-        if o or g: os.chown(t, ident(o, pwd.getpwnam) if o else -1, ident(g, grp.getgrnam) if g else -1)
-        if old and not (o and g):
-            try: os.chown(t, -1 if o else old.st_uid, -1 if g else old.st_gid)
+        try: old = os.stat(base, dir_fd=dfd)
+        except FileNotFoundError: old = None
+        t = '.tsplay.' + os.urandom(8).hex()
+        fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dfd)
+        try:
+            v = memoryview(data)
+            while v: v = v[os.write(fd, v):]
+            os.fchmod(fd, int(r['mode'], 8) if r.get('mode') else S.S_IMODE(old.st_mode) if old else 0o644)
+            o, g = r.get('owner'), r.get('group')
+            if o or g: os.fchown(fd, ident(o, pwd.getpwnam) if o else -1, ident(g, grp.getgrnam) if g else -1)
+            if old and not (o and g):
+                try: os.fchown(fd, -1 if o else old.st_uid, -1 if g else old.st_gid)
+                except OSError: pass
+            mine = os.fstat(fd)
+            os.rename(t, base, src_dir_fd=dfd, dst_dir_fd=dfd)
+        except BaseException:
+            try: os.unlink(t, dir_fd=dfd)
             except OSError: pass
-        os.rename(t, d)
-    except BaseException:
-        os.unlink(t)
-        raise
+            raise
+        finally:
+            os.close(fd)
+        now = os.lstat(base, dir_fd=dfd)
+        if (now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino):
+            raise Exception('%s: the temp file was replaced by another user while being written' % d)
+    finally:
+        os.close(dfd)
     return b''
 ops = {'ping': lambda r, d: b'', 'probe': probe, 'put': put}
+def exact(n):
+    b = inp.read(n) if n else b''
+    if len(b) != n: sys.exit(0)  # the controller went away mid-request: do nothing with half of it
+    return b
+# request: "<id> <nonce> <json bytes> <data bytes>\n" <json> <data>; counted, never delimited
+# (ssh/session.ts), and the reply ends with the request's nonce, which only the controller knows
 while True:
     h = inp.readline()
     if not h: break
-    i, n = h.split()
-    lines = []
-    while True:
-        l = inp.readline()
-        if not l or l.rstrip(b'\n') == M: break
-        lines.append(l)
-    data = inp.read(int(n)) if int(n) else b''
+    f = h.split()
+    if len(f) != 4 or not (f[0] + f[2] + f[3]).isdigit(): sys.exit(3)
+    i, nonce = f[0], f[1]
+    req = exact(int(f[2]))
+    data = exact(int(f[3]))
     rc, o, e = 0, b'', b''
     try:
-        r = loads(b''.join(lines))
+        r = loads(req)
         o = ops[r['op']](r, data)
     except Exception as x:
         rc, e = 1, (getattr(x, 'strerror', None) and '%s: %s' % (x.strerror, getattr(x, 'filename', '')) or str(x)).encode()
-    out.write(o + b'\n' + M + b' ' + i + b' ' + str(rc).encode() + b'\n'); out.flush()
-    err.write(e + b'\n' + M + b' ' + i + b'\n'); err.flush()
+    out.write(o + b'\n' + nonce + b' ' + i + b' ' + str(rc).encode() + b'\n'); out.flush()
+    err.write(e + b'\n' + nonce + b' ' + i + b'\n'); err.flush()
 `;
 
 /** The helper as a shell command line for `interpreter` (ansible_python_interpreter). */

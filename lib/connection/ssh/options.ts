@@ -40,12 +40,26 @@ export interface SshOptions {
   persistentShells: boolean;
   /** python on the host for the helper (ansible_python_interpreter, default python3) */
   python: string;
+  /** bytes of stdout+stderr one command may print before it is ended (tsplay_max_output) */
+  maxOutput: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
 }
 
 export const DEFAULT_MAX_CHANNELS = 8; // below OpenSSH's MaxSessions 10
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** The controller keeps a command's output in memory: 64 MiB per command by default. */
+export const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** A byte count such as 1048576, 512k, 64M or 1G (binary units, like ansible's human_to_bytes). */
+export function byteSize(host: string, name: string, v: string): number {
+  const m = /^\s*(\d+)\s*([kmg]?)i?b?\s*$/i.exec(v);
+  const n = m ? Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()] : NaN;
+  if (!Number.isSafeInteger(n) || n < 1024) throw new Error(`${host}: ${name}='${v}' is not a size of at least 1024 bytes (e.g. 67108864, 64M, 1G)`);
+  return n;
+}
 
 function str(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
@@ -131,6 +145,7 @@ export function sshOptionsFromVars(host: string, vars: Record<string, unknown>, 
   if (!Number.isInteger(maxChannels) || maxChannels < 1) throw new Error(`maxChannels must be a whole number >= 1 (got ${maxChannels})`);
 
   const shellVar = first(vars, ['tsplay_persistent_shell']);
+  const maxOutputVar = first(vars, ['tsplay_max_output']);
   return {
     host,
     address: get('ansible_host', 'ansible_ssh_host') ?? host,
@@ -148,6 +163,7 @@ export function sshOptionsFromVars(host: string, vars: Record<string, unknown>, 
     maxChannels,
     persistentShells: shellVar ? bool(host, shellVar[0], shellVar[1]) : true,
     python: pythonFor(get('ansible_python_interpreter')),
+    maxOutput: maxOutputVar ? byteSize(host, maxOutputVar[0], maxOutputVar[1]) : DEFAULT_MAX_OUTPUT,
     keepaliveIntervalMs: 5000,
     keepaliveCountMax: 3,
   };

@@ -9,55 +9,89 @@ import { killChannel } from './timeout.js';
 // own work, which on small tasks is most of their cost (BENCHMARKS.md); here each command costs
 // one subshell. Requests and replies are framed on the channel's own streams:
 //
-//   controller → host:  "<id> <stdin bytes>\n" <script lines> "<MARK>\n" <stdin bytes>
-//   host → controller:  <stdout> "\n<MARK> <id> <rc>\n"   and on stderr: <stderr> "\n<MARK> <id>\n"
+//   controller → host:  "<id> <nonce> <count> <stdin bytes>\n" <script> <stdin bytes>
+//   host → controller:  <stdout> "\n<nonce> <id> <rc>\n"   and on stderr: <stderr> "\n<nonce> <id>\n"
+//
+// The request is counted, never delimited: <count> is the script's number of lines for the sh
+// loop (dash has no byte-counted read without a fork) and its number of bytes for the Python
+// helper. Nothing in a script, however it was quoted or whatever a host's user put into it, can
+// end a request early or start another one. The reply's nonce is fresh for every request and only
+// ever travels on the channel's stdin, never on a command line or in an environment, so no other
+// user of the host can read it in `ps` or /proc, and no output a command prints (a file another
+// user wrote, a stray background job of an earlier command) can forge the end of a reply.
 //
 // The command runs in a subshell (its `exit`, `cd` and exports stay there) with stdin from
 // /dev/null, or from exactly the bytes sent with it: `head -c` takes them off the channel and
 // `cat` drains what the command left unread, so the next request is never read as payload.
 
-export const MARK = `tsplay-frame-${randomBytes(8).toString('hex')}`;
-
 /** The host side: POSIX sh, so dash, bash and busybox ash all run it. */
 export const LOOP = [
-  `M=${MARK}`,
-  `while IFS= read -r h; do`,
-  `  set -- $h`,
-  `  s=`,
-  `  while IFS= read -r l; do [ "$l" = "$M" ] && break; s="$s$l`,
-  `"; done`,
-  `  if [ "$2" -gt 0 ]; then head -c "$2" | { ( eval "$s" ); r=$?; cat >/dev/null; exit $r; }`,
-  `  else ( eval "$s" ) </dev/null; fi`,
-  `  r=$?`,
-  `  printf '\\n%s %s %s\\n' "$M" "$1" "$r"`,
-  `  printf '\\n%s %s\\n' "$M" "$1" >&2`,
+  // a header that is not what the controller sends means the stream is out of step: stop
+  `while IFS= read -r _t_h; do`,
+  `  case $_t_h in *[!0-9a-f\\ ]*|'') exit 3;; esac`,
+  `  set -- $_t_h`,
+  `  [ $# -eq 4 ] || exit 3`,
+  `  case $1$3$4 in *[!0-9]*) exit 3;; esac`,
+  `  _t_s= _t_i=0`,
+  `  while [ "$_t_i" -lt "$3" ]; do IFS= read -r _t_l || exit 3; _t_s="$_t_s$_t_l`,
+  `"; _t_i=$((_t_i + 1)); done`,
+  // the command sees none of the loop's variables (the nonce least of all)
+  `  if [ "$4" -gt 0 ]; then head -c "$4" | { ( eval "unset _t_h _t_i _t_l _t_s; $_t_s" ); _t_r=$?; cat >/dev/null; exit $_t_r; }`,
+  `  else ( eval "unset _t_h _t_i _t_l _t_s; $_t_s" ) </dev/null; fi`,
+  `  _t_r=$?`,
+  `  printf '\\n%s %s %s\\n' "$2" "$1" "$_t_r"`,
+  `  printf '\\n%s %s\\n' "$2" "$1" >&2`,
   `done`,
 ].join('\n');
 
+/** How a request's text is counted: lines for the sh loop, bytes for the Python helper. */
+export type Framing = 'lines' | 'bytes';
+
+/** A request's header and text; refuses what the far end could not take whole. */
+export function frameRequest(framing: Framing, id: number, nonce: string, text: string, stdinLength: number): Buffer {
+  if (text.includes('\0')) throw new Error('refusing to run a command that contains a NUL byte (a shell cannot pass it on; the command would change meaning)');
+  const body = Buffer.from(framing === 'lines' && !text.endsWith('\n') ? `${text}\n` : text);
+  const count = framing === 'lines' ? body.toString('latin1').split('\n').length - 1 : body.length;
+  return Buffer.concat([Buffer.from(`${id} ${nonce} ${count} ${stdinLength}\n`), body]);
+}
+
 interface Pending {
   id: number;
+  nonce: string;
   out: Buffer[];
   err: Buffer[];
+  /** bytes of out and err together, against the session's output cap */
+  size: number;
   rc?: number;
   errDone: boolean;
   resolve: (r: ExecResult) => void;
   reject: (e: Error) => void;
 }
 
-/** Finds "\n<MARK> <id>[ <rc>]\n" at the end of a stream, across chunk boundaries. */
+/** The error of a command whose output passed the cap; its shell was killed with it. */
+export class OutputLimitError extends Error {}
+
+export function outputLimitMessage(limit: number): string {
+  return `the command printed more than ${limit} bytes: tsplay ended it (raise tsplay_max_output, or write the output to a file on the host)`;
+}
+
+/** Finds "\n<nonce> <id>[ <rc>]\n" at the end of a stream, across chunk boundaries. */
 class Tail {
   private tail = '';
   constructor(private readonly withRc: boolean) {}
   /** the frame's rc (or 0 for stderr) when `chunk` completes the frame, else undefined */
-  push(chunk: Buffer, id: number): number | undefined {
-    this.tail = (this.tail + chunk.toString('latin1')).slice(-(MARK.length + 32));
-    const m = this.withRc ? /\n(\S+) (\d+) (\d+)\n$/.exec(this.tail) : /\n(\S+) (\d+)\n$/.exec(this.tail);
-    if (!m || m[1] !== MARK || Number(m[2]) !== id) return undefined;
+  push(chunk: Buffer, p: Pending): number | undefined {
+    this.tail = (this.tail + chunk.toString('latin1')).slice(-(p.nonce.length + 32));
+    const m = this.withRc ? /\n([0-9a-f]+) (\d+) (\d+)\n$/.exec(this.tail) : /\n([0-9a-f]+) (\d+)\n$/.exec(this.tail);
+    if (!m || m[1] !== p.nonce || Number(m[2]) !== p.id) return undefined;
     this.tail = '';
     return this.withRc ? Number(m[3]) : 0;
   }
-  static suffix(id: number, rc?: number): number {
-    return `\n${MARK} ${id}${rc === undefined ? '' : ` ${rc}`}\n`.length;
+  reset(): void {
+    this.tail = '';
+  }
+  static suffix(p: Pending, rc?: number): number {
+    return `\n${p.nonce} ${p.id}${rc === undefined ? '' : ` ${rc}`}\n`.length;
   }
 }
 
@@ -77,10 +111,16 @@ export class ShellSession {
   /** settles once the shell runs (at once, unless sudo must take a password first) */
   readonly ready: Promise<void>;
 
-  /** `rc` is the channel's command (the loop, wrapped in sudo for a become session). */
+  /**
+   * `rc` is the channel's command (the loop, wrapped in sudo for a become session); `framing`
+   * how its far end counts a request; `maxOutput` the bytes of stdout and stderr one command may
+   * print before it is ended (the controller keeps them all in memory).
+   */
   constructor(
     private readonly ch: ClientChannel,
     private readonly rc: RemoteCommand,
+    private readonly framing: Framing,
+    private readonly maxOutput: number,
   ) {
     ch.on('data', (d: Buffer) => this.onOut(d));
     ch.stderr.on('data', (d: Buffer) => this.onErr(d));
@@ -105,11 +145,18 @@ export class ShellSession {
   run(script: string, stdin?: Buffer): Promise<ExecResult> {
     if (this.dead || this.pending) return Promise.reject(new Error('shell session is not available'));
     const id = this.nextId++;
+    const nonce = randomBytes(16).toString('hex');
+    let request: Buffer;
+    try {
+      request = frameRequest(this.framing, id, nonce, script, stdin?.length ?? 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise<ExecResult>((resolve, reject) => {
-      this.pending = { id, out: [], err: [], errDone: false, resolve, reject };
-      const body = script.endsWith('\n') ? script : `${script}\n`;
-      const head = Buffer.from(`${id} ${stdin?.length ?? 0}\n${body}${MARK}\n`);
-      this.ch.write(stdin?.length ? Buffer.concat([head, stdin]) : head);
+      this.pending = { id, nonce, out: [], err: [], size: 0, errDone: false, resolve, reject };
+      this.outTail.reset();
+      this.errTail.reset();
+      this.ch.write(stdin?.length ? Buffer.concat([request, stdin]) : request);
     });
   }
 
@@ -126,9 +173,9 @@ export class ShellSession {
 
   private onOut(d: Buffer): void {
     const p = this.pending;
-    if (!p) return;
+    if (!p || this.overflowed(p, d)) return;
     p.out.push(d);
-    const rc = this.outTail.push(d, p.id);
+    const rc = this.outTail.push(d, p);
     if (rc !== undefined) {
       p.rc = rc;
       this.finish();
@@ -155,11 +202,22 @@ export class ShellSession {
       this.stray.push(d);
       return;
     }
+    if (this.overflowed(p, d)) return;
     p.err.push(d);
-    if (this.errTail.push(d, p.id) !== undefined) {
+    if (this.errTail.push(d, p) !== undefined) {
       p.errDone = true;
       this.finish();
     }
+  }
+
+  /** Counts `d` against the cap; past it, the command and its shell are ended and it fails. */
+  private overflowed(p: Pending, d: Buffer): boolean {
+    p.size += d.length;
+    if (p.size <= this.maxOutput) return false;
+    this.pending = undefined;
+    p.reject(new OutputLimitError(outputLimitMessage(this.maxOutput)));
+    this.kill();
+    return true;
   }
 
   private finish(): void {
@@ -170,8 +228,8 @@ export class ShellSession {
     const err = Buffer.concat(p.err);
     p.resolve({
       rc: p.rc,
-      stdout: out.subarray(0, out.length - Tail.suffix(p.id, p.rc)).toString('utf8'),
-      stderr: err.subarray(0, err.length - Tail.suffix(p.id)).toString('utf8'),
+      stdout: out.subarray(0, out.length - Tail.suffix(p, p.rc)).toString('utf8'),
+      stderr: err.subarray(0, err.length - Tail.suffix(p)).toString('utf8'),
     });
   }
 

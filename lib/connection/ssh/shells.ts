@@ -34,6 +34,8 @@ export interface ShellHost {
   loginUser: string;
   /** ansible_python_interpreter, for the helper */
   python: string;
+  /** bytes of output one command may print (session.ts) */
+  maxOutput: number;
   limit: ChannelLimit;
   /** opens an exec channel running `command` on the current connection */
   open(command: string): Promise<ClientChannel>;
@@ -131,7 +133,7 @@ export class Shells {
       drop(); // no channel now: the one-off path retries or reports it
       return false;
     }
-    const s = new ShellSession(ch, rc);
+    const s = new ShellSession(ch, rc, kind === 'sh' ? 'lines' : 'bytes', this.host.maxOutput);
     const lost = (stray: string): Error => this.host.lost(stray, become, e.link);
     s.setDeathReport(lost);
     ch.on('close', drop);

@@ -2,13 +2,14 @@ import { shq } from '../../util/shell.js';
 import type { ModuleContext } from '../types.js';
 import { ModuleFailure } from '../types.js';
 import type { AttrPlan, FileAttrArgs } from './attrs.js';
-import { putViaHelper, tempAttrLines } from '../../connection/files.js';
+import { putViaHelper, sha1Hex, stagedWriteLines } from '../../connection/files.js';
 import type { ExecResult } from '../../connection/types.js';
 
 // The apply step of every content-managing module, in one exec: content arrives on stdin into a
-// temp file beside the destination, is validated, the old file is backed up, and a rename puts
-// the new one in place. The trap removes the temp file on every failure path, so a failed
-// validate leaves the directory as it was.
+// private temp directory beside the destination, is checked against its checksum, validated, the
+// old file is backed up, and a rename puts the new one in place (connection/files.ts). The trap
+// removes the temp directory on every failure path, so a failed validate or a cut-off transfer
+// leaves the directory as it was.
 
 export interface WriteSpec {
   dest: string;
@@ -40,28 +41,20 @@ export function checkValidate(validate: string | undefined, dest: string): void 
 function writeScript(spec: WriteSpec): string {
   const lines = ['set -e', `d=${shq(spec.dest)}`];
   if (spec.followLink) lines.push(`if [ -L "$d" ]; then d=$(readlink -f -- "$d"); fi`);
-  if (spec.content !== undefined) {
-    if (spec.mkdirs) lines.push(`mkdir -p -- "$(dirname -- "$d")"`);
-    else lines.push(`[ -d "$(dirname -- "$d")" ] || { echo "directory $(dirname -- "$d") does not exist; create it first" >&2; exit 1; }`);
-    lines.push(
-      `t=$(mktemp "$(dirname -- "$d")/.tsplay.XXXXXX")`,
-      `trap 'rm -f "$t"' EXIT`,
-      `cat > "$t"`,
-      ...tempAttrLines('"$d"', { mode: spec.plan.mode, owner: spec.attrs.owner, group: spec.attrs.group }),
-    );
-    if (spec.validate) {
-      const cmd = spec.validate.split('%s').join('"$t"');
-      lines.push(`( ${cmd} ) >&2 || { rc=$?; echo "${VALIDATE_FAILED} $rc" >&2; exit 97; }`);
-    }
-    if (spec.backup) {
-      lines.push(
-        `if [ -f "$d" ]; then b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$d" "$b"; printf 'B|%s\\n' "$b"; fi`,
-      );
-    }
-    lines.push(`mv -f -- "$t" "$d"`, `trap - EXIT`);
-  } else {
-    lines.push(...spec.plan.script);
-  }
+  if (spec.content === undefined) return [...lines, ...spec.plan.script].join('\n');
+  lines.push(`case $d in /*) ;; *) d="$PWD/$d";; esac`);
+  if (spec.mkdirs) lines.push(`mkdir -p -- "$(dirname -- "$d")"`);
+  else lines.push(`[ -d "$(dirname -- "$d")" ] || { echo "directory $(dirname -- "$d") does not exist; create it first" >&2; exit 1; }`);
+  lines.push(
+    ...stagedWriteLines({
+      sha1: sha1Hex(spec.content),
+      mode: spec.plan.mode,
+      owner: spec.attrs.owner,
+      group: spec.attrs.group,
+      backup: spec.backup,
+      validate: spec.validate ? { command: spec.validate, failed: VALIDATE_FAILED } : undefined,
+    }),
+  );
   return lines.join('\n');
 }
 

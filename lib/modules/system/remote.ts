@@ -62,7 +62,7 @@ export function writeFileFragment(path: string, content: string, mode?: string):
   const b64 = Buffer.from(content, 'utf8').toString('base64');
   return [
     `mkdir -p "$(dirname ${shq(path)})"`,
-    `printf %s ${shq(b64)} | base64 -d | (\n${atomicWriteScript(path, mode ? { mode } : {})}\n)`,
+    `printf %s ${shq(b64)} | base64 -d | (\n${atomicWriteScript(path, content, mode ? { mode } : {})}\n)`,
   ].join('\n');
 }
 
