@@ -81,8 +81,15 @@ export function sha1Hex(content: Buffer | string): string {
   return createHash('sha1').update(content).digest('hex');
 }
 
-function readFileScript(path: string): string {
-  return `base64 -w0 < ${shq(path)}`;
+/**
+ * A file is read in pieces of this many bytes, one round trip each: what the controller holds at
+ * once stays bounded (and under tsplay_max_output) however large the file is.
+ */
+export const READ_CHUNK = 4 * 1024 * 1024; // 5.6 MB of base64: below the least tsplay_max_output
+
+function readChunkScript(path: string, offset: number): string {
+  // the redirection fails (and the script with it) for a missing or unreadable file; tail seeks
+  return `exec 3< ${shq(path)} || exit 1\ntail -c +${offset + 1} <&3 | head -c ${READ_CHUNK} | base64 -w0`;
 }
 
 /** Modes the helper applies itself; symbolic ones (u+rw) are chmod's to read. */
@@ -109,9 +116,30 @@ export async function putByExec(conn: Connection, remotePath: string, content: B
   if (res.rc !== 0) throw new Error(`${conn.host}: cannot write ${remotePath}: ${res.stderr.trim()}`);
 }
 
-/** `get` for any connection that can exec (base64 on stdout, so binary files survive). */
+/**
+ * Reads a host file piece by piece, handing each piece to `sink` in order (base64 on stdout, so
+ * binary files survive); resolves the number of bytes read. A file that changes meanwhile can
+ * come out torn: callers that care compare a checksum (fetch does).
+ */
+export async function readByExec(
+  conn: Connection,
+  remotePath: string,
+  sink: (piece: Buffer) => void | Promise<void>,
+  opts: { become?: BecomeSpec | false } = {},
+): Promise<number> {
+  for (let offset = 0; ; ) {
+    const res = await conn.exec(readChunkScript(remotePath, offset), { become: opts.become });
+    if (res.rc !== 0) throw new Error(`${conn.host}: cannot read ${remotePath}: ${res.stderr.trim()}`);
+    const piece = Buffer.from(res.stdout, 'base64');
+    if (piece.length) await sink(piece);
+    offset += piece.length;
+    if (piece.length < READ_CHUNK) return offset;
+  }
+}
+
+/** `get` for any connection that can exec. */
 export async function getByExec(conn: Connection, remotePath: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer> {
-  const res = await conn.exec(readFileScript(remotePath), { become: opts.become });
-  if (res.rc !== 0) throw new Error(`${conn.host}: cannot read ${remotePath}: ${res.stderr.trim()}`);
-  return Buffer.from(res.stdout, 'base64');
+  const pieces: Buffer[] = [];
+  await readByExec(conn, remotePath, (p) => void pieces.push(p), opts);
+  return Buffer.concat(pieces);
 }

@@ -101,11 +101,11 @@ describe('a hostile user on a managed host (lab host, unprivileged user)', funct
 
   it('cannot grow the controller without bound: output past tsplay_max_output ends that command, clearly', async () => {
     for (const persistent of ['true', 'false']) {
-      const c = connect({ tsplay_max_output: '1M', tsplay_persistent_shell: persistent });
+      const c = connect({ tsplay_max_output: '8M', tsplay_persistent_shell: persistent });
       let err: Error | undefined;
       const started = Date.now();
       await c.exec('yes tsplay-flood').catch((e: Error) => (err = e));
-      expect(err?.message, `persistent=${persistent}`).to.match(/printed more than 1048576 bytes: tsplay ended it \(raise tsplay_max_output/);
+      expect(err?.message, `persistent=${persistent}`).to.match(/printed more than 8388608 bytes: tsplay ended it \(raise tsplay_max_output/);
       expect(Date.now() - started).to.be.below(20_000);
       // the flood was killed on the host, and the connection still works
       const left = await c.exec('pgrep -x yes || true');
@@ -114,7 +114,18 @@ describe('a hostile user on a managed host (lab host, unprivileged user)', funct
     }
   });
 
+  it('a file far larger than the output cap still arrives whole: it is read in pieces', async () => {
+    const c = connect({ tsplay_max_output: '8M' });
+    await c.exec('head -c 30000000 /dev/urandom > /root/big.bin');
+    const want = (await c.exec('sha1sum < /root/big.bin')).stdout.split(' ')[0];
+    const got = await c.get('/root/big.bin');
+    expect(got.length).to.equal(30_000_000);
+    expect(createHash('sha1').update(got).digest('hex')).to.equal(want);
+    await c.exec('rm /root/big.bin');
+  });
+
   it('refuses a nonsensical tsplay_max_output naming the host and variable', () => {
+    expect(() => connect({ tsplay_max_output: '100k' })).to.throw(/h1: tsplay_max_output='100k' is not a size of at least 8M/);
     expect(() => connect({ tsplay_max_output: 'lots' })).to.throw(/h1: tsplay_max_output='lots' is not a size/);
   });
 

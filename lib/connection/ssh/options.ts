@@ -51,13 +51,16 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** The controller keeps a command's output in memory: 64 MiB per command by default. */
 export const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
 
+/** Files are read in 4 MiB pieces (connection/files.ts), 5.6 MB as base64: the cap must let one through. */
+const MIN_MAX_OUTPUT = 8 * 1024 * 1024;
+
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 /** A byte count such as 1048576, 512k, 64M or 1G (binary units, like ansible's human_to_bytes). */
 export function byteSize(host: string, name: string, v: string): number {
   const m = /^\s*(\d+)\s*([kmg]?)i?b?\s*$/i.exec(v);
   const n = m ? Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()] : NaN;
-  if (!Number.isSafeInteger(n) || n < 1024) throw new Error(`${host}: ${name}='${v}' is not a size of at least 1024 bytes (e.g. 67108864, 64M, 1G)`);
+  if (!Number.isSafeInteger(n) || n < MIN_MAX_OUTPUT) throw new Error(`${host}: ${name}='${v}' is not a size of at least 8M (e.g. 67108864, 64M, 1G)`);
   return n;
 }
 
