@@ -1,4 +1,4 @@
-import { writeFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Playbook } from '../dsl/types.js';
 import type { Inventory } from '../inventory/index.js';
 import { groupsMap, selectHosts } from '../inventory/index.js';
@@ -9,6 +9,7 @@ import { playHosts, runPlay } from './play.js';
 import { globToRegExp } from './nodes.js';
 import { validatePlaybook } from './preflight.js';
 import { UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export interface RunSummary {
   exitCode: 0 | 2 | 4;
@@ -56,7 +57,9 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   let retryFile: string | undefined;
   if (opts.retryFile) {
     if (down.length) {
-      writeFileSync(opts.retryFile, down.join('\n') + '\n');
+      // beside the playbook, maybe in a shared directory: a symlink planted there is replaced
+      // (temp file created exclusively, then rename), never written through
+      writeFileAtomic(opts.retryFile, down.join('\n') + '\n', 0o644);
       retryFile = opts.retryFile;
     } else rmSync(opts.retryFile, { force: true });
   }
