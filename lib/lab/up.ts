@@ -64,6 +64,17 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   // a recorded host that died (crash, reboot): make sure its unshare is gone before reusing its disk
   await Promise.all((prev?.hosts ?? []).filter((h) => requested.has(h.name) && !running.has(h.name)).map((h) => stopHost(h)));
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const state: LabState = {
+    stateDir,
+    hosts: (prev?.hosts ?? []).filter((h) => !requested.has(h.name) || running.has(h.name)),
+    keyFile: paths.keyFile,
+    knownHosts: paths.knownHosts,
+    sshConfig: paths.sshConfig,
+    user: 'root',
+  };
+  // the state file first: it is what makes this directory a lab's for `lab down`, even when
+  // this `up` fails before any host starts
+  await writeState(state);
   const [labPublicKey, systemctl] = await Promise.all([ensureClientKey(paths.keyFile), findSystemctl()]);
   // every host resolves every lab host by name, as in a real cluster
   const all = [...(prev?.hosts ?? []).filter((h) => !requested.has(h.name)), ...specs];
@@ -76,14 +87,6 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     usersScript: users.length ? await usersSetupScript(users, labPublicKey) : undefined,
   };
 
-  const state: LabState = {
-    stateDir,
-    hosts: (prev?.hosts ?? []).filter((h) => !requested.has(h.name) || running.has(h.name)),
-    keyFile: paths.keyFile,
-    knownHosts: paths.knownHosts,
-    sshConfig: paths.sshConfig,
-    user: 'root',
-  };
   // the state is written after each start, so `lab down` finds every process even if we die
   let saving: Promise<void> = Promise.resolve();
   const save = (): Promise<void> => (saving = saving.then(() => writeState(state)));
