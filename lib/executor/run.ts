@@ -38,6 +38,8 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   if (opts.limit && selectHosts(inv, 'all', { limit: opts.limit, cwd: opts.cwd }).length === 0) {
     throw new UsageError(`--limit '${opts.limit}' matches no host of the inventory; check the names (tsplay inventory -i INV --list-hosts all)`);
   }
+  // the implicit localhost has no inventory entry: it gets its state when a play names it
+  for (const play of pb.plays) for (const h of playHosts(run, play)) if (!states.has(h)) states.set(h, new HostState(h));
   const inPlays = new Set<string>();
   reporter.emit({ type: 'run_start', playbook: pb.name, check: opts.check, diff: opts.diff });
   try {
