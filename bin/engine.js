@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCache, runCached, WRAPPER_END, WRAPPER_START } from './codecache.js';
-import { ensurePrivateDir, tighten } from './privatedir.js';
+import { ensurePrivateDir, RefusedDir, tighten } from './privatedir.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'lib');
@@ -176,7 +176,9 @@ export async function engineDir() {
   try {
     ensurePrivateDir(CACHE);
   } catch (e) {
-    process.stderr.write(`tsplay: not using the cache: ${/** @type {Error} */ (e).message}\n`);
+    // a cache that cannot be made (a read-only install) is silently done without, as before;
+    // one that exists but is not safe to use is worth a line
+    if (e instanceof RefusedDir) process.stderr.write(`tsplay: not using the cache: ${e.message}\n`);
     return undefined;
   }
   try {

@@ -6,6 +6,9 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** A cache directory that exists but must not be used (as opposed to one that cannot be made). */
+export class RefusedDir extends Error {}
+
 /**
  * Makes `dir` a directory only this user can enter, or throws saying why it cannot be used:
  * created 0700 (parents as needed); ours with looser bits: tightened, contents included (dirs
@@ -21,11 +24,11 @@ export function ensurePrivateDir(dir) {
     if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
   }
   const st = lstatSync(dir);
-  if (st.isSymbolicLink()) throw new Error(`${dir} is a symbolic link, not a directory; remove it (tsplay recreates its cache)`);
-  if (!st.isDirectory()) throw new Error(`${dir} is not a directory; remove it (tsplay recreates its cache)`);
+  if (st.isSymbolicLink()) throw new RefusedDir(`${dir} is a symbolic link, not a directory; remove it (tsplay recreates its cache)`);
+  if (!st.isDirectory()) throw new RefusedDir(`${dir} is not a directory; remove it (tsplay recreates its cache)`);
   const uid = process.geteuid?.() ?? st.uid;
   if (st.uid !== uid) {
-    throw new Error(`${dir} belongs to uid ${st.uid}, not to this user (uid ${uid}); tsplay will not run code from another user's cache: remove it (tsplay recreates it)`);
+    throw new RefusedDir(`${dir} belongs to uid ${st.uid}, not to this user (uid ${uid}), and tsplay does not load code from another user's cache; runs go on without it (a slower start): use an install of your own, or have its owner remove it`);
   }
   if ((st.mode & 0o077) !== 0) tighten(dir);
 }

@@ -95,7 +95,7 @@ describe('ensurePrivateDir', () => {
     mkdirSync(d, { mode: 0o777 });
     chmodSync(d, 0o777);
     chownSync(d, 65534, 65534);
-    expect(() => ensurePrivateDir(d)).to.throw(new RegExp(`${d} belongs to uid 65534, not to this user \\(uid 0\\); .*remove it`));
+    expect(() => ensurePrivateDir(d)).to.throw(new RegExp(`${d} belongs to uid 65534, not to this user \\(uid 0\\), and tsplay does not load code from another user's cache`));
     expect(statSync(d).mode & 0o777).to.equal(0o777); // left alone
   });
 
