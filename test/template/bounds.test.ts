@@ -45,6 +45,19 @@ describe('templating: the size of a rendered value is bounded', function () {
     expect(templateValue('{{ s * 3 }}', vars, { name: 'x' })).to.equal('xxx');
   });
 
+  it('a chain of variables more than 100 deep is a clear error, not a stack overflow', () => {
+    const chain = (n: number): Record<string, string> => {
+      const raw: Record<string, string> = { [`v${n}`]: 'x' };
+      for (let i = n - 1; i >= 1; i--) raw[`v${i}`] = `{{ v${i + 1} }}`;
+      return raw;
+    };
+    expect(() => templateValue('{{ v1 }}', lazyVars(chain(5000), { host: 'h1' }), { name: 'x' })).to.throw(
+      TemplateError,
+      /^variable 'v101': host h1: variables nest more than 100 deep \(v1 -> v2 -> v3 -> \.\.\. -> v99 -> v100 -> v101\); make a chain of variables that refer to variables shorter$/,
+    );
+    expect(templateValue('{{ v1 }}', lazyVars(chain(100), {}), { name: 'x' })).to.equal('x');
+  });
+
   it('a value right at the limit still renders', () => {
     const vars = lazyVars(doubling(24, (v) => `{{ ${v} }}{{ ${v} }}`), {});
     expect(String(templateValue('{{ v1 }}', vars, { name: 'x' })).length).to.equal(8 * 2 ** 23);
