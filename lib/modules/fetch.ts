@@ -59,8 +59,7 @@ function localSha1(path: string, allowed: number): string | undefined {
   }
 }
 
-function writeLocal(path: string, root: string | undefined, data: Buffer, mode: number): void {
-  refuseLinksBelow(root, path);
+function writeLocal(path: string, data: Buffer, mode: number): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     // the umask narrows `mode` further at creation; the copy is never more readable than the original
@@ -83,6 +82,8 @@ async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
   const remote = st.checksum;
   // permission bits only: a setuid bit has no business on a fetched copy
   const mode = st.mode === undefined ? 0o600 : parseInt(st.mode, 8) & 0o777;
+  // before the local copy is even read: a planted link must not steer a read either
+  refuseLinksBelow(root, dest);
   const local = localSha1(dest, mode);
   const base = { src: args.src, dest, remote_checksum: remote };
   if (local !== undefined && local === remote) return { ...base, changed: false, checksum: local };
@@ -92,7 +93,7 @@ async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
   if (args.validate_checksum !== false && got !== remote) {
     throw new ModuleFailure(`fetch: checksum mismatch for ${args.src} (the file changed during the transfer?); run the task again`);
   }
-  writeLocal(dest, root, data, mode);
+  writeLocal(dest, data, mode);
   return { ...base, changed: true, checksum: got };
 }
 
