@@ -1,11 +1,11 @@
 // Issue 18: `tsplay lab down --state-dir DIR` removes hosts/, known_hosts, the key and the state
 // file of a lab. Pointed at a directory that is not a lab's (one without the lab's state file) it
-// must delete nothing and say so.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// must delete nothing and say so; `lab up` must not write its files among someone else's either.
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { labDown, LabError } from '../../lib/lab/index.js';
-import { tempStateDir } from '../helpers/lab.js';
+import { labDown, LabError, labUp } from '../../lib/lab/index.js';
+import { labSubnet, tempStateDir } from '../helpers/lab.js';
 
 describe('tsplay lab down: only a lab state directory', () => {
   let dir: string;
@@ -44,5 +44,19 @@ describe('tsplay lab down: only a lab state directory', () => {
     const err = await labDown(dir).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(LabError);
     expect(await readFile(path.join(dir, 'known_hosts'), 'utf8')).to.equal('x\n');
+  });
+
+  it('lab up refuses a non-empty directory without a state file (--state-dir ~/.ssh), writing nothing', async () => {
+    await writeFile(path.join(dir, 'known_hosts'), 'theirs\n');
+    await writeFile(path.join(dir, 'id_ed25519'), 'their key\n');
+    const err = await labUp([{ name: 'sd-a', address: `${labSubnet(49)}.1` }], { stateDir: dir }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(LabError);
+    expect((err as Error).message).to.equal(
+      `${dir} is not empty and holds no lab state file (state.json); nothing was written. ` +
+        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name>)',
+    );
+    expect(await readFile(path.join(dir, 'known_hosts'), 'utf8')).to.equal('theirs\n');
+    expect(await readFile(path.join(dir, 'id_ed25519'), 'utf8')).to.equal('their key\n');
+    expect((await readdir(dir)).sort()).to.deep.equal(['id_ed25519', 'known_hosts']);
   });
 });
