@@ -78,7 +78,8 @@ export function runCached(file) {
 function writeAtomic(file, data) {
   const tmp = `${file}.${process.pid}`;
   try {
-    writeFileSync(tmp, data);
+    // private like the rest of the cache; 'wx' never writes through a file planted at tmp
+    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -6,10 +6,11 @@
 // every file under lib/ and the installed packages, so an edit is built on the next run and never
 // served stale.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCache, runCached, WRAPPER_END, WRAPPER_START } from './codecache.js';
+import { ensurePrivateDir, RefusedDir, tighten } from './privatedir.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIB = join(ROOT, 'lib');
@@ -36,6 +37,9 @@ function engineKey() {
     const st = statSync(f);
     stamps += `${f}\0${st.size}\0${st.mtimeMs}\n`;
   }
+  // lib/util/cachedir.ts bundles this one file of bin/ too
+  const priv = statSync(join(ROOT, 'bin', 'privatedir.js'));
+  stamps += `privatedir.js\0${priv.size}\0${priv.mtimeMs}\n`;
   h.update(stamps);
   h.update(readFileSync(join(ROOT, 'package.json')));
   // the installed dependency tree (npm rewrites this file on every install): the dependency
@@ -103,6 +107,8 @@ async function build(dir) {
     writeFileSync(join(tmp, e.replace(/\.ts$/, '.js')), `${lines.join('\n')}\n`);
   }
   writeFileSync(join(tmp, 'lib-root'), LIB);
+  // esbuild and writeFileSync used the umask's modes; the cache is private (privatedir.js)
+  tighten(tmp);
   try {
     renameSync(tmp, dir);
   } catch {
@@ -168,12 +174,19 @@ function prune(keep) {
 export async function engineDir() {
   if (process.env.TSPLAY_NO_BUNDLE) return undefined;
   try {
+    ensurePrivateDir(CACHE);
+  } catch (e) {
+    // a cache that cannot be made (a read-only install) is silently done without, as before;
+    // one that exists but is not safe to use is worth a line
+    if (e instanceof RefusedDir) process.stderr.write(`tsplay: not using the cache: ${e.message}\n`);
+    return undefined;
+  }
+  try {
     const dir = join(CACHE, `engine-${engineKey()}`);
     try {
       statSync(join(dir, 'lib-root'));
       return dir;
     } catch {
-      mkdirSync(CACHE, { recursive: true });
       await build(dir);
       statSync(join(dir, 'lib-root'));
       return dir;

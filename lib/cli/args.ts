@@ -21,6 +21,7 @@ export const RUN_OPTIONS = {
   become: { type: 'boolean', short: 'b' },
   'become-user': { type: 'string' },
   user: { type: 'string', short: 'u' },
+  connection: { type: 'string', short: 'c' },
   'private-key': { type: 'string' },
   'key-file': { type: 'string' },
   'known-hosts': { type: 'string' },

@@ -22,6 +22,7 @@ run options (as in ansible-playbook):
       --list-hosts | --list-tasks | --list-tags
   -b, --become              become root (sudo) for every task; --become-user USER
   -u, --user USER           remote user when the inventory sets none
+  -c, --connection TYPE     ssh (default) | local, for hosts whose inventory sets no ansible_connection
       --private-key FILE    SSH key when the inventory sets none
       --known-hosts FILE    known_hosts to verify host keys against (default ~/.ssh/known_hosts)
       --host-key-checking   strict (default) | accept-new | off

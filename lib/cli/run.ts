@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { dirname, basename, extname, join } from 'node:path';
-import { ConnectionPool } from '../connection/factory.js';
+import { ConnectionPool, parseConnectionType, type ConnectionType } from '../connection/factory.js';
 import type { HostKeyPolicy } from '../connection/ssh/knownhosts.js';
 import { createReporter } from '../report/index.js';
 import { parseExtraVars } from '../vars/extra.js';
@@ -63,6 +63,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
     hostKeyChecking: policy,
     privateKeyFile: o['private-key'] ?? o['key-file'],
     user: o.user,
+    connection: cliConnection(o.connection),
     connectTimeoutMs: o.timeout ? Number(o.timeout) * 1000 : undefined,
   });
   // Ctrl-C: give the terminal back, close every connection, exit like ansible-playbook (99)
@@ -110,4 +111,13 @@ function stepAsker(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
       if (a === '' || a === 'n' || a === 'no') return 'no';
     }
   };
+}
+
+/** `-c TYPE`, checked before anything connects. */
+function cliConnection(c: string | undefined): ConnectionType | undefined {
+  try {
+    return parseConnectionType(c, '-c');
+  } catch {
+    throw new CliError(`-c ${String(c)}: unknown connection type; use -c ssh or -c local`);
+  }
 }

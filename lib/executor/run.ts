@@ -1,4 +1,4 @@
-import { writeFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Playbook } from '../dsl/types.js';
 import type { Inventory } from '../inventory/index.js';
 import { groupsMap, selectHosts } from '../inventory/index.js';
@@ -9,6 +9,7 @@ import { playHosts, runPlay } from './play.js';
 import { globToRegExp } from './nodes.js';
 import { validatePlaybook } from './preflight.js';
 import { UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export interface RunSummary {
   exitCode: 0 | 2 | 4;
@@ -37,6 +38,8 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   if (opts.limit && selectHosts(inv, 'all', { limit: opts.limit, cwd: opts.cwd }).length === 0) {
     throw new UsageError(`--limit '${opts.limit}' matches no host of the inventory; check the names (tsplay inventory -i INV --list-hosts all)`);
   }
+  // the implicit localhost has no inventory entry: it gets its state when a play names it
+  for (const play of pb.plays) for (const h of playHosts(run, play)) if (!states.has(h)) states.set(h, new HostState(h));
   const inPlays = new Set<string>();
   reporter.emit({ type: 'run_start', playbook: pb.name, check: opts.check, diff: opts.diff });
   try {
@@ -56,7 +59,9 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   let retryFile: string | undefined;
   if (opts.retryFile) {
     if (down.length) {
-      writeFileSync(opts.retryFile, down.join('\n') + '\n');
+      // beside the playbook, maybe in a shared directory: a symlink planted there is replaced
+      // (temp file created exclusively, then rename), never written through
+      writeFileAtomic(opts.retryFile, down.join('\n') + '\n', 0o644);
       retryFile = opts.retryFile;
     } else rmSync(opts.retryFile, { force: true });
   }

@@ -186,7 +186,9 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   const delegate = opts.delegateTo ? String(renderString(opts.delegateTo, vars, { name: `delegateTo of ${where}`, host })) : undefined;
   if (delegate && !run.states.has(delegate) && delegate !== 'localhost') throw new TaskError(`${where}: delegateTo '${delegate}' is not a host of the inventory`);
   const connHost = delegate ?? host;
-  const connVars = delegate && run.states.has(delegate) ? hostLevelVars(run, delegate) : vars;
+  // delegated to the implicit localhost (not in the inventory): Ansible runs that locally; the
+  // connection is no longer chosen by the name, so say so rather than use the task host's
+  const connVars = !delegate ? vars : run.states.has(delegate) ? hostLevelVars(run, delegate) : { ...vars, ansible_connection: 'local' };
   const becomeOn = opts.become ?? pc.play.become ?? run.opts.become ?? toBool(connVars.ansible_become ?? false);
   const become = becomeOn
     ? {

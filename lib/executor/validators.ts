@@ -2,13 +2,13 @@
 // generating JavaScript (~5 ms each, ~40 ms for the first of a process): the same code, saved
 // once as a file named by the schema's hash, loads in well under a millisecond on later runs.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import AjvModule, { type Options, type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { cacheDir } from '../util/cachedir.js';
+import { privateCacheDir } from '../util/cachedir.js';
 
 const OPTIONS: Options = { allErrors: true, coerceTypes: true, useDefaults: true, strict: false, code: { source: true } };
 const Ajv = AjvModule.default ?? AjvModule;
@@ -25,8 +25,8 @@ const memo = new WeakMap<object, ValidateFunction>();
 function validatorDir(): string | null {
   if (dir !== undefined) return dir;
   try {
-    dir = join(cacheDir(), 'validators');
-    mkdirSync(dir, { recursive: true });
+    // saved validators are code this process runs: only from a cache that is ours alone
+    dir = privateCacheDir('validators');
   } catch {
     dir = null;
   }

@@ -4,7 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { importUserModule } from '../util/usercode.js';
-import { InventoryError, invError } from './errors.js';
+import { atLine, InventoryError, invError } from './errors.js';
 import { parseIni } from './ini.js';
 import { addHost, emptyInventory, reconcile, type Inventory } from './model.js';
 import { parseAddress } from './ranges.js';
@@ -33,7 +33,7 @@ function parseHostList(inv: Inventory, list: string): void {
     const addr = parseAddress(h);
     const parsed = addr && !addr.host.includes('[') ? addr : null;
     const name = parsed ? parsed.host : h;
-    if (!inv.hosts.has(name)) addHost(inv, name, 'host list', 'ungrouped', parsed?.port);
+    if (!inv.hosts.has(name)) atLine({ file: `host list '${list}'` }, h, () => addHost(inv, name, 'host list', 'ungrouped', parsed?.port));
   }
 }
 

@@ -4,6 +4,7 @@
 // have no group into 'ungrouped'.
 
 import { LineProblem } from './errors.js';
+import { hostNameProblem, HOST_NAME_FIX } from './hostname.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -66,9 +67,10 @@ export function addGroup(inv: Inventory, name: string): InvGroup {
 
 /** Add a host (and optionally put it in a group). The port only counts on first definition. */
 export function addHost(inv: Inventory, name: string, source: string, group?: string, port?: number): InvHost {
-  if (!name) throw new LineProblem('empty host name', 'give the host a name');
   let h = inv.hosts.get(name);
   if (!h) {
+    const problem = hostNameProblem(name);
+    if (problem) throw new LineProblem(`host name '${name}' ${problem}`, HOST_NAME_FIX);
     h = { name, vars: {}, fileVars: {}, groups: [], source, fileVarsBySource: [] };
     if (port) {
       h.port = port;

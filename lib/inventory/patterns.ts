@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PatternError } from './errors.js';
 import type { Inventory } from './model.js';
 import { groupHosts } from './query.js';
-import { expandHostnameRange, parseAddress } from './ranges.js';
+import { expandHostnameRange, parseAddress, RangeTooLarge } from './ranges.js';
 
 /** Names Ansible treats as the implicit localhost when the inventory does not list them. */
 export const LOCALHOST = ['127.0.0.1', 'localhost', '::1'];
@@ -154,7 +154,8 @@ class Evaluator {
     let names: string[];
     try {
       names = expandHostnameRange(pattern);
-    } catch {
+    } catch (e) {
+      if (e instanceof RangeTooLarge) throw new RangePatternError(`host pattern '${pattern}': ${e.message}; ${e.fix}`);
       return undefined;
     }
     const found = names.filter((n) => this.inv.hosts.has(n));
@@ -201,11 +202,21 @@ function applySubscript(hosts: string[], subscript: [number, number | undefined]
   return [hosts[idx]];
 }
 
+/** A range in a pattern over the limits of ranges.ts. */
+class RangePatternError extends PatternError {}
+
 const dedupe = (xs: string[]): string[] => [...new Set(xs)];
 
 /** The hosts of `hosts` that the limit pattern selects, in `hosts` order. */
 function limitTo(ev: Evaluator, hosts: string[], limit: string): string[] {
-  const allowed = new Set(ev.evaluate(splitHostPattern(limit)));
+  let allowed: Set<string>;
+  try {
+    allowed = new Set(ev.evaluate(splitHostPattern(limit)));
+  } catch (e) {
+    // the pattern came from the command line: say which option to fix
+    if (e instanceof RangePatternError) throw new PatternError(`--limit ${limit}: ${e.message}`);
+    throw e;
+  }
   return hosts.filter((h) => allowed.has(h));
 }
 

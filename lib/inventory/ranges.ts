@@ -77,8 +77,39 @@ function stepped(begin: number, endInclusive: number, step: number): number[] {
   return out;
 }
 
+/**
+ * At most this many names from one ranged entry, all its ranges together: `h[0:99999999]` would
+ * otherwise take gigabytes before anything ran (Ansible has no limit).
+ */
+export const MAX_RANGE_HOSTS = 100_000;
+/** At most this many [ranges] in one name (each one is a level of recursion). */
+export const MAX_RANGES_PER_NAME = 8;
+
+/** A range over the limits above: an inventory error, and a --limit or play pattern error too. */
+export class RangeTooLarge extends LineProblem {}
+
 /** expand_hostname_range(): every name a ranged pattern stands for, left range first. */
 export function expandHostnameRange(line: string): string[] {
+  const ranges = line.split('[').length - 1;
+  if (ranges > MAX_RANGES_PER_NAME) {
+    throw new RangeTooLarge(`'${line.length > 80 ? `${line.slice(0, 77)}...` : line}' has ${ranges} [ranges], more than the ${MAX_RANGES_PER_NAME} one host name may have`,
+      'list the hosts in smaller entries or in several groups');
+  }
+  return expand(line);
+}
+
+function tooMany(line: string): RangeTooLarge {
+  return new RangeTooLarge(`host range '${line.length > 80 ? `${line.slice(0, 77)}...` : line}' expands to more than ${MAX_RANGE_HOSTS} hosts, the most one entry may stand for`,
+    'split it into several smaller ranges, or check the bounds for a typo');
+}
+
+/** How many values stepped() yields, without making them. */
+function steps(begin: number, endInclusive: number, step: number): number {
+  const n = Math.floor((endInclusive - begin) / step) + 1;
+  return n > 0 ? n : 0;
+}
+
+function expand(line: string): string[] {
   const parts = line.replace('[', '|').replace(']', '|').split('|');
   if (parts.length !== 3) {
     throw new LineProblem(`host range in '${line}' is not closed or has extra brackets`, 'write one [begin:end] per range, e.g. k1-node[01:05]');
@@ -113,13 +144,16 @@ export function expandHostnameRange(line: string): string[] {
     const e = pyInt(end, 'end');
     // Ansible silently expands [5:1] to no hosts at all; that is always a typo, so say so
     if (b > e) throw new LineProblem(`host range [${nrange}] is empty: begin ${b} is greater than end ${e}`, `swap the ends: [${end}:${beg}]`);
+    if (steps(b, e, step) > MAX_RANGE_HOSTS) throw tooMany(line);
     seq = stepped(b, e, step);
   }
   const out: string[] = [];
   for (const r of seq) {
     const name = head + fill(r) + tail;
-    if (name.includes('[')) out.push(...expandHostnameRange(name));
-    else out.push(name);
+    if (!name.includes('[')) out.push(name);
+    // a loop, not push(...inner): spreading a large array overflows the stack
+    else for (const n of expand(name)) out.push(n);
+    if (out.length > MAX_RANGE_HOSTS) throw tooMany(line);
   }
   return out;
 }

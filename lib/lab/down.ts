@@ -27,8 +27,15 @@ export async function labDown(stateDirOrState: string | LabState, opts: LabDownO
   checkRoot(opts.getuid);
   const { stateDir, state } = await currentState(stateDirOrState);
   const p = labPaths(stateDir);
-  // a directory without any lab file is not a lab: leave it (and whatever is mounted there) alone
-  if (!state && !(await anyExists([p.hostsDir, p.stateFile, p.keyFile, p.knownHosts]))) return;
+  if (!state) {
+    // Only the state file says a directory is a lab's: without it, files named hosts or
+    // known_hosts are someone else's (--state-dir /etc), so nothing is removed.
+    if (!(await anyExists([p.hostsDir, p.keyFile, p.knownHosts, p.sshConfig]))) return;
+    throw new LabError(
+      `${stateDir} holds no lab state file (state.json), so it is not a lab's state directory; nothing was removed. ` +
+        "Pass the --state-dir that 'tsplay lab up' used (default .tsplay/lab/<inventory name>)",
+    );
+  }
   const results = await Promise.allSettled((state?.hosts ?? []).map((h) => stopHost(h)));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length)

@@ -1,5 +1,5 @@
 // `lab up`: start every requested host that is not already running, all at once.
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { LabError } from './errors.js';
@@ -41,6 +41,15 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   const paths = labPaths(stateDir);
 
   const prev = await readState(stateDir);
+  // the lab writes id_ed25519, known_hosts, ssh_config and hosts/ here: never into a directory
+  // of someone else's files (--state-dir ~/.ssh), which `lab down` would then remove
+  if (!prev) {
+    const present = await readdir(stateDir).catch(() => [] as string[]);
+    if (present.length) {
+      throw new LabError(`${stateDir} is not empty and holds no lab state file (state.json); nothing was written. ` +
+        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name>)');
+    }
+  }
   const running = new Map<string, LabHostState>();
   for (const h of prev?.hosts ?? []) if (await isSameProcess(h.pid, h.startTime)) running.set(h.name, h);
   const requested = new Set(specs.map((s) => s.name));
@@ -64,6 +73,17 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   // a recorded host that died (crash, reboot): make sure its unshare is gone before reusing its disk
   await Promise.all((prev?.hosts ?? []).filter((h) => requested.has(h.name) && !running.has(h.name)).map((h) => stopHost(h)));
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const state: LabState = {
+    stateDir,
+    hosts: (prev?.hosts ?? []).filter((h) => !requested.has(h.name) || running.has(h.name)),
+    keyFile: paths.keyFile,
+    knownHosts: paths.knownHosts,
+    sshConfig: paths.sshConfig,
+    user: 'root',
+  };
+  // the state file first: it is what makes this directory a lab's for `lab down`, even when
+  // this `up` fails before any host starts
+  await writeState(state);
   const [labPublicKey, systemctl] = await Promise.all([ensureClientKey(paths.keyFile), findSystemctl()]);
   // every host resolves every lab host by name, as in a real cluster
   const all = [...(prev?.hosts ?? []).filter((h) => !requested.has(h.name)), ...specs];
@@ -76,14 +96,6 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     usersScript: users.length ? await usersSetupScript(users, labPublicKey) : undefined,
   };
 
-  const state: LabState = {
-    stateDir,
-    hosts: (prev?.hosts ?? []).filter((h) => !requested.has(h.name) || running.has(h.name)),
-    keyFile: paths.keyFile,
-    knownHosts: paths.knownHosts,
-    sshConfig: paths.sshConfig,
-    user: 'root',
-  };
   // the state is written after each start, so `lab down` finds every process even if we die
   let saving: Promise<void> = Promise.resolve();
   const save = (): Promise<void> => (saving = saving.then(() => writeState(state)));

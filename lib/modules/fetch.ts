@@ -1,13 +1,15 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import { probe } from './common/probe.js';
 import { sha1 } from './common/result.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { fetchDestination, refuseLinksBelow } from './common/fetchpath.js';
 
 // fetch: copy a file from the host to the controller. The remote sha1 is read first; the bytes
-// only travel when the local copy differs. Writes on the controller are atomic (temp + rename).
+// only travel when the local copy differs. Writes on the controller are atomic (temp + rename),
+// stay inside dest (common/fetchpath.ts) and never get more mode bits than the remote file had.
 
 export interface FetchArgs {
   /** file on the host */
@@ -43,30 +45,32 @@ export const fetchSchema = {
   additionalProperties: false,
 } as const;
 
-function localPath(args: FetchArgs, host: string): string {
-  if (args.flat) return args.dest.endsWith('/') ? join(args.dest, basename(args.src)) : args.dest;
-  return join(args.dest, host, args.src);
-}
-
-function localSha1(path: string): string | undefined {
+/**
+ * The local copy's sha1 when it is a regular file whose mode grants nothing `allowed` does not;
+ * otherwise undefined (rewritten: a symlink there is replaced, a looser mode narrowed).
+ */
+function localSha1(path: string, allowed: number): string | undefined {
   try {
+    const st = lstatSync(path);
+    if (!st.isFile() || (st.mode & 0o777 & ~allowed) !== 0) return undefined;
     return sha1(readFileSync(path));
   } catch {
     return undefined;
   }
 }
 
-function writeLocal(path: string, data: Buffer): void {
+function writeLocal(path: string, data: Buffer, mode: number): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, data);
+    // the umask narrows `mode` further at creation; the copy is never more readable than the original
+    writeFileAtomic(path, data, mode);
   } catch (e) {
     throw new ModuleFailure(`fetch: cannot write ${path} on the controller: ${(e as Error).message}`);
   }
 }
 
 async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
-  const dest = localPath(args, ctx.host);
+  const { file: dest, root } = fetchDestination(args, ctx.host);
   const [st] = await probe(ctx, [{ path: args.src, follow: true, checksum: true }]);
   if (!st.exists) {
     if (args.fail_on_missing === false) {
@@ -76,7 +80,11 @@ async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
   }
   if (st.type !== 'file') throw new ModuleFailure(`fetch: remote ${args.src} is a ${st.type}; fetch copies regular files only`);
   const remote = st.checksum;
-  const local = localSha1(dest);
+  // permission bits only: a setuid bit has no business on a fetched copy
+  const mode = st.mode === undefined ? 0o600 : parseInt(st.mode, 8) & 0o777;
+  // before the local copy is even read: a planted link must not steer a read either
+  refuseLinksBelow(root, dest);
+  const local = localSha1(dest, mode);
   const base = { src: args.src, dest, remote_checksum: remote };
   if (local !== undefined && local === remote) return { ...base, changed: false, checksum: local };
   if (ctx.check) return { ...base, changed: true, checksum: remote };
@@ -85,7 +93,7 @@ async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
   if (args.validate_checksum !== false && got !== remote) {
     throw new ModuleFailure(`fetch: checksum mismatch for ${args.src} (the file changed during the transfer?); run the task again`);
   }
-  writeLocal(dest, data);
+  writeLocal(dest, data, mode);
   return { ...base, changed: true, checksum: got };
 }
 

@@ -6,6 +6,7 @@
 import { TemplateError } from './errors.js';
 import { isTemplated, templateRaw } from './native.js';
 import { markLazy } from './lazy-marker.js';
+import { MAX_VAR_DEPTH } from './limits.js';
 import type { Vars } from './types.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -26,6 +27,10 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
     if (busy.has(key)) {
       const loop = [...chain.slice(chain.indexOf(where)), where].join(' -> ');
       throw new TemplateError(`recursive loop detected in variable '${where}' (${loop})`, `variable '${where}'`, undefined, opts.host);
+    }
+    if (chain.length >= MAX_VAR_DEPTH) {
+      const shown = [...chain.slice(0, 3), '...', ...chain.slice(-2), where].join(' -> ');
+      throw new TemplateError(`variables nest more than ${MAX_VAR_DEPTH} deep (${shown}); make a chain of variables that refer to variables shorter`, `variable '${where}'`, undefined, opts.host);
     }
     busy.add(key);
     chain.push(where);

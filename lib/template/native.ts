@@ -6,6 +6,7 @@ import { TemplateError } from './errors.js';
 import { evalNative, renderText } from './env.js';
 import { truthy, isDict } from './pyvalues.js';
 import { isLazy } from './lazy-marker.js';
+import { checkRenderedSize } from './limits.js';
 import type { RenderOptions, Vars } from './types.js';
 
 /** True when the text holds Jinja syntax ({{ or {%) and so needs rendering. */
@@ -48,8 +49,9 @@ export function templateRaw(value: unknown, vars: Vars, opts: RenderOptions): un
   if (typeof value === 'string') {
     if (!isTemplated(value)) return value;
     const single = singleExpression(value);
-    if (single !== undefined) return evalNative(single, vars, opts.name, opts.host);
-    return renderText(value, vars, opts.name, opts.host);
+    // every variable's value passes here (lazy.ts), so the variable that grows too big is named
+    const out = single !== undefined ? evalNative(single, vars, opts.name, opts.host) : renderText(value, vars, opts.name, opts.host);
+    return checkRenderedSize(out, opts.name, opts.host);
   }
   if (Array.isArray(value)) return value.map((v) => templateRaw(v, vars, opts));
   if (isDict(value)) {

@@ -8,6 +8,7 @@ import {
 } from './pyvalues.js';
 import { pyMethod } from './pymethods.js';
 import { pyPercent } from './pystring.js';
+import { MAX_RENDERED_CHARS } from './limits.js';
 import { splitKw, type FilterFn, type Kw, type Registry, type TestFn } from './filters/types.js';
 
 /** Where the render's variables live inside nunjucks' context (a copy would defeat laziness). */
@@ -246,6 +247,10 @@ function arith(op: string, a: unknown, b: unknown): unknown {
       throw bad();
     case '*':
       if (x !== undefined && y !== undefined) return x * y;
+      if ((typeof a === 'string' || Array.isArray(a)) && y !== undefined && a.length * y > MAX_RENDERED_CHARS) {
+        // checked before the repeat: 'x' * 10**9 must not allocate first
+        throw new TemplateFault(`${typeName(a)} * ${y} would have ${a.length * y} ${typeof a === 'string' ? 'characters' : 'items'}, more than the ${MAX_RENDERED_CHARS} a value may have`);
+      }
       if (typeof a === 'string' && y !== undefined) return a.repeat(Math.max(0, y));
       if (Array.isArray(a) && y !== undefined) return Array.from({ length: Math.max(0, y) }, () => a).flat();
       throw bad();

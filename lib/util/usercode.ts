@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
+import { ensurePrivateDir } from '../../bin/privatedir.js';
 import { writeFileAtomic } from './atomic.js';
 import { dynamicImport } from './dynimport.js';
 import { bundledEngine, type BundledEngine } from './engine.js';
@@ -71,7 +72,8 @@ async function bundle(abs: string, engine: BundledEngine): Promise<string> {
     const st = statSync(full);
     return [full, st.size, st.mtimeMs];
   });
-  mkdirSync(dirname(out), { recursive: true });
+  // user code may hold secrets: the bundle is as private as the cache (0700 dir, 0600 files)
+  ensurePrivateDir(dirname(out));
   // a concurrent run never imports half a bundle
   writeFileAtomic(out, result.outputFiles[0].contents);
   writeFileAtomic(inputsFile, JSON.stringify(inputs));

@@ -75,7 +75,7 @@ describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
 
   it('HTTPS in the playbook trusts the extra CA, and the commands tsplay starts see the variable', async () => {
     const ca = join(dir, 'ca.pem');
-    const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,'], dir, { NODE_EXTRA_CA_CERTS: ca });
+    const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,', '-c', 'local'], dir, { NODE_EXTRA_CA_CERTS: ca });
     expect(r.rc, r.stderr + r.stdout).to.equal(0);
     expect(r.stdout).to.include('inventory from the CMDB');
     expect(r.stdout).to.include(`extra=[${ca}] moved=[]`);
@@ -86,14 +86,14 @@ describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
     // file holds an unrelated CA: only Node's own store, not a list of its bundled roots, trusts it
     const other = makeCa(dir, 'other-ca', '/CN=other CA');
     const env = { NODE_EXTRA_CA_CERTS: other, NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: join(dir, 'ca.pem') };
-    const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,'], dir, env);
+    const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,', '-c', 'local'], dir, env);
     expect(r.rc, r.stderr + r.stdout).to.equal(0);
     expect(r.stdout).to.include('inventory from the CMDB');
     expect(r.stdout).to.include(`extra=[${other}] moved=[]`);
   });
 
   it('without the extra CA the same request is refused (the server really needs it)', async () => {
-    const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,'], dir, { NODE_EXTRA_CA_CERTS: '' });
+    const r = await run(BIN, ['run', 'site.ts', '-i', 'localhost,', '-c', 'local'], dir, { NODE_EXTRA_CA_CERTS: '' });
     expect(r.rc).to.not.equal(0);
     expect(r.stdout + r.stderr).to.match(/fetch failed|certificate/i);
     expect(r.stdout).to.not.include('inventory from the CMDB');
@@ -110,7 +110,7 @@ describe('tsplay and NODE_EXTRA_CA_CERTS', function () {
         ``,
       ].join('\n'),
     );
-    const r = await run(BIN, ['run', 'own-ca.ts', '-i', 'localhost,'], dir, { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+    const r = await run(BIN, ['run', 'own-ca.ts', '-i', 'localhost,', '-c', 'local'], dir, { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
     expect(r.rc, r.stderr + r.stdout).to.equal(0);
     expect(r.stdout).to.match(/refused: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)/);
   });

@@ -12,7 +12,7 @@ describe('tsplay run interrupted (Ctrl-C)', function () {
 
   it('says so, ends the commands it started and exits 99 like ansible-playbook', async () => {
     const pidFile = join(dir, 'pid');
-    const child = spawn(process.execPath, ['bin/tsplay.js', 'run', 'test/fixtures/cli/slow.ts', '-i', 'localhost,', '-e', `pid_file=${pidFile}`, '--no-retry-file'], {
+    const child = spawn(process.execPath, ['bin/tsplay.js', 'run', 'test/fixtures/cli/slow.ts', '-i', 'localhost,', '-c', 'local', '-e', `pid_file=${pidFile}`, '--no-retry-file'], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let out = '';

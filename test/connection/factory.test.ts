@@ -3,12 +3,14 @@ import { connectionFor, ConnectionPool } from '../../lib/connection/factory.js';
 import { LocalConnection } from '../../lib/connection/local.js';
 import { SshConnection } from '../../lib/connection/ssh.js';
 
-// Which transport a host gets, decided like Ansible (implicit localhost included).
+// Which transport a host gets, decided like Ansible: by ansible_connection (the implicit
+// localhost gets ansible_connection=local from the inventory layer), never by the name.
 
 describe('connectionFor / ConnectionPool', () => {
   const cases: { host: string; vars: Record<string, unknown>; want: 'local' | 'ssh' }[] = [
-    { host: 'localhost', vars: {}, want: 'local' },
-    { host: '127.0.0.1', vars: {}, want: 'local' },
+    { host: 'localhost', vars: {}, want: 'ssh' },
+    { host: '127.0.0.1', vars: {}, want: 'ssh' },
+    { host: 'localhost', vars: { ansible_connection: 'local' }, want: 'local' },
     { host: 'k1-node01', vars: { ansible_connection: 'local' }, want: 'local' },
     { host: 'k1-node01', vars: {}, want: 'ssh' },
     { host: 'localhost', vars: { ansible_connection: 'ssh' }, want: 'ssh' },
@@ -32,7 +34,7 @@ describe('connectionFor / ConnectionPool', () => {
     const a = pool.get('k1-node01', { ansible_host: '127.0.77.99' });
     expect(pool.get('k1-node01', { ansible_host: '127.0.77.99' })).to.equal(a);
     expect(pool.get('k1-node02', {})).to.not.equal(a);
-    const local = pool.get('localhost', {});
+    const local = pool.get('localhost', { ansible_connection: 'local' });
     expect((await local.exec('echo hi')).stdout).to.equal('hi\n');
     await pool.closeAll();
     expect(pool.get('k1-node01', {})).to.not.equal(a); // a fresh run starts over
