@@ -63,14 +63,16 @@ const RECURSE_MARK = 'R|differs';
 function recurseCheck(path: string, a: FileAttrArgs): string | undefined {
   const tests: string[] = [];
   const lines: string[] = [];
+  // find(1) takes no --: a path starting with - would be read as an expression (-delete)
+  const start = shq(path.startsWith('-') ? `./${path}` : path);
   if (a.mode !== undefined) {
     if (isOctal(a.mode)) tests.push(`! -perm ${shq(a.mode.trim().replace(/^0*(?=[0-7]{3})/, ''))}`);
-    else lines.push(`find ${shq(path)} -mindepth 1 ! -type l -printf 'M|%y|%m\\n'`);
+    else lines.push(`find ${start} -mindepth 1 ! -type l -printf 'M|%y|%m\\n'`);
   }
   if (a.owner !== undefined) tests.push(`! ${/^\d+$/.test(a.owner) ? '-uid' : '-user'} ${shq(a.owner)}`);
   if (a.group !== undefined) tests.push(`! ${/^\d+$/.test(a.group) ? '-gid' : '-group'} ${shq(a.group)}`);
   if (tests.length) {
-    lines.push(`if [ -n "$(find ${shq(path)} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit)" ]; then echo '${RECURSE_MARK}'; fi`);
+    lines.push(`if [ -n "$(find ${start} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit)" ]; then echo '${RECURSE_MARK}'; fi`);
   }
   return lines.length ? `if [ -d ${shq(path)} ]; then\n${lines.join('\n')}\nfi` : undefined;
 }
