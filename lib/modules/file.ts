@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { shq } from '../util/shell.js';
+import { shq, shqNamed } from '../util/shell.js';
 import type { FileDiff, ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import type { AttrPlan, FileAttrArgs } from './common/attrs.js';
@@ -106,7 +106,7 @@ function fail(msg: string): never {
 }
 
 function planFor(args: FileArgs, st: PathState, src: PathState | undefined, recurseDiffers: boolean): Plan {
-  const p = shq(args.path);
+  const p = shqNamed(args.path, "argument 'path'");
   const before = kind(st);
   const want = args.state ?? (st.exists && (before === 'directory' || before === 'link') ? before : 'file');
   const none: AttrPlan = { changes: {}, script: [] };
@@ -158,7 +158,7 @@ function newAttrLines(args: FileAttrArgs, attrs: AttrPlan, p: string): string[] 
 }
 
 function planLink(args: FileArgs, st: PathState, src: PathState | undefined): Plan {
-  const p = shq(args.path);
+  const p = shqNamed(args.path, "argument 'path'");
   const before = kind(st);
   const target = args.src ?? (before === 'link' ? st.linkTarget : undefined);
   if (target === undefined) fail(`file ${args.path}: state=link needs src (the path the link points to)`);

@@ -1,4 +1,4 @@
-import { shq } from '../util/shell.js';
+import { shq, shqNamed } from '../util/shell.js';
 import { applyScript, probe, withNewline, writeFileFragment } from './system/remote.js';
 import type { FileDiff, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
@@ -94,9 +94,9 @@ export const sysctl = defineModule<SysctlArgs, SysctlResult>({
     const value = state === 'present' ? normaliseSysctlValue(args.value as string | number | boolean) : undefined;
 
     const st = await probe(ctx, {
-      file: `if [ -e ${shq(file)} ]; then cat -- ${shq(file)}; fi`,
+      file: `if [ -e ${shqNamed(file, "argument 'sysctl_file'")} ]; then cat -- ${shq(file)}; fi`,
       // -- : whatever the name, it is a key to read, never an option
-      runtime: `sysctl -n -- ${shq(args.name)}`,
+      runtime: `sysctl -n -- ${shqNamed(args.name, "argument 'name'")}`,
     });
     if (st.file.rc !== 0) throw new ModuleFailure(`cannot read ${file}: ${st.file.err}`);
     const known = st.runtime.rc === 0;
