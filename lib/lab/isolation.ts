@@ -17,7 +17,7 @@
 // loopback addresses, so they share the machine's; without CAP_NET_ADMIN and CAP_NET_RAW a
 // host's root cannot reconfigure it or sniff it, but can connect to anything listening on
 // loopback (and to abstract unix sockets) as any local process can.
-import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../util/cachedir.js';
 import { shq } from '../util/shell.js';
@@ -101,20 +101,24 @@ export function hiddenPaths(stateDir: string, extra: string[] = [packageRoot(), 
   return [...new Set(all)].filter((p, _, list) => !list.some((q) => q !== p && inside(p, q))).sort();
 }
 
-/** An overlay whiteout (a 0/0 character device) at `rel`: the host sees no such path. */
-async function whiteout(upper: string, rel: string): Promise<void> {
-  const target = path.join(upper, rel);
-  const st = await lstat(target).catch(() => undefined);
-  if (st?.isCharacterDevice() && st.rdev === 0) return;
-  // whatever a host left there (a directory it made over the whiteout): the path is hidden again
-  if (st) await rm(target, { recursive: true, force: true });
-  await ensureUpperDir(upper, path.posix.dirname(rel));
-  await run('mknod', ['-m', '000', target, 'c', '0', '0']);
-}
-
-async function setOpaque(dir: string): Promise<void> {
-  await run('/usr/bin/python3', ['-c', "import os,sys; os.setxattr(sys.argv[1], 'trusted.overlay.opaque', b'y')", dir]);
-}
+// One python3 run per host (node has no mknod or setxattr): /etc/ssh made opaque, then an
+// overlay whiteout (a 0/0 character device: the host sees no such path) at each hidden path.
+// Whatever a host left at a hidden path (a directory made over the whiteout) is removed first.
+const ISOLATE_PY = `
+import os, shutil, stat, sys
+opaque, *hidden = sys.argv[1:]
+os.setxattr(opaque, 'trusted.overlay.opaque', b'y')
+for p in hidden:
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        st = None
+    if st and stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
+        continue
+    if st:
+        shutil.rmtree(p) if stat.S_ISDIR(st.st_mode) else os.unlink(p)
+    os.mknod(p, stat.S_IFCHR, os.makedev(0, 0))
+`;
 
 /**
  * Writes the hiding into a host's upper dir (before its overlay is mounted): whiteouts for
@@ -122,9 +126,9 @@ async function setOpaque(dir: string): Promise<void> {
  * moduli (public), and no machine host key. The host's own keys are generated there afterwards.
  */
 export async function prepareIsolation(upper: string, hidden: string[], sshd: { address: string; port: number }): Promise<void> {
-  await Promise.all(hidden.map((p) => whiteout(upper, p)));
   await ensureUpperDir(upper, '/etc/ssh');
-  await setOpaque(path.join(upper, 'etc/ssh'));
+  await Promise.all(hidden.map((p) => ensureUpperDir(upper, path.posix.dirname(p))));
+  await run('/usr/bin/python3', ['-c', ISOLATE_PY, path.join(upper, 'etc/ssh'), ...hidden.map((p) => path.join(upper, p))]);
   for (const name of ['moduli', 'ssh_config']) {
     const text = await readFile(path.join('/etc/ssh', name)).catch(() => undefined);
     if (text) await writeUpper(upper, `/etc/ssh/${name}`, text, { mode: 0o644 });
