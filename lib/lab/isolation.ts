@@ -91,12 +91,12 @@ export function packageRoot(): string {
   return path.resolve(cacheDir(), '..', '..', '..');
 }
 
-// directories a host needs to run; never hidden even when the controller runs from one of them
-const SYSTEM_DIRS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/var/lib', '/var/tmp']);
+/** Directories a host needs to run: never hidden, and never a lab state dir (validate.ts). */
+export const SYSTEM_DIRS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/var/lib', '/var/tmp']);
 
 /** Paths to hide in every host: the state dir, the tsplay checkout and the working dir (outermost only). */
 export function hiddenPaths(stateDir: string, extra: string[] = [packageRoot(), process.cwd()]): string[] {
-  const all = [stateDir, ...extra].map((p) => path.resolve(p)).filter((p) => !SYSTEM_DIRS.has(p));
+  const all = [stateDir, ...extra.map((p) => path.resolve(p)).filter((p) => !SYSTEM_DIRS.has(p))];
   const inside = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
   return [...new Set(all)].filter((p, _, list) => !list.some((q) => q !== p && inside(p, q))).sort();
 }
