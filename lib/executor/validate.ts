@@ -6,8 +6,41 @@ import { validatorFor } from './validators.js';
 // Run-time validation: values also come from inventory files, -e and JavaScript callers, which
 // the type checker never sees.
 
-function describe(e: ErrorObject, what: string): string {
+/** The sub-schema a JSON pointer (an error's schemaPath, '#/properties/name/pattern') names. */
+function schemaAt(schema: object, pointer: string): unknown {
+  let node: unknown = schema;
+  for (const part of pointer.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+/**
+ * A pattern's regex tells a user little; a string schema with a pattern carries a `description`
+ * of what is allowed ("a sysctl key such as net.ipv4.ip_forward, not starting with -"), and the
+ * message names it and the value given.
+ */
+function describePattern(e: ErrorObject, schema: object, data: unknown): string | undefined {
+  const parent = schemaAt(schema, e.schemaPath.replace(/\/pattern$/, ''));
+  const text = parent && typeof parent === 'object' ? (parent as { description?: unknown }).description : undefined;
+  if (typeof text !== 'string') return undefined;
+  return `must be ${text}; got ${JSON.stringify(valueAt(data, e.instancePath))}`;
+}
+
+function describe(e: ErrorObject, what: string, schema?: object, data?: unknown): string {
   const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  const pattern = e.keyword === 'pattern' && schema ? describePattern(e, schema, data) : undefined;
+  if (pattern) return `${what} '${at}' ${pattern}`;
   if (e.keyword === 'additionalProperties') return `unknown ${what} '${[at, String(e.params.additionalProperty)].filter(Boolean).join('.')}'`;
   if (e.keyword === 'required') return `missing ${what} '${[at, String(e.params.missingProperty)].filter(Boolean).join('.')}'`;
   if (e.keyword === 'enum') return `${what} '${at}' must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
@@ -18,7 +51,7 @@ function describe(e: ErrorObject, what: string): string {
 export function validateArgs(mod: ModuleDef<unknown, ModuleResult>, args: unknown): string[] {
   const fn = validatorFor(mod.schema);
   if (fn(args)) return [];
-  return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, 'argument'));
+  return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, 'argument', mod.schema, args));
 }
 
 /** Validate the vars a role receives on a host: only the role's declared variables. */

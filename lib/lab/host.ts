@@ -2,17 +2,20 @@
 //
 // Boot (DESIGN.md §5): `setsid unshare --pid --mount --uts --fork --kill-child sh boot.sh`;
 // boot.sh (PID 1 of the new PID namespace) mounts the overlay (lower `/`, per-host upper/work),
-// a fresh /proc, rbinds /dev and /sys, tmpfs on /tmp and /run, sets the hostname, runs the users
-// script in the chroot, then execs `chroot <root> tini -- sshd -D`. tini stays PID 1 and reaps
-// orphans; killing it makes the kernel end every process of the host (services included), and
-// the host's mounts vanish with its private mount namespace.
+// a fresh /proc (its sys read-only), a fresh read-only /sys and a small /dev, tmpfs on /tmp and
+// /run, sets the hostname, runs the users script in the new root, pivots into it, then execs
+// `setpriv <fewer capabilities> tini -- sshd -D -f <the lab's config>` (isolation.ts says what
+// is hidden and why). tini stays PID 1 and reaps orphans; killing it makes the kernel end every
+// process of the host (services included), and the host's mounts vanish with its private mount
+// namespace.
 import { spawn } from 'node:child_process';
 import { access, chmod, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { shq } from '../util/shell.js';
 import { LabError } from './errors.js';
-import { ensureHostKeys, HOST_KEY_TYPES, hostKeyPath } from './keys.js';
+import { dropCapabilities, hiddenPaths, kernelMounts, pivotInto, prepareIsolation, SSHD_CONFIG } from './isolation.js';
+import { ensureHostKeys } from './keys.js';
 import { childrenOf, isSameProcess, LAB_ENV, procStat, run, sleep, waitGone } from './proc.js';
 import { hostPaths, type LabHostState } from './state.js';
 import { copyIntoUpper, ensureUpperDir, writeUpper } from './upper.js';
@@ -44,6 +47,7 @@ export async function prepareHost(spec: Required<LabHostSpec>, ctx: HostContext)
   await mkdir(p.dir, { recursive: true, mode: 0o700 });
   await Promise.all([p.upper, p.work, p.merged].map((d) => mkdir(d, { recursive: true })));
   await chmod(p.upper, 0o755); // the upper dir's root is the host's `/`
+  await prepareIsolation(p.upper, hiddenPaths(ctx.stateDir), spec);
   const keys = await ensureHostKeys(p.upper, spec.name);
   await freshRootHome(p.upper);
   // the daemonless systemctl must win over the machine's real one however PATH is ordered
@@ -84,31 +88,23 @@ async function freshRootHome(upper: string): Promise<void> {
 function bootScript(spec: Required<LabHostSpec>, ctx: HostContext): string {
   const p = hostPaths(ctx.stateDir, spec.name);
   const M = shq(p.merged);
-  const sshd = [
-    TINI, '--', SSHD, '-D', '-e', '-p', String(spec.port),
-    '-o', `ListenAddress=${spec.address}`,
-    ...HOST_KEY_TYPES.flatMap((t) => ['-o', `HostKey=${hostKeyPath(t)}`]),
-    '-o', 'PidFile=/run/sshd.pid',
-    // no PAM session per channel: keys and passwords still work, each exec costs far less
-    '-o', 'UsePAM=no',
-  ];
+  // sshd's settings are all in the lab's own config (isolation.ts), none from the machine's
+  const sshd = [...dropCapabilities(), TINI, '--', SSHD, '-D', '-e', '-f', SSHD_CONFIG];
   return [
     '#!/bin/sh',
     `# tsplay lab host ${spec.name}: PID 1 of its own PID, mount and UTS namespaces`,
     'set -eu',
+    // the lab state dir and the tsplay checkout are whiteouts in the upper dir (prepareHost)
     `mount -t overlay ${shq(`tsplay-lab-${spec.name}`)} -o ${shq(`lowerdir=/,upperdir=${p.upper},workdir=${p.work}`)} ${M}`,
-    '# hide the lab state dir (other hosts\' disks, the lab key) from inside the host',
-    `mount -t tmpfs -o mode=700,size=64k tsplay-lab-hidden ${M}${shq(ctx.stateDir)}`,
-    `mount -t proc proc ${M}/proc`,
-    `mount --rbind /dev ${M}/dev`,
-    `mount --rbind /sys ${M}/sys`,
+    ...kernelMounts(M),
     `mount -t tmpfs -o mode=1777 tmpfs ${M}/tmp`,
     `mount -t tmpfs -o mode=755 tmpfs ${M}/run`,
     `mkdir -m 755 ${M}/run/sshd`,
     `mkdir -m 1777 ${M}/run/lock`,
     `hostname ${shq(spec.name)}`,
     ctx.usersScript ? `chroot ${M} /bin/sh -s < ${shq(p.setup)}` : '',
-    `exec chroot ${M} ${sshd.map(shq).join(' ')}`,
+    ...pivotInto(M),
+    `exec ${sshd.map(shq).join(' ')}`,
     '',
   ].join('\n');
 }

@@ -124,7 +124,8 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
 }
 
 async function checkTools(): Promise<void> {
-  for (const [bin, pkg] of [[TINI, 'tini'], [SSHD, 'openssh-server']] as const) {
+  const tools = [[TINI, 'tini'], [SSHD, 'openssh-server'], ['/usr/bin/setpriv', 'util-linux'], ['/usr/sbin/pivot_root', 'util-linux']] as const;
+  for (const [bin, pkg] of tools) {
     try {
       await access(bin);
     } catch {

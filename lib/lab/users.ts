@@ -9,7 +9,7 @@ import { run } from './proc.js';
 
 export interface LabUser {
   name: string;
-  /** login and sudo password; omit for a key-only account */
+  /** sudo password (SSH logins to lab hosts are key-only: the lab's sshd allows no passwords) */
   password?: string;
   /** 'password': sudo asks for the password; 'nopasswd': sudo without one; omitted: no sudo rights */
   sudo?: 'password' | 'nopasswd';

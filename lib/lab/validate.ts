@@ -1,6 +1,7 @@
 // Checks made before the lab touches anything: root, loopback-only addresses, sane names/ports.
 import { LabError } from './errors.js';
 import type { LabHostSpec } from './host.js';
+import { SYSTEM_DIRS } from './isolation.js';
 
 export function isLoopbackV4(address: string): boolean {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
@@ -41,7 +42,8 @@ export function normalizeSpecs(hosts: LabHostSpec[]): Required<LabHostSpec>[] {
 
 /** The state dir ends up in overlay mount options, where ',', ':' and spaces cannot be written. */
 export function checkStateDir(stateDir: string): void {
-  if (stateDir === '/') throw new LabError(`lab state dir: '/' cannot be a state dir; use a directory of its own`);
+  // the state dir is hidden from every host: a system directory would hide what hosts run on
+  if (SYSTEM_DIRS.has(stateDir)) throw new LabError(`lab state dir: '${stateDir}' cannot be a state dir; use a directory of its own`);
   if (!/^\/[A-Za-z0-9_\/.@+-]*$/.test(stateDir))
     throw new LabError(
       `lab state dir ${stateDir}: use a path of letters, digits and '/._@+-' (overlay mount options cannot hold ',', ':' or spaces)`,

@@ -79,6 +79,12 @@ interface Policy {
   versions: string[];
 }
 
+// Debian policy 5.6.1 (lowercase, starting with a letter or digit), with apt's :ARCH qualifier.
+// Checked because a name starting with '-' would be an option of apt-get, apt-cache, dpkg-query.
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/;
+// Debian policy 5.6.12 (an epoch, digits first), and tsplay's trailing * for a version prefix
+const PACKAGE_VERSION = /^[A-Za-z0-9][A-Za-z0-9.+~:-]*\*?$|^\*$/;
+
 function parseSpecs(name: string | string[] | undefined): Spec[] {
   const raw = (Array.isArray(name) ? name : name ? [name] : []).flatMap((n) => n.split(','));
   return raw
@@ -86,7 +92,20 @@ function parseSpecs(name: string | string[] | undefined): Spec[] {
     .filter(Boolean)
     .map((s) => {
       const eq = s.indexOf('=');
-      return eq < 0 ? { name: s } : { name: s.slice(0, eq), version: s.slice(eq + 1) };
+      const spec = eq < 0 ? { name: s } : { name: s.slice(0, eq), version: s.slice(eq + 1) };
+      if (!PACKAGE_NAME.test(spec.name)) {
+        throw new ModuleFailure(
+          `apt: argument 'name': ${JSON.stringify(spec.name)} is not a package name; give a Debian package name ` +
+            `(lowercase letters, digits and + - ., starting with a letter or digit; optionally :ARCH and =VERSION)`,
+        );
+      }
+      if (spec.version !== undefined && !PACKAGE_VERSION.test(spec.version)) {
+        throw new ModuleFailure(
+          `apt: argument 'name': ${JSON.stringify(s)} has an invalid version; give NAME=VERSION with a Debian version ` +
+            `(letters, digits and . + ~ : -, starting with a letter or digit) or a prefix ending in *`,
+        );
+      }
+      return spec;
     });
 }
 
@@ -138,13 +157,14 @@ export const apt = defineModule<AptArgs, AptResult>({
     const wantUpdate = !!args.update_cache || validTime > 0;
     if (!names.length && !wantUpdate) throw new ModuleFailure('apt: give name (packages) or update_cache: true');
 
-    const policyCmd = names.length ? `apt-cache policy ${shJoin(names)}` : 'true';
+    // -- before operands everywhere: names are checked above, and never read as options even so
+    const policyCmd = names.length ? `apt-cache policy -- ${shJoin(names)}` : 'true';
     // by content: apt-get update rewrites unchanged list files of file: repositories
     const fingerprint = `cd ${LISTS} && find . -maxdepth 1 -type f ! -name lock -exec md5sum {} + | sort | md5sum`;
     let st = await probe(ctx, {
       now: 'date +%s',
       mtime: `stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y ${LISTS}`,
-      dpkg: names.length ? `dpkg-query -W -f=${FMT} ${shJoin(names)}` : 'true',
+      dpkg: names.length ? `dpkg-query -W -f=${FMT} -- ${shJoin(names)}` : 'true',
       policy: policyCmd,
     });
     let cacheTime = Number(st.mtime.out.trim()) || 0;
@@ -218,12 +238,12 @@ export const apt = defineModule<AptArgs, AptResult>({
       if (args.install_recommends === true) flags.push('--install-recommends');
       if (args.install_recommends === false) flags.push('--no-install-recommends');
       if (downgrade) flags.push('--allow-downgrades');
-      steps.push(shJoin([...base, ...flags, 'install', ...install]));
+      steps.push(shJoin([...base, ...flags, 'install', '--', ...install]));
     }
     if (remove.length) {
-      steps.push(shJoin([...base, ...(args.autoremove ? ['--auto-remove'] : []), args.purge ? 'purge' : 'remove', ...remove]));
+      steps.push(shJoin([...base, ...(args.autoremove ? ['--auto-remove'] : []), args.purge ? 'purge' : 'remove', '--', ...remove]));
     }
-    steps.push(`echo ---tsplay-dpkg---`, `dpkg-query -W -f=${FMT} ${shJoin(names)} || true`);
+    steps.push(`echo ---tsplay-dpkg---`, `dpkg-query -W -f=${FMT} -- ${shJoin(names)} || true`);
     const res = await applyScript(ctx, steps.join('\n'), `apt ${state} ${names.join(' ')}`, { env: ENV, timeoutMs: 60 * 60_000 });
     const [out, after] = res.stdout.split('---tsplay-dpkg---\n');
     const now = parseDpkg(after ?? '');

@@ -37,7 +37,7 @@ async function run(input: CommandArgs, ctx: ModuleContext): Promise<CommandResul
   if (args.cmd !== undefined && args.argv !== undefined) throw new ModuleFailure('command: give cmd or argv, not both');
   const argv = args.argv ?? splitArgs(args.cmd ?? '');
   if (argv.length === 0) throw new ModuleFailure('command: no command given (set cmd or argv)');
-  return runCommand(ctx, args, shJoin(argv), argv);
+  return runCommand(ctx, args, shJoin(argv, 'a command argument'), argv);
 }
 
 export const command = defineModule<CommandArgs, CommandResult>({ name: 'command', schema: commandSchema, run });

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { shq } from '../util/shell.js';
+import { shq, shqNamed } from '../util/shell.js';
 import type { FileDiff, ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import type { AttrPlan, FileAttrArgs } from './common/attrs.js';
@@ -63,14 +63,16 @@ const RECURSE_MARK = 'R|differs';
 function recurseCheck(path: string, a: FileAttrArgs): string | undefined {
   const tests: string[] = [];
   const lines: string[] = [];
+  // find(1) takes no --: a path starting with - would be read as an expression (-delete)
+  const start = shq(path.startsWith('-') ? `./${path}` : path);
   if (a.mode !== undefined) {
     if (isOctal(a.mode)) tests.push(`! -perm ${shq(a.mode.trim().replace(/^0*(?=[0-7]{3})/, ''))}`);
-    else lines.push(`find ${shq(path)} -mindepth 1 ! -type l -printf 'M|%y|%m\\n'`);
+    else lines.push(`find ${start} -mindepth 1 ! -type l -printf 'M|%y|%m\\n'`);
   }
   if (a.owner !== undefined) tests.push(`! ${/^\d+$/.test(a.owner) ? '-uid' : '-user'} ${shq(a.owner)}`);
   if (a.group !== undefined) tests.push(`! ${/^\d+$/.test(a.group) ? '-gid' : '-group'} ${shq(a.group)}`);
   if (tests.length) {
-    lines.push(`if [ -n "$(find ${shq(path)} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit)" ]; then echo '${RECURSE_MARK}'; fi`);
+    lines.push(`if [ -n "$(find ${start} -mindepth 1 \\( ${tests.join(' -o ')} \\) -print -quit)" ]; then echo '${RECURSE_MARK}'; fi`);
   }
   return lines.length ? `if [ -d ${shq(path)} ]; then\n${lines.join('\n')}\nfi` : undefined;
 }
@@ -104,7 +106,7 @@ function fail(msg: string): never {
 }
 
 function planFor(args: FileArgs, st: PathState, src: PathState | undefined, recurseDiffers: boolean): Plan {
-  const p = shq(args.path);
+  const p = shqNamed(args.path, "argument 'path'");
   const before = kind(st);
   const want = args.state ?? (st.exists && (before === 'directory' || before === 'link') ? before : 'file');
   const none: AttrPlan = { changes: {}, script: [] };
@@ -156,7 +158,7 @@ function newAttrLines(args: FileAttrArgs, attrs: AttrPlan, p: string): string[] 
 }
 
 function planLink(args: FileArgs, st: PathState, src: PathState | undefined): Plan {
-  const p = shq(args.path);
+  const p = shqNamed(args.path, "argument 'path'");
   const before = kind(st);
   const target = args.src ?? (before === 'link' ? st.linkTarget : undefined);
   if (target === undefined) fail(`file ${args.path}: state=link needs src (the path the link points to)`);

@@ -34,7 +34,8 @@ const schema = {
   additionalProperties: false,
   required: ['name'],
   properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+    // a leading - would make the name an option of modprobe
+    name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$', description: "a kernel module name such as br_netfilter (letters, digits, _ and -, not starting with '-')" },
     state: { enum: ['present', 'absent'] },
     params: { type: 'string' },
     persistent: { enum: ['present', 'absent', 'disabled'] },
@@ -93,8 +94,8 @@ export const modprobe = defineModule<ModprobeArgs, ModprobeResult>({
     if (!changed || ctx.check) return result;
 
     const steps = ['set -e'];
-    if (load) steps.push(['modprobe', shq(args.name), ...params.split(/\s+/).filter(Boolean).map(shq)].join(' '));
-    if (unload) steps.push(`modprobe -r ${shq(args.name)}`);
+    if (load) steps.push(['modprobe', '--', shq(args.name), ...params.split(/\s+/).filter(Boolean).map(shq)].join(' '));
+    if (unload) steps.push(`modprobe -r -- ${shq(args.name)}`);
     for (const f of fileChanges) steps.push(f.after === null ? `rm -f ${shq(f.path)}` : writeFileFragment(f.path, f.after));
     await applyScript(ctx, steps.join('\n'), `modprobe ${args.name}`);
     return result;

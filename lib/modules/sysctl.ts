@@ -1,4 +1,4 @@
-import { shq } from '../util/shell.js';
+import { shq, shqNamed } from '../util/shell.js';
 import { applyScript, probe, withNewline, writeFileFragment } from './system/remote.js';
 import type { FileDiff, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
@@ -35,11 +35,12 @@ const schema = {
   additionalProperties: false,
   required: ['name'],
   properties: {
-    name: { type: 'string', minLength: 1, pattern: '^[^\\s=]+$' },
+    // a leading - would make the key an option of sysctl (-p FILE applies a file)
+    name: { type: 'string', pattern: '^[^\\s=-][^\\s=]*$', description: "a sysctl key such as net.ipv4.ip_forward (no spaces or '=', not starting with '-')" },
     value: { type: ['string', 'number', 'boolean'] },
     state: { enum: ['present', 'absent'] },
     reload: { type: 'boolean' },
-    sysctl_file: { type: 'string', minLength: 1 },
+    sysctl_file: { type: 'string', pattern: '^/', description: 'an absolute path such as /etc/sysctl.d/99-kubernetes.conf' },
     sysctl_set: { type: 'boolean' },
     ignoreerrors: { type: 'boolean' },
   },
@@ -93,8 +94,9 @@ export const sysctl = defineModule<SysctlArgs, SysctlResult>({
     const value = state === 'present' ? normaliseSysctlValue(args.value as string | number | boolean) : undefined;
 
     const st = await probe(ctx, {
-      file: `if [ -e ${shq(file)} ]; then cat ${shq(file)}; fi`,
-      runtime: `sysctl -n ${shq(args.name)}`,
+      file: `if [ -e ${shqNamed(file, "argument 'sysctl_file'")} ]; then cat -- ${shq(file)}; fi`,
+      // -- : whatever the name, it is a key to read, never an option
+      runtime: `sysctl -n -- ${shqNamed(args.name, "argument 'name'")}`,
     });
     if (st.file.rc !== 0) throw new ModuleFailure(`cannot read ${file}: ${st.file.err}`);
     const known = st.runtime.rc === 0;
@@ -119,9 +121,9 @@ export const sysctl = defineModule<SysctlArgs, SysctlResult>({
     const e = args.ignoreerrors ? '-e ' : '';
     const steps = ['set -e'];
     if (fileChanged) steps.push(writeFileFragment(file, after));
-    if (setRuntime) steps.push(`sysctl ${e}-q -w ${shq(`${args.name}=${value}`)}`);
+    if (setRuntime) steps.push(`sysctl ${e}-q -w -- ${shq(`${args.name}=${value}`)}`);
     // reload applies every entry of the file, as `sysctl -p` does on boot
-    if (fileChanged && reload) steps.push(`sysctl ${e}-q -p ${shq(file)}`);
+    if (fileChanged && reload) steps.push(`sysctl ${e}-q -p -- ${shq(file)}`);
     await applyScript(ctx, steps.join('\n'), `sysctl ${args.name}`);
     return result;
   },

@@ -31,7 +31,13 @@ const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9:_.@\\\\-]+$' },
+    // a leading - would make the name an option of systemctl (systemd's own -.mount and
+    // -.slice, the root mount and slice, are not units a playbook manages)
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9:_.@\\\\][A-Za-z0-9:_.@\\\\-]*$',
+      description: "a unit name such as etcd or etcd.service (letters, digits and : _ . @ \\ -, not starting with '-')",
+    },
     state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
     enabled: { type: 'boolean' },
     masked: { type: 'boolean' },
@@ -55,8 +61,9 @@ export const systemd = defineModule<SystemdArgs, SystemdResult>({
     const u = shq(name ?? '');
     const st = await probe(ctx, {
       reload: reload ? 'systemctl daemon-reload' : 'true',
-      show: name ? `systemctl show ${u}` : 'true',
-      enabled: name ? `systemctl is-enabled ${u}` : 'true',
+      // -- before every unit name: it is an operand, never an option
+      show: name ? `systemctl show -- ${u}` : 'true',
+      enabled: name ? `systemctl is-enabled -- ${u}` : 'true',
     });
     if (reload && st.reload.rc !== 0) throw new ModuleFailure(`systemd: daemon-reload failed: ${st.reload.err}`);
     if (!name) return { changed: false };
@@ -81,7 +88,7 @@ export const systemd = defineModule<SystemdArgs, SystemdResult>({
     const steps: string[] = [];
     const diff: FileDiff[] = [];
     const attrs: Record<string, { before: unknown; after: unknown }> = {};
-    const step = (verb: string) => steps.push(`systemctl ${verb} ${u} || { echo ${shq(`Unable to ${verb} service ${name}`)} >&2; exit 1; }`);
+    const step = (verb: string) => steps.push(`systemctl ${verb} -- ${u} || { echo ${shq(`Unable to ${verb} service ${name}`)} >&2; exit 1; }`);
     if (masked !== undefined && masked !== isMasked) {
       step(masked ? 'mask' : 'unmask');
       attrs.masked = { before: isMasked, after: masked };

@@ -1,4 +1,4 @@
-import { shq } from '../util/shell.js';
+import { shq, shqNamed } from '../util/shell.js';
 import type { ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 
@@ -76,7 +76,7 @@ export const wait_for = defineModule<WaitForArgs, WaitForResult>({
       check = state === 'stopped' ? `! ${open}` : open;
       failMsg = state === 'stopped' ? `Timeout when waiting for ${host}:${args.port} to stop.` : `Timeout when waiting for ${host}:${args.port}`;
     } else if (args.path !== undefined) {
-      const p = shq(args.path);
+      const p = shqNamed(args.path, "argument 'path'");
       if (state === 'absent' || state === 'stopped') {
         check = `[ ! -e ${p} ]`;
         failMsg = `Timeout when waiting for ${args.path} to be absent.`;

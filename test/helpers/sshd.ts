@@ -19,6 +19,10 @@ export interface SshdOptions {
   allowTcpForwarding?: boolean;
   /** LogLevel; DEBUG1 also logs forwarding requests */
   logLevel?: 'VERBOSE' | 'DEBUG1';
+  /** the host key's type (default ed25519) */
+  hostKeyType?: 'ed25519' | 'rsa';
+  /** more sshd_config lines, e.g. `MACs hmac-sha1` */
+  config?: string[];
 }
 
 export interface Sshd {
@@ -129,8 +133,8 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'));
   chmodSync(dir, 0o755); // users other than root read authorized_keys from here
   const port = opts.port ?? (await freePort(opts.address));
-  const hostKeyFile = join(dir, 'host_ed25519');
-  keygen(hostKeyFile);
+  const hostKeyFile = join(dir, `host_${opts.hostKeyType ?? 'ed25519'}`);
+  keygen(hostKeyFile, opts.hostKeyType);
   let clientKeyFile = opts.clientKeyFile;
   if (!clientKeyFile) {
     clientKeyFile = join(dir, 'client_ed25519');
@@ -162,6 +166,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
       `MaxStartups 100`,
       `LogLevel ${opts.logLevel ?? 'VERBOSE'}`,
       `Subsystem sftp internal-sftp`,
+      ...(opts.config ?? []),
       '',
     ].join('\n'),
   );

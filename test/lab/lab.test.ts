@@ -274,6 +274,15 @@ describe('tsplay lab: refusals with clear messages', function () {
     });
   }
 
+  // the state dir is hidden from every host (a whiteout): a system directory would hide the hosts' own
+  for (const stateDir of ['/', '/etc', '/tmp']) {
+    it(`refuses the system directory ${stateDir} as a state dir`, async () => {
+      const err = await labUp([{ name: 'x1', address: `${NET}.20` }], { stateDir, getuid: root }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(LabError);
+      expect((err as Error).message).to.equal(`lab state dir: '${stateDir}' cannot be a state dir; use a directory of its own`);
+    });
+  }
+
   it('refuses an address whose port another program already listens on', async () => {
     const server = net.createServer();
     await new Promise<void>((r) => server.listen(2299, `${NET}.30`, r));

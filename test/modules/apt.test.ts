@@ -143,4 +143,16 @@ describe('apt module (real apt-get in a namespaced sandbox, local repository)', 
     const res = await runModule(apt, { name: 'tsplay-hello=9.9' }, testContext(sb.conn));
     expect(res.msg).to.equal("No package matching 'tsplay-hello=9.9' is available");
   });
+
+  // issue 18: a package name starting with - became an option of apt-get, apt-cache and dpkg-query
+  const dashed: AptArgs['name'][] = ['-oAPT::Get::Simulate=true', 'tsplay-hello,--purge', ['tsplay-hello', '-s'], 'tsplay-hello=-1'];
+  for (const name of dashed) {
+    it(`refuses ${JSON.stringify(name)} before anything runs, naming the argument and what is allowed`, async () => {
+      await sh(sb.conn, 'rm -f /tmp/apt-ran; : > /var/log/apt/history.log');
+      const res = await runModule(apt, { name, state: 'absent' }, testContext(sb.conn));
+      expect(res.failed).to.equal(true);
+      expect(res.msg).to.match(/^apt: argument 'name': ".*" (is not a package name; give a Debian package name|has an invalid version)/);
+      expect(await sh(sb.conn, 'cat /var/log/apt/history.log'), 'apt-get did not run').to.equal('');
+    });
+  }
 });

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { file } from '../../lib/modules/file.js';
+import { makeContext, runModule } from '../helpers/module-context.js';
 import type { FileArgs } from '../../lib/modules/file.js';
 import type { Case, Given } from './harness.js';
 import { runCases } from './harness.js';
@@ -173,3 +177,28 @@ const cases: Case<FileArgs>[] = [
 ];
 
 describe('file module', () => runCases(file.def, cases));
+
+// issue 18: find(1) takes no --, so a relative path '-delete' became find's -delete action in
+// the read-only probe of recurse (under --check too) and deleted the working directory's files
+describe('file module: a path that looks like an option of find', () => {
+  let dir: string;
+  const home = process.cwd();
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-file-dash-'));
+    mkdirSync(join(dir, '-delete'), { mode: 0o755 });
+    writeFileSync(join(dir, '-delete', 'inside'), 'x');
+    writeFileSync(join(dir, 'beside'), 'y');
+    process.chdir(dir); // the local connection runs commands in the process's working dir
+  });
+  afterEach(() => {
+    process.chdir(home);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('recurse under --check reads ./-delete and deletes nothing', async () => {
+    const res = await runModule(file.def, { path: '-delete', state: 'directory', recurse: true, mode: '0700' }, makeContext({ check: true }));
+    expect(res.changed).to.equal(true);
+    expect(existsSync(join(dir, 'beside')), 'a file beside it').to.equal(true);
+    expect(existsSync(join(dir, '-delete', 'inside')), 'a file inside it').to.equal(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
+import { validateArgs } from '../../lib/executor/validate.js';
 import { modprobe, type ModprobeArgs } from '../../lib/modules/modprobe.js';
 import { runModule, sh, startSandbox, testContext, type Sandbox } from '../helpers/sandbox.js';
 
@@ -28,7 +29,7 @@ const rows: Row[] = [
     title: 'loads br_netfilter and persists it in modules-load.d (kubespray)',
     args: { name: 'br_netfilter', state: 'present', persistent: 'present' },
     changed: true,
-    calls: ['modprobe br_netfilter'],
+    calls: ['modprobe -- br_netfilter'],
     loadedAfter: { br_netfilter: true },
     filesAfter: { [LOAD('br_netfilter')]: 'br_netfilter\n', [OPTS('br_netfilter')]: null },
   },
@@ -36,7 +37,7 @@ const rows: Row[] = [
     title: 'loads ip_vs with params and writes its options file',
     args: { name: 'ip_vs', params: 'conn_tab_bits=15', persistent: 'present' },
     changed: true,
-    calls: ['modprobe ip_vs conn_tab_bits=15'],
+    calls: ['modprobe -- ip_vs conn_tab_bits=15'],
     loadedAfter: { ip_vs: true },
     filesAfter: { [LOAD('ip_vs')]: 'ip_vs\n', [OPTS('ip_vs')]: 'options ip_vs conn_tab_bits=15\n' },
   },
@@ -64,7 +65,7 @@ const rows: Row[] = [
     args: { name: 'ip_vs', state: 'absent' },
     loaded: ['ip_vs'],
     changed: true,
-    calls: ['modprobe -r ip_vs'],
+    calls: ['modprobe -r -- ip_vs'],
     loadedAfter: { ip_vs: false },
     filesAfter: {},
   },
@@ -148,4 +149,15 @@ describe('modprobe module (in a namespaced sandbox, modprobe test double)', func
       expect(res.msg).to.match(f.msg);
     });
   }
+
+  // issue 18: a module name starting with - became an option of modprobe (-r unloads)
+  for (const name of ['-r', '--remove', '-a']) {
+    it(`refuses the module name ${name} (an option of modprobe), naming the argument and what is allowed`, () => {
+      const errs = validateArgs(modprobe.def as never, { name });
+      expect(errs.join('\n')).to.match(/argument 'name' must be a kernel module name such as br_netfilter .*not starting with '-'.*got "-/);
+    });
+  }
+  it('still accepts ordinary module names', () => {
+    for (const name of ['br_netfilter', 'ip_vs', 'nf-conntrack']) expect(validateArgs(modprobe.def as never, { name }), name).to.deep.equal([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { validateArgs } from '../../lib/executor/validate.js';
 import { sysctl, type SysctlArgs } from '../../lib/modules/sysctl.js';
 import { runModule, sh, startSandbox, testContext, type Sandbox } from '../helpers/sandbox.js';
 
@@ -148,5 +149,27 @@ describe('sysctl module (in a namespaced sandbox)', function () {
     expect(bad.msg).to.match(/net\.nope\.nothing: unknown key.*ignoreerrors/);
     const ok = await runModule(sysctl, { name: 'net.nope.nothing', value: 1, sysctl_file: FILE, ignoreerrors: true }, testContext(sb.conn));
     expect(ok.failed).to.equal(undefined);
+  });
+
+  // issue 18: a name starting with - reached `sysctl -n NAME`, so `-p/tmp/evil.conf` applied a
+  // file of the attacker's choosing during the read-only probe, even under --check
+  describe('a name that would be an option (-p/tmp/evil.conf)', () => {
+    const evil: SysctlArgs = { name: '-p/tmp/evil.conf', value: 1, sysctl_file: FILE };
+    beforeEach(async () => {
+      await sh(sb.conn, "sysctl -q -w net.ipv4.ip_forward=0; printf 'net.ipv4.ip_forward=1\\n' > /tmp/evil.conf");
+    });
+
+    it('is refused by the argument check, naming the argument and what is allowed', () => {
+      const errs = validateArgs(sysctl.def as never, { ...evil });
+      expect(errs.join('\n')).to.match(/argument 'name' must be a sysctl key such as net\.ipv4\.ip_forward .*not starting with '-'.*got "-p\/tmp\/evil\.conf"/);
+    });
+
+    it('never applies the file, even when the argument check is bypassed (sysctl -n -- NAME)', async () => {
+      for (const check of [true, false]) {
+        const res = await sysctl.def.run(evil, testContext(sb.conn, { check })).catch((e: Error) => ({ failed: true, msg: e.message }));
+        expect(res, 'an unknown key fails').to.deep.include({ failed: true });
+        expect(await runtime('net.ipv4.ip_forward'), `check=${check}: the evil file was not applied`).to.equal('0');
+      }
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { validateArgs } from '../../lib/executor/validate.js';
 import { systemd, type SystemdArgs } from '../../lib/modules/systemd.js';
 import { runModule, sh, startSandbox, testContext, type Sandbox } from '../helpers/sandbox.js';
 
@@ -110,5 +111,18 @@ describe('systemd module (daemonless systemctl in a namespaced sandbox)', functi
     const res = await runModule(systemd, { name: 'tsplay-broken', state: 'started' }, testContext(sb.conn));
     expect(res.failed).to.equal(true);
     expect(res.msg).to.match(/Unable to start service tsplay-broken/);
+  });
+
+  // issue 18: a unit name starting with - became an option of systemctl
+  for (const name of ['-H', '--root=/tmp/x', '-.mount']) {
+    it(`refuses the unit name ${name} (an option of systemctl), naming the argument and what is allowed`, () => {
+      const errs = validateArgs(systemd.def as never, { name, state: 'started' });
+      expect(errs.join('\n')).to.match(/argument 'name' must be a unit name such as etcd .*not starting with '-'.*got "-/);
+    });
+  }
+  it('still accepts ordinary unit names', () => {
+    for (const name of ['etcd', 'etcd.service', 'getty@tty1.service', 'var-lib-etcd.mount', 'a\\x2db.service']) {
+      expect(validateArgs(systemd.def as never, { name }), name).to.deep.equal([]);
+    }
   });
 });

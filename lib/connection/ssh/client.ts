@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import SshClient from 'ssh2/lib/client.js';
 import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
+import { clientAlgorithms, HOST_KEY_ALGORITHMS, noCommonAlgorithm } from './algorithms.js';
 import { authPlan, type AuthCredentials } from './auth.js';
 import { fingerprint, hostKeyAlgorithmsFor, keyTypeOf, KnownHosts, knownHostsName, type HostKeyPolicy } from './knownhosts.js';
 
@@ -21,16 +22,6 @@ export interface ClientTarget extends AuthCredentials {
   /** tunnel through a bastion instead of a TCP connection */
   sock?: Readable;
 }
-
-const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-  'ssh-rsa',
-];
 
 /** A connect failure with its message ready for the user (never contains a secret). */
 export class ConnectFailure extends Error {}
@@ -69,6 +60,8 @@ function describe(err: Error & { level?: string; code?: string }, t: ClientTarge
   if (err.level === 'client-timeout' || /Timed out while waiting for handshake/.test(err.message)) {
     return `connect timed out after ${t.connectTimeoutMs / 1000} s (is sshd running there?)`;
   }
+  const noCommon = noCommonAlgorithm(err.message);
+  if (noCommon) return noCommon;
   if (err.code === 'ECONNREFUSED') return 'connection refused (is sshd running and listening on that port?)';
   if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return `host unreachable (${err.code})`;
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `cannot resolve ${t.address}`;
@@ -115,7 +108,7 @@ export function openClient(t: ClientTarget): Promise<Client> {
         keepaliveInterval: t.keepaliveIntervalMs,
         keepaliveCountMax: t.keepaliveCountMax,
         authHandler: plan.handler,
-        algorithms: { serverHostKey: prefer },
+        algorithms: clientAlgorithms(prefer),
         hostVerifier: (key: Buffer) => {
           try {
             refusal = hostKeyDecision(t, kh, key);

@@ -155,6 +155,7 @@ const SHARED = new Map<string, { stamp: string; kh: KnownHosts }>();
 
 /** ssh2 host key algorithm names for a known_hosts key type, so a known type is negotiated first. */
 export function hostKeyAlgorithmsFor(type: string): string[] {
-  if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  // never ssh-rsa itself: an RSA key is negotiated with SHA-2 signatures (connection/ssh/algorithms.ts)
+  if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256'];
   return [type];
 }

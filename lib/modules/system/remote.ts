@@ -61,7 +61,7 @@ export async function applyScript(
 export function writeFileFragment(path: string, content: string, mode?: string): string {
   const b64 = Buffer.from(content, 'utf8').toString('base64');
   return [
-    `mkdir -p "$(dirname ${shq(path)})"`,
+    `mkdir -p -- "$(dirname -- ${shq(path)})"`,
     `printf %s ${shq(b64)} | base64 -d | (\n${atomicWriteScript(path, content, mode ? { mode } : {})}\n)`,
   ].join('\n');
 }
