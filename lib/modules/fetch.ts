@@ -1,10 +1,12 @@
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, lstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import { probe } from './common/probe.js';
-import { sha1 } from './common/result.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { readByExec } from '../connection/files.js';
+import { UnreachableError } from '../connection/types.js';
+import { writeStreamAtomic } from '../util/atomic.js';
 import { fetchDestination, refuseLinksBelow } from './common/fetchpath.js';
 
 // fetch: copy a file from the host to the controller. The remote sha1 is read first; the bytes
@@ -49,24 +51,50 @@ export const fetchSchema = {
  * The local copy's sha1 when it is a regular file whose mode grants nothing `allowed` does not;
  * otherwise undefined (rewritten: a symlink there is replaced, a looser mode narrowed).
  */
+/** sha1 of a local file read in pieces (a fetched file can be larger than memory should hold). */
+function fileSha1(path: string): string {
+  const hash = createHash('sha1');
+  const buf = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 function localSha1(path: string, allowed: number): string | undefined {
   try {
     const st = lstatSync(path);
     if (!st.isFile() || (st.mode & 0o777 & ~allowed) !== 0) return undefined;
-    return sha1(readFileSync(path));
+    return fileSha1(path);
   } catch {
     return undefined;
   }
 }
 
-function writeLocal(path: string, data: Buffer, mode: number): void {
+/**
+ * Streams the host's file into `path` piece by piece (the controller never holds it whole) and
+ * commits it only when its sha1 is `remote` (unless validate_checksum is off); the sha1 it got.
+ */
+async function fetchInto(path: string, mode: number, args: FetchArgs, ctx: ModuleContext, remote: string | undefined): Promise<string> {
+  const hash = createHash('sha1');
+  let got = '';
   try {
     mkdirSync(dirname(path), { recursive: true });
-    // the umask narrows `mode` further at creation; the copy is never more readable than the original
-    writeFileAtomic(path, data, mode);
+    await writeStreamAtomic(path, mode, async (write) => {
+      await readByExec(ctx.conn, args.src, (piece) => (hash.update(piece), write(piece)), { become: ctx.become });
+      got = hash.digest('hex');
+      if (args.validate_checksum !== false && got !== remote) {
+        throw new ModuleFailure(`fetch: checksum mismatch for ${args.src} (the file changed during the transfer?); run the task again`);
+      }
+    });
   } catch (e) {
+    if (e instanceof ModuleFailure || e instanceof UnreachableError) throw e;
     throw new ModuleFailure(`fetch: cannot write ${path} on the controller: ${(e as Error).message}`);
   }
+  return got;
 }
 
 async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
@@ -88,12 +116,7 @@ async function run(args: FetchArgs, ctx: ModuleContext): Promise<FetchResult> {
   const base = { src: args.src, dest, remote_checksum: remote };
   if (local !== undefined && local === remote) return { ...base, changed: false, checksum: local };
   if (ctx.check) return { ...base, changed: true, checksum: remote };
-  const data = await ctx.conn.get(args.src, { become: ctx.become });
-  const got = sha1(data);
-  if (args.validate_checksum !== false && got !== remote) {
-    throw new ModuleFailure(`fetch: checksum mismatch for ${args.src} (the file changed during the transfer?); run the task again`);
-  }
-  writeLocal(dest, data, mode);
+  const got = await fetchInto(dest, mode, args, ctx, remote);
   return { ...base, changed: true, checksum: got };
 }
 

@@ -12,20 +12,59 @@ import { closeSync, constants, fsyncSync, openSync, renameSync, rmSync, writeSyn
  * is never readable more widely than `mode`, not even for a moment.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  let fd: number | undefined;
+  const fd = openTemp(path, mode);
   try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode & 0o777);
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
+    fd.write(bytes);
+    fd.commit();
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    // only our own temp file: when the open itself failed (EEXIST) the name is someone else's
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
+    fd.abandon();
     throw e;
   }
+}
+
+/**
+ * writeFileAtomic for content that arrives in pieces (a fetch of a large file): `fill` writes
+ * them as they come, and the file is renamed into place only when it resolves. A `fill` that
+ * throws (a checksum that does not match) leaves `path` as it was and no temp file behind.
+ */
+export async function writeStreamAtomic(path: string, mode: number, fill: (write: (piece: Uint8Array) => void) => Promise<void>): Promise<void> {
+  const fd = openTemp(path, mode);
+  try {
+    await fill((piece) => fd.write(piece));
+    fd.commit();
+  } catch (e) {
+    fd.abandon();
+    throw e;
+  }
+}
+
+interface TempFile {
+  write(bytes: Uint8Array): void;
+  commit(): void;
+  abandon(): void;
+}
+
+function openTemp(path: string, mode: number): TempFile {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  // a planted name fails the open (EEXIST) and is someone else's: never removed below
+  let fd: number | undefined = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode & 0o777);
+  const close = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return {
+    write(bytes) {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd!, bytes, off, bytes.length - off);
+    },
+    commit() {
+      fsyncSync(fd!);
+      close();
+      renameSync(tmp, path);
+    },
+    abandon() {
+      close();
+      rmSync(tmp, { force: true });
+    },
+  };
 }

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { SshConnection, sshOptionsFromVars } from '../../lib/connection/ssh.js';
 import type { ExecResult } from '../../lib/connection/types.js';
 import { labConnectionVars, type LabState } from '../../lib/lab/index.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { copy } from '../../lib/modules/copy.js';
+import { fetch } from '../../lib/modules/fetch.js';
 import type { ModuleContext } from '../../lib/modules/types.js';
 import { shq } from '../../lib/util/shell.js';
 import { makeContext } from '../helpers/module-context.js';
@@ -97,6 +101,10 @@ describe('a hostile user on a managed host (lab host, unprivileged user)', funct
       expect(err?.message).to.match(/NUL byte/);
       expect((await c.exec('ls /root')).stdout).not.to.match(/nul-a/);
     }
+    // and the Python helper's requests, which carry paths as JSON
+    let err: Error | undefined;
+    await connect().helper!({ op: 'probe', specs: [{ path: '/root/a\0b' }] }).catch((e: Error) => (err = e));
+    expect(err?.message).to.match(/argument 'path' "\/root\/a\\u0000b" contains a NUL byte/);
   });
 
   it('cannot grow the controller without bound: output past tsplay_max_output ends that command, clearly', async () => {
@@ -122,6 +130,25 @@ describe('a hostile user on a managed host (lab host, unprivileged user)', funct
     expect(got.length).to.equal(30_000_000);
     expect(createHash('sha1').update(got).digest('hex')).to.equal(want);
     await c.exec('rm /root/big.bin');
+  });
+
+  it('fetch streams a file far larger than the cap to the controller, committed only whole', async () => {
+    const c = connect({ tsplay_max_output: '8M' });
+    await c.exec('head -c 30000000 /dev/urandom > /root/big.bin && chmod 640 /root/big.bin');
+    const want = (await c.exec('sha1sum < /root/big.bin')).stdout.split(' ')[0];
+    const dest = mkdtempSync(join(tmpdir(), 'tsplay-fetch-big-'));
+    try {
+      const ctx: ModuleContext = { ...makeContext(), conn: c, host: 'h1' };
+      const res = await fetch.def.run({ src: '/root/big.bin', dest }, ctx);
+      expect(res).to.include({ changed: true, checksum: want });
+      const local = join(dest, 'h1/root/big.bin');
+      expect(createHash('sha1').update(readFileSync(local)).digest('hex')).to.equal(want);
+      expect(statSync(local).mode & 0o777).to.equal(0o640 & ~process.umask());
+      expect(readdirSync(join(dest, 'h1/root'))).to.deep.equal(['big.bin']);
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+      await c.exec('rm -f /root/big.bin');
+    }
   });
 
   it('refuses a nonsensical tsplay_max_output naming the host and variable', () => {

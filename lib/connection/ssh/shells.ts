@@ -3,6 +3,7 @@ import type { BecomeSpec, ExecOptions, ExecResult, HelperOp } from '../types.js'
 import type { ChannelLimit } from './channel-limit.js';
 import { innerScript, remoteCommand, stdinBytes } from './command.js';
 import { helperScript } from './helper.js';
+import { shqNamed } from '../../util/shell.js';
 import { LOOP, ShellSession } from './session.js';
 import { backstop, endedByTimeout, timeoutNote } from './timeout.js';
 
@@ -68,7 +69,10 @@ export class Shells {
   async helper(op: HelperOp, payload: Buffer | undefined, become: BecomeSpec | undefined, link: object): Promise<ExecResult | undefined> {
     const as = this.runAs(become);
     if (this.noHelper.has(keyOf('py', as))) return undefined;
-    return this.use('py', JSON.stringify(op), payload, as, link);
+    const text = JSON.stringify(op);
+    // the same refusal as the sh path's (util/shell.ts): a NUL can reach no file name on the host
+    if (text.includes('\\u0000')) for (const s of text.match(/"(?:[^"\\]|\\.)*\\u0000(?:[^"\\]|\\.)*"/g) ?? []) shqNamed(JSON.parse(s) as string, "argument 'path'");
+    return this.use('py', text, payload, as, link);
   }
 
   /** become as it applies to a shell: none when it names the login user (no sudo needed) */
