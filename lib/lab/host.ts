@@ -14,7 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { shq } from '../util/shell.js';
 import { LabError } from './errors.js';
-import { dropCapabilities, hiddenPaths, kernelMounts, pivotInto, prepareIsolation, SSHD_CONFIG } from './isolation.js';
+import { dropCapabilities, freshAccounts, hiddenPaths, kernelMounts, pivotInto, prepareIsolation, SSHD_CONFIG } from './isolation.js';
 import { ensureHostKeys } from './keys.js';
 import { childrenOf, isSameProcess, LAB_ENV, procStat, run, sleep, waitGone } from './proc.js';
 import { hostPaths, type LabHostState } from './state.js';
@@ -48,6 +48,7 @@ export async function prepareHost(spec: Required<LabHostSpec>, ctx: HostContext)
   await Promise.all([p.upper, p.work, p.merged].map((d) => mkdir(d, { recursive: true })));
   await chmod(p.upper, 0o755); // the upper dir's root is the host's `/`
   await prepareIsolation(p.upper, hiddenPaths(ctx.stateDir), spec);
+  await freshAccounts(p.upper);
   const keys = await ensureHostKeys(p.upper, spec.name);
   await freshRootHome(p.upper);
   // the daemonless systemctl must win over the machine's real one however PATH is ordered

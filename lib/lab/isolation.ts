@@ -17,7 +17,7 @@
 // loopback addresses, so they share the machine's; without CAP_NET_ADMIN and CAP_NET_RAW a
 // host's root cannot reconfigure it or sniff it, but can connect to anything listening on
 // loopback (and to abstract unix sockets) as any local process can.
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../util/cachedir.js';
 import { shq } from '../util/shell.js';
@@ -135,6 +135,28 @@ export async function prepareIsolation(upper: string, hidden: string[], sshd: { 
   }
   await mkdir(path.join(upper, 'etc/ssh/ssh_config.d'), { recursive: true });
   await writeUpper(upper, SSHD_CONFIG, sshdConfig(sshd.address, sshd.port), { mode: 0o644 });
+}
+
+/**
+ * A host's first boot: its /etc/shadow and /etc/gshadow keep the machine's accounts (the lower
+ * /etc/passwd names them) but none of their password hashes, which root on a host could otherwise
+ * read and crack; and /home starts empty (opaque), so the machine's users' homes stay out. Later
+ * boots keep what the host made of them (lab users, accounts a play added).
+ */
+export async function freshAccounts(upper: string): Promise<void> {
+  for (const name of ['shadow', 'gshadow']) {
+    const rel = `/etc/${name}`;
+    if (await access(path.join(upper, rel)).then(() => true, () => false)) continue;
+    const text = await readFile(rel, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const locked = text.split('\n').map((line) => line.replace(/^([^:]*):([^:!*][^:]*)/, '$1:*'));
+    const st = await stat(rel);
+    await writeUpper(upper, rel, locked.join('\n'), { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+  }
+  if (!(await access(path.join(upper, 'home')).then(() => true, () => false))) {
+    await ensureUpperDir(upper, '/home');
+    await run('/usr/bin/python3', ['-c', "import os,sys; os.setxattr(sys.argv[1], 'trusted.overlay.opaque', b'y')", path.join(upper, 'home')]);
+  }
 }
 
 /** Boot-script lines that give the host (mounted at `m`, quoted) its own /proc, /sys and /dev. */

@@ -1,6 +1,7 @@
 // Issue 18: root inside a lab host must not reach the machine running the lab. Each test is an
 // attack run as root over SSH inside a host; each must fail. This file uses labSubnet(48).
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,6 +28,14 @@ const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).di
 
 describe('tsplay lab: a host\'s root cannot reach the machine', function () {
   this.timeout(60000);
+  // a user of this machine with a password, so there is a hash to look for (before the lab's before())
+  const PROBE_USER = 'tsplay-iso48';
+  before(() => {
+    spawnSync('userdel', ['-r', '-f', PROBE_USER], { stdio: 'ignore' });
+    spawnSync('useradd', ['-m', PROBE_USER], { stdio: 'ignore' });
+    spawnSync('chpasswd', { input: `${PROBE_USER}:probe-${Date.now()}\n` });
+  });
+  after(() => void spawnSync('userdel', ['-r', '-f', PROBE_USER], { stdio: 'ignore' }));
   const lab = useLab('lt48', HOSTS, { users: [{ name: 'ops', password: 'lab-secret', sudo: 'password' }] });
 
   // /dev and /sys are left mounted here: unmounting them on the old lab broke sshd for every later test
@@ -74,6 +83,17 @@ describe('tsplay lab: a host\'s root cannot reach the machine', function () {
     expect(key.out).to.include('# tsplay lab host'); // its own config
     const machines = await readFile('/etc/ssh/ssh_host_ed25519_key', 'utf8').catch(() => '');
     if (machines) expect(key.out).to.not.include(machines.trim());
+  });
+
+  it('sees none of this machine\'s password hashes or home directories', async () => {
+    const state = lab();
+    const mine = (await readFile('/etc/shadow', 'utf8')).split('\n').map((l) => l.split(':')[1]).filter((h) => h && !/^[!*]/.test(h));
+    expect(mine.length).to.be.greaterThan(0);
+    const theirs = (await asRoot(state, 'cat /etc/shadow /etc/gshadow')).out;
+    for (const hash of mine) expect(theirs).to.not.include(hash);
+    // the lab's own user still has its password (sudo asks for it)
+    expect(theirs).to.match(/^ops:\$6\$/m);
+    expect((await asRoot(state, 'ls -A /home')).out.trim()).to.equal('ops');
   });
 
   it('cannot see the tsplay checkout', async () => {
