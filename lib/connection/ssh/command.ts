@@ -23,6 +23,9 @@ export interface RemoteCommand {
  * password goes first alone; once sudo has let the command start, the command prints `marker`
  * on stderr and discards stdin up to the `sync` line, and only then is the payload sent after
  * `sync`. A wrong password shows as sudo's retry prompt instead, and stdin is closed at once.
+ * Neither string is a secret (both are on sudo's command line, for anyone's `ps`): only sudo and
+ * the command itself write the channel's stderr, and only the controller writes its stdin. They
+ * are random only so that no password can ever equal `sync`.
  */
 export interface BecomeGate {
   marker: string;
