@@ -10,6 +10,7 @@ import { CliError, list, parse, RUN_OPTIONS } from './args.js';
 import { loadInventories, loadPlaybook } from './load.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { collectSecrets } from './secrets.js';
+import { knownSecrets, registerSecret } from '../util/secrets.js';
 
 const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
 
@@ -49,13 +50,14 @@ export async function cmdRun(argv: string[]): Promise<number> {
     retryFile: o['no-retry-file'] ? false : join(dirname(file), `${basename(file, extname(file))}.retry`),
     playbookFile: file,
   };
+  for (const s of collectSecrets(inv)) registerSecret(s);
   const reporter = createReporter({
     // --step asks line by line: live redrawing would overwrite its questions
     mode: o.json ? 'json' : o.step ? 'plain' : 'auto',
     diff: opts.diff,
     verbosity: o.verbose?.length ?? 0,
     color: o['no-color'] ? false : undefined,
-    secrets: collectSecrets(inv),
+    secrets: knownSecrets(),
   });
   if (policy === 'off') reporter.emit({ type: 'warning', message: 'host key checking is OFF (--host-key-checking off): any machine answering on these addresses is trusted' });
   const pool = new ConnectionPool({

@@ -24,7 +24,7 @@ export interface ReporterOptions {
   /** default: out is a terminal and NO_COLOR is not set */
   color?: boolean;
   /** values masked as ******** wherever they would appear (become/vault passwords) */
-  secrets?: string[];
+  secrets?: readonly string[];
 }
 
 export function createReporter(opts: ReporterOptions): Reporter {
