@@ -68,10 +68,11 @@ export async function cmdRun(argv: string[]): Promise<number> {
     connection: cliConnection(o.connection),
     connectTimeoutMs: o.timeout ? Number(o.timeout) * 1000 : undefined,
   });
-  // Ctrl-C: give the terminal back, close every connection, exit like ansible-playbook (99)
+  // Ctrl-C: give the terminal back, end what runs on the hosts, close every connection, exit like
+  // ansible-playbook (99)
   const onInterrupt = (): void => {
     reporter.emit({ type: 'warning', message: 'User interrupted execution' });
-    void Promise.allSettled([reporter.close(), pool.closeAll()]).then(() => process.exit(99));
+    void Promise.allSettled([reporter.close(), pool.closeAll(true)]).then(() => process.exit(99));
   };
   process.once('SIGINT', onInterrupt);
   try {

@@ -50,10 +50,11 @@ export class ConnectionPool {
     return c;
   }
 
-  async closeAll(): Promise<void> {
+  /** `interrupted`: Ctrl-C — first end the commands still running on the hosts (SSH). */
+  async closeAll(interrupted = false): Promise<void> {
     const all = [...this.conns.values()];
     this.conns.clear();
-    await Promise.allSettled(all.map((c) => c.close()));
+    await Promise.allSettled(all.map((c) => (interrupted && c instanceof SshConnection ? c.interrupt() : c.close())));
     await this.jumps.closeAll();
   }
 }

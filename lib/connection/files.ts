@@ -51,8 +51,9 @@ export interface StagedWrite extends Pick<PutOptions, 'mode' | 'owner' | 'group'
  */
 export function stagedWriteLines(w: StagedWrite): string[] {
   const lines = [
+    // a signal (an interrupted run ends what it left running) leaves through the EXIT trap too
+    `w= && trap 'cd / && [ -n "$w" ] && rm -rf -- "$w"' EXIT && trap 'exit 143' TERM HUP INT`,
     `w=$(mktemp -d -- "$(dirname -- "$d")/.tsplay.XXXXXX")`,
-    `trap 'cd / && rm -rf -- "$w"' EXIT`,
     `cd -P -- "$w"`,
     `if [ ! -O . ] || [ "$(stat -c %a .)" != 700 ]; then echo "the private temp directory $w was replaced while in use; nothing was written" >&2; exit 1; fi`,
     `cat > f`,

@@ -270,6 +270,18 @@ export class SshConnection implements Connection {
     return getByExec(this, remotePath, opts);
   }
 
+  /**
+   * Ends every command this connection is running on the host, then closes it (Ctrl-C). Bounded:
+   * a host that does not answer is simply closed.
+   */
+  async interrupt(): Promise<void> {
+    if (this.link && !this.link.dead && !this.closed) {
+      const stop = this.shells.stopRunning((script, become) => this.exec(script, { become: become ?? false, timeoutMs: 3000 }));
+      await Promise.race([stop, new Promise((r) => setTimeout(r, 4000).unref())]);
+    }
+    await this.close();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.shells.closeAll();

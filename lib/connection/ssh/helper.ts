@@ -99,6 +99,12 @@ def exact(n):
     b = inp.read(n) if n else b''
     if len(b) != n: sys.exit(0)  # the controller went away mid-request: do nothing with half of it
     return b
+# TERM (an interrupted run ending what it left running) unwinds like an error: a put removes
+# its temp file on the way out
+import signal
+def _term(*_): sys.exit(143)
+signal.signal(signal.SIGTERM, _term)
+out.write(b'tsplay-shell %d\n' % os.getpid()); out.flush()
 # request: "<id> <nonce> <json bytes> <data bytes>\n" <json> <data>; counted, never delimited
 # (ssh/session.ts), and the reply ends with the request's nonce, which only the controller knows
 while True:

@@ -24,8 +24,13 @@ import { killChannel } from './timeout.js';
 // /dev/null, or from exactly the bytes sent with it: `head -c` takes them off the channel and
 // `cat` drains what the command left unread, so the next request is never read as payload.
 
+/** The first line either far end prints: HELLO and its pid. */
+export const HELLO = 'tsplay-shell';
+
 /** The host side: POSIX sh, so dash, bash and busybox ash all run it. */
 export const LOOP = [
+  // first the shell's pid, so that an interrupted run can end what it left running (stopScript)
+  `printf '${HELLO} %s\\n' "$$"`,
   // a header that is not what the controller sends means the stream is out of step: stop
   `while IFS= read -r _t_h; do`,
   `  case $_t_h in *[!0-9a-f\\ ]*|'') exit 3;; esac`,
@@ -46,6 +51,23 @@ export const LOOP = [
 
 /** How a request's text is counted: lines for the sh loop, bytes for the Python helper. */
 export type Framing = 'lines' | 'bytes';
+
+/**
+ * Ends everything a shell (pid `pid`) runs, run on another channel as the same user: the
+ * command's whole process group gets TERM (write scripts and the helper clean up their temp files
+ * on it), then KILL a moment later. The shell's group holds its subshells and their children,
+ * not services they started (those leave it). (No `--` before the group: dash's kill refuses it.)
+ */
+export function stopScript(pid: number): string {
+  return [
+    `read -r st < /proc/${pid}/stat 2>/dev/null || exit 0`,
+    `set -- \${st##*) }`,
+    `[ "$3" -gt 1 ] || exit 0`,
+    `kill -TERM "-$3" 2>/dev/null || exit 0`,
+    `i=0; while [ $i -lt 10 ] && kill -0 "-$3" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done`,
+    `kill -KILL "-$3" 2>/dev/null; exit 0`,
+  ].join('\n');
+}
 
 /** A request's header and text; refuses what the far end could not take whole. */
 export function frameRequest(framing: Framing, id: number, nonce: string, text: string, stdinLength: number): Buffer {
@@ -102,6 +124,9 @@ export class ShellSession {
   private readonly errTail = new Tail(false);
   /** set once the channel closed or a command was cut off: the session takes no more work */
   dead = false;
+  /** the far end's pid on the host, from its first line (undefined until it arrives) */
+  pid?: number;
+  private hello: Buffer | undefined = Buffer.alloc(0);
   /** stderr the channel printed outside any command (sudo's refusal when the shell never started) */
   private stray: Buffer[] = [];
   private onDeath?: (stray: string) => Error;
@@ -160,6 +185,11 @@ export class ShellSession {
     });
   }
 
+  /** whether a command is running on it now */
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
   /** EOF on the shell's input: it exits after the command it runs (if any). */
   end(): void {
     this.ch.end();
@@ -172,6 +202,17 @@ export class ShellSession {
   }
 
   private onOut(d: Buffer): void {
+    if (this.hello) {
+      // the far end's first line, before any reply (a request may already be on its way)
+      const all = Buffer.concat([this.hello, d]);
+      const nl = all.indexOf(10);
+      if (nl < 0 && all.length < 64) return void (this.hello = all);
+      this.hello = undefined;
+      const m = new RegExp(`^${HELLO} (\\d+)$`).exec(all.subarray(0, Math.max(nl, 0)).toString('latin1'));
+      if (m) this.pid = Number(m[1]);
+      d = m ? all.subarray(nl + 1) : all;
+      if (!d.length) return;
+    }
     const p = this.pending;
     if (!p || this.overflowed(p, d)) return;
     p.out.push(d);

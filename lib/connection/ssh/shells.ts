@@ -4,7 +4,7 @@ import type { ChannelLimit } from './channel-limit.js';
 import { innerScript, remoteCommand, stdinBytes } from './command.js';
 import { helperScript } from './helper.js';
 import { shqNamed } from '../../util/shell.js';
-import { LOOP, ShellSession } from './session.js';
+import { LOOP, ShellSession, stopScript } from './session.js';
 import { backstop, endedByTimeout, timeoutNote } from './timeout.js';
 
 // The persistent shells of one SSH connection (session.ts), one set per become user: a become
@@ -22,6 +22,8 @@ const keyOf = (kind: Kind, as: RunAs | undefined): string => `${kind}:${as?.user
 interface Entry {
   /** kind and the user the shell runs as ('sh:' is the login user) */
   key: string;
+  /** the become the shell was started with (undefined: the login user) */
+  as?: RunAs;
   /** the SSH connection the shell lives on; a reconnect starts new shells */
   link: object;
   busy: boolean;
@@ -99,7 +101,7 @@ export class Shells {
 
   /** A new shell entry, starting; `busy` when the caller runs a command on it at once. */
   private spawn(kind: Kind, as: RunAs | undefined, link: object, busy: boolean): Entry {
-    const e: Entry = { key: keyOf(kind, as), link, busy, release: () => undefined };
+    const e: Entry = { key: keyOf(kind, as), as, link, busy, release: () => undefined };
     this.entries.push(e);
     e.starting = this.start(e, kind, as);
     return e;
@@ -181,6 +183,16 @@ export class Shells {
     } finally {
       stop.clear();
     }
+  }
+
+  /**
+   * Ends what the shells are running now (an interrupted run: Ctrl-C): `run` executes the stop
+   * script on another channel as the shell's user. The shells' own channels closing would not do
+   * it: a command that reads and writes nothing (a sleep) outlives its channel.
+   */
+  async stopRunning(run: (script: string, become: BecomeSpec | undefined) => Promise<unknown>): Promise<void> {
+    const running = this.entries.filter((e) => e.session?.busy && e.session.pid !== undefined && !e.session.dead);
+    await Promise.allSettled(running.map((e) => run(stopScript(e.session!.pid!), e.as)));
   }
 
   /** Ends every shell (the connection is closing). */
