@@ -15,6 +15,12 @@ import { knownSecrets, registerSecret } from '../util/secrets.js';
 const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
 
 export async function cmdRun(argv: string[]): Promise<number> {
+  // Ctrl-C while the playbook and inventory load: nothing has reached a host yet
+  const early = (): void => {
+    process.stderr.write('User interrupted execution\n');
+    process.exit(99);
+  };
+  process.once('SIGINT', early);
   const { values: o, positionals } = parse(argv, RUN_OPTIONS);
   if (positionals.length !== 1) throw new CliError('usage: tsplay run PLAYBOOK.ts -i INVENTORY [options]; see tsplay --help');
   const file = positionals[0];
@@ -74,6 +80,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
     reporter.emit({ type: 'warning', message: 'User interrupted execution' });
     void Promise.allSettled([reporter.close(), pool.closeAll(true)]).then(() => process.exit(99));
   };
+  process.off('SIGINT', early);
   process.once('SIGINT', onInterrupt);
   try {
     const summary = await runPlaybook(pb, inv, opts, reporter, pool);

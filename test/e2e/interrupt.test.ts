@@ -10,8 +10,14 @@ import { clusterHosts, FIXTURES, REPO, writeLabInventory } from './helpers.js';
 // long command on 8 lab hosts: every target keeps its old content or has its whole new content,
 // no temp file or directory is left, no process of the run is left on any host, exit 99.
 const PLAYBOOK = path.join(FIXTURES, 'interrupt-writes.ts');
-const TRIALS = 3;
-const BIG = 12_000_000;
+const BIG = 40_000_000;
+// early (the large file on its way), later (small files, or still the large one on a slow
+// machine), and once the long command runs everywhere
+const TRIALS: { label: string; window?: [number, number] }[] = [
+  { label: 'early', window: [300, 1500] },
+  { label: 'later', window: [1500, 4000] },
+  { label: 'during the long command' },
+];
 
 const sha1 = (b: Buffer | string): string => createHash('sha1').update(b).digest('hex');
 
@@ -32,8 +38,8 @@ describe('e2e: Ctrl-C in the middle of writes and commands (8 lab hosts)', funct
     if (bigSrc) await rm(bigSrc, { force: true });
   });
 
-  for (let trial = 1; trial <= TRIALS; trial++) {
-    it(`trial ${trial}: SIGINT at a random moment leaves old or whole new files, no temp files, no processes`, async () => {
+  for (const trial of TRIALS) {
+    it(`SIGINT at a random moment (${trial.label}) leaves old or whole new files, no temp files, no processes`, async () => {
       const hosts = lab().hosts.map((h) => h.name);
       // old content everywhere: a different large file and old small files
       const reset = [
@@ -53,9 +59,17 @@ describe('e2e: Ctrl-C in the middle of writes and commands (8 lab hosts)', funct
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const code = new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-      // somewhere between the connections going up and the long command running everywhere
-      const delay = 400 + Math.floor(Math.random() * 3000);
-      await new Promise((r) => setTimeout(r, delay));
+      const started = Date.now();
+      if (trial.window) {
+        const [from, to] = trial.window;
+        await new Promise((r) => setTimeout(r, from + Math.floor(Math.random() * (to - from))));
+      } else {
+        const sleeping = async (): Promise<boolean> =>
+          (await Promise.all(hosts.map((h) => labSsh(lab(), h, 'pgrep -x sleep >/dev/null')))).every((r) => r.rc === 0);
+        for (let i = 0; i < 120 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 500)));
+      }
+      const delay = Date.now() - started;
       child.kill('SIGINT');
       expect(await code, `interrupted after ${delay} ms:\n${out}`).to.equal(99);
       expect(out).to.contain('User interrupted execution');
