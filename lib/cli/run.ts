@@ -10,7 +10,7 @@ import { CliError, list, parse, RUN_OPTIONS } from './args.js';
 import { loadInventories, loadPlaybook } from './load.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { collectSecrets } from './secrets.js';
-import { knownSecrets, registerSecret } from '../util/secrets.js';
+import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
 
 const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
 
@@ -28,6 +28,8 @@ export async function cmdRun(argv: string[]): Promise<number> {
   const pb = await loadPlaybook(file);
   const cwd = process.cwd();
   const extraVars = parseExtraVars(o['extra-vars'] ?? [], cwd);
+  // -e api_token=... is a secret from the first line of output on
+  for (const [k, v] of Object.entries(extraVars)) if (isSecretName(k)) noteSecret(v);
   const forks = o.forks === undefined ? 20 : Number(o.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new CliError(`--forks ${o.forks}: give a whole number >= 1`);
   const policy = (o['host-key-checking'] ?? 'strict') as HostKeyPolicy;

@@ -1,9 +1,10 @@
 import type { Condition, HostView, TaskNode, TaskOptions, Vars } from '../dsl/types.js';
-import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import type { FileDiff, ModuleContext, ModuleResult } from '../modules/types.js';
 import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
 import { renderString, templateValue, TemplateError } from '../template/index.js';
+import { markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
@@ -137,6 +138,9 @@ function roleTyped(node: TaskNode, host: string, vars: Vars, st: HostState): Var
   return vars;
 }
 
+/** Result keys that describe a task rather than carry its data: never secrets themselves. */
+const RESULT_METADATA = new Set(['changed', 'failed', 'skipped', 'rc', 'cmd', 'start', 'end', 'delta', 'attempts', 'item', 'ansible_loop_var', 'dest', 'src', 'path', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size', 'checksum', 'backup_file', 'diff']);
+
 function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {
   const st = state(pc.run, host);
   const clean = { ...result };
@@ -144,6 +148,11 @@ function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions
   delete clean._unreachable;
   st.results.set(node.id, clean);
   if (opts.register) st.registered[opts.register] = opts.noLog ? { ...clean } : clean;
+  // a noLog task's result is a secret, and so is whatever is later rendered from it
+  if (opts.noLog) {
+    noteSecret(Object.fromEntries(Object.entries(clean).filter(([k]) => !RESULT_METADATA.has(k))));
+    if (opts.register) markSecretName(opts.register);
+  }
 }
 
 function resolveLoop(loop: NonNullable<TaskOptions['loop']>, view: HostView, vars: Vars, where: string): unknown[] {
@@ -179,7 +188,10 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   const mod = node.call.module;
   const rawKeys = new Set(mod.rawArgs ?? []);
   const given = typeof node.call.args === 'function' ? (node.call.args as (h: HostView) => unknown)(view) : node.call.args;
-  const args = renderArgs(given, rawKeys, vars, where, host);
+  const rendered = renderArgs(given, rawKeys, vars, where, host);
+  const args = rendered.args;
+  // content rendered from a secret never shows in a diff, not even the old side (a rotated secret)
+  let fromSecret = rendered.secret;
   const errs = validateArgs(mod, args);
   if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
 
@@ -207,7 +219,12 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
       diff: run.opts.diff && !opts.noLog,
       become,
       vars,
-      render: (text, name) => renderString(text, vars, { name, host }),
+      render: (text, name) => {
+        const before = secretReads();
+        const out = renderString(text, vars, { name, host });
+        if (secretReads() !== before) fromSecret = true;
+        return out;
+      },
       findFile: (kind, rel) => findFile(pc, node, kind, rel),
       setFacts: (facts) => Object.assign(st.registered, facts),
       log: (message) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message }),
@@ -215,6 +232,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
     const result: Vars = { ...res };
+    if (fromSecret && Array.isArray(res.diff)) result.diff = res.diff.map(secretDiff);
     if (delegate) result._delegated_to = delegate;
     const ev = opts.register ? overlay(vars, { [opts.register]: result }) : vars;
     if (opts.changedWhen !== undefined) result.changed = checkResult(opts.changedWhen, result, view, ev, `changedWhen of ${where}`);
@@ -234,11 +252,35 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   }
 }
 
-function renderArgs(args: unknown, raw: Set<string>, vars: Vars, name: string, host: string): unknown {
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) return templateValue(args, vars, { name, host });
+/** The rendered args, and whether any of them was rendered from a secret (util/secrets.ts). */
+function renderArgs(args: unknown, raw: Set<string>, vars: Vars, name: string, host: string): { args: unknown; secret: boolean } {
+  const before = secretReads();
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return { args: renderSecretAware(args, vars, name, host), secret: secretReads() !== before };
   const out: Vars = {};
-  for (const [k, v] of Object.entries(args as Vars)) out[k] = raw.has(k) ? v : templateValue(v, vars, { name: `${name} arg ${k}`, host });
-  return out;
+  for (const [k, v] of Object.entries(args as Vars)) out[k] = raw.has(k) ? v : renderSecretAware(v, vars, `${name} arg ${k}`, host);
+  return { args: out, secret: secretReads() !== before };
+}
+
+/** templateValue, leaf by leaf: a string rendered from a secret is registered as one. */
+function renderSecretAware(v: unknown, vars: Vars, name: string, host: string): unknown {
+  if (typeof v === 'string') {
+    const before = secretReads();
+    const out = templateValue(v, vars, { name, host });
+    if (secretReads() !== before) noteDerived(out);
+    return out;
+  }
+  if (Array.isArray(v)) return v.map((x, i) => renderSecretAware(x, vars, `${name}[${i}]`, host));
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderSecretAware(x, vars, `${name}.${k}`, host)]));
+  }
+  return templateValue(v, vars, { name, host });
+}
+
+/** A diff of content rendered from secrets: says that it changed, shows neither side. */
+function secretDiff(d: FileDiff): FileDiff {
+  if (d.before === undefined && d.after === undefined) return d;
+  const hidden = (side: string | undefined) => (side === undefined ? undefined : `[content rendered from secret values: not shown]\n`);
+  return { ...d, before: hidden(d.before), after: d.before === d.after ? hidden(d.after) : `[content rendered from secret values: changed, not shown]\n` };
 }
 
 function errorMessage(e: unknown, where: string, host: string): string {

@@ -7,6 +7,7 @@ import { TemplateError } from './errors.js';
 import { isTemplated, templateRaw } from './native.js';
 import { markLazy } from './lazy-marker.js';
 import { MAX_VAR_DEPTH } from './limits.js';
+import { isSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import type { Vars } from './types.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -15,6 +16,8 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
   const proxies = new WeakMap<object, object>();
   const cache = new WeakMap<object, Map<PropertyKey, unknown>>();
   const inProgress = new Map<object, Set<PropertyKey>>();
+  /** keys whose rendered value came from a secret: reading them again is a secret read too */
+  const tainted = new WeakMap<object, Set<PropertyKey>>();
   const chain: string[] = [];
   let root: Vars;
 
@@ -35,7 +38,14 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
     busy.add(key);
     chain.push(where);
     try {
-      return templateRaw(value, root, { name: `variable '${where}'`, host: opts.host });
+      const before = secretReads();
+      const out = templateRaw(value, root, { name: `variable '${where}'`, host: opts.host });
+      // rendered from a secret: a secret too (util/secrets.ts)
+      if (secretReads() !== before) {
+        noteDerived(out);
+        (tainted.get(target) ?? tainted.set(target, new Set()).get(target)!).add(key);
+      }
+      return out;
     } finally {
       busy.delete(key);
       chain.pop();
@@ -50,10 +60,18 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
       get(t, key, receiver) {
         if (typeof key === 'symbol' || !hasOwn(t, key)) return Reflect.get(t, key, receiver);
         const done = cache.get(t);
-        if (done?.has(key)) return done.get(key);
+        if (done?.has(key)) {
+          const v = done.get(key);
+          if (isSecretName(key)) noteSecret(v);
+          else if (tainted.get(t)?.has(key)) noteDerived(v);
+          return v;
+        }
         const value = (t as Record<string, unknown>)[key];
         const needsWork = (typeof value === 'string' && isTemplated(value)) || (value !== null && typeof value === 'object');
-        if (!needsWork) return value;
+        if (!needsWork) {
+          if (isSecretName(key)) noteSecret(value);
+          return value;
+        }
         const d = Object.getOwnPropertyDescriptor(t, key);
         if (d && !d.configurable && !d.writable) return value; // proxy invariant: must stay as is
         let memo = cache.get(t);
@@ -61,6 +79,7 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
         const where = childPath(prefix, key, isArray);
         const out = typeof value === 'string' ? resolve(t, key, value, where) : wrap(value as object, where);
         memo.set(key, out);
+        if (isSecretName(key)) noteSecret(value !== null && typeof value === 'object' ? value : out);
         return out;
       },
       set() { return false; },
