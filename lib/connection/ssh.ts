@@ -44,6 +44,8 @@ export class SshConnection implements Connection {
   private link?: Link;
   private unreachable?: UnreachableError;
   private closed = false;
+  /** one-off exec channels with a command running: Ctrl-C signals them */
+  private readonly oneOff = new Set<ClientChannel>();
   /** SSH connections opened to the host so far (1 for a whole run unless one dropped) */
   connectCount = 0;
 
@@ -209,6 +211,7 @@ export class SshConnection implements Connection {
       const err: Buffer[] = [];
       const started = Date.now();
       const stop = backstop(opts.timeoutMs, () => killChannel(ch));
+      this.oneOff.add(ch);
       let size = 0;
       let overflow = false;
       // past the cap the command is ended: its output would otherwise grow the controller unbounded
@@ -240,6 +243,7 @@ export class SshConnection implements Connection {
       ch.on('error', () => undefined);
       ch.on('close', (code: number | null, signal?: string) => {
         stop.clear();
+        this.oneOff.delete(ch);
         if (overflow) return;
         const timedOut = stop.fired || endedByTimeout(code, opts.timeoutMs, started);
         if (!timedOut && (code === null || code === undefined) && !signal) {
@@ -276,6 +280,7 @@ export class SshConnection implements Connection {
    */
   async interrupt(): Promise<void> {
     if (this.link && !this.link.dead && !this.closed) {
+      for (const ch of this.oneOff) killChannel(ch);
       const stop = this.shells.stopRunning((script, become) => this.exec(script, { become: become ?? false, timeoutMs: 3000 }));
       await Promise.race([stop, new Promise((r) => setTimeout(r, 4000).unref())]);
     }
