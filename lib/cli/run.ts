@@ -21,6 +21,14 @@ export async function cmdRun(argv: string[]): Promise<number> {
     process.exit(99);
   };
   process.once('SIGINT', early);
+  try {
+    return await runCommand(argv, early);
+  } finally {
+    process.off('SIGINT', early);
+  }
+}
+
+async function runCommand(argv: string[], early: () => void): Promise<number> {
   const { values: o, positionals } = parse(argv, RUN_OPTIONS);
   if (positionals.length !== 1) throw new CliError('usage: tsplay run PLAYBOOK.ts -i INVENTORY [options]; see tsplay --help');
   const file = positionals[0];
