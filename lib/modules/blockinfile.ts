@@ -5,6 +5,7 @@ import type { ContentArgs, FileContentResult } from './common/content.js';
 import { contentArgSchema, manageContent } from './common/content.js';
 import { bare, readLines } from './common/lines.js';
 import { probe } from './common/probe.js';
+import { withReplan } from './common/replan.js';
 import { compilePyRegex } from './common/regex.js';
 import { decodeBytes, encodeText } from '../util/bytetext.js';
 
@@ -108,6 +109,11 @@ async function run(args: BlockinfileArgs, ctx: ModuleContext): Promise<Blockinfi
   if (args.insertafter !== undefined && args.insertbefore !== undefined) {
     throw new ModuleFailure(`${where}: give insertafter or insertbefore, not both`);
   }
+  // read, plan and apply again when the file changed in between (common/replan.ts)
+  return withReplan(where, () => attempt(args, ctx));
+}
+
+async function attempt(args: BlockinfileArgs, ctx: ModuleContext): Promise<BlockinfileResult> {
   const [state] = await probe(ctx, [{ path: args.path, follow: true, checksum: true, content: true }]);
   if (state.type === 'directory') throw new ModuleFailure(`blockinfile: ${args.path} is a directory; give the path of a file`);
   const present = (args.state ?? 'present') === 'present';
@@ -127,6 +133,7 @@ async function run(args: BlockinfileArgs, ctx: ModuleContext): Promise<Blockinfi
     followLink: true,
     mkdirs: true,
     changedMsg: msg,
+    planned: true,
   });
   if (!res.msg && res.changed) res.msg = 'ownership, perms or SE linux context changed';
   return res;

@@ -5,6 +5,7 @@ import type { ContentArgs, FileContentResult } from './common/content.js';
 import { contentArgSchema, manageContent } from './common/content.js';
 import { bare, readLines } from './common/lines.js';
 import { probe } from './common/probe.js';
+import { withReplan } from './common/replan.js';
 import { compilePyRegex, expandMatch } from './common/regex.js';
 import { decodeBytes, encodeText } from '../util/bytetext.js';
 
@@ -195,6 +196,11 @@ function checkArgs(args: LineinfileArgs): void {
 
 async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {
   checkArgs(args);
+  // read, plan and apply again when the file changed in between (common/replan.ts)
+  return withReplan(`lineinfile ${args.path}`, () => attempt(args, ctx));
+}
+
+async function attempt(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {
   const [state] = await probe(ctx, [{ path: args.path, follow: true, checksum: true, content: true }]);
   if (state.type === 'directory') throw new ModuleFailure(`lineinfile: ${args.path} is a directory; give the path of a file`);
   const isPresent = (args.state ?? 'present') === 'present';
@@ -216,6 +222,7 @@ async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<Lineinfile
     followLink: true,
     mkdirs: true,
     changedMsg: edit.msg,
+    planned: true,
   });
   if (!res.msg && res.changed) res.msg = 'ownership, perms or SE linux context changed';
   return edit.found !== undefined ? { ...res, found: edit.found } : res;
