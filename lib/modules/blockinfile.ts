@@ -110,7 +110,7 @@ async function run(args: BlockinfileArgs, ctx: ModuleContext): Promise<Blockinfi
     throw new ModuleFailure(`${where}: give insertafter or insertbefore, not both`);
   }
   // read, plan and apply again when the file changed in between (common/replan.ts)
-  return withReplan(where, () => attempt(args, ctx));
+  return withReplan(where, () => attempt(args, ctx), (m) => ctx.log(m));
 }
 
 async function attempt(args: BlockinfileArgs, ctx: ModuleContext): Promise<BlockinfileResult> {

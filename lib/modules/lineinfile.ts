@@ -197,7 +197,7 @@ function checkArgs(args: LineinfileArgs): void {
 async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {
   checkArgs(args);
   // read, plan and apply again when the file changed in between (common/replan.ts)
-  return withReplan(`lineinfile ${args.path}`, () => attempt(args, ctx));
+  return withReplan(`lineinfile ${args.path}`, () => attempt(args, ctx), (m) => ctx.log(m));
 }
 
 async function attempt(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {

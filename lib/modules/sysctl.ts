@@ -93,7 +93,7 @@ export const sysctl = defineModule<SysctlArgs, SysctlResult>({
     const state = args.state ?? 'present';
     if (state === 'present' && args.value === undefined) throw new ModuleFailure(`sysctl ${args.name}: value is required when state is present`);
     // read, plan and apply again when the file changed in between (common/replan.ts)
-    return withReplan(`sysctl ${args.name}`, () => attempt(args, ctx));
+    return withReplan(`sysctl ${args.name}`, () => attempt(args, ctx), (m) => ctx.log(m));
   },
 });
 

@@ -23,16 +23,22 @@ export function isChangedMeanwhile(res: { rc: number; stderr: string }): boolean
   return res.rc === CHANGED_RC && res.stderr.includes(CHANGED_MARK);
 }
 
-export const REPLAN_TRIES = 5;
+/**
+ * Tries in all. Not 5 with a short back-off: two runs adding lines to one file over sh lost 5
+ * times in a row (the other run's next write nearly always lands inside our read-to-write
+ * window while it is busy), so the back-off doubles (12-25 ms, then up to 0.8-1.6 s; about 3 s
+ * at most in all) and a loser soon waits until the other writer's burst is over.
+ */
+export const REPLAN_TRIES = 8;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs `attempt` (read, plan, apply) until it does not meet a concurrent change, at most
- * REPLAN_TRIES times, with a short random back-off so two runs that collided do not collide again
- * in step. Fails clearly when the file never held still.
+ * REPLAN_TRIES times, with a random, doubling back-off so two runs that collided do not collide
+ * again in step. Fails clearly when the file never held still.
  */
-export async function withReplan<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+export async function withReplan<T>(what: string, attempt: () => Promise<T>, log?: (message: string) => void): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
@@ -44,7 +50,9 @@ export async function withReplan<T>(what: string, attempt: () => Promise<T>): Pr
             'nothing was written, so no change was lost. Find what else writes this file, or run again.',
         );
       }
-      await sleep(10 + Math.random() * 40 * n);
+      log?.(`${e.path} changed on the host after it was read; reading it again (try ${n + 1} of ${REPLAN_TRIES})`);
+      const step = 25 * 2 ** (n - 1);
+      await sleep(step / 2 + (Math.random() * step) / 2);
     }
   }
 }
