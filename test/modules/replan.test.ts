@@ -8,6 +8,7 @@ import { blockinfile } from '../../lib/modules/blockinfile.js';
 import { copy } from '../../lib/modules/copy.js';
 import { lineinfile } from '../../lib/modules/lineinfile.js';
 import { REPLAN_TRIES } from '../../lib/modules/common/replan.js';
+import { swapoff } from '../../lib/modules/swapoff.js';
 import { sysctl } from '../../lib/modules/sysctl.js';
 import type { ModuleContext } from '../../lib/modules/types.js';
 import { makeContext, runModule } from '../helpers/module-context.js';
@@ -177,6 +178,29 @@ describe('read-modify-write modules re-plan when the file changed meanwhile', fu
       const bytes = Buffer.from(await sh(sb!.conn, `base64 -w0 ${FILE}`), 'base64');
       expect(bytes.toString('latin1')).to.equal('# caf\xe9\nnet.core.somaxconn=2048\n');
     });
+  });
+});
+
+describe('swapoff re-plans when /etc/fstab changed meanwhile (sandbox, swapoff test double)', function () {
+  this.timeout(60_000);
+  let sb: Sandbox | undefined;
+  before(async function () {
+    this.timeout(30_000);
+    sb = await startSandbox('replan-swapoff', {
+      fakeProc: { swaps: 'Filename\tType\tSize\tUsed\tPriority\n' },
+      files: {
+        '/usr/local/sbin/swapoff': { content: readFileSync(new URL('../fixtures/system/swapoff-double.sh', import.meta.url)), mode: 0o755 },
+        '/etc/fstab': 'UUID=1 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n',
+      },
+    });
+  });
+  after(async () => sb?.stop());
+
+  it('an entry added meanwhile is kept and the swap entry is commented out', async () => {
+    const conn = interfering(sb!.conn, onlyFirst, async () => void (await sh(sb!.conn, `echo 'tmpfs /scratch tmpfs defaults 0 0' >> /etc/fstab`)));
+    const r = await runInSandbox(swapoff, {}, testContext(conn));
+    expect(r.changed).to.equal(true);
+    expect(await sh(sb!.conn, 'cat /etc/fstab')).to.equal('UUID=1 / ext4 defaults 0 1\n# /swapfile none swap sw 0 0\ntmpfs /scratch tmpfs defaults 0 0\n');
   });
 });
 
