@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { shq } from '../util/shell.js';
-import type { BecomeSpec, Connection, ExecResult, HelperOp, PutOptions } from './types.js';
+import type { BasedOn, BecomeSpec, Connection, ExecResult, HelperOp, PutOptions } from './types.js';
 
 // Shell fragments shared by every connection. A new file is staged in a private directory
 // beside the destination (same filesystem, so the final rename is atomic: a reader sees the old
@@ -43,6 +43,33 @@ export interface StagedWrite extends Pick<PutOptions, 'mode' | 'owner' | 'group'
   validate?: { command: string; failed: string };
   /** keep the old file as `<dest>.<pid>.<time>~` (Ansible's name), created exclusively */
   backup?: boolean;
+  /** commit only if the destination still has this content (or is still absent) */
+  basedOn?: BasedOn;
+}
+
+/** Exit code of a write that found its destination changed since the content was planned. */
+export const CHANGED_RC = 96;
+/** Start of the message such a write prints (sh and helper alike). */
+export const CHANGED_MARK = 'tsplay: changed meanwhile:';
+
+/**
+ * Lines that stop the write (CHANGED_RC) unless the destination `$d` is still what the content
+ * was planned from. Every tsplay writer takes an exclusive flock(2) on the destination's
+ * directory from this check until the script ends (the rename included), so two tsplay writers
+ * never both pass the check against the same old content. The lock is on the directory, not on a
+ * lock file beside the target: nothing is left behind, and the rename cannot break it (a lock on
+ * the target itself would stay with the old inode). Writers that are not tsplay take no lock; for
+ * them the window between this check and the rename is a few milliseconds, not the whole task.
+ * Without flock(1) (or a directory we cannot read) only the check is done.
+ */
+function basedOnLines(b: BasedOn): string[] {
+  const want = 'sha1' in b ? b.sha1 : 'absent';
+  return [
+    `p=$(dirname -- "$d")`,
+    `if command -v flock >/dev/null 2>&1 && [ -r "$p" ]; then exec 9<"$p"; flock -w 60 9 || { echo "cannot lock $p to write $d (another write there has held it for 60 s); the file was not changed" >&2; exit 1; }; fi`,
+    `if [ -e "$d" ] || [ -L "$d" ]; then n=$(sha1sum < "$d" 2>/dev/null) || n=unreadable; n=\${n%% *}; else n=absent; fi`,
+    `[ "$n" = ${shq(want)} ] || { echo "${CHANGED_MARK} $d changed on the host after it was read; nothing was written" >&2; exit ${CHANGED_RC}; }`,
+  ];
 }
 
 /**
@@ -64,6 +91,7 @@ export function stagedWriteLines(w: StagedWrite): string[] {
     const cmd = w.validate.command.split('%s').join('"$w/f"');
     lines.push(`( ${cmd} ) >&2 || { rc=$?; echo "${w.validate.failed} $rc" >&2; exit 97; }`);
   }
+  if (w.basedOn) lines.push(...basedOnLines(w.basedOn));
   if (w.backup) {
     // link(2) never follows or replaces what is at the backup's name: a planted symlink fails it
     lines.push(
@@ -74,7 +102,7 @@ export function stagedWriteLines(w: StagedWrite): string[] {
   return lines;
 }
 
-export function atomicWriteScript(dest: string, content: Buffer | string, opts: Pick<PutOptions, 'mode' | 'owner' | 'group'> = {}): string {
+export function atomicWriteScript(dest: string, content: Buffer | string, opts: Pick<StagedWrite, 'mode' | 'owner' | 'group' | 'basedOn'> = {}): string {
   return [`set -e`, `d=${shq(dest)}`, `case $d in /*) ;; *) d="$PWD/$d";; esac`, ...stagedWriteLines({ ...opts, sha1: sha1Hex(content) })].join('\n');
 }
 

@@ -42,6 +42,12 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/**
+ * What planned content was based on: the destination's sha1 when it was read, or its absence.
+ * A write given this commits only if the destination is still so (modules/common/replan.ts).
+ */
+export type BasedOn = { sha1: string } | { absent: true };
+
 /** Helper ops print exactly what their sh versions print, so one parser serves both. */
 export type HelperOp =
   | { op: 'ping' }
@@ -59,6 +65,8 @@ export type HelperOp =
       followLink?: boolean;
       /** sha1 (hex) of the payload: a payload that did not arrive whole is never committed */
       sha1: string;
+      /** commit only if the destination is still what the content was planned from */
+      basedOn?: BasedOn;
     };
 
 export interface PutOptions {

@@ -3,12 +3,17 @@ import { defineModule, ModuleFailure } from './types.js';
 import { fileAttrSchema } from './common/attrs.js';
 import type { ContentArgs, FileContentResult } from './common/content.js';
 import { contentArgSchema, manageContent } from './common/content.js';
-import { readLines } from './common/lines.js';
+import { bare, readLines } from './common/lines.js';
 import { probe } from './common/probe.js';
+import { withReplan } from './common/replan.js';
 import { compilePyRegex } from './common/regex.js';
+import { decodeBytes, encodeText } from '../util/bytetext.js';
 
 // blockinfile: keep a block of lines between two marker lines. The default marker text is
-// Ansible's, so files already managed by Ansible stay unchanged after moving to tsplay.
+// Ansible's, so files already managed by Ansible stay unchanged after moving to tsplay. The file
+// is edited as bytes (util/bytetext.ts), so lines outside the block keep every byte. In a CRLF
+// file (first line ends in CRLF) the block is written with CRLF and CRLF markers are found
+// (Ansible writes LF and does not see a CRLF marker, so it adds a second block).
 
 export interface BlockinfileArgs extends ContentArgs {
   path: string;
@@ -51,15 +56,16 @@ const DEFAULT_MARKER = '# {mark} ANSIBLE MANAGED BLOCK';
 
 function editBlock(original: string, args: BlockinfileArgs): string {
   const lines = readLines(original);
+  const eol = lines[0]?.endsWith('\r\n') ? '\r\n' : '\n';
   const marker = args.marker ?? DEFAULT_MARKER;
-  const m0 = marker.split('{mark}').join(args.marker_begin ?? 'BEGIN') + '\n';
-  const m1 = marker.split('{mark}').join(args.marker_end ?? 'END') + '\n';
+  const m0 = marker.split('{mark}').join(args.marker_begin ?? 'BEGIN');
+  const m1 = marker.split('{mark}').join(args.marker_end ?? 'END');
   const present = (args.state ?? 'present') === 'present';
-  let block = args.block ?? '';
+  const block = args.block ?? '';
   let blockLines: string[] = [];
   if (present && block) {
-    if (!block.endsWith('\n')) block += '\n';
-    blockLines = [m0, ...readLines(block), m1];
+    const body = readLines(block.endsWith('\n') ? block : block + '\n').map((l) => (eol === '\n' ? l : bare(l) + eol));
+    blockLines = [m0 + eol, ...body, m1 + eol];
   }
   const after = args.insertafter ?? (args.insertbefore === undefined ? 'EOF' : undefined);
   const before = args.insertbefore;
@@ -73,8 +79,9 @@ function editBlock(original: string, args: BlockinfileArgs): string {
   let n0: number | undefined;
   let n1: number | undefined;
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === m0) n0 = i;
-    if (lines[i] === m1) n1 = i;
+    // a marker is a whole, terminated line (a last line without its newline is not one, as in Ansible)
+    if (lines[i].endsWith('\n') && bare(lines[i]) === m0) n0 = i;
+    if (lines[i].endsWith('\n') && bare(lines[i]) === m1) n1 = i;
   }
   if (n0 === undefined || n1 === undefined) {
     n0 = undefined;
@@ -92,7 +99,7 @@ function editBlock(original: string, args: BlockinfileArgs): string {
     lines.splice(n1, n0 - n1 + 1);
     n0 = n1;
   }
-  if (n0 > 0 && !lines[n0 - 1].endsWith('\n')) lines[n0 - 1] += '\n';
+  if (n0 > 0 && !lines[n0 - 1].endsWith('\n')) lines[n0 - 1] += eol;
   lines.splice(n0, 0, ...blockLines);
   return lines.join('');
 }
@@ -102,6 +109,11 @@ async function run(args: BlockinfileArgs, ctx: ModuleContext): Promise<Blockinfi
   if (args.insertafter !== undefined && args.insertbefore !== undefined) {
     throw new ModuleFailure(`${where}: give insertafter or insertbefore, not both`);
   }
+  // read, plan and apply again when the file changed in between (common/replan.ts)
+  return withReplan(where, () => attempt(args, ctx), (m) => ctx.log(m));
+}
+
+async function attempt(args: BlockinfileArgs, ctx: ModuleContext): Promise<BlockinfileResult> {
   const [state] = await probe(ctx, [{ path: args.path, follow: true, checksum: true, content: true }]);
   if (state.type === 'directory') throw new ModuleFailure(`blockinfile: ${args.path} is a directory; give the path of a file`);
   const present = (args.state ?? 'present') === 'present';
@@ -109,18 +121,19 @@ async function run(args: BlockinfileArgs, ctx: ModuleContext): Promise<Blockinfi
     if (!present) return { changed: false, msg: `File ${args.path} not present`, dest: args.path, checksum: '', size: 0 };
     if (!args.create) throw new ModuleFailure(`blockinfile: ${args.path} does not exist; set create: true to create it`);
   }
-  const original = state.content?.toString('utf8') ?? '';
+  const original = decodeBytes(state.content ?? Buffer.alloc(0));
   const result = editBlock(original, args);
   const changedText = !state.exists || result !== original;
   const msg = !changedText ? '' : !state.exists ? 'File created' : present && args.block ? 'Block inserted' : 'Block removed';
   const res = await manageContent(ctx, {
     dest: args.path,
     state,
-    content: Buffer.from(result, 'utf8'),
+    content: encodeText(result),
     args,
     followLink: true,
     mkdirs: true,
     changedMsg: msg,
+    planned: true,
   });
   if (!res.msg && res.changed) res.msg = 'ownership, perms or SE linux context changed';
   return res;

@@ -5,15 +5,20 @@ import type { ContentArgs, FileContentResult } from './common/content.js';
 import { contentArgSchema, manageContent } from './common/content.js';
 import { bare, readLines } from './common/lines.js';
 import { probe } from './common/probe.js';
+import { withReplan } from './common/replan.js';
 import { compilePyRegex, expandMatch } from './common/regex.js';
+import { decodeBytes, encodeText } from '../util/bytetext.js';
 
 // lineinfile: make sure one line is (or is not) in a file, with Ansible's exact rules:
 // regexp replaces the LAST matching line (the first with firstmatch); with no match the line
 // goes after insertafter / before insertbefore (last match of those, or first with firstmatch),
 // else at EOF; backrefs with no match changes nothing; an exact copy of the line already present
-// counts as a match. Two deliberate differences from Ansible, where it is plainly wrong: a line
+// counts as a match. Deliberate differences from Ansible, where it is plainly wrong: a line
 // inserted after an anchor on a last line without a newline gets its own line (Ansible glues it
-// on), and a CRLF line equal to the wanted line is left alone (Ansible rewrites it to LF).
+// on); in a CRLF file (its first line ends in CRLF) added lines end in CRLF and a replaced line
+// keeps its own ending, and a CRLF line equal to the wanted line is left alone (Ansible writes LF).
+// The file is edited as bytes (util/bytetext.ts): lines it does not touch keep every byte, and
+// regexps match the UTF-8 text (Ansible matches bytes, where `.` is one byte of "é").
 
 export interface LineinfileArgs extends ContentArgs {
   path: string;
@@ -74,9 +79,15 @@ function matcherOf(args: LineinfileArgs): Matcher | undefined {
   return undefined;
 }
 
+/** The line ending of a file: CRLF when its first line ends so, else LF (also for a new file). */
+function eolOf(lines: readonly string[]): string {
+  return lines[0]?.endsWith('\r\n') ? '\r\n' : '\n';
+}
+
 function present(input: string[], args: LineinfileArgs): Edit {
   const lines = [...input];
   const line = args.line as string;
+  const eol = eolOf(lines);
   const ins = args.insertafter ?? (args.insertbefore === undefined ? 'EOF' : undefined);
   const before = args.insertbefore;
   const what = `lineinfile ${args.path}`;
@@ -112,16 +123,18 @@ function present(input: string[], args: LineinfileArgs): Edit {
   }
   const ensureEol = (): void => {
     const last = lines.length - 1;
-    if (last >= 0 && !/[\r\n]$/.test(lines[last])) lines[last] += '\n';
+    if (last >= 0 && !/[\r\n]$/.test(lines[last])) lines[last] += eol;
   };
   const added = (): Edit => ({ lines, changed: true, msg: 'line added' });
   const same = (): Edit => ({ lines, changed: false, msg: '' });
 
   if (idxMatch !== -1) {
     let newLine = args.backrefs && match && typeof match !== 'boolean' ? expandMatch(line, match) : line;
-    if (!newLine.endsWith('\n')) newLine += '\n';
+    // the replaced line keeps its own ending (a last line without one gets the file's)
+    const old = lines[idxMatch];
+    if (!newLine.endsWith('\n')) newLine += old.endsWith('\r\n') ? '\r\n' : old.endsWith('\n') ? '\n' : eol;
     // a CRLF line equal to the wanted one stays as it is (Ansible rewrites it to LF, mixing endings)
-    const keep = lines[idxMatch].endsWith('\n') && bare(lines[idxMatch]) === bare(newLine);
+    const keep = old.endsWith('\n') && bare(old) === bare(newLine);
     if (!keep && lines[idxMatch] !== newLine) {
       lines[idxMatch] = newLine;
       return { lines, changed: true, msg: 'line replaced' };
@@ -130,12 +143,12 @@ function present(input: string[], args: LineinfileArgs): Edit {
   }
   if (args.backrefs) return same(); // the line cannot be built without a match
   if (before === 'BOF' || ins === 'BOF') {
-    lines.unshift(line + '\n');
+    lines.unshift(line + eol);
     return added();
   }
   if (ins === 'EOF' || idxIns === -1) {
     ensureEol();
-    lines.push(line + '\n');
+    lines.push(line + eol);
     return added();
   }
   if (ins !== undefined) {
@@ -143,18 +156,18 @@ function present(input: string[], args: LineinfileArgs): Edit {
     if (idxIns === lines.length) {
       if (bare(lines[idxIns - 1]) !== line) {
         ensureEol();
-        lines.push(line + '\n');
+        lines.push(line + eol);
         return added();
       }
       return same();
     }
     if (bare(lines[idxIns]) !== line) {
-      lines.splice(idxIns, 0, line + '\n');
+      lines.splice(idxIns, 0, line + eol);
       return added();
     }
     return same();
   }
-  lines.splice(idxIns, 0, line + '\n');
+  lines.splice(idxIns, 0, line + eol);
   return added();
 }
 
@@ -183,6 +196,11 @@ function checkArgs(args: LineinfileArgs): void {
 
 async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {
   checkArgs(args);
+  // read, plan and apply again when the file changed in between (common/replan.ts)
+  return withReplan(`lineinfile ${args.path}`, () => attempt(args, ctx), (m) => ctx.log(m));
+}
+
+async function attempt(args: LineinfileArgs, ctx: ModuleContext): Promise<LineinfileResult> {
   const [state] = await probe(ctx, [{ path: args.path, follow: true, checksum: true, content: true }]);
   if (state.type === 'directory') throw new ModuleFailure(`lineinfile: ${args.path} is a directory; give the path of a file`);
   const isPresent = (args.state ?? 'present') === 'present';
@@ -192,10 +210,10 @@ async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<Lineinfile
       throw new ModuleFailure(`lineinfile: ${args.path} does not exist; set create: true to create it`);
     }
   }
-  const lines = readLines(state.content?.toString('utf8') ?? '');
+  const lines = readLines(decodeBytes(state.content ?? Buffer.alloc(0)));
   const edit = isPresent ? present(lines, args) : absent(lines, args);
   if (!state.exists && !edit.changed) return { changed: false, msg: edit.msg, dest: args.path, checksum: '', size: 0 };
-  const content = edit.changed ? Buffer.from(edit.lines.join(''), 'utf8') : (state.content ?? Buffer.alloc(0));
+  const content = edit.changed ? encodeText(edit.lines.join('')) : (state.content ?? Buffer.alloc(0));
   const res = await manageContent(ctx, {
     dest: args.path,
     state,
@@ -204,6 +222,7 @@ async function run(args: LineinfileArgs, ctx: ModuleContext): Promise<Lineinfile
     followLink: true,
     mkdirs: true,
     changedMsg: edit.msg,
+    planned: true,
   });
   if (!res.msg && res.changed) res.msg = 'ownership, perms or SE linux context changed';
   return edit.found !== undefined ? { ...res, found: edit.found } : res;

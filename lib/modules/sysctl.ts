@@ -1,6 +1,9 @@
 import { shq, shqNamed } from '../util/shell.js';
 import { applyScript, probe, withNewline, writeFileFragment } from './system/remote.js';
-import type { FileDiff, ModuleResult } from './types.js';
+import type { FileDiff, ModuleContext, ModuleResult } from './types.js';
+import { sha1 } from './common/result.js';
+import { withReplan } from './common/replan.js';
+import { decodeBytes, encodeText } from '../util/bytetext.js';
 import { defineModule, ModuleFailure } from './types.js';
 
 // Ansible's sysctl (ansible.posix.sysctl): the entry is kept in sysctl_file (default
@@ -88,43 +91,57 @@ export const sysctl = defineModule<SysctlArgs, SysctlResult>({
   schema,
   async run(args, ctx) {
     const state = args.state ?? 'present';
-    const file = args.sysctl_file ?? '/etc/sysctl.conf';
-    const reload = args.reload ?? true;
     if (state === 'present' && args.value === undefined) throw new ModuleFailure(`sysctl ${args.name}: value is required when state is present`);
-    const value = state === 'present' ? normaliseSysctlValue(args.value as string | number | boolean) : undefined;
-
-    const st = await probe(ctx, {
-      file: `if [ -e ${shqNamed(file, "argument 'sysctl_file'")} ]; then cat -- ${shq(file)}; fi`,
-      // -- : whatever the name, it is a key to read, never an option
-      runtime: `sysctl -n -- ${shqNamed(args.name, "argument 'name'")}`,
-    });
-    if (st.file.rc !== 0) throw new ModuleFailure(`cannot read ${file}: ${st.file.err}`);
-    const known = st.runtime.rc === 0;
-    const runtimeBefore = known ? normaliseSysctlValue(st.runtime.out) : undefined;
-    if (!known && !args.ignoreerrors && (args.sysctl_set || state === 'present')) {
-      throw new ModuleFailure(`sysctl ${args.name}: unknown key on this host (${st.runtime.err || 'sysctl -n failed'}); set ignoreerrors: true to skip it`);
-    }
-
-    const after = planSysctlFile(st.file.out, args.name, value);
-    const fileChanged = after !== st.file.out;
-    const setRuntime = !!args.sysctl_set && value !== undefined && known && runtimeBefore !== value;
-    const changed = fileChanged || setRuntime;
-    const result: SysctlResult = { changed, name: args.name, value, runtime_before: runtimeBefore };
-    if (ctx.diff && changed) {
-      const diff: FileDiff[] = [];
-      if (fileChanged) diff.push({ path: file, before: st.file.out, after });
-      if (setRuntime) diff.push({ path: `sysctl:${args.name}`, attrs: { value: { before: runtimeBefore, after: value } } });
-      result.diff = diff;
-    }
-    if (!changed || ctx.check) return result;
-
-    const e = args.ignoreerrors ? '-e ' : '';
-    const steps = ['set -e'];
-    if (fileChanged) steps.push(writeFileFragment(file, after));
-    if (setRuntime) steps.push(`sysctl ${e}-q -w -- ${shq(`${args.name}=${value}`)}`);
-    // reload applies every entry of the file, as `sysctl -p` does on boot
-    if (fileChanged && reload) steps.push(`sysctl ${e}-q -p -- ${shq(file)}`);
-    await applyScript(ctx, steps.join('\n'), `sysctl ${args.name}`);
-    return result;
+    // read, plan and apply again when the file changed in between (common/replan.ts)
+    return withReplan(`sysctl ${args.name}`, () => attempt(args, ctx), (m) => ctx.log(m));
   },
 });
+
+/** Exit code of the read fragment for a missing file (an empty file reads as rc 0, no bytes). */
+const ABSENT_RC = 3;
+
+async function attempt(args: SysctlArgs, ctx: ModuleContext): Promise<SysctlResult> {
+  const state = args.state ?? 'present';
+  const file = args.sysctl_file ?? '/etc/sysctl.conf';
+  const reload = args.reload ?? true;
+  const value = state === 'present' ? normaliseSysctlValue(args.value as string | number | boolean) : undefined;
+
+  const st = await probe(ctx, {
+    file: `if [ -e ${shqNamed(file, "argument 'sysctl_file'")} ] || [ -L ${shq(file)} ]; then cat -- ${shq(file)}; else exit ${ABSENT_RC}; fi`,
+    // -- : whatever the name, it is a key to read, never an option
+    runtime: `sysctl -n -- ${shqNamed(args.name, "argument 'name'")}`,
+  });
+  const absent = st.file.rc === ABSENT_RC;
+  if (st.file.rc !== 0 && !absent) throw new ModuleFailure(`cannot read ${file}: ${st.file.err}`);
+  // the file as bytes (util/bytetext.ts): lines this does not touch keep every byte
+  const before = decodeBytes(st.file.raw);
+  const known = st.runtime.rc === 0;
+  const runtimeBefore = known ? normaliseSysctlValue(st.runtime.out) : undefined;
+  if (!known && !args.ignoreerrors && (args.sysctl_set || state === 'present')) {
+    throw new ModuleFailure(`sysctl ${args.name}: unknown key on this host (${st.runtime.err || 'sysctl -n failed'}); set ignoreerrors: true to skip it`);
+  }
+
+  const after = planSysctlFile(before, args.name, value);
+  const fileChanged = after !== before;
+  const setRuntime = !!args.sysctl_set && value !== undefined && known && runtimeBefore !== value;
+  const changed = fileChanged || setRuntime;
+  const result: SysctlResult = { changed, name: args.name, value, runtime_before: runtimeBefore };
+  if (ctx.diff && changed) {
+    const diff: FileDiff[] = [];
+    if (fileChanged) diff.push({ path: file, before: st.file.out, after: encodeText(after).toString('utf8') });
+    if (setRuntime) diff.push({ path: `sysctl:${args.name}`, attrs: { value: { before: runtimeBefore, after: value } } });
+    result.diff = diff;
+  }
+  if (!changed || ctx.check) return result;
+
+  const e = args.ignoreerrors ? '-e ' : '';
+  const steps = ['set -e'];
+  // committed only if the file still holds the bytes this plan was made from
+  const basedOn = absent ? { absent: true as const } : { sha1: sha1(st.file.raw) };
+  if (fileChanged) steps.push(writeFileFragment(file, encodeText(after), { basedOn }));
+  if (setRuntime) steps.push(`sysctl ${e}-q -w -- ${shq(`${args.name}=${value}`)}`);
+  // reload applies every entry of the file, as `sysctl -p` does on boot
+  if (fileChanged && reload) steps.push(`sysctl ${e}-q -p -- ${shq(file)}`);
+  await applyScript(ctx, steps.join('\n'), `sysctl ${args.name}`);
+  return result;
+}

@@ -45,7 +45,41 @@ const fileCases: Case<BlockinfileArgs>[] = [
   },
 ];
 
+const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+const B = '# BEGIN ANSIBLE MANAGED BLOCK';
+const E = '# END ANSIBLE MANAGED BLOCK';
+
+// Bytes outside the block stay as they were; a CRLF file gets a CRLF block and its CRLF markers
+// are found again (ansible-core would write LF lines and add a second block).
+const byteCases: Case<BlockinfileArgs>[] = [
+  {
+    name: 'a Latin-1 byte outside the block survives inserting the block',
+    given: { f: latin1('name=caf\xe9\n\xff\n') },
+    args: (d) => ({ path: `${d}/f`, block: 'x=1' }),
+    expect: { changed: true, state: { f: latin1(`name=caf\xe9\n\xff\n${B}\nx=1\n${E}\n`) } },
+  },
+  {
+    name: 'replacing a block keeps invalid bytes before and after it',
+    given: { f: latin1(`\x80a\n${B}\nold\n${E}\nz\xe9\n`) },
+    args: (d) => ({ path: `${d}/f`, block: 'new' }),
+    expect: { changed: true, state: { f: latin1(`\x80a\n${B}\nnew\n${E}\nz\xe9\n`) } },
+  },
+  {
+    name: 'CRLF file: the block is inserted with CRLF endings',
+    given: { f: 'a\r\nb\r\n' },
+    args: (d) => ({ path: `${d}/f`, block: 'x=1\ny=2' }),
+    expect: { changed: true, state: { f: `a\r\nb\r\n${B}\r\nx=1\r\ny=2\r\n${E}\r\n` } },
+  },
+  {
+    name: 'CRLF file: an existing CRLF block is found and replaced in place',
+    given: { f: `a\r\n${B}\r\nold\r\n${E}\r\nz\r\n` },
+    args: (d) => ({ path: `${d}/f`, block: 'new' }),
+    expect: { changed: true, state: { f: `a\r\n${B}\r\nnew\r\n${E}\r\nz\r\n` } },
+  },
+];
+
 describe('blockinfile module', () => {
   describe('content rules', () => runCases(blockinfile.def, contentCases));
+  describe('bytes and CRLF', () => runCases(blockinfile.def, byteCases));
   describe('files, check, diff, backup, failures', () => runCases(blockinfile.def, fileCases));
 });

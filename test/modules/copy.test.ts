@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { copy } from '../../lib/modules/copy.js';
 import type { CopyArgs } from '../../lib/modules/copy.js';
-import type { Case } from './harness.js';
-import { runCases } from './harness.js';
+import type { Case, Given } from './harness.js';
+import type { FileDiff } from '../../lib/modules/types.js';
+import { renderDiff, runCases } from './harness.js';
 
 const SHA1_HELLO = 'f572d396fae9206628714fb2ce00f72e94f2258f'; // sha1("hello\n")
 
@@ -130,6 +131,18 @@ const cases: Case<CopyArgs>[] = [
     controller: { files: { 'x': 'x' } },
     args: (d) => ({ src: 'x', content: 'y', dest: `${d}/a.conf` }),
     expect: { error: /exactly one of src or content/ },
+  },
+  {
+    name: '--diff over a symlink shows the link being replaced, not its target\'s content as before',
+    given: { real: 'old\n', link: { link: 'real' } } as Record<string, Given>,
+    diff: true,
+    args: (d) => ({ dest: `${d}/link`, content: 'new\n' }),
+    expect: {
+      changed: true,
+      diffContains: ['+new', 'state link to real -> file'],
+      resultFn: (r) => expect(renderDiff(r.diff as FileDiff[])).to.not.include('old'),
+      state: { link: 'new\n', real: 'old\n' },
+    },
   },
   {
     name: 'a missing parent directory fails clearly',

@@ -10,8 +10,8 @@ import { makeContext, runModule } from '../helpers/module-context.js';
 // see afterwards (result, files on disk, diff text). Cases run against real files in a temp
 // dir through a real LocalConnection; the second run of an applied case must report no change.
 
-export type Given = string | { content: string; mode?: string } | { link: string } | { dir: true; mode?: string };
-export type Expected = string | { content?: string; mode?: string; absent?: true; link?: string; dir?: true; contentMatches?: RegExp };
+export type Given = string | Buffer | { content: string; mode?: string } | { link: string } | { dir: true; mode?: string };
+export type Expected = string | Buffer | { content?: string | Buffer; mode?: string; absent?: true; link?: string; dir?: true; contentMatches?: RegExp };
 
 export interface Case<A> {
   name: string;
@@ -46,7 +46,7 @@ function writeGiven(root: string, given: Record<string, Given>): void {
   for (const [rel, g] of Object.entries(given)) {
     const p = join(root, rel);
     mkdirSync(dirname(p), { recursive: true });
-    if (typeof g === 'string') writeFileSync(p, g);
+    if (typeof g === 'string' || Buffer.isBuffer(g)) writeFileSync(p, g);
     else if ('link' in g) symlinkSync(g.link, p);
     else if ('dir' in g) {
       mkdirSync(p, { recursive: true });
@@ -61,7 +61,7 @@ function writeGiven(root: string, given: Record<string, Given>): void {
 function checkState(root: string, state: Record<string, Expected>): void {
   for (const [rel, e] of Object.entries(state)) {
     const p = join(root, rel);
-    const want = typeof e === 'string' ? { content: e } : e;
+    const want = typeof e === 'string' || Buffer.isBuffer(e) ? { content: e } : e;
     let st;
     try {
       st = lstatSync(p);
@@ -78,7 +78,8 @@ function checkState(root: string, state: Record<string, Expected>): void {
       expect(readlinkSync(p), `${rel} link target`).to.equal(want.link);
     }
     if (want.dir) expect(statSync(p).isDirectory(), `${rel} should be a directory`).to.equal(true);
-    if (want.content !== undefined) expect(readFileSync(p, 'utf8'), `${rel} content`).to.equal(want.content);
+    if (Buffer.isBuffer(want.content)) expect(readFileSync(p).toString('hex'), `${rel} bytes (hex)`).to.equal(want.content.toString('hex'));
+    else if (want.content !== undefined) expect(readFileSync(p, 'utf8'), `${rel} content`).to.equal(want.content);
     if (want.contentMatches) expect(readFileSync(p, 'utf8'), `${rel} content`).to.match(want.contentMatches);
     if (want.mode !== undefined) expect((statSync(p).mode & 0o7777).toString(8).padStart(4, '0'), `${rel} mode`).to.equal(want.mode);
   }

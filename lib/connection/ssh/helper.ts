@@ -1,4 +1,5 @@
 import { shq } from '../../util/shell.js';
+import { CHANGED_MARK, CHANGED_RC } from '../files.js';
 
 // The Python helper: a persistent python3 on the host (kubespray's nodes have one; Ansible needs
 // it) that does the two commonest jobs of file modules in-process — probing paths (stat, sha1,
@@ -52,6 +53,46 @@ def probe(r, data):
     return ('\n'.join(o) + '\n').encode()
 def ident(v, f):
     return int(v) if v.isdigit() else f(v)[2]
+class Changed(Exception):
+    rc = ${CHANGED_RC}
+def parent_dir(pd, d, mkdirs):
+    # name what is wrong where: the nearest existing ancestor that is not a directory, or the
+    # missing directory (makedirs would only say "File exists" or "Not a directory")
+    if os.path.isdir(pd): return
+    a = pd
+    while not os.path.lexists(a): a = os.path.dirname(a)
+    if not os.path.isdir(a):
+        raise Exception('%s is not a directory, so %s cannot be written under it; remove it or choose another path' % (a, d))
+    if not mkdirs: raise Exception('directory %s does not exist; create it first' % pd)
+    os.makedirs(pd, exist_ok=True)
+def unchanged(dfd, base, d, b):
+    # commit only if the destination is still what the content was planned from; the flock on
+    # the directory is the one the sh path takes (connection/files.ts says why), held until dfd
+    # is closed, after the rename
+    import fcntl, time
+    end = time.monotonic() + 60
+    while True:
+        try: fcntl.flock(dfd, fcntl.LOCK_EX | fcntl.LOCK_NB); break
+        except BlockingIOError:
+            if time.monotonic() > end: raise Exception('cannot lock the directory of %s (another write there has held it for 60 s); the file was not changed' % d)
+            time.sleep(0.005)
+    try:
+        os.lstat(base, dir_fd=dfd)
+        try:
+            import hashlib
+            fd = os.open(base, os.O_RDONLY, dir_fd=dfd)
+            try:
+                h = hashlib.sha1()
+                while True:
+                    c = os.read(fd, 1 << 20)
+                    if not c: break
+                    h.update(c)
+                now = h.hexdigest()
+            finally: os.close(fd)
+        except OSError: now = 'unreadable'
+    except FileNotFoundError: now = 'absent'
+    if now != (b.get('sha1') or 'absent'):
+        raise Changed('${CHANGED_MARK} %s changed on the host after it was read; nothing was written' % d)
 def put(r, data):
     # The temp file is only ever named relative to the pinned directory and changed through its
     # descriptor (fchmod, fchown): a user who can write the directory cannot swap it for a link
@@ -63,8 +104,7 @@ def put(r, data):
     if r.get('followLink') and os.path.islink(d): d = os.path.realpath(d)
     d = os.path.abspath(d)
     pd, base = os.path.dirname(d), os.path.basename(d)
-    if r.get('mkdirs'): os.makedirs(pd, exist_ok=True)
-    elif not os.path.isdir(pd): raise Exception('directory %s does not exist; create it first' % pd)
+    parent_dir(pd, d, r.get('mkdirs'))
     dfd = os.open(pd, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try: old = os.stat(base, dir_fd=dfd)
@@ -81,6 +121,7 @@ def put(r, data):
                 try: os.fchown(fd, -1 if o else old.st_uid, -1 if g else old.st_gid)
                 except OSError: pass
             mine = os.fstat(fd)
+            if r.get('basedOn') is not None: unchanged(dfd, base, d, r['basedOn'])
             os.rename(t, base, src_dir_fd=dfd, dst_dir_fd=dfd)
         except BaseException:
             try: os.unlink(t, dir_fd=dfd)
@@ -91,6 +132,10 @@ def put(r, data):
         now = os.lstat(base, dir_fd=dfd)
         if (now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino):
             raise Exception('%s: the temp file was replaced by another user while being written' % d)
+    except OSError as x:
+        # an error without a file name (ENOSPC from write, say) names the file being written
+        if not getattr(x, 'filename', None): x.filename = d
+        raise
     finally:
         os.close(dfd)
     return b''
@@ -120,7 +165,9 @@ while True:
         r = loads(req)
         o = ops[r['op']](r, data)
     except Exception as x:
-        rc, e = 1, (getattr(x, 'strerror', None) and '%s: %s' % (x.strerror, getattr(x, 'filename', '')) or str(x)).encode()
+        rc = getattr(x, 'rc', 1)
+        e = ('%s: %s' % (x.strerror, x.filename) if getattr(x, 'filename', None) else x.strerror) if getattr(x, 'strerror', None) else str(x)
+        e = e.encode('utf-8', 'surrogateescape')
     out.write(o + b'\n' + nonce + b' ' + i + b' ' + str(rc).encode() + b'\n'); out.flush()
     err.write(e + b'\n' + nonce + b' ' + i + b'\n'); err.flush()
 `;

@@ -5,6 +5,7 @@ import { planAttrs } from './attrs.js';
 import type { PathState } from './probe.js';
 import { diffText, fileDiffs, sha1 } from './result.js';
 import { checkValidate, writeFile } from './write.js';
+import type { BasedOn } from '../../connection/types.js';
 
 // Plan + apply for "this path should hold exactly these bytes" (copy, template, lineinfile,
 // blockinfile): content compared by sha1 so unchanged content is never uploaded, attributes
@@ -42,6 +43,18 @@ export interface ManageSpec {
   mkdirs?: boolean;
   /** message when the content changes */
   changedMsg?: string;
+  /**
+   * content was planned from state.content (read-modify-write): commit only if dest still holds
+   * exactly that (or is still absent); otherwise writeFile throws ChangedMeanwhile (replan.ts)
+   */
+  planned?: boolean;
+}
+
+/** What the content was planned from: the bytes read (their sha1, computed here) or absence. */
+function basedOn(state: PathState): BasedOn | undefined {
+  if (!state.exists) return { absent: true };
+  if (state.content) return { sha1: sha1(state.content) };
+  return state.checksum ? { sha1: state.checksum } : undefined;
 }
 
 export async function manageContent(ctx: ModuleContext, spec: ManageSpec): Promise<FileContentResult> {
@@ -67,12 +80,13 @@ export async function manageContent(ctx: ModuleContext, spec: ManageSpec): Promi
     group: args.group ?? state.group,
   };
   if (contentChanged && spec.changedMsg) result.msg = spec.changedMsg;
+  // a symlink at dest that the write replaces (copy, template): "before" is the link, not its
+  // target's content, which this write does not touch
+  const replacesLink = !spec.followLink && state.linkTarget !== undefined;
+  if (replacesLink && contentChanged) attrChanges.state = { before: `link to ${state.linkTarget}`, after: 'file' };
   if (ctx.diff && changed) {
-    const diff: FileDiff[] = fileDiffs(
-      dest,
-      contentChanged ? { before: diffText(state.content), after: diffText(content) } : undefined,
-      attrChanges,
-    );
+    const before = replacesLink ? '' : diffText(state.content);
+    const diff: FileDiff[] = fileDiffs(dest, contentChanged ? { before, after: diffText(content) } : undefined, attrChanges);
     if (diff.length) result.diff = diff;
   }
   if (!changed || ctx.check) return result;
@@ -85,6 +99,7 @@ export async function manageContent(ctx: ModuleContext, spec: ManageSpec): Promi
     backup: args.backup,
     mkdirs: spec.mkdirs,
     followLink: spec.followLink,
+    basedOn: spec.planned ? basedOn(state) : undefined,
   });
   if (out.backupFile) result.backup_file = out.backupFile;
   return result;

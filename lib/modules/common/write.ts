@@ -3,7 +3,8 @@ import type { ModuleContext } from '../types.js';
 import { ModuleFailure } from '../types.js';
 import type { AttrPlan, FileAttrArgs } from './attrs.js';
 import { putViaHelper, sha1Hex, stagedWriteLines } from '../../connection/files.js';
-import type { ExecResult } from '../../connection/types.js';
+import type { BasedOn, ExecResult } from '../../connection/types.js';
+import { ChangedMeanwhile, isChangedMeanwhile } from './replan.js';
 
 // The apply step of every content-managing module, in one exec: content arrives on stdin into a
 // private temp directory beside the destination, is checked against its checksum, validated, the
@@ -24,6 +25,8 @@ export interface WriteSpec {
   mkdirs?: boolean;
   /** write through a symlink to its target (lineinfile/blockinfile), instead of replacing it */
   followLink?: boolean;
+  /** commit only if dest still holds what the content was planned from (read-modify-write modules) */
+  basedOn?: BasedOn;
 }
 
 export interface WriteOutcome {
@@ -38,13 +41,27 @@ export function checkValidate(validate: string | undefined, dest: string): void 
   }
 }
 
+/**
+ * Lines that make sure the directory of `$d` exists (creating it when `mkdirs`), naming what is
+ * wrong where: mkdir alone would say "File exists" or "Not a directory" when an ancestor is a file.
+ */
+function parentDirLines(mkdirs: boolean): string[] {
+  return [
+    `p=$(dirname -- "$d")`,
+    `if [ ! -d "$p" ]; then`,
+    `  a=$p; while [ ! -e "$a" ] && [ ! -L "$a" ]; do a=$(dirname -- "$a"); done`,
+    `  [ -d "$a" ] || { echo "$a is not a directory, so $d cannot be written under it; remove it or choose another path" >&2; exit 1; }`,
+    mkdirs ? `  mkdir -p -- "$p"` : `  echo "directory $p does not exist; create it first" >&2; exit 1`,
+    `fi`,
+  ];
+}
+
 function writeScript(spec: WriteSpec): string {
   const lines = ['set -e', `d=${shq(spec.dest)}`];
   if (spec.followLink) lines.push(`if [ -L "$d" ]; then d=$(readlink -f -- "$d"); fi`);
   if (spec.content === undefined) return [...lines, ...spec.plan.script].join('\n');
   lines.push(`case $d in /*) ;; *) d="$PWD/$d";; esac`);
-  if (spec.mkdirs) lines.push(`mkdir -p -- "$(dirname -- "$d")"`);
-  else lines.push(`[ -d "$(dirname -- "$d")" ] || { echo "directory $(dirname -- "$d") does not exist; create it first" >&2; exit 1; }`);
+  lines.push(...parentDirLines(spec.mkdirs === true));
   lines.push(
     ...stagedWriteLines({
       sha1: sha1Hex(spec.content),
@@ -53,6 +70,7 @@ function writeScript(spec: WriteSpec): string {
       group: spec.attrs.group,
       backup: spec.backup,
       validate: spec.validate ? { command: spec.validate, failed: VALIDATE_FAILED } : undefined,
+      basedOn: spec.basedOn,
     }),
   );
   return lines.join('\n');
@@ -63,21 +81,35 @@ export async function writeFile(ctx: ModuleContext, spec: WriteSpec): Promise<Wr
   const res = (await viaHelper(ctx, spec)) ?? (await ctx.conn.exec(writeScript(spec), { stdin: spec.content ?? '', become: ctx.become }));
   if (res.rc !== 0) {
     const err = res.stderr.trim();
+    if (isChangedMeanwhile(res)) throw new ChangedMeanwhile(spec.dest);
     if (res.rc === 97 && err.includes(VALIDATE_FAILED)) {
       const out = err.slice(0, err.lastIndexOf(VALIDATE_FAILED)).trim();
       throw new ModuleFailure(
         `${spec.dest}: validate '${spec.validate}' rejected the new content; the file was not changed${out ? `: ${out}` : ''}`,
       );
     }
-    throw new ModuleFailure(`${spec.dest}: cannot write: ${err || `rc ${res.rc}`} (check the path and permissions, or use become)`);
+    throw new ModuleFailure(writeError(spec.dest, err || `rc ${res.rc}`));
   }
   const m = /^B\|(.*)$/m.exec(res.stdout);
   return m ? { backupFile: m[1] } : {};
+}
+
+/** What a failed write says: what went wrong, where, and what to do when we know. */
+function writeError(dest: string, err: string): string {
+  if (/No space left on device|Disk quota exceeded/i.test(err)) {
+    const why = /quota/i.test(err) ? 'the disk quota is exhausted' : 'the filesystem is full';
+    return `${dest}: cannot write: ${why} (${err}); free some space there and run again; the file was not changed`;
+  }
+  if (/Permission denied|Operation not permitted|Read-only file system/i.test(err)) {
+    return `${dest}: cannot write: ${err} (check the path and permissions, or use become)`;
+  }
+  return `${dest}: cannot write: ${err}`;
 }
 
 /** The plain case (new content, no validate, no backup) written by the host's helper, if it has one. */
 function viaHelper(ctx: ModuleContext, spec: WriteSpec): Promise<ExecResult | undefined> | undefined {
   if (spec.content === undefined || spec.validate || spec.backup) return undefined;
   const { owner, group } = spec.attrs;
-  return putViaHelper(ctx.conn, { path: spec.dest, mode: spec.plan.mode, owner, group, mkdirs: spec.mkdirs, followLink: spec.followLink }, spec.content, ctx.become);
+  const put = { path: spec.dest, mode: spec.plan.mode, owner, group, mkdirs: spec.mkdirs, followLink: spec.followLink, basedOn: spec.basedOn };
+  return putViaHelper(ctx.conn, put, spec.content, ctx.become);
 }

@@ -1,4 +1,6 @@
-import { atomicWriteScript } from '../../connection/files.js';
+import { atomicWriteScript, CHANGED_MARK } from '../../connection/files.js';
+import type { BasedOn } from '../../connection/types.js';
+import { ChangedMeanwhile, isChangedMeanwhile } from '../common/replan.js';
 import { shq } from '../../util/shell.js';
 import type { ModuleContext } from '../types.js';
 import { ModuleFailure } from '../types.js';
@@ -9,6 +11,8 @@ import { ModuleFailure } from '../types.js';
 export interface Probed {
   rc: number;
   out: string;
+  /** stdout as the bytes printed (out is their UTF-8 reading) */
+  raw: Buffer;
   err: string;
 }
 
@@ -37,9 +41,17 @@ export async function probe<K extends string>(ctx: ModuleContext, fragments: Rec
   const out = {} as Record<K, Probed>;
   for (const k of keys) {
     const p = parsed[k];
-    out[k] = { rc: p.rc, out: Buffer.from(p.out, 'base64').toString('utf8'), err: Buffer.from(p.err, 'base64').toString('utf8').trim() };
+    const raw = Buffer.from(p.out, 'base64');
+    out[k] = { rc: p.rc, out: raw.toString('utf8'), raw, err: Buffer.from(p.err, 'base64').toString('utf8').trim() };
   }
   return out;
+}
+
+/** The path named by a CHANGED_MARK message. */
+function changedPath(stderr: string): string | undefined {
+  const at = stderr.indexOf(CHANGED_MARK);
+  if (at < 0) return undefined;
+  return /^ (.*) changed on the host after it was read/m.exec(stderr.slice(at + CHANGED_MARK.length))?.[1];
 }
 
 /** Run an apply script; a non-zero exit becomes a task failure naming what failed. */
@@ -50,6 +62,7 @@ export async function applyScript(
   opts: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<{ stdout: string; stderr: string }> {
   const res = await ctx.conn.exec(script, { become: ctx.become, env: opts.env, timeoutMs: opts.timeoutMs });
+  if (isChangedMeanwhile(res)) throw new ChangedMeanwhile(changedPath(res.stderr) ?? what);
   if (res.rc !== 0) {
     const detail = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-15).join('\n');
     throw new ModuleFailure(`${what} failed (rc ${res.rc}): ${detail}`, { rc: res.rc, stdout: res.stdout, stderr: res.stderr });
@@ -57,12 +70,16 @@ export async function applyScript(
   return res;
 }
 
-/** A fragment that writes `content` to `path` atomically (temp file beside it, then rename). */
-export function writeFileFragment(path: string, content: string, mode?: string): string {
-  const b64 = Buffer.from(content, 'utf8').toString('base64');
+/**
+ * A fragment that writes `content` (text is UTF-8) to `path` atomically (temp file beside it,
+ * then rename); with `basedOn`, only if the file is still what the content was planned from,
+ * else the script stops with CHANGED_RC and applyScript throws ChangedMeanwhile.
+ */
+export function writeFileFragment(path: string, content: string | Buffer, opts: { mode?: string; basedOn?: BasedOn } = {}): string {
+  const bytes = Buffer.from(content);
   return [
     `mkdir -p -- "$(dirname -- ${shq(path)})"`,
-    `printf %s ${shq(b64)} | base64 -d | (\n${atomicWriteScript(path, content, mode ? { mode } : {})}\n)`,
+    `printf %s ${shq(bytes.toString('base64'))} | base64 -d | (\n${atomicWriteScript(path, bytes, opts)}\n)`,
   ].join('\n');
 }
 
