@@ -7,7 +7,7 @@ export const VAULT_OPTIONS = {
   'vault-id': { type: 'string', multiple: true },
   'vault-password-file': { type: 'string', multiple: true },
   'vault-pass-file': { type: 'string', multiple: true },
-  'ask-vault-pass': { type: 'boolean' },
+  'ask-vault-pass': { type: 'boolean', short: 'J' },
   'ask-vault-password': { type: 'boolean' },
 } as const;
 

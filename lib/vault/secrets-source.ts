@@ -88,7 +88,7 @@ function fromFile(file: string, label: string, earlier: VaultKeyring): Buffer {
   if (st.isDirectory()) throw new VaultError(`the vault password file ${file} is a directory; name the file that holds the password`);
   let password: Buffer;
   if (isExecutable(file)) {
-    password = fromScript(file, label);
+    password = fromScript(path.resolve(file), label);
   } else {
     let data: Buffer;
     try {
