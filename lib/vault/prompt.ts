@@ -43,10 +43,11 @@ function firstLine(): Promise<string | undefined> {
 }
 
 function readFromTty(fd: number, prompt: string): Promise<string> {
-  writeSync(fd, prompt);
   const input = new ReadStream(fd);
+  // echo goes off before the prompt shows, so nothing typed after it can be echoed
   input.setRawMode(true);
   input.setEncoding('utf8');
+  writeSync(fd, prompt);
   return new Promise((resolve, reject) => {
     let typed = '';
     const finish = (err?: Error): void => {
