@@ -142,10 +142,15 @@ describe('tsplay vault and ansible-vault, both ways', function () {
     expect(ansible('ansible-vault', ['decrypt', f, '--vault-id', LAB, '--output', '-'], dir).code).to.not.equal(0);
   });
 
-  it('--ask-vault-pass without a terminal reads the password from stdin', () => {
+  it('--ask-vault-pass and --vault-id LABEL@prompt without a terminal read the password from stdin', () => {
     const r = tsplay(['vault', 'view', join(FIX, 'vault-1.1.txt'), '--ask-vault-pass'], { input: 'correct horse battery\n' });
     expect(r.code, r.err).to.equal(0);
     expect(r.out).to.equal(readFileSync(join(FIX, 'plain-1.1.txt'), 'utf8'));
+    // --vault-id LABEL@prompt asks for that id's password by name
+    const inv = tsplay(['inventory', '-i', join(FIX, 'inv/hosts.yml'), '--host', 'k1-node01', '--vault-password-file', PW, '--vault-id', 'lab@prompt'], { input: 'lab-staple-42\n' });
+    expect(inv.code, inv.err).to.equal(0);
+    expect(inv.err).to.contain('Vault password (lab): ');
+    expect(JSON.parse(inv.out)).to.include({ api_token: 'Host-Inline-Token-99' });
     const enc = tsplay(['vault', 'encrypt', '--ask-vault-pass'], { input: 'data' });
     expect(enc.code).to.equal(1);
     expect(enc.err).to.match(/cannot ask for the vault password .* no terminal to ask on; use --vault-password-file/);
@@ -205,16 +210,17 @@ describe('tsplay inventory and run on a vaulted inventory', function () {
       writeFileSync(pb, [
         `import { debug, playbook } from ${JSON.stringify(join(ROOT, 'lib/index.js'))};`,
         `export default playbook('show', [{ hosts: 'k1-node01', gatherFacts: false, tasks: (t) => {`,
-        `  t.task('show', debug({ msg: 'db={{ db_password }} api={{ api_token }} x={{ extra_secret }} plain={{ node_role }}' }));`,
+        `  t.task('show', debug({ msg: 'db={{ db_password }} api={{ api_token }} x={{ extra_secret }} note={{ note }} inl={{ extra_inline }} plain={{ node_role }}' }));`,
         `} }]);`,
         ``,
       ].join('\n'));
-      const args = ['run', pb, '-i', INV, '-c', 'local', '--vault-password-file', PW, '--vault-id', LAB, '-e', `@${join(FIX, 'extra.yml')}`, '--no-retry-file'];
+      const args = ['run', pb, '-i', INV, '-c', 'local', '--vault-password-file', PW, '--vault-id', LAB, '-e', `@${join(FIX, 'extra.yml')}`, '-e', `@${join(FIX, 'extra-inline.yml')}`, '--no-retry-file'];
       for (const json of [false, true]) {
         const r = tsplay(json ? [...args, '--json'] : args, { cwd: dir });
         expect(r.code, r.out + r.err).to.equal(0);
-        expect(r.out).to.contain('db=******** api=******** x=******** plain=worker');
-        for (const s of ['Group-Vault-Pass-1', 'Host-Inline-Token-99', 'Extra-Vault-Value-5', 'correct horse', 'lab-staple-42']) expect(r.out + r.err, s).to.not.contain(s);
+        // note and extra_inline have names that say nothing: only their coming from a vault masks them
+        expect(r.out).to.contain('db=******** api=******** x=******** note=******** inl=******** plain=worker');
+        for (const s of ['Group-Vault-Pass-1', 'Host-Inline-Token-99', 'Extra-Vault-Value-5', 'plain words here', 'Extra-Inline-Value-6', 'correct horse', 'lab-staple-42']) expect(r.out + r.err, s).to.not.contain(s);
         if (json) expect(r.out.split('\n').filter(Boolean).every((l) => JSON.parse(l) !== null)).to.equal(true);
       }
       const without = tsplay(args.filter((a) => a !== PW && a !== '--vault-password-file'), { cwd: dir });
