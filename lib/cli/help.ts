@@ -33,10 +33,10 @@ run options (as in ansible-playbook):
   -v                        more output
       --no-retry-file       do not write PLAYBOOK.retry after failures
 
-vault options (run, inventory, template and vault, as in ansible-playbook):
+vault options (run, inventory, template, lab up and vault, as in ansible-playbook):
       --vault-id LABEL@SOURCE        SOURCE a password file, an executable script, or prompt; repeatable
       --vault-password-file FILE     password file or script (vault id "default"); repeatable;
-                                     ANSIBLE_VAULT_PASSWORD_FILE is read too
+                                     ANSIBLE_VAULT_PASSWORD_FILE and ANSIBLE_VAULT_IDENTITY_LIST are read too
   -J, --ask-vault-pass               ask for the vault password (no echo)
   tsplay vault only:
       --encrypt-vault-id LABEL       which vault id encrypts when several are given

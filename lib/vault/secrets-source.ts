@@ -37,7 +37,8 @@ export function splitVaultId(spec: string): { label: string; source: string } {
 
 export async function loadVaultKeyring(opts: VaultSourceOptions): Promise<VaultKeyring> {
   const env = opts.env ?? process.env;
-  const specs = [...(opts.vaultIds ?? [])];
+  // ANSIBLE_VAULT_IDENTITY_LIST (comma-separated LABEL@SOURCE) comes first, as in Ansible
+  const specs = [...(env.ANSIBLE_VAULT_IDENTITY_LIST ?? '').split(',').map((x) => x.trim()).filter(Boolean), ...(opts.vaultIds ?? [])];
   for (const f of opts.passwordFiles ?? []) specs.push(`${DEFAULT_ID}@${f}`);
   if (env.ANSIBLE_VAULT_PASSWORD_FILE) specs.push(`${DEFAULT_ID}@${env.ANSIBLE_VAULT_PASSWORD_FILE}`);
   if (opts.askVaultPass || (specs.length === 0 && opts.autoPrompt)) specs.push(`${DEFAULT_ID}@prompt_ask_vault_pass`);

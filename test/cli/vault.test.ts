@@ -12,7 +12,7 @@ const ROOT = process.cwd();
 const FIX = join(ROOT, 'test/fixtures/vault');
 const PW = join(FIX, 'password');
 const LAB = `lab@${join(FIX, 'password-lab')}`;
-const ENV = { ...process.env, NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_VAULT_PASSWORD_FILE: '' };
+const ENV = { ...process.env, NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_VAULT_PASSWORD_FILE: '', ANSIBLE_VAULT_IDENTITY_LIST: '' };
 
 interface Run { code: number; out: string; err: string }
 

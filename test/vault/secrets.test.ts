@@ -56,6 +56,11 @@ describe('vault secrets', () => {
     expect(k.secrets.map((s) => s.label)).to.deep.equal(['lab', 'default']);
   });
 
+  it('ANSIBLE_VAULT_IDENTITY_LIST gives vault ids before the options', async () => {
+    const k = await loadVaultKeyring({ passwordFiles: [join(FIX, 'password')], env: { ANSIBLE_VAULT_IDENTITY_LIST: `lab@${join(FIX, 'password-lab')}, x@${join(FIX, 'wrong-password')}` } });
+    expect(k.secrets.map((s) => `${s.label}=${s.password.toString()}`)).to.deep.equal(['lab=lab-staple-42', 'x=not the password', 'default=correct horse battery']);
+  });
+
   const bad: [string, () => string, RegExp][] = [
     ['a missing file', () => join(dir, 'nope'), /vault password file .*nope was not found/],
     ['an empty file', () => file('empty', ' \n'), /gave an empty password/],
