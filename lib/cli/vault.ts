@@ -120,9 +120,8 @@ async function encrypt(o: Values, args: string[]): Promise<number> {
   if (!args.length && process.stdin.isTTY) process.stderr.write('Reading plaintext input from stdin\n');
   for (const f of files) {
     const { data, real } = readInput(f);
-    if (isVaultText(data)) throw new VaultError(`${shown(f)}: input is already encrypted`);
     const out = o.output ?? (f === '-' ? '-' : real);
-    writeOutput(out, encryptWith(data, secret), out === real ? real : undefined);
+    writeOutput(out, encryptWith(data, secret, shown(f)), out === real ? real : undefined);
   }
   stderrIfTty('Encryption successful');
   return 0;
@@ -176,7 +175,7 @@ async function create(o: Values, args: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   const edited = editInTemp(file, Buffer.alloc(0));
-  writeOutput(file, encryptWith(edited, secret));
+  writeOutput(file, encryptWith(edited, secret, file));
   return 0;
 }
 
@@ -187,7 +186,7 @@ async function edit(o: Values, args: string[]): Promise<number> {
     const { plaintext, real, secret, label } = decryptInput(keyring, f);
     const edited = editInTemp(real, plaintext);
     // unchanged content is not rewritten; the file keeps its own header's vault id and version
-    if (!edited.equals(plaintext)) writeOutput(real, encryptWith(edited, secret, label ?? 'default'), real);
+    if (!edited.equals(plaintext)) writeOutput(real, encryptWith(edited, secret, f, label ?? 'default'), real);
   }
   return 0;
 }
@@ -209,7 +208,7 @@ async function rekey(o: Values, args: string[]): Promise<number> {
   const secret = fresh.secrets.length > 1 ? fresh.encryptSecret(o['encrypt-vault-id']) : fresh.encryptSecret();
   for (const f of args) {
     const { plaintext, real } = decryptInput(keyring, f);
-    writeOutput(real, encryptWith(plaintext, secret), real);
+    writeOutput(real, encryptWith(plaintext, secret, f), real);
   }
   process.stderr.write('Rekey successful\n');
   return 0;
@@ -241,7 +240,7 @@ async function encryptString(o: Values, args: string[]): Promise<number> {
         ? `# The encrypted version of variable ("${input.name}", the string #${i + 1} from ${input.from}).\n`
         : `# The encrypted version of the string #${i + 1} from ${input.from}.)\n`);
     }
-    const lines = encryptWith(input.text, secret).split('\n').filter(Boolean);
+    const lines = encryptWith(input.text, secret, `the string #${i + 1} from ${input.from}`).split('\n').filter(Boolean);
     return [`${input.name ? `${input.name}: ` : ''}!vault |`, ...lines.map((l) => `          ${l}`)].join('\n');
   });
   // no newline after the last line, exactly as ansible-vault prints it

@@ -89,8 +89,11 @@ export class VaultKeyring {
   }
 }
 
-/** Vault text of `plaintext` under `secret`, labelled with its vault id (unless "default"). */
-export function encryptWith(plaintext: Uint8Array, secret: VaultSecret, label: string = secret.label): string {
-  if (isVaultText(plaintext)) throw new VaultError('input is already encrypted');
+/**
+ * Vault text of `plaintext` under `secret`, labelled with its vault id (unless "default");
+ * `where` names the input in the error for vault text given to encrypt again.
+ */
+export function encryptWith(plaintext: Uint8Array, secret: VaultSecret, where: string, label: string = secret.label): string {
+  if (isVaultText(plaintext)) throw new VaultError(`${where}: input is already encrypted`);
   return encryptVault(plaintext, secret.password, label);
 }
