@@ -3,7 +3,7 @@
 // the same). JSON files go through the same reader, as in Ansible.
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { invError } from './errors.js';
-import { NO_VAULT, openVaultFile, registerLeaves } from '../vault/file.js';
+import { decryptJsonVaults, NO_VAULT, openVaultFile, registerLeaves } from '../vault/file.js';
 import type { VaultKeyring } from '../vault/keyring.js';
 import { decryptVaultScalars, vaultTag } from '../vault/yaml.js';
 
@@ -61,6 +61,7 @@ function varsOf(file: string, text: string, vault: VaultKeyring, encrypted: bool
     } catch {
       data = undefined;
     }
+    if (data !== undefined) data = decryptJsonVaults(data, file, vault);
   }
   if (data === undefined) {
     const src = parseYaml(file, text, vault);

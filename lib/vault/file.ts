@@ -2,7 +2,7 @@
 // inventory): decrypted before they are parsed, and every value they define is then a secret.
 import { registerSecret } from '../util/secrets.js';
 import { isVaultText } from './format.js';
-import { VaultKeyring } from './keyring.js';
+import { VaultError, VaultKeyring } from './keyring.js';
 
 /** A keyring with no secrets: vault data met without a password is a clear error. */
 export const NO_VAULT = new VaultKeyring();
@@ -20,4 +20,20 @@ export function registerLeaves(value: unknown, depth = 0): void {
   if (typeof value === 'string') registerSecret(value);
   else if (Array.isArray(value)) for (const v of value) registerLeaves(v, depth + 1);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) registerLeaves(v, depth + 1);
+}
+
+/**
+ * JSON's form of an inline vault value, `{"__ansible_vault": "<vault text>"}` (ansible-inventory
+ * prints it; Ansible's JSON reader decrypts it): each one in `value` becomes its plaintext.
+ */
+export function decryptJsonVaults(value: unknown, file: string, keyring: VaultKeyring, depth = 0): unknown {
+  if (depth > 100 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => decryptJsonVaults(v, file, keyring, depth + 1));
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0]![0] === '__ansible_vault') {
+    const text = entries[0]![1];
+    if (typeof text !== 'string') throw new VaultError(`${file}: "__ansible_vault" must hold the vault text as a string`);
+    return keyring.decrypt(text, file).plaintext.toString('utf8');
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, decryptJsonVaults(v, file, keyring, depth + 1)]));
 }

@@ -194,6 +194,28 @@ describe('tsplay inventory and run on a vaulted inventory', function () {
     expect(JSON.parse(l2.out)._meta.hostvars['k1-node02']).to.include({ db_password: 'Group-Vault-Pass-1' });
   });
 
+  it('reads the {"__ansible_vault": ...} JSON that ansible-inventory prints for inline values', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-vault-json-'));
+    try {
+      cpSync(join(FIX, 'inv'), join(dir, 'inv'), { recursive: true });
+      const a = ansible('ansible-inventory', ['-i', join(dir, 'inv/hosts.yml'), '--host', 'k1-node01', '--vault-password-file', PW, '--vault-id', LAB], dir);
+      expect(a.code, a.err).to.equal(0);
+      expect(a.out).to.contain('"__ansible_vault"');
+      writeFileSync(join(dir, 'inv/host_vars/k1-node02.json'), a.out);
+      const h = tsplay(['inventory', '-i', join(dir, 'inv/hosts.yml'), '--host', 'k1-node02', '--vault-password-file', PW, '--vault-id', LAB]);
+      expect(h.code, h.err).to.equal(0);
+      expect(JSON.parse(h.out)).to.include({ api_token: 'Host-Inline-Token-99', cluster_token: 'Yaml-Inline-Token-77', db_password: 'Group-Vault-Pass-1' });
+      const wrong = tsplay(['inventory', '-i', join(dir, 'inv/hosts.yml'), '--host', 'k1-node02', '--vault-password-file', PW, '--vault-id', `lab@${join(FIX, 'wrong-password')}`]);
+      expect(wrong.code).to.equal(1);
+      expect(wrong.err).to.match(/host_vars\/k1-node01\.yml:2: Decryption failed/);
+      rmSync(join(dir, 'inv/host_vars/k1-node01.yml'));
+      const wrongJson = tsplay(['inventory', '-i', join(dir, 'inv/hosts.yml'), '--host', 'k1-node02', '--vault-password-file', PW, '--vault-id', `lab@${join(FIX, 'wrong-password')}`]);
+      expect(wrongJson.err).to.match(/host_vars\/k1-node02\.json: Decryption failed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses clearly without a password, or with a wrong one', () => {
     const none = tsplay(['inventory', '-i', INV, '--list']);
     expect(none.code).to.equal(1);

@@ -94,6 +94,19 @@ describe('vault data in inventories and -e files', () => {
     expect(() => parseExtraVars(['@extra-inline.yml'], FIX, new VaultKeyring([{ label: 'default', password: Buffer.from('nope'), source: 't' }]))).to.throw(VaultError, /extra-inline\.yml:2: Decryption failed/);
   });
 
+  it('-e @file.json: the {"__ansible_vault": ...} form is decrypted, with file:line when it fails', () => {
+    const s = scratch();
+    try {
+      const env = encryptVault(Buffer.from('Json-Vault-Value-8'), Buffer.from('pw'));
+      const f = s.write('e.json', JSON.stringify({ plain: 1, nested: { v: { __ansible_vault: env } } }, null, 2));
+      const pw = (p: string): VaultKeyring => new VaultKeyring([{ label: 'default', password: Buffer.from(p), source: 't' }]);
+      expect(parseExtraVars([`@${f}`], s.dir, pw('pw'))).to.deep.equal({ plain: 1, nested: { v: 'Json-Vault-Value-8' } });
+      expect(() => parseExtraVars([`@${f}`], s.dir, pw('nope'))).to.throw(VaultError, /e\.json:4: Decryption failed/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('a !vault tag on a mapping is an error with file:line', async () => {
     const s = scratch();
     try {
