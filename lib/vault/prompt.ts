@@ -3,7 +3,7 @@
 // else one line from stdin when stdin is not a terminal (getpass's fallback; a script can pipe
 // the password in).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ReadStream } from 'node:tty';
+import { isatty, ReadStream } from 'node:tty';
 import { createInterface } from 'node:readline';
 import { VaultError } from './keyring.js';
 
@@ -17,6 +17,10 @@ export async function readHidden(prompt: string, opts: PromptOptions = {}): Prom
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
+    fd = undefined;
+  }
+  if (fd !== undefined && !isatty(fd)) {
+    closeSync(fd);
     fd = undefined;
   }
   if (fd !== undefined) return readFromTty(fd, prompt);
