@@ -2,7 +2,7 @@
 // reading the files it writes. Files are replaced atomically (temp file beside it, then rename);
 // a file changed in place keeps its mode, a new file is 0600.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isVaultText } from '../vault/format.js';
@@ -99,11 +99,16 @@ function writeOutput(file: string, data: string | Uint8Array, keepModeOf?: strin
     process.stdout.write(data);
     return;
   }
-  const mode = keepModeOf !== undefined ? statSync(keepModeOf).mode & 0o7777 : 0o600;
+  const old = keepModeOf !== undefined ? statSync(keepModeOf) : undefined;
+  const mode = old ? old.mode & 0o7777 : 0o600;
   try {
     writeFileAtomic(file, data, mode);
-    // the umask narrowed the temp file's mode; a file changed in place gets its old mode back
-    if (keepModeOf !== undefined) chmodSync(file, mode);
+    if (old) {
+      // the rename put a new inode in place: give it the old owner (root can) and the old mode,
+      // which the umask narrowed at creation
+      if (process.getuid?.() === 0 && (old.uid !== 0 || old.gid !== 0)) chownSync(file, old.uid, old.gid);
+      chmodSync(file, mode);
+    }
   } catch (e) {
     if (e instanceof VaultError) throw e;
     throw new VaultError(`${file}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -205,7 +210,7 @@ async function rekey(o: Values, args: string[]): Promise<number> {
     autoPrompt: true,
     env: {},
   });
-  const secret = fresh.secrets.length > 1 ? fresh.encryptSecret(o['encrypt-vault-id']) : fresh.encryptSecret();
+  const secret = fresh.encryptSecret(o['encrypt-vault-id']);
   for (const f of args) {
     const { plaintext, real } = decryptInput(keyring, f);
     writeOutput(real, encryptWith(plaintext, secret, f), real);

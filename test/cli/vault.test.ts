@@ -3,7 +3,7 @@
 // password prompt on a real terminal (util-linux `script` gives tsplay a pty).
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shq } from '../../lib/util/shell.js';
@@ -80,10 +80,11 @@ describe('tsplay vault and ansible-vault, both ways', function () {
     expect(two.err).to.match(/the vault ids lab,default are available to encrypt; name the one to use with --encrypt-vault-id/);
   });
 
-  it('decrypt in place keeps the mode; a wrong password names the file and changes nothing', () => {
+  it('decrypt in place keeps the mode and owner; a wrong password names the file and changes nothing', () => {
     const f = join(dir, 'v.txt');
     cpSync(join(FIX, 'vault-1.1.txt'), f);
     chmodSync(f, 0o604);
+    chownSync(f, 65534, 65534); // tests run as root (README): a file of nobody's stays nobody's
     const before = readFileSync(f, 'utf8');
     const wrong = tsplay(['vault', 'decrypt', f, '--vault-password-file', join(FIX, 'wrong-password')]);
     expect(wrong.code).to.equal(1);
@@ -94,6 +95,7 @@ describe('tsplay vault and ansible-vault, both ways', function () {
     expect(ok.code, ok.err).to.equal(0);
     expect(readFileSync(f, 'utf8')).to.equal(readFileSync(join(FIX, 'plain-1.1.txt'), 'utf8'));
     expect(mode(f)).to.equal(0o604);
+    expect([statSync(f).uid, statSync(f).gid]).to.deep.equal([65534, 65534]);
   });
 
   it('encrypt_string output (-n names, --stdin-name) is read by ansible -e @file', () => {
