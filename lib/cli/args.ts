@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../util/errors.js';
+import { VAULT_OPTIONS } from './vault-options.js';
 
 // Flags an Ansible user expects, with their short forms where ansible-playbook has them.
 export const RUN_OPTIONS = {
@@ -32,6 +33,7 @@ export const RUN_OPTIONS = {
   'no-retry-file': { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...VAULT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 export class CliError extends UserError {}

@@ -7,6 +7,8 @@ usage:
   tsplay template FILE -i INV --host NAME [-e k=v]  render a template with a host's vars (connects nowhere)
   tsplay new role NAME [--dir roles]               scaffold a typed role with a test
   tsplay lab up|down|status -i INV                 local test hosts (root; loopback addresses only)
+  tsplay vault create|decrypt|edit|view|encrypt|encrypt_string|rekey [options] [FILE...|-]
+                                                   ansible-vault's files and strings, both ways
 
 run options (as in ansible-playbook):
   -i, --inventory INV       INI, YAML, JSON or .ts inventory, a directory, or "h1,h2,"; repeatable
@@ -30,6 +32,18 @@ run options (as in ansible-playbook):
       --json                one JSON object per event per line (CI)
   -v                        more output
       --no-retry-file       do not write PLAYBOOK.retry after failures
+
+vault options (run, inventory, template, lab up and vault, as in ansible-playbook):
+      --vault-id LABEL@SOURCE        SOURCE a password file, an executable script, or prompt; repeatable
+      --vault-password-file FILE     password file or script (vault id "default"); repeatable;
+                                     ANSIBLE_VAULT_PASSWORD_FILE and ANSIBLE_VAULT_IDENTITY_LIST are read too
+  -J, --ask-vault-pass               ask for the vault password (no echo)
+  tsplay vault only:
+      --encrypt-vault-id LABEL       which vault id encrypts when several are given
+      --output FILE                  encrypt/decrypt/encrypt_string to FILE (- for stdout)
+      --new-vault-password-file FILE, --new-vault-id LABEL@SOURCE   rekey's new password
+  -n, --name NAME                    encrypt_string: the variable name of each string, in order
+      --stdin-name NAME              encrypt_string: read the string from stdin, named NAME
 
 exit codes: 0 ok, 1 usage or load error, 2 a host failed, 4 a host was unreachable
 `;

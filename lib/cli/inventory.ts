@@ -1,6 +1,7 @@
 import { applyLimit, hostVars, inventoryGraph, inventoryList, selectHosts } from '../inventory/index.js';
 import { CliError, parse } from './args.js';
 import { loadInventories } from './load.js';
+import { VAULT_OPTIONS, vaultKeyring } from './vault-options.js';
 
 const OPTIONS = {
   inventory: { type: 'string', short: 'i', multiple: true },
@@ -10,12 +11,13 @@ const OPTIONS = {
   vars: { type: 'boolean' },
   'list-hosts': { type: 'string' },
   limit: { type: 'string', short: 'l' },
+  ...VAULT_OPTIONS,
 } as const;
 
 /** `tsplay inventory`: the same views as ansible-inventory, plus --list-hosts PATTERN. */
 export async function cmdInventory(argv: string[]): Promise<number> {
   const { values: o, positionals } = parse(argv, OPTIONS);
-  const inv = await loadInventories(o.inventory);
+  const inv = await loadInventories(o.inventory, await vaultKeyring(o));
   const cwd = process.cwd();
   if (o.list) {
     process.stdout.write(JSON.stringify(inventoryList(inv), null, 4) + '\n');

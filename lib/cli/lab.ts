@@ -2,11 +2,14 @@ import { defaultStateDir, labDown, labHostsFromInventory, labStatus, labUp, read
 import { selectHosts } from '../inventory/index.js';
 import { CliError, parse } from './args.js';
 import { loadInventories } from './load.js';
+import { VAULT_OPTIONS, vaultKeyring } from './vault-options.js';
 
 const OPTIONS = {
   inventory: { type: 'string', short: 'i', multiple: true },
   'state-dir': { type: 'string' },
   limit: { type: 'string', short: 'l' },
+  // the lab's inventory may be the run's, vaulted group_vars and all
+  ...VAULT_OPTIONS,
 } as const;
 
 /** `tsplay lab up|down|status -i INV`: real test hosts (own root fs, hostname, sshd) on loopback. */
@@ -18,7 +21,7 @@ export async function cmdLab(argv: string[]): Promise<number> {
   if (!invPath) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab.ini');
   const stateDir = o['state-dir'] ?? defaultStateDir(invPath);
   if (action === 'up') {
-    const inv = await loadInventories(o.inventory);
+    const inv = await loadInventories(o.inventory, await vaultKeyring(o));
     const names = o.limit ? selectHosts(inv, 'all', { limit: o.limit, cwd: process.cwd() }) : undefined;
     const started = Date.now();
     const state = await labUp(labHostsFromInventory(inv, names), { stateDir, inventory: invPath });

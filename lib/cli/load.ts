@@ -4,6 +4,7 @@ import type { Playbook } from '../dsl/types.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
 import { importUserModule } from '../util/usercode.js';
 import { CliError } from './args.js';
+import type { VaultKeyring } from '../vault/keyring.js';
 
 export async function loadPlaybook(file: string): Promise<Playbook> {
   const abs = resolve(file);
@@ -33,12 +34,12 @@ function loadErrorMessage(e: unknown): string {
   return e.message.split('\n')[0] + (at && !e.message.includes(at) ? ` (at ${at})` : '');
 }
 
-export async function loadInventories(sources: string[] | undefined): Promise<Inventory> {
+export async function loadInventories(sources: string[] | undefined, vault?: VaultKeyring): Promise<Inventory> {
   if (!sources?.length) {
     for (const guess of ['inventory/hosts.ini', 'inventory/inventory.ini', 'hosts.ini']) {
-      if (existsSync(guess)) return loadInventory([guess]);
+      if (existsSync(guess)) return loadInventory([guess], { vault });
     }
     throw new CliError('no inventory given: use -i inventory/prod.ini (or a comma list "host1,host2,")');
   }
-  return loadInventory(sources);
+  return loadInventory(sources, { vault });
 }

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   template: async () => (await import('./template.js')).cmdTemplate,
   new: async () => (await import('./newrole.js')).cmdNew,
   lab: async () => (await import('./lab.js')).cmdLab,
+  vault: async () => (await import('./vault.js')).cmdVault,
 };
 
 /** The CLI: returns the exit code; user errors print one clear message, never a stack trace. */

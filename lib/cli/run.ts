@@ -11,6 +11,7 @@ import { loadInventories, loadPlaybook } from './load.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { collectSecrets } from './secrets.js';
 import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
+import { vaultKeyring } from './vault-options.js';
 
 const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
 
@@ -32,10 +33,11 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   const { values: o, positionals } = parse(argv, RUN_OPTIONS);
   if (positionals.length !== 1) throw new CliError('usage: tsplay run PLAYBOOK.ts -i INVENTORY [options]; see tsplay --help');
   const file = positionals[0];
-  const inv = await loadInventories(o.inventory);
+  const vault = await vaultKeyring(o);
+  const inv = await loadInventories(o.inventory, vault);
   const pb = await loadPlaybook(file);
   const cwd = process.cwd();
-  const extraVars = parseExtraVars(o['extra-vars'] ?? [], cwd);
+  const extraVars = parseExtraVars(o['extra-vars'] ?? [], cwd, vault);
   // -e api_token=... is a secret from the first line of output on
   for (const [k, v] of Object.entries(extraVars)) if (isSecretName(k)) noteSecret(v);
   const forks = o.forks === undefined ? 20 : Number(o.forks);

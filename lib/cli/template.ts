@@ -7,11 +7,13 @@ import { previewVars } from '../executor/preview.js';
 import { importUserModule } from '../util/usercode.js';
 import { CliError, parse } from './args.js';
 import { loadInventories } from './load.js';
+import { VAULT_OPTIONS, vaultKeyring } from './vault-options.js';
 
 const OPTIONS = {
   inventory: { type: 'string', short: 'i', multiple: true },
   host: { type: 'string' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...VAULT_OPTIONS,
 } as const;
 
 /** A template under roles/NAME/templates/ is rendered with that role's defaults too. */
@@ -30,9 +32,10 @@ export async function cmdTemplate(argv: string[]): Promise<number> {
   if (positionals.length !== 1 || !o.host) throw new CliError('usage: tsplay template FILE -i INVENTORY --host NAME [-e k=v]');
   const file = positionals[0];
   if (!existsSync(file)) throw new CliError(`template ${file} does not exist`);
-  const inv = await loadInventories(o.inventory);
+  const vault = await vaultKeyring(o);
+  const inv = await loadInventories(o.inventory, vault);
   if (!inv.hosts.has(o.host)) throw new CliError(`host '${o.host}' is not in the inventory`);
-  const vars = previewVars(inv, o.host, { extraVars: parseExtraVars(o['extra-vars'] ?? [], process.cwd()), role: await roleOf(file), cwd: process.cwd() });
+  const vars = previewVars(inv, o.host, { extraVars: parseExtraVars(o['extra-vars'] ?? [], process.cwd(), vault), role: await roleOf(file), cwd: process.cwd() });
   process.stdout.write(renderFile(file, vars, { host: o.host }));
   return 0;
 }

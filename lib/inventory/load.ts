@@ -13,6 +13,13 @@ import { loadVarDirs } from './vardirs.js';
 import { parseYamlInventory } from './yaml.js';
 import { isMap } from 'yaml';
 import { parseYaml } from './yamlfile.js';
+import { NO_VAULT, openVaultFile } from '../vault/file.js';
+import type { VaultKeyring } from '../vault/keyring.js';
+
+export interface LoadOptions {
+  /** Vault passwords for encrypted inventory files, group_vars/host_vars and inline !vault values. */
+  vault?: VaultKeyring;
+}
 
 // what Ansible skips inside an inventory directory (IGNORED_ALWAYS + INVENTORY_IGNORE_EXTS);
 // note that .ini files are among them, exactly as in Ansible
@@ -37,7 +44,7 @@ function parseHostList(inv: Inventory, list: string): void {
   }
 }
 
-async function parseFile(inv: Inventory, file: string): Promise<void> {
+async function parseFile(inv: Inventory, file: string, vault: VaultKeyring): Promise<void> {
   const ext = path.extname(file).toLowerCase();
   if (TS_EXTS.includes(ext)) {
     let mod: { default?: unknown };
@@ -52,29 +59,30 @@ async function parseFile(inv: Inventory, file: string): Promise<void> {
   if (ext === '.toml') {
     throw invError({ file }, 'TOML inventories are not supported', undefined, 'convert it to INI or YAML');
   }
-  const text = await fs.readFile(file, 'utf8');
-  if (YAML_EXTS.includes(ext)) {
-    parseYamlInventory(inv, file, text);
+  const { text, encrypted } = openVaultFile(file, await fs.readFile(file, 'utf8'), vault);
+  const yaml = YAML_EXTS.includes(ext) || (!ext && looksLikeYamlInventory(file, text));
+  if (yaml) {
+    // Ansible tries its YAML plugin before the INI one on extension-less files
+    parseYamlInventory(inv, file, text, vault, encrypted);
     return;
   }
-  if (!ext && looksLikeYamlInventory(file, text)) {
-    // Ansible tries its YAML plugin before the INI one on extension-less files
-    parseYamlInventory(inv, file, text);
-    return;
+  if (encrypted) {
+    // an INI line's values cannot all be known to be secrets here, so none would be masked
+    throw invError({ file }, 'a vault-encrypted INI inventory is not read', undefined, 'keep the hosts in plain INI and the secrets in vault-encrypted group_vars/ or host_vars/ files, or use a YAML inventory');
   }
   parseIni(inv, file, text);
 }
 
 function looksLikeYamlInventory(file: string, text: string): boolean {
   try {
-    const src = parseYaml(file, text);
+    const src = parseYaml(file, text, NO_VAULT, { inline: false });
     return isMap(src.doc.contents) && src.doc.contents.items.length > 0;
   } catch {
     return false;
   }
 }
 
-async function parseSource(inv: Inventory, source: string): Promise<void> {
+async function parseSource(inv: Inventory, source: string, vault: VaultKeyring): Promise<void> {
   let st;
   try {
     st = await fs.stat(source);
@@ -84,22 +92,23 @@ async function parseSource(inv: Inventory, source: string): Promise<void> {
   if (st.isDirectory()) {
     for (const name of (await fs.readdir(source)).sort()) {
       if (ignoredInDir(name)) continue;
-      await parseSource(inv, path.join(source, name));
+      await parseSource(inv, path.join(source, name), vault);
     }
     return;
   }
-  await parseFile(inv, source);
+  await parseFile(inv, source, vault);
 }
 
 /** Read inventory sources (files, directories, 'h1,h2,' lists) into one inventory. */
-export async function loadInventory(sources: string[]): Promise<Inventory> {
+export async function loadInventory(sources: string[], opts: LoadOptions = {}): Promise<Inventory> {
+  const vault = opts.vault ?? NO_VAULT;
   const inv = emptyInventory(sources);
   for (const source of sources) {
     if (!source) continue;
     if (source.includes(',') && !existsSync(source)) parseHostList(inv, source);
-    else await parseSource(inv, source);
+    else await parseSource(inv, source, vault);
   }
   reconcile(inv);
-  await loadVarDirs(inv, sources);
+  await loadVarDirs(inv, sources, vault);
   return inv;
 }

@@ -5,6 +5,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Inventory, Vars } from './model.js';
 import { loadVarsText } from './yamlfile.js';
+import { NO_VAULT } from '../vault/file.js';
+import type { VaultKeyring } from '../vault/keyring.js';
 
 const EXTS = ['', '.yml', '.yaml', '.json'];
 
@@ -40,11 +42,11 @@ export async function findVarsFiles(dir: string, name: string): Promise<string[]
   return [];
 }
 
-export async function loadVarsFor(dir: string, name: string): Promise<Vars> {
+export async function loadVarsFor(dir: string, name: string, vault: VaultKeyring = NO_VAULT): Promise<Vars> {
   let data: Vars = {};
   if (name.startsWith('/')) return data; // chroot-style names are never looked up, like Ansible
   for (const f of await findVarsFiles(dir, name)) {
-    data = { ...data, ...loadVarsText(f, await fs.readFile(f, 'utf8')) };
+    data = { ...data, ...loadVarsText(f, await fs.readFile(f, 'utf8'), vault) };
   }
   return data;
 }
@@ -57,7 +59,7 @@ export async function varsBaseDir(source: string): Promise<string | null> {
 }
 
 /** Fill fileVars / fileVarsBySource of every group and host from every source's directories. */
-export async function loadVarDirs(inv: Inventory, sources: string[]): Promise<void> {
+export async function loadVarDirs(inv: Inventory, sources: string[], vault: VaultKeyring = NO_VAULT): Promise<void> {
   for (const source of sources) {
     const base = await varsBaseDir(source);
     if (!base) continue;
@@ -66,12 +68,12 @@ export async function loadVarDirs(inv: Inventory, sources: string[]): Promise<vo
     const gst = await stat(gdir);
     const hst = await stat(hdir);
     for (const g of inv.groups.values()) {
-      const v = gst?.isDirectory() ? await loadVarsFor(gdir, g.name) : {};
+      const v = gst?.isDirectory() ? await loadVarsFor(gdir, g.name, vault) : {};
       g.fileVarsBySource.push(v);
       g.fileVars = { ...g.fileVars, ...v };
     }
     for (const h of inv.hosts.values()) {
-      const v = hst?.isDirectory() ? await loadVarsFor(hdir, h.name) : {};
+      const v = hst?.isDirectory() ? await loadVarsFor(hdir, h.name, vault) : {};
       h.fileVarsBySource.push(v);
       h.fileVars = { ...h.fileVars, ...v };
     }

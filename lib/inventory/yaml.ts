@@ -6,13 +6,17 @@ import { atLine, invError } from './errors.js';
 import { checkHostEntry } from './hostentry.js';
 import { addChild, addGroup, addHost, setGroupVar, type Inventory } from './model.js';
 import { lineOf, parseYaml, type YamlSource } from './yamlfile.js';
+import { NO_VAULT, registerLeaves } from '../vault/file.js';
+import type { VaultKeyring } from '../vault/keyring.js';
 
 const SECTIONS = ['vars', 'children', 'hosts'];
 
-export function parseYamlInventory(inv: Inventory, file: string, text: string): void {
-  const src = parseYaml(file, text);
+/** `encrypted`: the caller decrypted the whole file, so every value in it is a secret. */
+export function parseYamlInventory(inv: Inventory, file: string, text: string, vault: VaultKeyring = NO_VAULT, encrypted = false): void {
+  const src = parseYaml(file, text, vault);
   const root = src.doc.contents;
   const data = src.doc.toJS({ maxAliasCount: -1 }) as unknown;
+  if (src.encrypted || encrypted) registerLeaves(data);
   if (data === null || data === undefined || (typeof data === 'object' && Object.keys(data as object).length === 0)) {
     throw invError({ file }, 'empty YAML inventory', undefined, 'add groups, e.g. "all: {hosts: {k1-node01: {}}}"');
   }

@@ -3,31 +3,39 @@
 // the same). JSON files go through the same reader, as in Ansible.
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { invError } from './errors.js';
+import { decryptJsonVaults, NO_VAULT, openVaultFile, registerLeaves } from '../vault/file.js';
+import type { VaultKeyring } from '../vault/keyring.js';
+import { decryptVaultScalars, vaultTag } from '../vault/yaml.js';
 
 export interface YamlSource {
   doc: Document;
   lines: LineCounter;
 }
 
-export function parseYaml(file: string, text: string): YamlSource {
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw invError({ file, line: 1 }, 'vault-encrypted file', '$ANSIBLE_VAULT', 'tsplay does not read Ansible Vault files; decrypt it or keep secrets elsewhere');
-  }
+/**
+ * Parses `text` (decrypted first when the whole file is vault data) and decrypts its inline
+ * `!vault` values with `vault`. `encrypted` says the whole file was: its values are all secrets.
+ */
+export function parseYaml(file: string, raw: string, vault: VaultKeyring = NO_VAULT, opts: { inline?: boolean } = {}): YamlSource & { encrypted: boolean } {
+  const { text, encrypted } = openVaultFile(file, raw, vault);
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
     uniqueKeys: false,
     lineCounter: lines,
     prettyErrors: false,
-    customTags: (tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
+    customTags: (tags) => [vaultTag, ...tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')],
   });
   const err = doc.errors[0];
   if (err) {
     const line = lines.linePos(err.pos[0]).line;
     const textLine = text.split(/\r?\n/)[line - 1]?.trim();
-    throw invError({ file, line }, `invalid YAML: ${err.message.split('\n')[0]}`, textLine, 'fix the YAML syntax at that line');
+    // a decrypted file's line is not quoted: it may hold a secret
+    throw invError({ file, line }, `invalid YAML: ${err.message.split('\n')[0]}`, encrypted ? undefined : textLine, 'fix the YAML syntax at that line');
   }
-  return { doc, lines };
+  // a format probe (is this extension-less file YAML?) leaves !vault values for the real parse
+  if (opts.inline !== false) decryptVaultScalars(doc, lines, file, vault);
+  return { doc, lines, encrypted };
 }
 
 /** 1-based line where a node starts, if known. */
@@ -37,7 +45,14 @@ export function lineOf(src: YamlSource, node: unknown): number | undefined {
 }
 
 /** Plain JS value of a YAML file meant to hold variables (group_vars/, host_vars/). */
-export function loadVarsText(file: string, text: string): Record<string, unknown> {
+export function loadVarsText(file: string, raw: string, vault: VaultKeyring = NO_VAULT): Record<string, unknown> {
+  const { text, encrypted } = openVaultFile(file, raw, vault);
+  const data = varsOf(file, text, vault, encrypted);
+  if (encrypted) registerLeaves(data);
+  return data;
+}
+
+function varsOf(file: string, text: string, vault: VaultKeyring, encrypted: boolean): Record<string, unknown> {
   const trimmed = text.trim();
   let data: unknown;
   if (trimmed.startsWith('{')) {
@@ -46,9 +61,10 @@ export function loadVarsText(file: string, text: string): Record<string, unknown
     } catch {
       data = undefined;
     }
+    if (data !== undefined) data = decryptJsonVaults(data, file, vault);
   }
   if (data === undefined) {
-    const src = parseYaml(file, text);
+    const src = parseYaml(file, text, vault);
     data = src.doc.toJS({ maxAliasCount: -1 });
     if (data !== null && data !== undefined && !isMap(src.doc.contents) && !isScalar(src.doc.contents)) {
       throw invError({ file, line: lineOf(src, src.doc.contents) }, 'variables file must hold a mapping of names to values', undefined, 'write it as `name: value` lines');
@@ -56,7 +72,7 @@ export function loadVarsText(file: string, text: string): Record<string, unknown
   }
   if (data === null || data === undefined || data === '' || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data as object).length === 0)) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw invError({ file }, 'variables file must hold a mapping of names to values', String(data).slice(0, 60), 'write it as `name: value` lines');
+    throw invError({ file }, 'variables file must hold a mapping of names to values', encrypted ? undefined : String(data).slice(0, 60), 'write it as `name: value` lines');
   }
   return data as Record<string, unknown>;
 }

@@ -14,17 +14,17 @@ const pyBool = {
   resolve: (s: string) => TRUE.test(s) && !FALSE.test(s),
 };
 
-const OPTIONS = {
+export const PY_YAML_OPTIONS = {
   version: '1.1' as const,
   customTags: (tags: YAML.Tags) => [pyBool, ...tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:bool')],
 };
 
 export function parseYaml(text: string): unknown {
-  return YAML.parse(text, OPTIONS);
+  return YAML.parse(text, PY_YAML_OPTIONS);
 }
 
 export function parseYamlAll(text: string): unknown[] {
-  return YAML.parseAllDocuments(text, OPTIONS).map((d) => {
+  return YAML.parseAllDocuments(text, PY_YAML_OPTIONS).map((d) => {
     if (d.errors.length) throw d.errors[0];
     return d.toJS();
   });

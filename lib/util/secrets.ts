@@ -47,11 +47,15 @@ export function noteSecret(value: unknown): void {
 /**
  * A value rendered from a secret: a string or number is registered (and counts as a secret read
  * for whatever renders it in turn); a list or dict is not walked, or every host name and path in
- * a dumped dict would be masked from then on.
+ * a dumped dict would be masked from then on. A text that holds a known secret as it is stays
+ * unregistered: the secret inside it is masked, the rest stays readable. (A text that holds both a
+ * secret and a transformation of it, "{{ t }} {{ t | b64encode }}", then shows the latter.)
  */
 export function noteDerived(value: unknown): void {
   reads++;
-  if (typeof value === 'string' || typeof value === 'number') registerSecret(value);
+  // a text that shows the secret itself is masked where the secret stands ("db=********"); only
+  // a transformed one (base64, a hash, upper case) is masked whole
+  if (typeof value === 'number' || (typeof value === 'string' && !holdsSecret(value))) registerSecret(value);
 }
 
 /** How many secret reads the run has made so far: a render that moves it made a derived secret. */

@@ -6,7 +6,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseYaml } from '../template/yaml-load.js';
+import YAML from 'yaml';
+import { parseYaml, PY_YAML_OPTIONS } from '../template/yaml-load.js';
+import { NO_VAULT, openVaultFile, registerLeaves } from '../vault/file.js';
+import type { VaultKeyring } from '../vault/keyring.js';
+import { decryptVaultScalars, vaultTag } from '../vault/yaml.js';
 import type { Vars } from '../template/types.js';
 import { UserError } from '../util/errors.js';
 
@@ -78,7 +82,16 @@ function parseKv(text: string, where: string): Vars {
   return out;
 }
 
-function loadFile(spec: string, cwd: string, where: string): Vars {
+/** A vars file's YAML with its inline `!vault` values decrypted. */
+function parseVarsYaml(text: string, file: string, vault: VaultKeyring): unknown {
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { ...PY_YAML_OPTIONS, lineCounter: lines, customTags: (tags: YAML.Tags) => [vaultTag, ...PY_YAML_OPTIONS.customTags(tags)] });
+  if (doc.errors.length) throw doc.errors[0];
+  decryptVaultScalars(doc, lines, file, vault);
+  return doc.toJS();
+}
+
+function loadFile(spec: string, cwd: string, where: string, vault: VaultKeyring): Vars {
   const rel = spec.slice(1);
   if (!rel) throw new ExtraVarsError(`${where}: '@' must be followed by a file name, e.g. -e @vars.yml`);
   const file = path.resolve(cwd, rel);
@@ -89,24 +102,27 @@ function loadFile(spec: string, cwd: string, where: string): Vars {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ExtraVarsError(`${where}: ${code === 'ENOENT' ? 'file not found' : 'cannot read file'}: ${file}`);
   }
+  const opened = openVaultFile(file, text, vault);
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = parseVarsYaml(opened.text, file, vault);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const err = e as Error & { linePos?: { line: number }[] };
     const line = err.linePos?.[0]?.line;
     throw new ExtraVarsError(`${where}: ${file}${line ? `:${line}` : ''}: invalid YAML/JSON: ${err.message.split('\n')[0]}`);
   }
   if (data === null || data === undefined) return {};
   if (!isMapping(data)) throw new ExtraVarsError(`${where}: ${file} must hold a mapping of variable names to values, not a ${Array.isArray(data) ? 'list' : typeof data}`);
+  if (opened.encrypted) registerLeaves(data);
   return data;
 }
 
-function parseOne(arg: string, cwd: string, index: number): Vars {
+function parseOne(arg: string, cwd: string, index: number, vault: VaultKeyring): Vars {
   const where = `-e #${index + 1}`;
   const text = arg.trim();
   if (!text) return {};
-  if (text.startsWith('@')) return loadFile(text, cwd, where);
+  if (text.startsWith('@')) return loadFile(text, cwd, where, vault);
   if (text.startsWith('/') || text.startsWith('.')) {
     throw new ExtraVarsError(`${where}: '${text}' looks like a file name; prefix it with @ (-e @${text})`);
   }
@@ -123,7 +139,8 @@ function parseOne(arg: string, cwd: string, index: number): Vars {
   return parseKv(text, where);
 }
 
-export function parseExtraVars(args: string[], cwd: string): Vars {
+/** `vault` decrypts `-e @file` files that are vault data or hold inline `!vault` values. */
+export function parseExtraVars(args: string[], cwd: string, vault: VaultKeyring = NO_VAULT): Vars {
   // combine_vars with hash_behaviour=replace: later -e replaces top-level keys
-  return args.reduce<Vars>((acc, a, i) => ({ ...acc, ...parseOne(a, cwd, i) }), {});
+  return args.reduce<Vars>((acc, a, i) => ({ ...acc, ...parseOne(a, cwd, i, vault) }), {});
 }
