@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import { RUN_OPTIONS } from '../../lib/cli/args.js';
+import { HELP } from '../../lib/cli/help.js';
+import { main } from '../../lib/cli/main.js';
+import { planRun } from '../../lib/cli/runplan.js';
+
+// Every flag `tsplay run` accepts is in --help and does something: a flag the parser takes but
+// nothing reads would be accepted and silently ignored (issue 10: --syntax-check ran everything).
+
+type Flag = keyof typeof RUN_OPTIONS;
+
+/**
+ * How each flag shows its effect on the run's plan, or `main` for flags the CLI entry handles.
+ * A flag that only exists for ansible-playbook users would be `compat` (its --help line must say
+ * "accepted for compatibility"); a new parser flag without an entry here fails the walk.
+ */
+const PROBES: Record<Flag, string[] | 'main' | 'compat'> = {
+  inventory: ['-i', 'hosts.ini'],
+  limit: ['-l', 'web1'],
+  check: ['-C'],
+  diff: ['-D'],
+  'extra-vars': ['-e', 'a=1'],
+  forks: ['-f', '3'],
+  tags: ['-t', 'x'],
+  'skip-tags': ['--skip-tags', 'x'],
+  'start-at-task': ['--start-at-task', 'x'],
+  step: ['--step'],
+  'force-handlers': ['--force-handlers'],
+  'list-tasks': ['--list-tasks'],
+  'list-hosts': ['--list-hosts'],
+  'list-tags': ['--list-tags'],
+  'syntax-check': ['--syntax-check'],
+  become: ['-b'],
+  'become-user': ['--become-user', 'bob'],
+  user: ['-u', 'bob'],
+  connection: ['-c', 'local'],
+  'private-key': ['--private-key', 'k'],
+  'key-file': ['--key-file', 'k'],
+  'known-hosts': ['--known-hosts', 'kh'],
+  'host-key-checking': ['--host-key-checking', 'accept-new'],
+  timeout: ['-T', '3'],
+  json: ['--json'],
+  verbose: ['-v'],
+  'no-retry-file': ['--no-retry-file'],
+  'no-color': ['--no-color'],
+  help: 'main',
+};
+
+/** The `run options` section of --help: each `--flag` it names, and `-x, --flag` pairs. */
+function helpFlags(): { long: Set<string>; short: Map<string, string>; lines: Map<string, string> } {
+  const section = HELP.slice(HELP.indexOf('run options'), HELP.indexOf('exit codes'));
+  const long = new Set([...section.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)].map((m) => m[1]));
+  const short = new Map([...section.matchAll(/(?<![\w-])-(\w), --([a-z][a-z-]*)/g)].map((m) => [m[2], m[1]]));
+  const lines = new Map<string, string>();
+  for (const line of section.split('\n')) for (const m of line.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)) if (!lines.has(m[1])) lines.set(m[1], line);
+  return { long, short, lines };
+}
+
+describe('tsplay run: every accepted flag is documented and has an effect', () => {
+  const flags = Object.keys(RUN_OPTIONS) as Flag[];
+
+  it('--help names exactly the flags the parser accepts, with the same short forms', () => {
+    const { long, short } = helpFlags();
+    expect([...long].sort()).to.deep.equal([...flags].sort());
+    for (const f of flags) {
+      const s = (RUN_OPTIONS[f] as { short?: string }).short;
+      expect(short.get(f), `--${f}'s short form in --help`).to.equal(s);
+    }
+  });
+
+  it('the walk covers every flag of the parser', () => {
+    expect(Object.keys(PROBES).sort()).to.deep.equal([...flags].sort());
+  });
+
+  for (const flag of Object.keys(PROBES) as Flag[]) {
+    const probe = PROBES[flag];
+    it(`--${flag} ${probe === 'compat' ? 'says in --help it is accepted for compatibility' : 'changes what the run does'}`, async () => {
+      if (probe === 'compat') {
+        expect(helpFlags().lines.get(flag)).to.match(/accepted for compatibility/);
+      } else if (probe === 'main') {
+        const out: string[] = [];
+        const write = process.stdout.write.bind(process.stdout);
+        process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+        try {
+          expect(await main(['run', 'pb.ts', `--${flag}`])).to.equal(0);
+        } finally {
+          process.stdout.write = write;
+        }
+        expect(out.join('')).to.equal(HELP);
+      } else {
+        const base = planRun(['pb.ts'], process.cwd());
+        const withFlag = planRun(['pb.ts', ...probe], process.cwd());
+        expect(JSON.stringify(withFlag), `--${flag} left the plan as it was`).not.to.equal(JSON.stringify(base));
+      }
+    });
+  }
+
+  it('a flag value that cannot work is refused before anything loads', () => {
+    expect(() => planRun(['pb.ts', '-T', 'soon'], process.cwd())).to.throw(/--timeout soon/);
+    expect(() => planRun(['pb.ts', '-f', '0'], process.cwd())).to.throw(/--forks 0/);
+    expect(() => planRun(['pb.ts', '-c', 'winrm'], process.cwd())).to.throw(/-c winrm/);
+  });
+});
