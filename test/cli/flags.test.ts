@@ -3,6 +3,9 @@ import { RUN_OPTIONS } from '../../lib/cli/args.js';
 import { HELP } from '../../lib/cli/help.js';
 import { main } from '../../lib/cli/main.js';
 import { planRun } from '../../lib/cli/runplan.js';
+import { listTasks } from '../../lib/cli/listing.js';
+import { debug, playbook } from '../../lib/index.js';
+import { loadInventory } from '../../lib/inventory/index.js';
 
 // Every flag `tsplay run` accepts is in --help and does something: a flag the parser takes but
 // nothing reads would be accepted and silently ignored (issue 10: --syntax-check ran everything).
@@ -99,5 +102,33 @@ describe('tsplay run: every accepted flag is documented and has an effect', () =
     expect(() => planRun(['pb.ts', '-T', 'soon'], process.cwd())).to.throw(/--timeout soon/);
     expect(() => planRun(['pb.ts', '-f', '0'], process.cwd())).to.throw(/--forks 0/);
     expect(() => planRun(['pb.ts', '-c', 'winrm'], process.cwd())).to.throw(/-c winrm/);
+  });
+
+  it('--list-tasks honours --tags and --skip-tags, as ansible-playbook --list-tasks does', async () => {
+    const pb = playbook('tags', [
+      {
+        hosts: 'all',
+        tasks: (t) => {
+          t.task('tagged a', debug({ msg: 'a' }), { tags: ['a'] });
+          t.task('tagged b', debug({ msg: 'b' }), { tags: ['b'] });
+          t.task('always', debug({ msg: 'c' }), { tags: ['always'] });
+        },
+      },
+    ]);
+    const inv = await loadInventory(['h1,']);
+    const listed = (tags: string[], skipTags: string[]): string[] => {
+      const out: string[] = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+      try {
+        listTasks(pb, inv, undefined, process.cwd(), { tags, skipTags });
+      } finally {
+        process.stdout.write = write;
+      }
+      return [...out.join('').matchAll(/^ {6}(.+?)\t/gm)].map((m) => m[1]);
+    };
+    expect(listed([], [])).to.deep.equal(['tagged a', 'tagged b', 'always']);
+    expect(listed(['a'], [])).to.deep.equal(['tagged a', 'always']);
+    expect(listed([], ['a'])).to.deep.equal(['tagged b', 'always']);
   });
 });
