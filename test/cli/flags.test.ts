@@ -131,4 +131,21 @@ describe('tsplay run: every accepted flag is documented and has an effect', () =
     expect(listed(['a'], [])).to.deep.equal(['tagged a', 'always']);
     expect(listed([], ['a'])).to.deep.equal(['tagged b', 'always']);
   });
+
+  it('other commands refuse a flag they would ignore', async () => {
+    const err: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+    const codes: number[] = [];
+    try {
+      codes.push(await main(['inventory', '-i', 'h1,h2,', '--list', '--limit', 'h1']));
+      codes.push(await main(['inventory', '-i', 'h1,h2,', '--list', '--vars']));
+      codes.push(await main(['inventory', '-i', 'h1,h2,', '--list', '--host', 'h1']));
+      codes.push(await main(['lab', 'status', '-i', 'inventory/lab.ini', '--limit', 'x']));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(codes).to.deep.equal([1, 1, 1, 1]);
+    expect(err.join('')).to.match(/--limit works with --list-hosts/).and.match(/--vars works with --graph only/).and.match(/--list and --host/).and.match(/--limit works with 'lab up' only/);
+  });
 });
