@@ -51,12 +51,10 @@ function parseRecap(out: string): Record<string, HostStats> {
   return stats;
 }
 
-/** Hosts that Ansible printed `skipping: [h]` for under `TASK [name]`. */
+/** Hosts that Ansible printed `skipping: [h]` for under `TASK [name]` (every batch's). */
 function ansibleSkips(out: string, task: string): string[] {
-  const start = out.indexOf(`TASK [${task}]`);
-  if (start < 0) return [];
-  const section = out.slice(start).split(/\n(?=TASK |PLAY )/)[0];
-  return [...section.matchAll(/^skipping: \[([^\]]+)\]/gm)].map((m) => m[1]).sort();
+  const sections = out.split(/\n(?=TASK |PLAY |RUNNING HANDLER )/).filter((sec) => sec.startsWith(`TASK [${task}]`));
+  return sections.flatMap((sec) => [...sec.matchAll(/^skipping: \[([^\]]+)\]/gm)].map((m) => m[1])).sort();
 }
 
 const tsplaySkips = (run: TestRun, task: string): string[] =>
@@ -88,6 +86,36 @@ const RUN1_YAML = `
       rescue:
         - name: again
           fail: {msg: again}
+- name: more of the same
+  hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - name: fact once per batch
+      set_fact: {batch_fact: "{{ inventory_hostname }}"}
+      run_once: true
+    - name: read batch fact
+      debug: {msg: "{{ batch_fact }}"}
+    - name: ignored unchanged
+      fail: {msg: nope}
+      ignore_errors: true
+    - name: ignored loop
+      command: "{{ item }}"
+      loop: [/bin/true, /bin/false]
+      ignore_errors: true
+    - name: templated empty loop
+      debug: {msg: "{{ item }}"}
+      loop: "{{ [] }}"
+    - name: outer
+      block:
+        - name: inner
+          block:
+            - name: inner fails
+              fail: {msg: inner}
+              when: inventory_hostname == 'h2'
+      rescue:
+        - name: outer rescue
+          debug: {msg: caught}
 - name: fatal in rescue
   hosts: h2,h3
   gather_facts: false
@@ -117,6 +145,24 @@ const RUN1_PLAYS: PlaySpec[] = [
         when: "inventory_hostname == 'h1'",
         rescue: (r) => void r.task('again', fail({ msg: 'again' })),
       });
+    },
+  },
+  {
+    name: 'more of the same',
+    hosts: 'all',
+    gatherFacts: false,
+    serial: 2,
+    tasks: (t: TaskBuilder) => {
+      t.task('fact once per batch', set_fact({ batch_fact: '{{ inventory_hostname }}' }), { runOnce: true });
+      t.task('read batch fact', debug({ msg: '{{ batch_fact }}' }));
+      t.task('ignored unchanged', fail({ msg: 'nope' }), { ignoreErrors: true });
+      t.task('ignored loop', command('{{ item }}'), { loop: ['/bin/true', '/bin/false'], ignoreErrors: true });
+      t.task('templated empty loop', debug({ msg: '{{ item }}' }), { loop: '{{ [] }}' });
+      t.block(
+        'outer',
+        (b) => b.block('inner', (i) => void i.task('inner fails', fail({ msg: 'inner' }), { when: "inventory_hostname == 'h2'" })),
+        { rescue: (r) => void r.task('outer rescue', debug({ msg: 'caught' })) },
+      );
     },
   },
   {
@@ -187,6 +233,7 @@ describe('recap counts agree with ansible-playbook 2.14 (side by side, local con
     // the empty loop says `skipping:` for each host, as Ansible prints it
     expect(ansibleSkips(a.out, 'no items')).to.deep.equal(['h1', 'h2', 'h3']);
     expect(tsplaySkips(run, 'no items')).to.deep.equal(ansibleSkips(a.out, 'no items'));
+    expect(tsplaySkips(run, 'templated empty loop')).to.deep.equal(ansibleSkips(a.out, 'templated empty loop'));
     // the run_once fact reached every host: no host failed 'use fact'
     expect(run.results('use fact')).to.deep.equal(['h1:ok', 'h2:ok', 'h3:ok']);
   });
