@@ -7,8 +7,8 @@ import { didYouMean } from '../util/suggest.js';
 
 /** The role's declared variable names, or undefined when its schema admits any key. */
 function declared(role: RoleInstance): string[] | undefined {
-  const json = role.spec.vars.json as { properties?: Record<string, unknown>; additionalProperties?: unknown };
-  if (!json.properties || (json.additionalProperties !== undefined && json.additionalProperties !== false)) return undefined;
+  const json = role.spec.vars?.json as { properties?: Record<string, unknown>; additionalProperties?: unknown } | undefined;
+  if (!json?.properties || (json.additionalProperties !== undefined && json.additionalProperties !== false)) return undefined;
   return Object.keys(json.properties);
 }
 
