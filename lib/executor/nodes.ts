@@ -140,7 +140,9 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
     return;
   }
   if (pc.play.maxFailPercentage !== undefined && batch.length) {
-    const down = batch.filter((h) => !state(run, h).active).length;
+    // failed hosts only: ansible-playbook 2.14 leaves unreachable ones out of this sum (a batch
+    // that is entirely unreachable still ends the play, at the batch's end)
+    const down = batch.filter((h) => state(run, h).failed).length;
     if ((down / batch.length) * 100 > pc.play.maxFailPercentage) {
       pc.aborted = `maxFailPercentage ${pc.play.maxFailPercentage}% exceeded: ${down} of ${batch.length} hosts of the batch failed`;
     }

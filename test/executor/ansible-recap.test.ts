@@ -19,7 +19,7 @@ interface AnsibleRun {
   recap: Record<string, HostStats>;
 }
 
-function runAnsible(dir: string, name: string, yaml: string): Promise<AnsibleRun> {
+function runAnsible(dir: string, name: string, yaml: string, inventory = 'hosts.ini'): Promise<AnsibleRun> {
   const pb = join(dir, `${name}.yml`);
   writeFileSync(pb, yaml);
   const env = {
@@ -31,7 +31,7 @@ function runAnsible(dir: string, name: string, yaml: string): Promise<AnsibleRun
     ANSIBLE_CONFIG: join(dir, 'none.cfg'),
   };
   return new Promise((resolve, reject) => {
-    const p = spawn('ansible-playbook', ['-i', join(dir, 'hosts.ini'), pb], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('ansible-playbook', ['-i', join(dir, inventory), pb], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -178,12 +178,18 @@ const RUN1_PLAYS: PlaySpec[] = [
   },
 ];
 
-// Run 2: max_fail_percentage ends the play; h2 and h3 only ever skipped.
+// Run 2: an unreachable host (h4: nothing listens on 127.0.0.1:1) does not count toward
+// max_fail_percentage; a failure then ends the play; h2 and h3 only ever skipped after that.
+const INVENTORY2 = INVENTORY + 'h4 ansible_connection=ssh ansible_host=127.0.0.1 ansible_port=1\n';
+
 const RUN2_YAML = `
 - hosts: all
   gather_facts: false
   max_fail_percentage: 0
   tasks:
+    - name: reach every host
+      command: /bin/true
+      when: inventory_hostname == 'h4'
     - name: only h1
       debug: {msg: x}
       when: inventory_hostname == 'h1'
@@ -200,6 +206,7 @@ const RUN2_PLAYS: PlaySpec[] = [
     gatherFacts: false,
     maxFailPercentage: 0,
     tasks: (t: TaskBuilder) => {
+      t.task('reach every host', command('/bin/true'), { when: "inventory_hostname == 'h4'" });
       t.task('only h1', debug({ msg: 'x' }), { when: "inventory_hostname == 'h1'" });
       t.task('h1 fails', fail({ msg: 'y' }), { when: "inventory_hostname == 'h1'" });
       t.task('never reached', debug({ msg: 'z' }));
@@ -218,9 +225,10 @@ describe('recap counts agree with ansible-playbook 2.14 (side by side, local con
     if (which.status !== 0) throw new Error('ansible-playbook is missing: apt-get install ansible-core (.ci/run installs it)');
     ({ dir, cleanup } = scratch('tsplay-vs-ansible-'));
     writeFileSync(join(dir, 'hosts.ini'), INVENTORY);
+    writeFileSync(join(dir, 'hosts2.ini'), INVENTORY2);
     writeFileSync(join(dir, 'none.cfg'), '');
     // both ansible-playbook runs at once: they are what makes this file slow
-    ansible.push(...(await Promise.all([runAnsible(dir, 'run1', RUN1_YAML), runAnsible(dir, 'run2', RUN2_YAML)])));
+    ansible.push(...(await Promise.all([runAnsible(dir, 'run1', RUN1_YAML), runAnsible(dir, 'run2', RUN2_YAML, 'hosts2.ini')])));
   });
   after(() => cleanup?.());
 
@@ -238,10 +246,11 @@ describe('recap counts agree with ansible-playbook 2.14 (side by side, local con
     expect(run.results('use fact')).to.deep.equal(['h1:ok', 'h2:ok', 'h3:ok']);
   });
 
-  it('when max_fail_percentage ends the play, hosts with only skipped results are in the recap', async () => {
+  it('max_fail_percentage counts failed hosts, not unreachable ones; when it ends the play, hosts with only skipped results are in the recap', async () => {
     const a = ansible[1];
-    expect(Object.keys(a.recap), a.out).to.have.members(['h1', 'h2', 'h3']);
-    const run = await runPlays(join(dir, 'hosts.ini'), RUN2_PLAYS, { forks: 5 });
+    expect(Object.keys(a.recap), a.out).to.have.members(['h1', 'h2', 'h3', 'h4']);
+    expect(a.recap.h4.unreachable, a.out).to.equal(1);
+    const run = await runPlays(join(dir, 'hosts2.ini'), RUN2_PLAYS, { forks: 5 });
     expect(run.stats).to.deep.equal(a.recap, a.out);
     expect(run.exitCode).to.equal(a.code);
   });
