@@ -51,7 +51,7 @@ export interface RunContext {
   startAt?: RegExp;
   /** set when the whole run must stop: why */
   stopped?: string;
-  /** a play was ended by anyErrorsFatal, maxFailPercentage or a failed run-once task */
+  /** a play was ended by anyErrorsFatal or maxFailPercentage (ansible-playbook then exits 2) */
   brokePlay?: boolean;
   /** step mode answered 'continue' */
   stepContinue?: boolean;

@@ -136,6 +136,7 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   }
   if (pc.play.anyErrorsFatal && failedNow.length && !scope.rescuable) {
     for (const h of batch) state(run, h).failed = true;
+    run.brokePlay = true;
     pc.aborted = `anyErrorsFatal: task '${node.name}' failed on ${failedNow.join(', ')}`;
     return;
   }
@@ -144,6 +145,7 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
     // that is entirely unreachable still ends the play, at the batch's end)
     const down = batch.filter((h) => state(run, h).failed).length;
     if ((down / batch.length) * 100 > pc.play.maxFailPercentage) {
+      run.brokePlay = true;
       pc.aborted = `maxFailPercentage ${pc.play.maxFailPercentage}% exceeded: ${down} of ${batch.length} hosts of the batch failed`;
     }
   }

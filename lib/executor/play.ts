@@ -113,7 +113,6 @@ export async function runPlay(run: RunContext, play: PlaySpec, index: number): P
     if (!run.opts.forceHandlers) dropNotifications(pc, pc.batch.filter((h) => !state(run, h).active));
     if (pc.aborted) {
       run.stopped = pc.aborted;
-      run.brokePlay = true;
       break;
     }
     if (pc.batch.every((h) => !state(run, h).active)) {
