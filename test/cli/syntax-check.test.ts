@@ -71,6 +71,7 @@ describe('tsplay run --syntax-check and unknown role keys', function () {
     writeFileSync(join(dir, 'ok.ts'), playbookWith('./roles/myapp/index.js', '{ myapp_port: 9000 }'));
     writeFileSync(join(dir, 'typo.ts'), playbookWith('./roles/myapp/index.js', '{ myapp_prot: 9000 } as never'));
     writeFileSync(join(dir, 'badrole.ts'), playbookWith('./roles/badapp/index.js', '{}'));
+    writeFileSync(join(dir, 'typo-literal.ts'), playbookWith('./roles/myapp/index.js', '{ myapp_prot: 9000 }'));
     // anything that tries to reach web1 is counted here; web2's name resolves nowhere
     server = createServer((s) => {
       contacts++;
@@ -129,5 +130,11 @@ describe('tsplay run --syntax-check and unknown role keys', function () {
     expect(r.code).to.equal(1);
     expect(r.err).to.include(`${at}: role 'myapp' has no variable 'myapp_dri' (in defaults); did you mean 'myapp_dir'?`);
     expect(r.err).to.include(`${at}: role 'myapp' has no variable 'MYAPP_PORT' (in roleVars); did you mean 'myapp_port'?`);
+  });
+
+  it('tsplay check already rejects the misspelled param at compile level, with tsc\'s suggestion', async () => {
+    const r = await tsplay(['check', `${rel}/typo-literal.ts`]);
+    expect(r.code).to.equal(1);
+    expect(r.out).to.match(/typo-literal\.ts:\d+:\d+ .*'myapp_prot'.*Did you mean to write 'myapp_port'\?/);
   });
 });
