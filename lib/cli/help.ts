@@ -21,23 +21,29 @@ run options (as in ansible-playbook):
       --start-at-task NAME  start at the first task whose name matches (glob)
       --step                confirm each task (terminal only)
       --force-handlers      run notified handlers even on hosts that failed
-      --list-hosts | --list-tasks | --list-tags
+      --list-hosts | --list-tasks | --list-tags   list, connecting nowhere (--list-tasks honours -t/--skip-tags)
+      --syntax-check        load and check the playbook and its roles, print "playbook: FILE";
+                            connects nowhere, runs nothing; exit 0, or 1 with the error
   -b, --become              become root (sudo) for every task; --become-user USER
   -u, --user USER           remote user when the inventory sets none
   -c, --connection TYPE     ssh (default) | local, for hosts whose inventory sets no ansible_connection
       --private-key FILE    SSH key when the inventory sets none
+      --key-file FILE       the same as --private-key (accepted for compatibility: ansible-playbook's old name)
       --known-hosts FILE    known_hosts to verify host keys against (default ~/.ssh/known_hosts)
       --host-key-checking   strict (default) | accept-new | off
   -T, --timeout SECONDS     SSH connect timeout (default 10)
       --json                one JSON object per event per line (CI)
-  -v                        more output
+  -v, --verbose             more output (results as JSON); repeat for more
       --no-retry-file       do not write PLAYBOOK.retry after failures
+      --no-color            no colors, even where the output would have them
+  -h, --help                this help
 
 vault options (run, inventory, template, lab up and vault, as in ansible-playbook):
       --vault-id LABEL@SOURCE        SOURCE a password file, an executable script, or prompt; repeatable
       --vault-password-file FILE     password file or script (vault id "default"); repeatable;
                                      ANSIBLE_VAULT_PASSWORD_FILE and ANSIBLE_VAULT_IDENTITY_LIST are read too
   -J, --ask-vault-pass               ask for the vault password (no echo)
+      --vault-pass-file FILE, --ask-vault-password   ansible-playbook's other names for the two above
   tsplay vault only:
       --encrypt-vault-id LABEL       which vault id encrypts when several are given
       --output FILE                  encrypt/decrypt/encrypt_string to FILE (- for stdout)

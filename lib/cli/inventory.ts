@@ -17,6 +17,11 @@ const OPTIONS = {
 /** `tsplay inventory`: the same views as ansible-inventory, plus --list-hosts PATTERN. */
 export async function cmdInventory(argv: string[]): Promise<number> {
   const { values: o, positionals } = parse(argv, OPTIONS);
+  // a flag that would be accepted and then ignored is refused instead
+  const views = [o.list && '--list', o.host !== undefined && '--host', o.graph && '--graph', o['list-hosts'] !== undefined && '--list-hosts'].filter(Boolean);
+  if (views.length > 1) throw new CliError(`${views.join(' and ')}: give one of them (see tsplay --help)`);
+  if (o.limit !== undefined && o['list-hosts'] === undefined) throw new CliError('--limit works with --list-hosts PATTERN only (tsplay inventory -i INV --list-hosts all --limit L)');
+  if (o.vars && !o.graph) throw new CliError('--vars works with --graph only');
   const inv = await loadInventories(o.inventory, await vaultKeyring(o));
   const cwd = process.cwd();
   if (o.list) {

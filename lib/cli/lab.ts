@@ -19,6 +19,7 @@ export async function cmdLab(argv: string[]): Promise<number> {
   if (!['up', 'down', 'status'].includes(action ?? '')) throw new CliError('usage: tsplay lab up|down|status -i INVENTORY [--limit PATTERN] [--state-dir DIR]');
   const invPath = o.inventory?.[0];
   if (!invPath) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab.ini');
+  if (o.limit !== undefined && action !== 'up') throw new CliError(`--limit works with 'lab up' only; 'lab ${action}' acts on the whole lab`);
   const stateDir = o['state-dir'] ?? defaultStateDir(invPath);
   if (action === 'up') {
     const inv = await loadInventories(o.inventory, await vaultKeyring(o));

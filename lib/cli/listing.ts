@@ -2,6 +2,7 @@ import type { Node, Playbook } from '../dsl/types.js';
 import type { Inventory } from '../inventory/index.js';
 import { applyLimit, selectHosts } from '../inventory/index.js';
 import { compilePlay, playName } from '../executor/play.js';
+import { shouldRun, type TagFilter } from '../executor/tags.js';
 
 // --list-hosts / --list-tasks / --list-tags, shaped like ansible-playbook's.
 
@@ -21,22 +22,24 @@ export function listHosts(pb: Playbook, inv: Inventory, limit: string | undefine
   return 0;
 }
 
-function taskLines(nodes: Node[], indent: string, inherited: string[]): string[] {
+function taskLines(nodes: Node[], indent: string, inherited: string[], filter: TagFilter): string[] {
   return nodes.flatMap((n) => {
     const tags = [...new Set([...inherited, ...(n.opts.tags ?? [])])];
-    if (n.kind === 'block') return taskLines([...n.block, ...n.rescue, ...n.always], indent, tags);
+    if (n.kind === 'block') return taskLines([...n.block, ...n.rescue, ...n.always], indent, tags, filter);
     if (n.kind === 'flush') return [];
+    // as ansible-playbook --list-tasks: --tags / --skip-tags leave out what would not run
+    if (!shouldRun(tags, filter)) return [];
     return [`${indent}${n.role ? `${n.role.name} : ` : ''}${n.name}\tTAGS: [${tags.join(', ')}]`];
   });
 }
 
-export function listTasks(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string): number {
+export function listTasks(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string, filter: TagFilter = { tags: [], skipTags: [] }): number {
   const lines = [`playbook: ${pb.name}`, ''];
   pb.plays.forEach((play, i) => {
     const c = compilePlay(play);
     const hosts = hostsOf(inv, play.hosts, limit, cwd);
     lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]  (${hosts.length} hosts)`);
-    lines.push('    tasks:', ...taskLines([...c.pre, ...c.main, ...c.post], '      ', play.tags ?? []), '');
+    lines.push('    tasks:', ...taskLines([...c.pre, ...c.main, ...c.post], '      ', play.tags ?? [], filter), '');
   });
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -1,19 +1,18 @@
 import { createInterface } from 'node:readline/promises';
-import { dirname, basename, extname, join } from 'node:path';
-import { ConnectionPool, parseConnectionType, type ConnectionType } from '../connection/factory.js';
-import type { HostKeyPolicy } from '../connection/ssh/knownhosts.js';
+import { ConnectionPool } from '../connection/factory.js';
 import { createReporter } from '../report/index.js';
-import { parseExtraVars } from '../vars/extra.js';
 import { runPlaybook } from '../executor/run.js';
+import { validatePlaybook } from '../executor/preflight.js';
+import type { Playbook } from '../dsl/types.js';
+import type { Inventory } from '../inventory/index.js';
 import type { RunOptions } from '../executor/context.js';
-import { CliError, list, parse, RUN_OPTIONS } from './args.js';
+import { CliError } from './args.js';
+import { planRun, runVaultOptions } from './runplan.js';
 import { loadInventories, loadPlaybook } from './load.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { collectSecrets } from './secrets.js';
 import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
 import { vaultKeyring } from './vault-options.js';
-
-const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
 
 export async function cmdRun(argv: string[]): Promise<number> {
   // Ctrl-C while the playbook and inventory load: nothing has reached a host yet
@@ -30,62 +29,34 @@ export async function cmdRun(argv: string[]): Promise<number> {
 }
 
 async function runCommand(argv: string[], early: () => void): Promise<number> {
-  const { values: o, positionals } = parse(argv, RUN_OPTIONS);
-  if (positionals.length !== 1) throw new CliError('usage: tsplay run PLAYBOOK.ts -i INVENTORY [options]; see tsplay --help');
-  const file = positionals[0];
-  const vault = await vaultKeyring(o);
-  const inv = await loadInventories(o.inventory, vault);
-  const pb = await loadPlaybook(file);
   const cwd = process.cwd();
-  const extraVars = parseExtraVars(o['extra-vars'] ?? [], cwd, vault);
+  const vault = await vaultKeyring(runVaultOptions(argv));
+  const plan = planRun(argv, cwd, vault);
+  const file = plan.playbook;
+  const inv = await loadInventories(plan.inventory, vault);
+  const pb = await loadPlaybook(file);
   // -e api_token=... is a secret from the first line of output on
-  for (const [k, v] of Object.entries(extraVars)) if (isSecretName(k)) noteSecret(v);
-  const forks = o.forks === undefined ? 20 : Number(o.forks);
-  if (!Number.isInteger(forks) || forks < 1) throw new CliError(`--forks ${o.forks}: give a whole number >= 1`);
-  const policy = (o['host-key-checking'] ?? 'strict') as HostKeyPolicy;
-  if (!POLICIES.includes(policy)) throw new CliError(`--host-key-checking ${policy}: use one of ${POLICIES.join(', ')}`);
+  for (const [k, v] of Object.entries(plan.opts.extraVars)) if (isSecretName(k)) noteSecret(v);
 
-  if (o['list-hosts']) return listHosts(pb, inv, o.limit, cwd);
-  if (o['list-tasks']) return listTasks(pb, inv, o.limit, cwd);
-  if (o['list-tags']) return listTags(pb);
+  switch (plan.action) {
+    case 'syntax-check':
+      return syntaxCheck(pb, inv, file, cwd);
+    case 'list-hosts':
+      return listHosts(pb, inv, plan.opts.limit, cwd);
+    case 'list-tasks':
+      return listTasks(pb, inv, plan.opts.limit, cwd, plan.opts.tags);
+    case 'list-tags':
+      return listTags(pb);
+    case 'run':
+      break;
+  }
 
-  const stdinTTY = Boolean(process.stdin.isTTY);
-  if (o.step && !stdinTTY) throw new CliError('--step asks before each task and needs a terminal');
-  const opts: RunOptions = {
-    check: Boolean(o.check),
-    diff: Boolean(o.diff),
-    forks,
-    limit: o.limit,
-    extraVars,
-    tags: { tags: list(o.tags), skipTags: list(o['skip-tags']) },
-    startAtTask: o['start-at-task'],
-    step: o.step ? stepAsker() : undefined,
-    forceHandlers: Boolean(o['force-handlers']),
-    verbosity: o.verbose?.length ?? 0,
-    become: o.become ? true : undefined,
-    becomeUser: o['become-user'],
-    cwd,
-    retryFile: o['no-retry-file'] ? false : join(dirname(file), `${basename(file, extname(file))}.retry`),
-    playbookFile: file,
-  };
+  if (plan.step && !process.stdin.isTTY) throw new CliError('--step asks before each task and needs a terminal');
+  const opts: RunOptions = { ...plan.opts, step: plan.step ? stepAsker() : undefined };
   for (const s of collectSecrets(inv)) registerSecret(s);
-  const reporter = createReporter({
-    // --step asks line by line: live redrawing would overwrite its questions
-    mode: o.json ? 'json' : o.step ? 'plain' : 'auto',
-    diff: opts.diff,
-    verbosity: o.verbose?.length ?? 0,
-    color: o['no-color'] ? false : undefined,
-    secrets: knownSecrets(),
-  });
-  if (policy === 'off') reporter.emit({ type: 'warning', message: 'host key checking is OFF (--host-key-checking off): any machine answering on these addresses is trusted' });
-  const pool = new ConnectionPool({
-    knownHostsFile: o['known-hosts'],
-    hostKeyChecking: policy,
-    privateKeyFile: o['private-key'] ?? o['key-file'],
-    user: o.user,
-    connection: cliConnection(o.connection),
-    connectTimeoutMs: o.timeout ? Number(o.timeout) * 1000 : undefined,
-  });
+  const reporter = createReporter({ ...plan.reporter, secrets: knownSecrets() });
+  if (plan.connections.hostKeyChecking === 'off') reporter.emit({ type: 'warning', message: 'host key checking is OFF (--host-key-checking off): any machine answering on these addresses is trusted' });
+  const pool = new ConnectionPool(plan.connections);
   // Ctrl-C: give the terminal back, end what runs on the hosts, close every connection, exit like
   // ansible-playbook (99)
   const onInterrupt = (): void => {
@@ -101,6 +72,16 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
     process.off('SIGINT', onInterrupt);
     await reporter.close();
   }
+}
+
+/**
+ * ansible-playbook's --syntax-check: the playbook, its roles and everything the preflight can
+ * know wrong, checked; `playbook: FILE` printed; nothing connected, run or written.
+ */
+function syntaxCheck(pb: Playbook, inv: Inventory, file: string, cwd: string): number {
+  validatePlaybook(pb, { inv, opts: { cwd } });
+  process.stdout.write(`\nplaybook: ${file}\n`);
+  return 0;
 }
 
 /** One readline for the whole run: answers typed ahead are kept for the next question. */
@@ -133,13 +114,4 @@ function stepAsker(): (task: string) => Promise<'yes' | 'no' | 'continue'> {
       if (a === '' || a === 'n' || a === 'no') return 'no';
     }
   };
-}
-
-/** `-c TYPE`, checked before anything connects. */
-function cliConnection(c: string | undefined): ConnectionType | undefined {
-  try {
-    return parseConnectionType(c, '-c');
-  } catch {
-    throw new CliError(`-c ${String(c)}: unknown connection type; use -c ssh or -c local`);
-  }
 }

@@ -152,6 +152,10 @@ export interface RoleInstance<V extends object = object> extends RoleRef {
   readonly spec: RoleSpec<V>;
   readonly params: Partial<V>;
   readonly dir: string;
+  /** file:line of the defineRole call (errors about defaults and role vars point there) */
+  readonly definedAt?: string;
+  /** file:line of the `.with` call that gave each param */
+  readonly paramsAt?: Readonly<Record<string, string>>;
   /** the same role with params (highest precedence below task vars and extra vars) */
   with(params: Partial<V>): RoleInstance<V>;
 }

@@ -51,6 +51,8 @@ export interface RunContext {
   startAt?: RegExp;
   /** set when the whole run must stop: why */
   stopped?: string;
+  /** a play was ended by anyErrorsFatal or maxFailPercentage (ansible-playbook then exits 2) */
+  brokePlay?: boolean;
   /** step mode answered 'continue' */
   stepContinue?: boolean;
 }

@@ -15,7 +15,7 @@ export interface Scope {
   failed: Set<string>;
   /** inside a block: a failed host leaves the block, and the block decides its fate */
   holds: boolean;
-  /** an enclosing block has a rescue: failures are counted when it ends (rescued or failed) */
+  /** an enclosing block has a rescue: a failure here is counted as rescued, not failed */
   rescuable: boolean;
 }
 
@@ -61,7 +61,6 @@ async function runBlock(pc: PlayContext, node: BlockNode, hosts: string[], inh: 
   if (node.rescue.length && failed.length) {
     const rescueScope: Scope = { failed: new Set(), holds: true, rescuable: scope.rescuable };
     await runNodes(pc, node.rescue, failed, inner, rescueScope);
-    for (const h of failed) if (!rescueScope.failed.has(h) && state(pc.run, h).active) state(pc.run, h).count('rescued');
     failed = failed.filter((h) => rescueScope.failed.has(h) || !state(pc.run, h).active);
   }
   if (node.always.length) {
@@ -116,9 +115,10 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   }
   for (const [h, o] of byHost) {
     const st = state(run, h);
-    // a failure inside a block with a rescue is counted when the block ends (rescued or failed)
-    const deferred = o.status === 'failed' && scope.rescuable;
-    if (!(opts.runOnce && h !== targets[0]) && !deferred) st.count(o.status);
+    // as in Ansible, a failure that a rescue catches counts as rescued the moment it happens,
+    // whatever the rescue or the rest of the play do afterwards
+    const status = o.status === 'failed' && scope.rescuable ? 'rescued' : o.status;
+    if (!(opts.runOnce && h !== targets[0])) st.count(status, Boolean(o.result.changed));
     if (o.status === 'unreachable') st.unreachable = true;
     if (o.status === 'failed') {
       st.registered.ansible_failed_task = { name: node.name, role: node.role?.name };
@@ -136,12 +136,16 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   }
   if (pc.play.anyErrorsFatal && failedNow.length && !scope.rescuable) {
     for (const h of batch) state(run, h).failed = true;
+    run.brokePlay = true;
     pc.aborted = `anyErrorsFatal: task '${node.name}' failed on ${failedNow.join(', ')}`;
     return;
   }
   if (pc.play.maxFailPercentage !== undefined && batch.length) {
-    const down = batch.filter((h) => !state(run, h).active).length;
+    // failed hosts only: ansible-playbook 2.14 leaves unreachable ones out of this sum (a batch
+    // that is entirely unreachable still ends the play, at the batch's end)
+    const down = batch.filter((h) => state(run, h).failed).length;
     if ((down / batch.length) * 100 > pc.play.maxFailPercentage) {
+      run.brokePlay = true;
       pc.aborted = `maxFailPercentage ${pc.play.maxFailPercentage}% exceeded: ${down} of ${batch.length} hosts of the batch failed`;
     }
   }

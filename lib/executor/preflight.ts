@@ -1,4 +1,4 @@
-import type { Playbook, SerialSize } from '../dsl/types.js';
+import type { Playbook, RoleInstance, SerialSize } from '../dsl/types.js';
 import type { RunContext } from './context.js';
 import { topicsOf } from './handlers.js';
 import { badOrder, HOST_ORDERS } from './order.js';
@@ -6,13 +6,19 @@ import { sizeOf } from './batches.js';
 import { allNodes, compilePlay, playName } from './play.js';
 import { selectHosts } from '../inventory/index.js';
 import { UserError } from '../util/errors.js';
+import { unknownRoleKeys } from './rolekeys.js';
+import { roleChain } from './vars.js';
 
 // Everything that can be known wrong before a host is touched is reported here (exit 1).
 export class PlaybookError extends UserError {}
 
-export function validatePlaybook(pb: Playbook, run: RunContext): void {
+/** What validatePlaybook needs of a run: the inventory and the directory paths are relative to. */
+export type PreflightContext = { inv: RunContext['inv']; opts: Pick<RunContext['opts'], 'cwd'> };
+
+export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
   const problems: string[] = [];
   pb.plays.forEach((play, i) => {
+    for (const ref of play.roles ?? []) for (const role of roleChain(ref as RoleInstance)) problems.push(...unknownRoleKeys(role));
     const name = `play '${playName(play, i)}'`;
     if (typeof play.hosts !== 'string' || !play.hosts.trim()) problems.push(`${name}: hosts must be a non-empty pattern`);
     else {
@@ -52,5 +58,6 @@ export function validatePlaybook(pb: Playbook, run: RunContext): void {
       }
     }
   });
-  if (problems.length) throw new PlaybookError(problems.join('\n'));
+  // a role used by several plays would report the same key once per play
+  if (problems.length) throw new PlaybookError([...new Set(problems)].join('\n'));
 }

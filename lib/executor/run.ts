@@ -68,5 +68,7 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   reporter.emit({ type: 'recap', hosts: stats, stopped, retryFile, durationMs: Date.now() - started });
   const unreachable = [...inPlays].some((h) => states.get(h)!.unreachable);
   const failed = [...inPlays].some((h) => states.get(h)!.failed);
-  return { exitCode: unreachable ? 4 : failed ? 2 : 0, stats, stopped, retryFile };
+  // as ansible-playbook: a play ended by anyErrorsFatal / maxFailPercentage exits 2 (failed hosts)
+  // even when some host was also unreachable
+  return { exitCode: run.brokePlay ? 2 : unreachable ? 4 : failed ? 2 : 0, stats, stopped, retryFile };
 }

@@ -17,7 +17,7 @@ export class HostState {
   /** roles whose vars were validated on this host (once per host and role) */
   readonly validatedRoles = new Set<object>();
   gathered = false;
-  /** a task ran on it in this run (the recap names hosts never touched when a run stops) */
+  /** a module ran on it or a result was counted for it (a stopped run's recap lists only these) */
   touched = false;
 
   constructor(readonly name: string) {}
@@ -26,11 +26,18 @@ export class HostState {
     return !this.failed && !this.unreachable;
   }
 
-  count(status: HostStatus): void {
+  /** Ansible's recap arithmetic: `changed` is also ok; an ignored failure is ok too, and changed when the module changed something. */
+  count(status: HostStatus, changed = false): void {
+    this.touched = true;
     switch (status) {
       case 'changed':
         this.stats.ok++;
         this.stats.changed++;
+        break;
+      case 'ignored':
+        this.stats.ok++;
+        this.stats.ignored++;
+        if (changed) this.stats.changed++;
         break;
       default:
         this.stats[status]++;

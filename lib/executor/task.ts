@@ -103,7 +103,8 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         changed: results.some((r) => r.changed),
         results,
         ...(anyFailed ? { failed: true, msg: 'One or more items failed' } : {}),
-        ...(allSkipped || results.length === 0 ? { skipped: true } : {}),
+        ...(allSkipped ? { skipped: true } : {}),
+        ...(results.length === 0 ? { skipped: true, skipped_reason: 'No items in the list' } : {}),
       };
       outcome = { status: anyFailed ? 'failed' : allSkipped || results.length === 0 ? 'skipped' : result.changed ? 'changed' : 'ok', result };
       if (results.some((r) => r._unreachable)) outcome = { status: 'unreachable', result: { ...result, unreachable: true } };
@@ -115,8 +116,10 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   if (outcome.status === 'failed' && (opts.ignoreErrors || inh.opts.ignoreErrors)) outcome = { ...outcome, status: 'ignored' };
   if (outcome.status === 'unreachable' && (opts.ignoreUnreachable || inh.opts.ignoreUnreachable)) outcome = { ...outcome, status: 'ignored' };
   record(pc, node, host, opts, outcome.result);
-  // loop items were reported one by one; for a loop the task line only summarises a failure
-  if (opts.loop === undefined || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
+  // loop items were reported one by one; for a loop the task line only summarises a failure,
+  // or says `skipping` when there was no item at all (as Ansible does)
+  const noItems = Array.isArray(outcome.result.results) && outcome.result.results.length === 0;
+  if (opts.loop === undefined || noItems || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
     emit(outcome.status, outcome.result);
   }
   if (outcome.result.changed && outcome.status !== 'failed' && opts.notify) {
@@ -226,7 +229,12 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
         return out;
       },
       findFile: (kind, rel) => findFile(pc, node, kind, rel),
-      setFacts: (facts) => Object.assign(st.registered, facts),
+      // run once: Ansible gives the facts to every host of the batch that is still reachable
+      // (kubespray sets cluster-wide facts this way)
+      setFacts: (facts) => {
+        const to = opts.runOnce ? pc.batch.filter((h) => !state(run, h).unreachable) : [host];
+        for (const h of new Set([host, ...to])) Object.assign(state(run, h).registered, facts);
+      },
       log: (message) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message }),
     };
     st.touched = true;
