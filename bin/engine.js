@@ -71,6 +71,18 @@ function tsFiles(dir) {
 
 /** @param {string} dir */
 async function build(dir) {
+  // everything the build writes is private from the first byte (esbuild's service process
+  // inherits the umask when it starts), not only once tighten() has run
+  const umask = process.umask(0o077);
+  try {
+    await buildInto(dir);
+  } finally {
+    process.umask(umask);
+  }
+}
+
+/** @param {string} dir */
+async function buildInto(dir) {
   const { build: esbuild } = await import('esbuild');
   const tmp = `${dir}.tmp-${process.pid}`;
   // one getter per entry: esbuild runs a module's top level on its first require, so a run only
