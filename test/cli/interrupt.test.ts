@@ -19,8 +19,11 @@ describe('tsplay run interrupted (Ctrl-C)', function () {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
     // wait until the remote command runs (it wrote its pid)
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    // (the shell creates the file before it writes the pid: wait for a whole line)
+    const written = (): boolean => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n');
+    for (let i = 0; i < 400 && !written(); i++) await new Promise((r) => setTimeout(r, 50));
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(pid).to.be.greaterThan(1);
     expect(existsSync(`/proc/${pid}`)).to.equal(true);
     child.kill('SIGINT');
     expect(await code).to.equal(99);
