@@ -43,8 +43,10 @@ export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
   loopVar?: string;
   /** handler names or `listen` topics notified when this task changed */
   notify?: string | string[];
-  changedWhen?: ResultCondition<R, V>;
-  failedWhen?: ResultCondition<R, V>;
+  /** evaluated on every result, a failed one too; a list must all hold */
+  changedWhen?: ResultCondition<R, V> | ResultCondition<R, V>[];
+  /** evaluated on every result, a module's failure too (sets `failed_when_result`); a list must all hold */
+  failedWhen?: ResultCondition<R, V> | ResultCondition<R, V>[];
   ignoreErrors?: boolean;
   ignoreUnreachable?: boolean;
   tags?: string[];

@@ -8,7 +8,7 @@ import { markSecretName, noteDerived, noteSecret, secretReads } from '../util/se
 import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
-import { checkResult, checkWhen } from './conditions.js';
+import { applyResultConditions, checkResult, checkWhen } from './conditions.js';
 import { makeHostView } from './hostview.js';
 import { overlay } from './overlay.js';
 import type { HostState } from './state.js';
@@ -195,9 +195,6 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   const args = rendered.args;
   // content rendered from a secret never shows in a diff, not even the old side (a rotated secret)
   let fromSecret = rendered.secret;
-  const errs = validateArgs(mod, args);
-  if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
-
   const delegate = opts.delegateTo ? String(renderString(opts.delegateTo, vars, { name: `delegateTo of ${where}`, host })) : undefined;
   if (delegate && !run.states.has(delegate) && delegate !== 'localhost') throw new TaskError(`${where}: delegateTo '${delegate}' is not a host of the inventory`);
   const connHost = delegate ?? host;
@@ -213,7 +210,12 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     : (false as const);
   const check = opts.checkMode === false ? false : opts.checkMode === true ? true : run.opts.check;
 
+  let result: Vars;
   try {
+    // bad arguments are the module's failure (Ansible checks them in the module), so
+    // failedWhen applies to them as to any other module failure
+    const errs = validateArgs(mod, args);
+    if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
     const conn = run.connections.get(connHost, connVars);
     const ctx: ModuleContext = {
       host,
@@ -239,25 +241,22 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     };
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
-    const result: Vars = { ...res };
+    result = { ...res };
     if (fromSecret && Array.isArray(res.diff)) result.diff = res.diff.map(secretDiff);
-    if (delegate) result._delegated_to = delegate;
-    const ev = opts.register ? overlay(vars, { [opts.register]: result }) : vars;
-    if (opts.changedWhen !== undefined) result.changed = checkResult(opts.changedWhen, result, view, ev, `changedWhen of ${where}`);
-    if (opts.failedWhen !== undefined) {
-      result.failed = checkResult(opts.failedWhen, result, view, ev, `failedWhen of ${where}`);
-      if (!result.failed) delete result.msg;
-    }
-    const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
-    return { status, result };
   } catch (e) {
+    // a become that failed never reached the module: like Ansible, no failedWhen for it
+    if (e instanceof BecomeError) throw e;
     if (e instanceof UnreachableError) {
       const result = { changed: false, unreachable: true, _unreachable: true, msg: e.message, ...(delegate ? { _delegated_to: delegate } : {}) };
       return { status: 'unreachable', result };
     }
     const extra = e instanceof ModuleFailure ? e.result : {};
-    return { status: 'failed', result: { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host), ...(delegate ? { _delegated_to: delegate } : {}) } };
+    result = { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host) };
   }
+  if (delegate) result._delegated_to = delegate;
+  applyResultConditions(opts, result, view, vars, where);
+  const status: HostOutcome['status'] = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+  return { status, result };
 }
 
 /** The rendered args, and whether any of them was rendered from a secret (util/secrets.ts). */
