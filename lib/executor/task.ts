@@ -4,7 +4,7 @@ import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
 import { renderString, templateValue, TemplateError } from '../template/index.js';
-import { markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
+import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
@@ -40,8 +40,29 @@ function label(node: TaskNode): string {
   return `task '${node.name}'${node.role ? ` (role ${node.role.name})` : ''}${node.source ? ` at ${node.source}` : ''}`;
 }
 
-function itemLabel(item: unknown): string {
+function itemText(item: unknown): string {
   return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : JSON.stringify(item);
+}
+
+/** Whether any string or number inside `v` holds a registered secret. */
+function carriesSecret(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string' || typeof v === 'number') return holdsSecret(String(v));
+  if (depth > 20 || v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => holdsSecret(k) || carriesSecret(x, depth + 1));
+}
+
+/**
+ * What an item's line shows: loopControl.label, or the item itself; `(censored)` when what would
+ * show carries a secret (a registered value, or rendered from a secret source: a noLog result,
+ * a secret-named var, slurped content).
+ */
+function itemLabel(opts: TaskOptions, item: unknown, fromSecret: boolean, view: HostView, vars: Vars, where: string): string {
+  if (opts.noLog) return '(censored)';
+  const label = opts.loopControl?.label;
+  if (label === undefined) return fromSecret || carriesSecret(item) ? '(censored)' : itemText(item);
+  const before = secretReads();
+  const text = typeof label === 'function' ? String(label(item, view)) : itemText(templateValue(label, vars, { name: `loopControl.label of ${where}`, host: view.name }));
+  return secretReads() !== before || holdsSecret(text) ? '(censored)' : text;
 }
 
 /**
@@ -55,7 +76,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   const where = label(node);
   const scope = { role: node.role, taskVars: inh.vars };
   /** one host line; a loop item's line carries its label, a task's line the whole result */
-  const emit = (status: HostStatus, result: Vars, extra: { item?: unknown } = {}) =>
+  const emit = (status: HostStatus, result: Vars, extra: { item?: string } = {}) =>
     run.reporter.emit({
       type: 'host_result',
       task: node.name,
@@ -68,7 +89,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       durationMs: Date.now() - started,
       delegatedTo: result._delegated_to as string | undefined,
       ...('item' in extra
-        ? { item: opts.noLog ? '(censored)' : itemLabel(extra.item) }
+        ? { item: extra.item }
         : { result: opts.noLog ? { censored: CENSORED, changed: Boolean(result.changed) } : result }),
     });
 
@@ -76,8 +97,12 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   try {
     const vars = roleTyped(node, host, taskVars(pc, host, scope), st);
     const view = makeHostView(pc, host, vars);
-    const loopVar = opts.loopVar ?? 'item';
+    const lc = opts.loopControl ?? {};
+    const loopVar = lc.loopVar ?? opts.loopVar ?? 'item';
+    const readsBefore = secretReads();
     const items = opts.loop === undefined ? undefined : resolveLoop(opts.loop, view, vars, where);
+    // a loop rendered from a secret source: every item may carry it
+    const itemsFromSecret = secretReads() !== readsBefore;
     if (items === undefined) {
       if (!checkWhen(inh.when, view, vars, `when of ${where}`)) {
         outcome = { status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
@@ -87,14 +112,16 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     } else {
       const results: Vars[] = [];
       for (const [index, item] of items.entries()) {
-        const loopVars = { [loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+        if (index > 0 && lc.pause) await new Promise((r) => setTimeout(r, lc.pause! * 1000));
+        const indexVars = lc.indexVar ? { [lc.indexVar]: index, ansible_index_var: lc.indexVar } : {};
+        const loopVars = { [loopVar]: item, ansible_loop_var: loopVar, ...indexVars, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
         const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }), st);
         const iview = makeHostView(pc, host, iv);
         let r: HostOutcome;
         if (!checkWhen(inh.when, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
         else r = await attempt(pc, node, host, opts, iv, iview, where);
-        results.push({ ...r.result, [loopVar]: item, item });
-        emit(r.status, r.result, { item });
+        results.push({ ...r.result, [loopVar]: item, item, ansible_loop_var: loopVar, ...indexVars });
+        emit(r.status, r.result, { item: itemLabel(opts, item, itemsFromSecret, iview, iv, where) });
         if (r.status === 'unreachable') break;
       }
       const anyFailed = results.some((r) => r.failed);
@@ -242,6 +269,8 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
     result = { ...res };
+    // slurped content (private keys, kubeconfigs) is masked from the moment it arrives
+    for (const k of mod.secretResultKeys ?? []) if (typeof result[k] === 'string') noteSecret(result[k]);
     if (fromSecret && Array.isArray(res.diff)) result.diff = res.diff.map(secretDiff);
   } catch (e) {
     // a become that failed never reached the module: like Ansible, no failedWhen for it
