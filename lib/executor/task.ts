@@ -11,9 +11,8 @@ import { state } from './context.js';
 import { applyResultConditions, checkResult, checkWhen } from './conditions.js';
 import { makeHostView } from './hostview.js';
 import { overlay } from './overlay.js';
-import type { HostState } from './state.js';
 import { findFile } from './files.js';
-import { validateArgs, validateRoleVars } from './validate.js';
+import { validateArgs } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
@@ -95,7 +94,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
 
   let outcome: HostOutcome;
   try {
-    const vars = roleTyped(node, host, taskVars(pc, host, scope), st);
+    const vars = taskVars(pc, host, scope);
     const view = makeHostView(pc, host, vars);
     const lc = opts.loopControl ?? {};
     const loopVar = lc.loopVar ?? opts.loopVar ?? 'item';
@@ -115,7 +114,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         if (index > 0 && lc.pause) await new Promise((r) => setTimeout(r, lc.pause! * 1000));
         const indexVars = lc.indexVar ? { [lc.indexVar]: index, ansible_index_var: lc.indexVar } : {};
         const loopVars = { [loopVar]: item, ansible_loop_var: loopVar, ...indexVars, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-        const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }), st);
+        const iv = taskVars(pc, host, { ...scope, loopVars });
         const iview = makeHostView(pc, host, iv);
         let r: HostOutcome;
         if (!checkWhen(inh.when, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
@@ -153,19 +152,6 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
   }
   return outcome;
-}
-
-/**
- * The vars a role receives are validated once per host and role (the first of its tasks there):
- * declared booleans and numbers were already given their types before templating (taskVars), so
- * later tasks need not render every role default again.
- */
-function roleTyped(node: TaskNode, host: string, vars: Vars, st: HostState): Vars {
-  if (!node.role || st.validatedRoles.has(node.role)) return vars;
-  const errors = validateRoleVars(node.role, vars);
-  if (errors.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errors.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
-  st.validatedRoles.add(node.role);
-  return vars;
 }
 
 /** Result keys that describe a task rather than carry its data: never secrets themselves. */
