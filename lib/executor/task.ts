@@ -93,6 +93,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     });
 
   let outcome: HostOutcome;
+  let censoredItems = new Set<number>();
   try {
     const vars = taskVars(pc, host, scope);
     const view = makeHostView(pc, host, vars);
@@ -110,6 +111,8 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       }
     } else {
       const results: Vars[] = [];
+      // the task line of a failed loop shows its results: items shown censored stay so there
+      censoredItems = new Set<number>();
       for (const [index, item] of items.entries()) {
         if (index > 0 && lc.pause) await new Promise((r) => setTimeout(r, lc.pause! * 1000));
         const indexVars = lc.indexVar ? { [lc.indexVar]: index, ansible_index_var: lc.indexVar } : {};
@@ -120,7 +123,9 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         if (!checkWhen(inh.when, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
         else r = await attempt(pc, node, host, opts, iv, iview, where);
         results.push({ ...r.result, [loopVar]: item, item, ansible_loop_var: loopVar, ...indexVars });
-        emit(r.status, r.result, { item: itemLabel(opts, item, itemsFromSecret, iview, iv, where) });
+        const shown = itemLabel(opts, item, itemsFromSecret, iview, iv, where);
+        if (shown === '(censored)' || itemsFromSecret || carriesSecret(item)) censoredItems.add(index);
+        emit(r.status, r.result, { item: shown });
         if (r.status === 'unreachable') break;
       }
       const anyFailed = results.some((r) => r.failed);
@@ -146,12 +151,23 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   // or says `skipping` when there was no item at all (as Ansible does)
   const noItems = Array.isArray(outcome.result.results) && outcome.result.results.length === 0;
   if (opts.loop === undefined || noItems || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
-    emit(outcome.status, outcome.result);
+    emit(outcome.status, censoredItems.size ? withItemsHidden(outcome.result, censoredItems) : outcome.result);
   }
   if (outcome.result.changed && outcome.status !== 'failed' && opts.notify) {
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
   }
   return outcome;
+}
+
+/** A loop's result with the items of `hidden` (by index) shown as `(censored)`; the registered result keeps them. */
+function withItemsHidden(result: Vars, hidden: Set<number>): Vars {
+  if (!Array.isArray(result.results)) return result;
+  const results = (result.results as Vars[]).map((r, i) => {
+    if (!hidden.has(i)) return r;
+    const loopVar = typeof r.ansible_loop_var === 'string' ? r.ansible_loop_var : 'item';
+    return { ...r, item: '(censored)', [loopVar]: '(censored)' };
+  });
+  return { ...result, results };
 }
 
 /** Result keys that describe a task rather than carry its data: never secrets themselves. */

@@ -73,6 +73,7 @@ describe('loopControl', function () {
           t.task('labelled secret var', debug({ msg: 'x' }), { loop: "{{ [{'user': 'app', 'pw': db_password}] }}", loopControl: { label: '{{ item.user }}' } });
           t.task('hidden', command('echo s3cr3tvalue'), { noLog: true, register: 'h' });
           t.task('from a noLog result', debug({ msg: 'x' }), { loop: '{{ h.stdout_lines }}' });
+          t.task('failing over keys', command('false'), { loop: '{{ keys.results }}', loopControl: { label: '{{ item.source }}' }, ignoreErrors: true });
         },
       },
     ];
@@ -85,6 +86,10 @@ describe('loopControl', function () {
     expect(items(run, 'from a secret var')).to.deep.equal(['(censored)']);
     expect(items(run, 'labelled secret var')).to.deep.equal(['app']);
     expect(items(run, 'from a noLog result')).to.deep.equal(['(censored)']);
+    // the failed loop's task line shows its results without the items that carry the keys
+    const line = run.events.find((e) => e.type === 'host_result' && e.task === 'failing over keys' && e.item === undefined);
+    const shownItems = line && line.type === 'host_result' ? (line.result?.results as { item: unknown }[]).map((r) => r.item) : [];
+    expect(shownItems).to.deep.equal(['(censored)', '(censored)']);
     // nowhere in any event, base64 or not
     const all = JSON.stringify(run.events);
     for (const k of ['id_a', 'id_b']) expect(all).not.to.contain(Buffer.from(`-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAsecret${k.slice(-1).toUpperCase()}`).toString('base64').slice(0, 40));
