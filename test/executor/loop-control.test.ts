@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
@@ -52,6 +53,46 @@ describe('loopControl', function () {
     expect(logs.join('\n')).to.contain('0 a').and.contain('2 c');
     const reg = run.events.flatMap((e) => (e.type === 'log' && e.task === 'registered' ? [e.message] : []));
     expect(reg.join('\n')).to.contain('[0, 1, 2] 3 pkg idx');
+  });
+
+  it('item lines and the loop vars agree with ansible-playbook 2.14 (label, loop_var, index_var)', async () => {
+    const yaml = `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: labelled
+      debug: {msg: "{{ idx }}-{{ pkg.name }}"}
+      loop: [{name: a, v: 1}, {name: b, v: 2}]
+      loop_control: {label: "{{ pkg.name }} v{{ pkg.v }}", loop_var: pkg, index_var: idx}
+    - name: strings
+      debug: {msg: "{{ item }}"}
+      loop: [x, y]
+`;
+    const plays: PlaySpec[] = [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.task('labelled', debug({ msg: '{{ idx }}-{{ pkg.name }}' }), {
+            loop: [{ name: 'a', v: 1 }, { name: 'b', v: 2 }],
+            loopControl: { label: '{{ pkg.name }} v{{ pkg.v }}', loopVar: 'pkg', indexVar: 'idx' },
+          });
+          t.task('strings', debug({ msg: '{{ item }}' }), { loop: ['x', 'y'] });
+        },
+      },
+    ];
+    writeFileSync(join(dir, 'lc.yml'), yaml);
+    writeFileSync(join(dir, 'a.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
+    const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_LOCAL_TEMP: join(dir, 'atmp'), ANSIBLE_CONFIG: join(dir, 'none.cfg') };
+    const a = spawnSync('ansible-playbook', ['-i', join(dir, 'a.ini'), join(dir, 'lc.yml')], { cwd: dir, env, encoding: 'utf8' });
+    const ansibleItems = (task: string) => [...a.stdout.split(`TASK [${task}]`)[1].split('TASK [')[0].matchAll(/\(item=(.*)\) => \{\n\s+"msg": "(.*)"/g)].map((m) => `${m[1]}|${m[2]}`);
+    const run = await runPlays(inv, plays);
+    const logs = (task: string) => run.events.flatMap((e) => (e.type === 'log' && e.task === task ? [e.message] : []));
+    expect(ansibleItems('labelled')).to.deep.equal(['a v1|0-a', 'b v2|1-b']);
+    for (const task of ['labelled', 'strings']) {
+      const ours = items(run, task).map((it, i) => `${it}|${logs(task)[i]}`);
+      expect(ours, task).to.deep.equal(ansibleItems(task));
+    }
   });
 
   it('an item that carries a secret prints as (censored), a label only when it holds none', async () => {
