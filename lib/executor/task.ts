@@ -83,7 +83,8 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       host,
       status,
       changed: Boolean(result.changed),
-      msg: opts.noLog ? undefined : typeof result.msg === 'string' ? result.msg : undefined,
+      // a changedWhen/failedWhen that could not be evaluated is why the task failed: the line says that
+      msg: opts.noLog ? undefined : conditionError(result) ?? (typeof result.msg === 'string' ? result.msg : undefined),
       diff: opts.noLog ? undefined : (result.diff as ModuleResult['diff']),
       durationMs: Date.now() - started,
       delegatedTo: result._delegated_to as string | undefined,
@@ -93,7 +94,8 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     });
 
   let outcome: HostOutcome;
-  let censoredItems = new Set<number>();
+  // the task line of a failed loop shows its results: items shown censored stay so there
+  const censoredItems = new Set<number>();
   try {
     const vars = taskVars(pc, host, scope);
     const view = makeHostView(pc, host, vars);
@@ -111,8 +113,6 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       }
     } else {
       const results: Vars[] = [];
-      // the task line of a failed loop shows its results: items shown censored stay so there
-      censoredItems = new Set<number>();
       for (const [index, item] of items.entries()) {
         if (index > 0 && lc.pause) await new Promise((r) => setTimeout(r, lc.pause! * 1000));
         const indexVars = lc.indexVar ? { [lc.indexVar]: index, ansible_index_var: lc.indexVar } : {};
@@ -157,6 +157,11 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
   }
   return outcome;
+}
+
+function conditionError(result: Vars): string | undefined {
+  for (const k of ['changed_when_result', 'failed_when_result']) if (typeof result[k] === 'string') return result[k] as string;
+  return undefined;
 }
 
 /** A loop's result with the items of `hidden` (by index) shown as `(censored)`; the registered result keeps them. */
@@ -275,14 +280,14 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     for (const k of mod.secretResultKeys ?? []) if (typeof result[k] === 'string') noteSecret(result[k]);
     if (fromSecret && Array.isArray(res.diff)) result.diff = res.diff.map(secretDiff);
   } catch (e) {
-    // a become that failed never reached the module: like Ansible, no failedWhen for it
-    if (e instanceof BecomeError) throw e;
     if (e instanceof UnreachableError) {
       const result = { changed: false, unreachable: true, _unreachable: true, msg: e.message, ...(delegate ? { _delegated_to: delegate } : {}) };
       return { status: 'unreachable', result };
     }
     const extra = e instanceof ModuleFailure ? e.result : {};
     result = { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host) };
+    // a become that failed never reached the module: like Ansible, no failedWhen for it
+    if (e instanceof BecomeError) return { status: 'failed', result: { ...result, ...(delegate ? { _delegated_to: delegate } : {}) } };
   }
   if (delegate) result._delegated_to = delegate;
   applyResultConditions(opts, result, view, vars, where);

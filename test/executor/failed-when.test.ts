@@ -126,6 +126,8 @@ describe('failedWhen/changedWhen on module failures (side by side with ansible-p
       // the failed condition's own error, not a generic one
       const err = run.events.find((e) => e.type === 'host_result' && e.task === 'condition errors');
       expect(err && err.type === 'host_result' && String(err.result?.failed_when_result)).to.match(/^The conditional check 'e.nope.x' failed\. The error was: .*nope/);
+      // and the line says so, not the module's "non-zero return code"
+      expect(err && err.type === 'host_result' && err.msg).to.equal(err && err.type === 'host_result' && err.result?.failed_when_result);
     } finally {
       cleanup();
     }
