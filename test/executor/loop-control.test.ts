@@ -37,6 +37,8 @@ describe('loopControl', function () {
           t.task('by function', debug({ msg: 'x' }), { loop: [{ name: 'z' }], loopControl: { label: (i) => `pkg ${(i as { name: string }).name}` } });
           t.task('old loopVar', debug({ msg: '{{ x }}' }), { loop: ['q'], loopVar: 'x' });
           t.task('plain', debug({ msg: 'x' }), { loop: [{ name: 'a' }] });
+          // a block's loopControl is not its tasks'
+          t.block('b', (b) => void b.task('in block', debug({ msg: '{{ item }}' }), { loop: ['w'] }), { loopControl: { loopVar: 'nope', label: 'L' } });
         },
       },
     ];
@@ -47,6 +49,7 @@ describe('loopControl', function () {
     expect(items(run, 'by function')).to.deep.equal(['pkg z']);
     expect(items(run, 'old loopVar')).to.deep.equal(['q']);
     expect(items(run, 'plain')).to.deep.equal(['{"name":"a"}']);
+    expect(items(run, 'in block')).to.deep.equal(['w']);
     // two pauses between three items
     expect(Date.now() - started).to.be.at.least(500);
     const logs = run.events.flatMap((e) => (e.type === 'log' && e.task === 'labelled' ? [e.message] : []));
