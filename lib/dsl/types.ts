@@ -35,16 +35,35 @@ export interface TaskOutcome {
 export type Condition<V = Vars> = string | boolean | ((h: HostView<V>) => boolean);
 export type ResultCondition<R, V = Vars> = string | boolean | ((r: R & TaskOutcome, h: HostView<V>) => boolean);
 
+/** Ansible's loop_control: how a loop names its item and index, shows items, paces itself. */
+export interface LoopControl<V = Vars> {
+  /**
+   * what an item's line shows instead of the whole item: a Jinja string rendered with the loop
+   * var (`'{{ item.name }}'`) or a function; shown as `(censored)` if it holds a secret
+   */
+  label?: string | ((item: unknown, h: HostView<V>) => string);
+  /** the name of the item variable (default `item`) */
+  loopVar?: string;
+  /** a variable holding the item's index (from 0) */
+  indexVar?: string;
+  /** seconds to wait between items */
+  pause?: number;
+}
+
 export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
   when?: Condition<V> | Condition<V>[];
   /** a list, a Jinja expression that yields a list, or a function */
   loop?: readonly unknown[] | string | ((h: HostView<V>) => readonly unknown[]);
-  /** loop_control.loop_var (default `item`) */
+  /** loop_control.loop_var (default `item`); same as `loopControl.loopVar` */
   loopVar?: string;
+  /** Ansible's loop_control */
+  loopControl?: LoopControl<V>;
   /** handler names or `listen` topics notified when this task changed */
   notify?: string | string[];
-  changedWhen?: ResultCondition<R, V>;
-  failedWhen?: ResultCondition<R, V>;
+  /** evaluated on every result, a failed one too; a list must all hold */
+  changedWhen?: ResultCondition<R, V> | ResultCondition<R, V>[];
+  /** evaluated on every result, a module's failure too (sets `failed_when_result`); a list must all hold */
+  failedWhen?: ResultCondition<R, V> | ResultCondition<R, V>[];
   ignoreErrors?: boolean;
   ignoreUnreachable?: boolean;
   tags?: string[];

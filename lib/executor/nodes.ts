@@ -38,7 +38,8 @@ export async function runNodes(pc: PlayContext, nodes: Node[], hosts: string[], 
 
 function inherit(inh: Inherited, opts: TaskOptions): Inherited {
   const when = opts.when === undefined ? [] : ((Array.isArray(opts.when) ? opts.when : [opts.when]) as Condition[]);
-  const { when: _w, vars: _v, tags: _t, loop: _l, register: _r, notify: _n, ...rest } = opts;
+  // a loop's options belong to the task that loops
+  const { when: _w, vars: _v, tags: _t, loop: _l, loopControl: _lc, register: _r, notify: _n, ...rest } = opts;
   return {
     when: [...inh.when, ...when],
     vars: opts.vars ? [...inh.vars, opts.vars] : inh.vars,
@@ -79,7 +80,7 @@ function fail(pc: PlayContext, host: string, scope: Scope): void {
 export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], inh: Inherited, scope: Scope, handler = false): Promise<void> {
   const run = pc.run;
   const eff = inherit(inh, node.opts);
-  const opts: TaskOptions = { ...eff.opts, when: node.opts.when, vars: node.opts.vars, tags: eff.tags, loop: node.opts.loop, register: node.opts.register, notify: node.opts.notify };
+  const opts: TaskOptions = { ...eff.opts, when: node.opts.when, vars: node.opts.vars, tags: eff.tags, loop: node.opts.loop, loopControl: node.opts.loopControl, register: node.opts.register, notify: node.opts.notify };
   if (!handler) {
     const roleTags = pc.play.tags ?? [];
     if (!shouldRun([...eff.tags, ...roleTags], run.opts.tags)) return;

@@ -15,7 +15,8 @@ export class HostState {
   readonly notified = new Set<string>();
   readonly stats: HostStats = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ignored: 0, rescued: 0 };
   /** roles whose vars were validated on this host (once per host and role) */
-  readonly validatedRoles = new Set<object>();
+  /** declared role variables already validated on this host, per role (executor/rolecheck.ts) */
+  readonly validatedRoleVars = new Map<object, Set<string>>();
   gathered = false;
   /** a module ran on it or a result was counted for it (a stopped run's recap lists only these) */
   touched = false;

@@ -4,16 +4,15 @@ import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
 import { renderString, templateValue, TemplateError } from '../template/index.js';
-import { markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
+import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
-import { checkResult, checkWhen } from './conditions.js';
+import { applyResultConditions, checkResult, checkWhen } from './conditions.js';
 import { makeHostView } from './hostview.js';
 import { overlay } from './overlay.js';
-import type { HostState } from './state.js';
 import { findFile } from './files.js';
-import { validateArgs, validateRoleVars } from './validate.js';
+import { validateArgs } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
@@ -40,8 +39,29 @@ function label(node: TaskNode): string {
   return `task '${node.name}'${node.role ? ` (role ${node.role.name})` : ''}${node.source ? ` at ${node.source}` : ''}`;
 }
 
-function itemLabel(item: unknown): string {
+function itemText(item: unknown): string {
   return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : JSON.stringify(item);
+}
+
+/** Whether any string or number inside `v` holds a registered secret. */
+function carriesSecret(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string' || typeof v === 'number') return holdsSecret(String(v));
+  if (depth > 20 || v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => holdsSecret(k) || carriesSecret(x, depth + 1));
+}
+
+/**
+ * What an item's line shows: loopControl.label, or the item itself; `(censored)` when what would
+ * show carries a secret (a registered value, or rendered from a secret source: a noLog result,
+ * a secret-named var, slurped content).
+ */
+function itemLabel(opts: TaskOptions, item: unknown, fromSecret: boolean, view: HostView, vars: Vars, where: string): string {
+  if (opts.noLog) return '(censored)';
+  const label = opts.loopControl?.label;
+  if (label === undefined) return fromSecret || carriesSecret(item) ? '(censored)' : itemText(item);
+  const before = secretReads();
+  const text = typeof label === 'function' ? String(label(item, view)) : itemText(templateValue(label, vars, { name: `loopControl.label of ${where}`, host: view.name }));
+  return secretReads() !== before || holdsSecret(text) ? '(censored)' : text;
 }
 
 /**
@@ -55,7 +75,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   const where = label(node);
   const scope = { role: node.role, taskVars: inh.vars };
   /** one host line; a loop item's line carries its label, a task's line the whole result */
-  const emit = (status: HostStatus, result: Vars, extra: { item?: unknown } = {}) =>
+  const emit = (status: HostStatus, result: Vars, extra: { item?: string } = {}) =>
     run.reporter.emit({
       type: 'host_result',
       task: node.name,
@@ -63,21 +83,28 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
       host,
       status,
       changed: Boolean(result.changed),
-      msg: opts.noLog ? undefined : typeof result.msg === 'string' ? result.msg : undefined,
+      // a changedWhen/failedWhen that could not be evaluated is why the task failed: the line says that
+      msg: opts.noLog ? undefined : conditionError(result) ?? (typeof result.msg === 'string' ? result.msg : undefined),
       diff: opts.noLog ? undefined : (result.diff as ModuleResult['diff']),
       durationMs: Date.now() - started,
       delegatedTo: result._delegated_to as string | undefined,
       ...('item' in extra
-        ? { item: opts.noLog ? '(censored)' : itemLabel(extra.item) }
+        ? { item: extra.item }
         : { result: opts.noLog ? { censored: CENSORED, changed: Boolean(result.changed) } : result }),
     });
 
   let outcome: HostOutcome;
+  // the task line of a failed loop shows its results: items shown censored stay so there
+  const censoredItems = new Set<number>();
   try {
-    const vars = roleTyped(node, host, taskVars(pc, host, scope), st);
+    const vars = taskVars(pc, host, scope);
     const view = makeHostView(pc, host, vars);
-    const loopVar = opts.loopVar ?? 'item';
+    const lc = opts.loopControl ?? {};
+    const loopVar = lc.loopVar ?? opts.loopVar ?? 'item';
+    const readsBefore = secretReads();
     const items = opts.loop === undefined ? undefined : resolveLoop(opts.loop, view, vars, where);
+    // a loop rendered from a secret source: every item may carry it
+    const itemsFromSecret = secretReads() !== readsBefore;
     if (items === undefined) {
       if (!checkWhen(inh.when, view, vars, `when of ${where}`)) {
         outcome = { status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
@@ -87,14 +114,18 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     } else {
       const results: Vars[] = [];
       for (const [index, item] of items.entries()) {
-        const loopVars = { [loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-        const iv = roleTyped(node, host, taskVars(pc, host, { ...scope, loopVars }), st);
+        if (index > 0 && lc.pause) await new Promise((r) => setTimeout(r, lc.pause! * 1000));
+        const indexVars = lc.indexVar ? { [lc.indexVar]: index, ansible_index_var: lc.indexVar } : {};
+        const loopVars = { [loopVar]: item, ansible_loop_var: loopVar, ...indexVars, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+        const iv = taskVars(pc, host, { ...scope, loopVars });
         const iview = makeHostView(pc, host, iv);
         let r: HostOutcome;
         if (!checkWhen(inh.when, iview, iv, `when of ${where}`)) r = { status: 'skipped', result: { changed: false, skipped: true } };
         else r = await attempt(pc, node, host, opts, iv, iview, where);
-        results.push({ ...r.result, [loopVar]: item, item });
-        emit(r.status, r.result, { item });
+        results.push({ ...r.result, [loopVar]: item, item, ansible_loop_var: loopVar, ...indexVars });
+        const shown = itemLabel(opts, item, itemsFromSecret, iview, iv, where);
+        if (shown === '(censored)' || itemsFromSecret || carriesSecret(item)) censoredItems.add(index);
+        emit(r.status, r.result, { item: shown });
         if (r.status === 'unreachable') break;
       }
       const anyFailed = results.some((r) => r.failed);
@@ -120,7 +151,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   // or says `skipping` when there was no item at all (as Ansible does)
   const noItems = Array.isArray(outcome.result.results) && outcome.result.results.length === 0;
   if (opts.loop === undefined || noItems || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
-    emit(outcome.status, outcome.result);
+    emit(outcome.status, censoredItems.size ? withItemsHidden(outcome.result, censoredItems) : outcome.result);
   }
   if (outcome.result.changed && outcome.status !== 'failed' && opts.notify) {
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
@@ -128,17 +159,20 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   return outcome;
 }
 
-/**
- * The vars a role receives are validated once per host and role (the first of its tasks there):
- * declared booleans and numbers were already given their types before templating (taskVars), so
- * later tasks need not render every role default again.
- */
-function roleTyped(node: TaskNode, host: string, vars: Vars, st: HostState): Vars {
-  if (!node.role || st.validatedRoles.has(node.role)) return vars;
-  const errors = validateRoleVars(node.role, vars);
-  if (errors.length) throw new TaskError(`host ${host}, role ${node.role.name}: ${errors.join('; ')} (set it in the role's defaults, inventory, role params or -e)`);
-  st.validatedRoles.add(node.role);
-  return vars;
+function conditionError(result: Vars): string | undefined {
+  for (const k of ['changed_when_result', 'failed_when_result']) if (typeof result[k] === 'string') return result[k] as string;
+  return undefined;
+}
+
+/** A loop's result with the items of `hidden` (by index) shown as `(censored)`; the registered result keeps them. */
+function withItemsHidden(result: Vars, hidden: Set<number>): Vars {
+  if (!Array.isArray(result.results)) return result;
+  const results = (result.results as Vars[]).map((r, i) => {
+    if (!hidden.has(i)) return r;
+    const loopVar = typeof r.ansible_loop_var === 'string' ? r.ansible_loop_var : 'item';
+    return { ...r, item: '(censored)', [loopVar]: '(censored)' };
+  });
+  return { ...result, results };
 }
 
 /** Result keys that describe a task rather than carry its data: never secrets themselves. */
@@ -195,9 +229,6 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   const args = rendered.args;
   // content rendered from a secret never shows in a diff, not even the old side (a rotated secret)
   let fromSecret = rendered.secret;
-  const errs = validateArgs(mod, args);
-  if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
-
   const delegate = opts.delegateTo ? String(renderString(opts.delegateTo, vars, { name: `delegateTo of ${where}`, host })) : undefined;
   if (delegate && !run.states.has(delegate) && delegate !== 'localhost') throw new TaskError(`${where}: delegateTo '${delegate}' is not a host of the inventory`);
   const connHost = delegate ?? host;
@@ -213,7 +244,12 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     : (false as const);
   const check = opts.checkMode === false ? false : opts.checkMode === true ? true : run.opts.check;
 
+  let result: Vars;
   try {
+    // bad arguments are the module's failure (Ansible checks them in the module), so
+    // failedWhen applies to them as to any other module failure
+    const errs = validateArgs(mod, args);
+    if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
     const conn = run.connections.get(connHost, connVars);
     const ctx: ModuleContext = {
       host,
@@ -239,25 +275,24 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     };
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
-    const result: Vars = { ...res };
+    result = { ...res };
+    // slurped content (private keys, kubeconfigs) is masked from the moment it arrives
+    for (const k of mod.secretResultKeys ?? []) if (typeof result[k] === 'string') noteSecret(result[k]);
     if (fromSecret && Array.isArray(res.diff)) result.diff = res.diff.map(secretDiff);
-    if (delegate) result._delegated_to = delegate;
-    const ev = opts.register ? overlay(vars, { [opts.register]: result }) : vars;
-    if (opts.changedWhen !== undefined) result.changed = checkResult(opts.changedWhen, result, view, ev, `changedWhen of ${where}`);
-    if (opts.failedWhen !== undefined) {
-      result.failed = checkResult(opts.failedWhen, result, view, ev, `failedWhen of ${where}`);
-      if (!result.failed) delete result.msg;
-    }
-    const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
-    return { status, result };
   } catch (e) {
     if (e instanceof UnreachableError) {
       const result = { changed: false, unreachable: true, _unreachable: true, msg: e.message, ...(delegate ? { _delegated_to: delegate } : {}) };
       return { status: 'unreachable', result };
     }
     const extra = e instanceof ModuleFailure ? e.result : {};
-    return { status: 'failed', result: { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host), ...(delegate ? { _delegated_to: delegate } : {}) } };
+    result = { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host) };
+    // a become that failed never reached the module: like Ansible, no failedWhen for it
+    if (e instanceof BecomeError) return { status: 'failed', result: { ...result, ...(delegate ? { _delegated_to: delegate } : {}) } };
   }
+  if (delegate) result._delegated_to = delegate;
+  applyResultConditions(opts, result, view, vars, where);
+  const status: HostOutcome['status'] = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+  return { status, result };
 }
 
 /** The rendered args, and whether any of them was rendered from a secret (util/secrets.ts). */

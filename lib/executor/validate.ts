@@ -54,14 +54,16 @@ export function validateArgs(mod: ModuleDef<unknown, ModuleResult>, args: unknow
   return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, 'argument', mod.schema, args));
 }
 
-/** Validate the vars a role receives on a host: only the role's declared variables. */
-export function validateRoleVars(role: RoleInstance, vars: Vars): string[] {
+/**
+ * Validate one declared variable of a role as the role receives it; undefined when the role does
+ * not declare `key`. The role's one compiled schema (ajv compiles are the cost), given only this
+ * variable: errors about others (required ones not given here) are left out.
+ */
+export function validateRoleVar(role: RoleInstance, key: string, value: unknown): string[] | undefined {
   const schema = role.spec.vars.json as { properties?: Record<string, unknown> };
-  const data: Vars = {};
-  for (const key of Object.keys(schema.properties ?? {})) {
-    if (key in vars) data[key] = vars[key];
-  }
+  if (!schema.properties || !Object.prototype.hasOwnProperty.call(schema.properties, key)) return undefined;
   const fn = validatorFor(role.spec.vars.json);
-  if (fn(data)) return [];
-  return (fn.errors ?? []).map((e) => describe(e, 'variable'));
+  if (fn({ [key]: value })) return [];
+  const at = `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return (fn.errors ?? []).filter((e) => e.instancePath === at || e.instancePath.startsWith(`${at}/`)).map((e) => describe(e, 'variable'));
 }

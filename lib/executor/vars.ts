@@ -1,10 +1,11 @@
 import type { HostView, RoleInstance, Vars } from '../dsl/types.js';
 import { groupsOf, hostVarLayers } from '../inventory/index.js';
-import { isTemplated, lazyVars } from '../template/index.js';
+import { Deferred, isTemplated, lazyVars } from '../template/index.js';
 import { mergeLayers, toBool } from '../vars/merge.js';
 import type { PlayContext, RunContext } from './context.js';
 import { state } from './context.js';
 import { makeHostView } from './hostview.js';
+import { roleVarCheck } from './rolecheck.js';
 
 // Variable precedence, lowest first (the order an Ansible user expects):
 // role defaults < inventory group vars < group_vars/all < group_vars/* < inventory host vars <
@@ -80,7 +81,6 @@ export function roleChain(role: RoleInstance | undefined): RoleInstance[] {
 /** What taskVars needs of a role, worked out once per role instance instead of per task-host. */
 interface RoleInfo {
   defaults: [string, unknown][];
-  hasFnDefaults: boolean;
   /** role vars and params of the role and its dependencies */
   level: Vars;
   /** declared boolean / integer / number variables */
@@ -101,7 +101,6 @@ function roleInfo(role: RoleInstance): RoleInfo {
     }
     info = {
       defaults,
-      hasFnDefaults: defaults.some(([, d]) => typeof d === 'function'),
       level: Object.assign({}, ...chain.flatMap((r) => [r.spec.roleVars ?? {}, r.params])) as Vars,
       typed,
     };
@@ -110,9 +109,10 @@ function roleInfo(role: RoleInstance): RoleInfo {
   return info;
 }
 
-function evalDefaults(info: RoleInfo | undefined, view: HostView | undefined): Vars {
+/** Defaults; a function default is called when its variable is first read, not before (unread, it may need a fact the play never gathered). */
+function evalDefaults(info: RoleInfo | undefined, view: () => HostView): Vars {
   const out: Vars = {};
-  for (const [k, d] of info?.defaults ?? []) out[k] = typeof d === 'function' ? (d as (h: HostView) => unknown)(view as HostView) : d;
+  for (const [k, d] of info?.defaults ?? []) out[k] = typeof d === 'function' ? new Deferred(() => (d as (h: HostView) => unknown)(view())) : d;
   return out;
 }
 
@@ -150,9 +150,10 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
     },
   ];
   // a default that is a function sees the host's vars without the defaults (no cycle)
-  const base = info?.hasFnDefaults ? lazyVars(mergeLayers(upper), { host }) : undefined;
-  const defaults = evalDefaults(info, base && makeHostView(pc, host, base));
-  return lazyVars(coerceDeclared(mergeLayers([defaults, ...upper]), info), { host });
+  let fnView: HostView | undefined;
+  const defaults = evalDefaults(info, () => (fnView ??= makeHostView(pc, host, lazyVars(mergeLayers(upper), { host }))));
+  const onRead = scope.role ? roleVarCheck(scope.role, host, st) : undefined;
+  return lazyVars(coerceDeclared(mergeLayers([defaults, ...upper]), info), { host, onRead });
 }
 
 /**

@@ -26,6 +26,8 @@ export interface AptArgs {
   purge?: boolean;
   /** with absent: also remove dependencies nothing needs any more */
   autoremove?: boolean;
+  /** let apt-get change a package on hold (dpkg_selections: hold); default false, as in Ansible */
+  allow_change_held_packages?: boolean;
 }
 
 export interface AptPackageChange {
@@ -58,6 +60,7 @@ const schema = {
     install_recommends: { type: 'boolean' },
     purge: { type: 'boolean' },
     autoremove: { type: 'boolean' },
+    allow_change_held_packages: { type: 'boolean' },
   },
 };
 
@@ -139,6 +142,8 @@ function parsePolicy(out: string): Map<string, Policy> {
 }
 
 const isInstalled = (i: Installed | undefined) => !!i && / installed$/.test(i.status);
+/** dpkg's selection (the first word of Status) is hold: apt-get refuses to change it without --allow-change-held-packages */
+const isHeld = (i: Installed | undefined) => !!i && i.status.startsWith('hold ');
 const hasConfig = (i: Installed | undefined) => !!i && / config-files$/.test(i.status);
 const matches = (version: string, spec: string) =>
   spec.endsWith('*') ? version.startsWith(spec.slice(0, -1)) : version === spec;
@@ -222,6 +227,17 @@ export const apt = defineModule<AptArgs, AptResult>({
       packages[s.name] = { before, after: target };
     }
 
+    // apt-get would stop with "Held packages were changed": say so before it runs, and in --check
+    // too (check mode promised a change the real run could not make)
+    const held = Object.keys(packages).filter((n) => isHeld(installed.get(n)));
+    if (held.length && !args.allow_change_held_packages) {
+      const what = held.map((n) => `${n} (${packages[n].before ?? 'not installed'} -> ${packages[n].after ?? 'removed'})`).join(', ');
+      throw new ModuleFailure(
+        `apt: held packages would be changed: ${what}; apt-get refuses ("Held packages were changed and -y was used without --allow-change-held-packages"). ` +
+          `Set allow_change_held_packages: true, or release the hold first (dpkg_selections: {name, selection: install})`,
+        { packages },
+      );
+    }
     const pkgChanged = install.length > 0 || remove.length > 0;
     const changed = pkgChanged || cacheUpdated;
     const result: AptResult = { changed, cache_updated: cacheUpdated, cache_update_time: cacheTime, packages };
@@ -238,10 +254,12 @@ export const apt = defineModule<AptArgs, AptResult>({
       if (args.install_recommends === true) flags.push('--install-recommends');
       if (args.install_recommends === false) flags.push('--no-install-recommends');
       if (downgrade) flags.push('--allow-downgrades');
+      if (args.allow_change_held_packages) flags.push('--allow-change-held-packages');
       steps.push(shJoin([...base, ...flags, 'install', '--', ...install]));
     }
     if (remove.length) {
-      steps.push(shJoin([...base, ...(args.autoremove ? ['--auto-remove'] : []), args.purge ? 'purge' : 'remove', '--', ...remove]));
+      const held = args.allow_change_held_packages ? ['--allow-change-held-packages'] : [];
+      steps.push(shJoin([...base, ...held, ...(args.autoremove ? ['--auto-remove'] : []), args.purge ? 'purge' : 'remove', '--', ...remove]));
     }
     steps.push(`echo ---tsplay-dpkg---`, `dpkg-query -W -f=${FMT} -- ${shJoin(names)} || true`);
     const res = await applyScript(ctx, steps.join('\n'), `apt ${state} ${names.join(' ')}`, { env: ENV, timeoutMs: 60 * 60_000 });

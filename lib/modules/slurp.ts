@@ -28,4 +28,4 @@ async function run(args: SlurpArgs, ctx: ModuleContext): Promise<SlurpResult> {
   return { changed: false, content: (st.content ?? Buffer.alloc(0)).toString('base64'), encoding: 'base64', source: args.src };
 }
 
-export const slurp = defineModule<SlurpArgs, SlurpResult>({ name: 'slurp', schema: slurpSchema, run });
+export const slurp = defineModule<SlurpArgs, SlurpResult>({ name: 'slurp', schema: slurpSchema, run, secretResultKeys: ['content'] });

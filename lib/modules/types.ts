@@ -51,6 +51,8 @@ export interface ModuleDef<A, R extends ModuleResult> {
   readonly rawArgs?: readonly string[];
   /** runs once per batch, on its first host (pause: one prompt, not one per host) */
   readonly once?: boolean;
+  /** result keys that carry a remote file's content: secrets as they arrive (a slurped key) */
+  readonly secretResultKeys?: readonly string[];
   run(args: A, ctx: ModuleContext): Promise<R>;
 }
 

@@ -4,5 +4,5 @@
 export type { Vars, RenderOptions } from './types.js';
 export { TemplateError } from './errors.js';
 export { renderString, evalExpression, evalCondition, isTemplated, templateValue } from './native.js';
-export { lazyVars } from './lazy.js';
+export { Deferred, lazyVars } from './lazy.js';
 export { renderFile } from './file.js';

@@ -12,7 +12,18 @@ import type { Vars } from './types.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
-export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
+/** A value computed on first read (a role default given as a function of the host). */
+export class Deferred {
+  constructor(readonly compute: () => unknown) {}
+}
+
+export interface LazyOptions {
+  host?: string;
+  /** called with each top-level variable's value when it is first read (role variable checks) */
+  onRead?: (key: string, value: unknown) => void;
+}
+
+export function lazyVars(raw: Vars, opts: LazyOptions): Vars {
   const proxies = new WeakMap<object, object>();
   const cache = new WeakMap<object, Map<PropertyKey, unknown>>();
   const inProgress = new Map<object, Set<PropertyKey>>();
@@ -52,6 +63,15 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
     }
   };
 
+  const compute = (d: Deferred, where: string): unknown => {
+    try {
+      return d.compute();
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      throw new TemplateError(`its default function failed: ${e instanceof Error ? e.message : String(e)}`, `variable '${where}'`, undefined, opts.host);
+    }
+  };
+
   const wrap = <T extends object>(target: T, prefix: string): T => {
     const existing = proxies.get(target);
     if (existing) return existing as T;
@@ -70,6 +90,7 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
         const needsWork = (typeof value === 'string' && isTemplated(value)) || (value !== null && typeof value === 'object');
         if (!needsWork) {
           if (isSecretName(key)) noteSecret(value);
+          if (t === raw) opts.onRead?.(key, value);
           return value;
         }
         const d = Object.getOwnPropertyDescriptor(t, key);
@@ -77,7 +98,8 @@ export function lazyVars(raw: Vars, opts: { host?: string }): Vars {
         let memo = cache.get(t);
         if (!memo) { memo = new Map(); cache.set(t, memo); }
         const where = childPath(prefix, key, isArray);
-        const out = typeof value === 'string' ? resolve(t, key, value, where) : wrap(value as object, where);
+        const out = typeof value === 'string' ? resolve(t, key, value, where) : value instanceof Deferred ? compute(value, where) : wrap(value as object, where);
+        if (t === raw) opts.onRead?.(key, out);
         memo.set(key, out);
         if (isSecretName(key)) noteSecret(value !== null && typeof value === 'object' ? value : out);
         return out;

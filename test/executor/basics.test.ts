@@ -201,7 +201,8 @@ describe('executor: linear strategy on the local connection', () => {
       name: 'typed',
       vars: roleVars({ typed_port: v.integer() }),
       defaults: { typed_port: 80 },
-      tasks: (t) => void t.task('noop', command('true')),
+      // validated when read (role-vars-lazy.test.ts: an unread variable is not)
+      tasks: (t) => void t.task('noop', command('echo {{ typed_port }}')),
     });
     const inv2 = localInventory(dir, ['web1'], 'web1 typed_port=eighty\n');
     const run = await runPlays(inv2, [{ hosts: 'web1', gatherFacts: false, roles: [role] }]);

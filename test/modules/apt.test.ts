@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apt, type AptArgs } from '../../lib/modules/apt.js';
+import { dpkg_selections } from '../../lib/modules/dpkg_selections.js';
 import { runModule, sh, startSandbox, testContext, type Sandbox, type SandboxFile } from '../helpers/sandbox.js';
 
 // Real apt-get and dpkg inside the sandbox against a local file: repository of tiny packages
@@ -155,4 +156,65 @@ describe('apt module (real apt-get in a namespaced sandbox, local repository)', 
       expect(await sh(sb.conn, 'cat /var/log/apt/history.log'), 'apt-get did not run').to.equal('');
     });
   }
+
+  // issue 15: pinning a new version of a held package failed ("Held packages were changed") while
+  // --check said it would change
+  describe('held packages', () => {
+    const held = async () => {
+      await reset({ title: '', repo: ['1.0', '1.1'], cacheFresh: true, installed: '1.0', args: {}, changed: false, after: { hello: null } });
+      await sh(sb.conn, "echo 'tsplay-hello hold' | dpkg --set-selections");
+    };
+    const HELD = /^apt: held packages would be changed: tsplay-hello \(1\.0 -> 1\.1\); apt-get refuses \("Held packages were changed.*Set allow_change_held_packages: true/;
+
+    it('apt-get itself refuses to change a held package with -y (what tsplay predicts)', async () => {
+      await held();
+      const r = await sb.conn.exec('DEBIAN_FRONTEND=noninteractive apt-get install -y -q tsplay-hello=1.1');
+      expect(r.rc).to.not.equal(0);
+      expect(r.stderr).to.contain('Held packages were changed');
+    });
+
+    it('without allow_change_held_packages, --check and the run both fail, saying why and what to do', async () => {
+      await held();
+      for (const check of [true, false]) {
+        const res = await runModule(apt, { name: 'tsplay-hello=1.1' }, testContext(sb.conn, { check }));
+        expect(res.failed, `check=${check}`).to.equal(true);
+        expect(res.msg).to.match(HELD);
+      }
+      expect((await version('tsplay-hello')).installed).to.equal('1.0');
+      // no change planned: a held package that is as asked is fine
+      const same = await runModule(apt, { name: 'tsplay-hello' }, testContext(sb.conn, { check: true }));
+      expect(same.failed).to.equal(undefined);
+      expect(same.changed).to.equal(false);
+    });
+
+    it('with allow_change_held_packages the pin applies and check mode said so; apt-get releases the hold, as under Ansible', async () => {
+      await held();
+      const args: AptArgs = { name: 'tsplay-hello=1.1', allow_change_held_packages: true };
+      const check = await runModule(apt, args, testContext(sb.conn, { check: true }));
+      expect(check.failed, check.msg).to.equal(undefined);
+      expect(check.changed).to.equal(true);
+      const first = await runModule(apt, args, testContext(sb.conn));
+      expect(first.failed, first.msg).to.equal(undefined);
+      expect(first.changed).to.equal(true);
+      expect(await version('tsplay-hello')).to.deep.equal({ status: 'install ok installed', installed: '1.1' });
+      const second = await runModule(apt, args, testContext(sb.conn));
+      expect(second.changed).to.equal(false);
+    });
+
+    it('dpkg_selections holds and releases, idempotent, check mode changes nothing', async () => {
+      await reset({ title: '', repo: ['1.0'], cacheFresh: true, installed: '1.0', args: {}, changed: false, after: { hello: null } });
+      const check = await runModule(dpkg_selections, { name: 'tsplay-hello', selection: 'hold' }, testContext(sb.conn, { check: true }));
+      expect(check).to.deep.include({ changed: true, before: 'install', after: 'hold' });
+      expect((await version('tsplay-hello')).status).to.equal('install ok installed');
+      const hold = await runModule(dpkg_selections, { name: 'tsplay-hello', selection: 'hold' }, testContext(sb.conn));
+      expect(hold).to.deep.include({ changed: true, before: 'install', after: 'hold' });
+      expect((await version('tsplay-hello')).status).to.equal('hold ok installed');
+      expect((await runModule(dpkg_selections, { name: 'tsplay-hello', selection: 'hold' }, testContext(sb.conn))).changed).to.equal(false);
+      const release = await runModule(dpkg_selections, { name: 'tsplay-hello', selection: 'install' }, testContext(sb.conn));
+      expect(release).to.deep.include({ changed: true, before: 'hold', after: 'install' });
+      expect((await version('tsplay-hello')).status).to.equal('install ok installed');
+      const unknown = await runModule(dpkg_selections, { name: 'tsplay-nope', selection: 'hold' }, testContext(sb.conn));
+      expect(unknown.msg).to.equal("Failed to find package 'tsplay-nope' to perform selection 'hold'.");
+    });
+  });
 });
