@@ -15,6 +15,7 @@ import type { HostState } from './state.js';
 import { findFile } from './files.js';
 import { validateArgs, validateRoleVars } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
+import { jsonStringify } from '../util/json.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
 
@@ -41,7 +42,7 @@ function label(node: TaskNode): string {
 }
 
 function itemLabel(item: unknown): string {
-  return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : JSON.stringify(item);
+  return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : jsonStringify(item);
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import { parseYaml, parseYamlAll } from '../yaml-load.js';
 import { TemplateFault } from '../errors.js';
+import { parseJsonExact } from '../pyint.js';
 import { pyJsonDumps } from '../pyjson.js';
 import { pyYamlDump } from '../pyyaml.js';
 import { truthy, typeName } from '../pyvalues.js';
@@ -26,7 +27,7 @@ export const SERIALIZE_FILTERS: Record<string, FilterFn> = {
   tojson: (v, a, kw) => pyJsonDumps(v, { indent: (arg(a, kw, 0, 'indent') as number | undefined) ?? null, sortKeys: true }),
   from_json: (v) => {
     try {
-      return JSON.parse(text(v, 'from_json'));
+      return parseJsonExact(text(v, 'from_json'));
     } catch (e) {
       throw new TemplateFault(`invalid JSON: ${(e as Error).message}`);
     }
