@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { labConnectionVars, type LabState } from '../../lib/lab/index.js';
 
-export async function ansibleAdhoc(state: LabState, host: string, module: string, args = ''): Promise<Record<string, unknown>> {
+export async function ansibleAdhoc(state: LabState, host: string, module: string, args = '', extraEnv: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const h = state.hosts.find((x) => x.name === host);
   if (!h) throw new Error(`no lab host ${host}`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tsplay-ansible-'));
@@ -19,7 +19,7 @@ export async function ansibleAdhoc(state: LabState, host: string, module: string
     `ansible_ssh_common_args=${String(conn.ansible_ssh_common_args)}`,
     '',
   ].join('\n'));
-  const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: path.join(dir, 'none.cfg'), ANSIBLE_LOCAL_TEMP: path.join(dir, 'tmp'), ANSIBLE_LOAD_CALLBACK_PLUGINS: '0' };
+  const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: path.join(dir, 'none.cfg'), ANSIBLE_LOCAL_TEMP: path.join(dir, 'tmp'), ANSIBLE_LOAD_CALLBACK_PLUGINS: '0', ...extraEnv };
   const argv = ['-i', inv, host, '-m', module, ...(args ? ['-a', args] : [])];
   const out = await new Promise<string>((resolve, reject) => {
     const p = spawn('ansible', argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
