@@ -34,6 +34,7 @@ describe('template: ints beyond 2^53 stay exact', () => {
     expect(r('{{ (out | from_json).members[0].ID // 2 }}')).to.equal('5764627828958591733');
     expect(r('{{ (out | from_json).members[0].ID % 1000 }}')).to.equal('466');
     expect(r('{{ 2 ** 64 }}')).to.equal('18446744073709551616');
+    expect(r("{{ (out | from_json).members | map(attribute='ID') | sum }}")).to.equal('11529255657917183471');
     expect(r('{{ 9007199254740993 * 1 }}')).to.equal('9007199254740993');
     expect(r(`{{ (out | from_json).members[0].ID == ${ID} }}`)).to.equal('True');
     expect(r(`{{ (out | from_json).members[0].ID == ${BigInt(ID) + 1n} }}`)).to.equal('False');
