@@ -17,6 +17,8 @@ describe('template: ints beyond 2^53 stay exact', () => {
     expect(r('{{ (out | from_json).header | to_yaml }}')).to.equal('{cluster_id: 17237436991929493444}\n');
     expect(r('{{ (out | from_json).members[0].ID | type_debug }}')).to.equal('int');
     expect(r("{{ '11529255657917183466' | int + 1 }}")).to.equal('11529255657917183467');
+    expect(r("{{ ('id: 11529255657917183466\\nmode: 0644\\nn: 3' | from_yaml) | to_json }}")).to.equal('{"id": 11529255657917183466, "mode": 420, "n": 3}');
+    expect(r("{{ ('n: 3' | from_yaml).n | type_debug }}")).to.equal('int');
   });
 
   it("formats as hex exactly: '%x' | format(id), '%x' % id, '{:x}'.format(id), '%d'", () => {
