@@ -25,6 +25,7 @@ export function asBigInt(v: unknown): bigint | undefined {
 }
 
 const BIG_INT_TOKEN = /-?\d{16,}/;
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?/;
 
 /**
  * JSON.parse, but integers beyond 2^53 come back as exact BigInts. Outside strings, long integer
@@ -46,16 +47,19 @@ export function parseJsonExact(text: string): unknown {
       i = j + 1;
       continue;
     }
-    const m = /^-?\d+(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i, i + 400));
-    if (m && (c === '-' || (c >= '0' && c <= '9'))) {
+    const m = c === '-' || (c >= '0' && c <= '9') ? NUMBER.exec(text.slice(i, i + 400)) : null;
+    if (m) {
       const tok = m[0];
       const big = m[1] === undefined && m[2] === undefined ? BigInt(tok) : undefined;
       out += big !== undefined && typeof normInt(big) === 'bigint' ? JSON.stringify(tag + tok) : tok;
       i += tok.length;
       continue;
     }
-    out += c;
-    i++;
+    // structural characters and whitespace up to the next string or number, in one piece
+    let j = i + 1;
+    while (j < text.length && !/["\d-]/.test(text[j]!)) j++;
+    out += text.slice(i, j);
+    i = j;
   }
   return JSON.parse(out, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(tag) ? BigInt(v.slice(tag.length)) : v));
 }
