@@ -48,4 +48,6 @@ export { assert } from './modules/assert.js';
 export { fail } from './modules/fail.js';
 export { debug } from './modules/debug.js';
 export { set_fact } from './modules/set_fact.js';
+export { setup } from './modules/setup.js';
+export { service_facts } from './modules/service_facts.js';
 export { pause } from './modules/pause.js';

@@ -14,6 +14,7 @@ import { overlay } from './overlay.js';
 import { findFile } from './files.js';
 import { validateArgs } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
+import { jsonStringify } from '../util/json.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
 
@@ -40,7 +41,7 @@ function label(node: TaskNode): string {
 }
 
 function itemText(item: unknown): string {
-  return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : JSON.stringify(item);
+  return typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' ? String(item) : jsonStringify(item);
 }
 
 /** Whether any string or number inside `v` holds a registered secret. */

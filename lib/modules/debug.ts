@@ -1,6 +1,7 @@
 import { evalExpression, TemplateError } from '../template/index.js';
 import type { ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
+import { jsonStringify } from '../util/json.js';
 
 // Ansible's debug: print msg (any value, already templated) or the value of var (an expression
 // such as `result.stdout`, evaluated here: a raw arg). Skipped when verbosity is above the run's
@@ -32,7 +33,7 @@ const schema = {
 const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v, null, 2) ?? String(v);
+  return typeof v === 'string' ? v : jsonStringify(v, 2) ?? String(v);
 }
 
 export const debug = defineModule<DebugArgs, DebugResult>({

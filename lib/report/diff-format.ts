@@ -3,12 +3,13 @@
 import type { FileDiff } from '../modules/types.js';
 import { unifiedDiff } from '../util/diff.js';
 import { palette } from './style.js';
+import { jsonStringify } from '../util/json.js';
 
 function showValue(v: unknown): string {
   if (v === undefined || v === null) return '(none)';
   if (typeof v === 'string') return v === '' ? "''" : v;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  return jsonStringify(v);
 }
 
 /** Render file changes; '' when nothing would be shown. Always ends with a newline otherwise. */

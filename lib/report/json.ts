@@ -4,6 +4,7 @@
 import type { Reporter, RunEvent } from './events.js';
 import { maskDeep } from './mask.js';
 import { LineWriter } from './writer.js';
+import { jsonStringify } from '../util/json.js';
 
 export class JsonReporter implements Reporter {
   private readonly w: LineWriter;
@@ -17,7 +18,7 @@ export class JsonReporter implements Reporter {
   }
 
   emit(ev: RunEvent): void {
-    this.w.lines([JSON.stringify({ ts: this.now().toISOString(), ...maskDeep(ev, this.secrets) })]);
+    this.w.lines([jsonStringify({ ts: this.now().toISOString(), ...maskDeep(ev, this.secrets) })]);
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@
 import { formatDiff } from './diff-format.js';
 import type { RunEvent } from './events.js';
 import { palette, statusPaint } from './style.js';
+import { jsonStringify } from '../util/json.js';
 
 type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 type Retry = Extract<RunEvent, { type: 'retry' }>;
@@ -30,7 +31,7 @@ export function censoredText(ev: HostResult): string | undefined {
 
 /** The module result as JSON, only when there is one (noLog results arrive already censored). */
 function resultSuffix(ev: HostResult, verbosity: number): string {
-  return verbosity >= 1 && ev.result ? ` => ${JSON.stringify(ev.result)}` : '';
+  return verbosity >= 1 && ev.result ? ` => ${jsonStringify(ev.result)}` : '';
 }
 
 /** What a failed command said (stderr, else stdout), last lines only: the reason is usually there. */
@@ -96,7 +97,7 @@ export function retryLine(ev: Retry, label: string, opts: { verbosity: number; c
 /** A debug message in Ansible's shape: `ok: [h] => {\n    "msg": "..."\n}`. */
 export function logLines(ev: Extract<RunEvent, { type: 'log' }>, color: boolean): string[] {
   if (!ev.host) return [ev.message];
-  const body = JSON.stringify({ msg: ev.message }, null, 4);
+  const body = jsonStringify({ msg: ev.message }, 4);
   const green = palette(color).green;
   return `ok: [${ev.host}] => ${body}`.split('\n').map((l) => green(l));
 }

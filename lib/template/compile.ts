@@ -12,6 +12,7 @@ import path from 'node:path';
 import compilerMod from 'nunjucks/src/compiler.js';
 import envMod from 'nunjucks/src/environment.js';
 import lexer from 'nunjucks/src/lexer.js';
+import { patchBigIntLiterals } from './bigliteral.js';
 import { TemplateError } from './errors.js';
 import { NAME_KEY } from './runtime.js';
 
@@ -311,6 +312,7 @@ export function installStrictCompiler(): void {
 
   patchTemplate();
   patchStringLiterals();
+  patchBigIntLiterals(proto);
 }
 
 const PY_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };

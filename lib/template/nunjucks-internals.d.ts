@@ -12,3 +12,7 @@ declare module 'nunjucks/src/lexer.js' {
   const mod: { lex: (src: string, opts?: Record<string, unknown>) => any };
   export default mod;
 }
+declare module 'nunjucks/src/parser.js' {
+  const mod: { Parser: { prototype: Record<string, any> } };
+  export default mod;
+}

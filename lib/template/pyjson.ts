@@ -28,6 +28,7 @@ export function pyJsonDumps(value: unknown, opts: PyJsonOpts = {}): string {
     if (v === null || v === undefined) return 'null';
     if (typeof v === 'boolean') return v ? 'true' : 'false';
     if (typeof v === 'number') return num(v);
+    if (typeof v === 'bigint') return v.toString();
     if (typeof v === 'string') return quote(v, ensureAscii);
     if (typeof v === 'object' && !Array.isArray(v) && !isDict(v)) return quote(String(v), ensureAscii);
     if (typeof v !== 'object') throw new TemplateFault(`Object of type ${typeName(v)} is not JSON serializable`);

@@ -3,7 +3,7 @@
 
 import { TemplateFault } from './errors.js';
 import { isKw } from './filters/types.js';
-import { pyRepr, pyStr } from './pyvalues.js';
+import { pyRepr, pyStr, typeName } from './pyvalues.js';
 
 export function pySplit(s: string, sep?: string | null, maxsplit?: number, fromRight = false): string[] {
   const max = maxsplit === undefined || maxsplit < 0 ? Infinity : maxsplit;
@@ -50,7 +50,7 @@ export function pyStrip(s: string, chars: string | undefined | null, side: 'both
   return s.slice(a, b);
 }
 
-/** str.format with {} / {0} / {name} fields (no format specs beyond :N / :>N / :<N). */
+/** str.format with {} / {0} / {name} fields; specs: [<>][0][width][x|X|d|o|b]. */
 export function pyFormat(fmt: string, args: unknown[]): string {
   const kw = (args.length && isKw(args[args.length - 1]) ? args.pop() : {}) as Record<string, unknown>;
   let auto = 0;
@@ -59,14 +59,31 @@ export function pyFormat(fmt: string, args: unknown[]): string {
     if (m === '}}') return '}';
     const key = field ?? '';
     const v = key === '' ? args[auto++] : /^\d+$/.test(key) ? args[Number(key)] : kw[key];
-    let out = pyStr(v);
-    const sm = spec ? /^([<>^])?(\d+)$/.exec(spec) : null;
-    if (sm) {
-      const w = Number(sm[2]);
-      out = sm[1] === '>' || (!sm[1] && typeof v === 'number') ? out.padStart(w) : out.padEnd(w);
+    const sm = spec ? /^([<>^])?(0)?(\d+)?([xXdob])?$/.exec(spec) : null;
+    if (spec && !sm) throw new TemplateFault(`unsupported format spec {:${spec}}: tsplay knows [<>][0][width][x|X|d|o|b]`);
+    const conv = sm?.[4];
+    let out = conv ? intText(v, conv, { x: 16, X: 16, d: 10, o: 8, b: 2 }[conv]!) : pyStr(v);
+    if (conv === 'X') out = out.toUpperCase();
+    if (sm?.[3]) {
+      const w = Number(sm[3]);
+      const numeric = typeof v === 'number' || typeof v === 'bigint';
+      if (sm[2] && !sm[1]) out = out.startsWith('-') ? '-' + out.slice(1).padStart(w - 1, '0') : out.padStart(w, '0');
+      else out = sm[1] === '>' || (!sm[1] && numeric) ? out.padStart(w) : out.padEnd(w);
     }
     return out;
   });
+}
+
+/**
+ * An int in `base`, exactly: BigInts (ints beyond 2^53) and numbers alike; a float is truncated
+ * as Python's %d does; anything else is Python's TypeError.
+ */
+function intText(v: unknown, conv: string, base: number): string {
+  if (typeof v === 'bigint') return v.toString(base);
+  const n = typeof v === 'boolean' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new TemplateFault(`%${conv} format: an integer is required, not ${typeName(v)}`);
+  const t = Math.trunc(n);
+  return Number.isSafeInteger(t) ? t.toString(base) : BigInt(t).toString(base);
 }
 
 /** printf-style formatting: "%s:%d" % (host, port). */
@@ -81,11 +98,11 @@ export function pyPercent(fmt: string, arg: unknown): string {
       switch (conv) {
         case 's': s = pyStr(v); break;
         case 'r': s = pyRepr(v); break;
-        case 'd': case 'i': s = String(Math.trunc(Number(v))); break;
+        case 'd': case 'i': s = intText(v, conv, 10); break;
         case 'f': s = Number(v).toFixed(prec !== undefined ? Number(prec) : 6); break;
-        case 'x': s = Math.trunc(Number(v)).toString(16); break;
-        case 'X': s = Math.trunc(Number(v)).toString(16).toUpperCase(); break;
-        case 'o': s = Math.trunc(Number(v)).toString(8); break;
+        case 'x': s = intText(v, conv, 16); break;
+        case 'X': s = intText(v, conv, 16).toUpperCase(); break;
+        case 'o': s = intText(v, conv, 8); break;
         default: s = String(v);
       }
       if (width) {

@@ -2,6 +2,7 @@
 // equality and ordering. Jinja templates are written against these, not JS's.
 
 import { TemplateFault } from './errors.js';
+import { isNum } from './pyint.js';
 
 export type Dict = Record<string, unknown>;
 
@@ -16,6 +17,7 @@ export function truthy(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
+  if (typeof v === 'bigint') return v !== 0n;
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (isDict(v)) return Object.keys(v).length > 0;
@@ -28,6 +30,7 @@ export function typeName(v: unknown): string {
   if (v === null) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return 'list';
   if (isDict(v)) return 'dict';
@@ -63,6 +66,7 @@ export function pyRepr(v: unknown): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return pyNumber(v);
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return pyStrRepr(v);
   if (Array.isArray(v)) return '[' + v.map(pyRepr).join(', ') + ']';
   if (isDict(v)) return '{' + Object.keys(v).map((k) => `${pyStrRepr(k)}: ${pyRepr(v[k])}`).join(', ') + '}';
@@ -81,7 +85,8 @@ export function pyEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   const na = typeof a === 'boolean' ? Number(a) : a;
   const nb = typeof b === 'boolean' ? Number(b) : b;
-  if (typeof na === 'number' && typeof nb === 'number') return na === nb;
+  // number vs BigInt: JS's loose == compares them by exact value
+  if (isNum(na) && isNum(nb)) return na == nb; // eslint-disable-line eqeqeq
   if (typeof a === 'string' || typeof b === 'string') return false;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => pyEqual(x, b[i]));
@@ -101,7 +106,7 @@ export function pyEqual(a: unknown, b: unknown): boolean {
 export function pyCompare(a: unknown, b: unknown): number {
   const na = typeof a === 'boolean' ? Number(a) : a;
   const nb = typeof b === 'boolean' ? Number(b) : b;
-  if (typeof na === 'number' && typeof nb === 'number') return na < nb ? -1 : na > nb ? 1 : 0;
+  if (isNum(na) && isNum(nb)) return na < nb ? -1 : na > nb ? 1 : 0;
   const sa = a !== null && typeof a === 'object' && !Array.isArray(a) && !isDict(a) ? String(a) : a;
   const sb = b !== null && typeof b === 'object' && !Array.isArray(b) && !isDict(b) ? String(b) : b;
   if (typeof sa === 'string' && typeof sb === 'string') return sa < sb ? -1 : sa > sb ? 1 : 0;
@@ -122,7 +127,7 @@ export function pyContains(container: unknown, item: unknown): boolean {
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((x) => pyEqual(x, item));
-  if (isDict(container)) return typeof item === 'string' || typeof item === 'number' ? Object.prototype.hasOwnProperty.call(container, String(item)) : false;
+  if (isDict(container)) return typeof item === 'string' || isNum(item) ? Object.prototype.hasOwnProperty.call(container, String(item)) : false;
   if (container === null || container === undefined) throw new TemplateFault(`argument of type '${typeName(container)}' is not iterable`);
   if (typeof container === 'object') return (item as PropertyKey) in container;
   throw new TemplateFault(`argument of type '${typeName(container)}' is not iterable`);

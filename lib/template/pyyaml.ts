@@ -39,6 +39,7 @@ function scalar(v: unknown, flow: boolean): string {
     if (v === -Infinity) return '-.inf';
     return String(v);
   }
+  if (typeof v === 'bigint') return v.toString();
   const s = typeof v === 'string' ? v : String(v);
   if (plainAllowed(s, flow)) return s;
   if (/[\x00-\x08\x0a-\x1f\x7f\t]/.test(s) || /[\u0085\u2028\u2029]/.test(s)) {

@@ -8,6 +8,7 @@ import {
 } from './pyvalues.js';
 import { pyMethod } from './pymethods.js';
 import { pyPercent } from './pystring.js';
+import { asBigInt, normInt, type PyNum } from './pyint.js';
 import { MAX_RENDERED_CHARS } from './limits.js';
 import { splitKw, type FilterFn, type Kw, type Registry, type TestFn } from './filters/types.js';
 
@@ -235,18 +236,50 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
+/** Integer arithmetic beyond 2^53, exact as in Python; undefined when an operand is not an int. */
+function bigArith(op: string, a: unknown, b: unknown): PyNum | undefined {
+  if (typeof a !== 'bigint' && typeof b !== 'bigint') return undefined;
+  const x = asBigInt(a);
+  const y = asBigInt(b);
+  if (x === undefined || y === undefined) return undefined;
+  switch (op) {
+    case '+': return normInt(x + y);
+    case '-': return normInt(x - y);
+    case '*': return normInt(x * y);
+    case '//': case '%': {
+      if (y === 0n) throw new TemplateFault('integer division or modulo by zero');
+      // Python floors (toward -inf); BigInt division truncates
+      let q = x / y;
+      if ((x % y !== 0n) && ((x < 0n) !== (y < 0n))) q -= 1n;
+      return normInt(op === '//' ? q : x - q * y);
+    }
+    case '**': return y >= 0n ? normInt(x ** y) : Number(x) ** Number(y);
+    case '/':
+      if (y === 0n) throw new TemplateFault('division by zero');
+      return Number(x) / Number(y);
+  }
+  return undefined;
+}
+
 function arith(op: string, a: unknown, b: unknown): unknown {
+  if (!(op === '%' && typeof a === 'string')) {
+    const big = bigArith(op, a, b);
+    if (big !== undefined) return big;
+    // a BigInt with a float: Python gives a float
+    if (typeof a === 'bigint' && typeof b === 'number') return arith(op, Number(a), b);
+    if (typeof b === 'bigint' && typeof a === 'number') return arith(op, a, Number(b));
+  }
   const x = num(a);
   const y = num(b);
   const bad = () => new TemplateFault(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
   switch (op) {
     case '+':
-      if (x !== undefined && y !== undefined) return x + y;
+      if (x !== undefined && y !== undefined) return exact(x + y, x, y, (p, q) => p + q);
       if (typeof a === 'string' && typeof b === 'string') return a + b;
       if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
       throw bad();
     case '*':
-      if (x !== undefined && y !== undefined) return x * y;
+      if (x !== undefined && y !== undefined) return exact(x * y, x, y, (p, q) => p * q);
       if ((typeof a === 'string' || Array.isArray(a)) && y !== undefined && a.length * y > MAX_RENDERED_CHARS) {
         // checked before the repeat: 'x' * 10**9 must not allocate first
         throw new TemplateFault(`${typeName(a)} * ${y} would have ${a.length * y} ${typeof a === 'string' ? 'characters' : 'items'}, more than the ${MAX_RENDERED_CHARS} a value may have`);
@@ -264,14 +297,21 @@ function arith(op: string, a: unknown, b: unknown): unknown {
   }
   if (x === undefined || y === undefined) throw bad();
   switch (op) {
-    case '-': return x - y;
+    case '-': return exact(x - y, x, y, (p, q) => p - q);
     case '/':
       if (y === 0) throw new TemplateFault('division by zero');
       return x / y;
     case '//':
       if (y === 0) throw new TemplateFault('integer division or modulo by zero');
       return Math.floor(x / y);
-    case '**': return x ** y;
+    case '**': return Number.isInteger(x) && Number.isInteger(y) && y >= 0 ? exact(x ** y, x, y, (p, q) => p ** q) : x ** y;
   }
   throw new TemplateFault(`unknown operator ${op}`);
 }
+
+/** int op int whose result left the safe range: redo it with BigInt (Python ints do not round). */
+function exact(r: number, x: number, y: number, big: (p: bigint, q: bigint) => bigint): PyNum {
+  if (Number.isSafeInteger(r) || !Number.isInteger(x) || !Number.isInteger(y) || !Number.isFinite(r)) return r;
+  return normInt(big(BigInt(x), BigInt(y)));
+}
+

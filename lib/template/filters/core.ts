@@ -1,6 +1,7 @@
 // Value filters: default, bool, int, float, string, ternary, mandatory, type_debug, round, abs.
 
 import { TemplateFault } from '../errors.js';
+import { normInt } from '../pyint.js';
 import { pyStr, truthy, typeName } from '../pyvalues.js';
 import { arg, type FilterFn } from './types.js';
 
@@ -16,6 +17,7 @@ export function ansibleBoolFilter(v: unknown): boolean | null {
 function toInt(v: unknown, dflt: unknown, base: number): unknown {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : dflt;
+  if (typeof v === 'bigint') return v;
   if (typeof v === 'string') {
     let s = v.trim().replace(/_/g, '');
     let b = base;
@@ -30,10 +32,16 @@ function toInt(v: unknown, dflt: unknown, base: number): unknown {
     const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
     if (s && [...s.toLowerCase()].every((c) => digits.includes(c))) {
       const n = parseInt(s, b);
+      // beyond 2^53 parseInt rounds: parse exactly (Python ints have no limit)
+      if (!Number.isSafeInteger(n)) {
+        let big = 0n;
+        for (const c of s.toLowerCase()) big = big * BigInt(b) + BigInt(digits.indexOf(c));
+        return normInt(neg ? -big : big);
+      }
       return neg ? -n : n;
     }
     if (b === 10) {
-      const f = Number(v.trim());
+      const f = Number(v.trim().replace(/_/g, ''));
       if (v.trim() !== '' && Number.isFinite(f)) return Math.trunc(f);
     }
     return dflt;
@@ -44,6 +52,7 @@ function toInt(v: unknown, dflt: unknown, base: number): unknown {
 function toFloat(v: unknown, dflt: unknown): unknown {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string') {
     const t = v.trim().toLowerCase();
     if (t === 'inf' || t === '+inf' || t === 'infinity') return Infinity;
@@ -85,6 +94,7 @@ export const CORE_FILTERS: Record<string, FilterFn> = {
   },
   type_debug: (v) => typeName(v),
   abs: (v) => {
+    if (typeof v === 'bigint') return v < 0n ? -v : v;
     if (typeof v !== 'number') throw new TemplateFault(`bad operand type for abs(): '${typeName(v)}'`);
     return Math.abs(v);
   },

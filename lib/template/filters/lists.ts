@@ -5,6 +5,7 @@ import { TemplateFault } from '../errors.js';
 import { isDict, pyCompare, pyEqual, pyIter, pyStr, truthy, typeName } from '../pyvalues.js';
 import { getAttr } from './access.js';
 import { arg, type FilterFn, type Kw, type Registry } from './types.js';
+import { asBigInt, normInt } from '../pyint.js';
 
 function list(v: unknown, filter: string): unknown[] {
   try {
@@ -135,7 +136,12 @@ export const LIST_FILTERS: Record<string, FilterFn> = {
     for (const x of list(v, 'sum')) {
       const y = attr === undefined || attr === null ? x : getAttr(x, attr);
       if (Array.isArray(total) && Array.isArray(y)) total = [...total, ...y];
-      else if (typeof total === 'number' && (typeof y === 'number' || typeof y === 'boolean')) total = total + Number(y);
+      else if ((typeof total === 'bigint' || typeof y === 'bigint') && asBigInt(total) !== undefined && asBigInt(y) !== undefined) total = normInt(asBigInt(total)! + asBigInt(y)!);
+      else if (typeof total === 'number' && (typeof y === 'number' || typeof y === 'boolean')) {
+        const t = total + Number(y);
+        // ints past 2^53: exact, as Python's sum
+        total = Number.isSafeInteger(t) || !Number.isInteger(total) || !Number.isInteger(Number(y)) ? t : normInt(BigInt(total) + BigInt(Number(y)));
+      }
       else throw new TemplateFault(`unsupported operand type(s) for +: '${typeName(total)}' and '${typeName(y)}'`);
     }
     return total;

@@ -1,7 +1,8 @@
 // to_json / to_nice_json / to_yaml / to_nice_yaml and their from_* inverses.
 
-import { parseYaml, parseYamlAll } from '../yaml-load.js';
+import { parseYamlAllExact, parseYamlExact } from '../yaml-load.js';
 import { TemplateFault } from '../errors.js';
+import { parseJsonExact } from '../pyint.js';
 import { pyJsonDumps } from '../pyjson.js';
 import { pyYamlDump } from '../pyyaml.js';
 import { truthy, typeName } from '../pyvalues.js';
@@ -26,7 +27,7 @@ export const SERIALIZE_FILTERS: Record<string, FilterFn> = {
   tojson: (v, a, kw) => pyJsonDumps(v, { indent: (arg(a, kw, 0, 'indent') as number | undefined) ?? null, sortKeys: true }),
   from_json: (v) => {
     try {
-      return JSON.parse(text(v, 'from_json'));
+      return parseJsonExact(text(v, 'from_json'));
     } catch (e) {
       throw new TemplateFault(`invalid JSON: ${(e as Error).message}`);
     }
@@ -43,14 +44,14 @@ export const SERIALIZE_FILTERS: Record<string, FilterFn> = {
   }),
   from_yaml: (v) => {
     try {
-      return parseYaml(text(v, 'from_yaml'));
+      return parseYamlExact(text(v, 'from_yaml'));
     } catch (e) {
       throw new TemplateFault(`invalid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
   },
   from_yaml_all: (v) => {
     try {
-      return parseYamlAll(text(v, 'from_yaml_all'));
+      return parseYamlAllExact(text(v, 'from_yaml_all'));
     } catch (e) {
       throw new TemplateFault(`invalid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
