@@ -34,6 +34,7 @@ export { copy } from './modules/copy.js';
 export { template } from './modules/template.js';
 export { lineinfile } from './modules/lineinfile.js';
 export { blockinfile } from './modules/blockinfile.js';
+export { replace } from './modules/replace.js';
 export { stat } from './modules/stat.js';
 export { fetch } from './modules/fetch.js';
 export { slurp } from './modules/slurp.js';
