@@ -43,6 +43,8 @@ export { sysctl } from './modules/sysctl.js';
 export { modprobe } from './modules/modprobe.js';
 export { swapoff } from './modules/swapoff.js';
 export { apt } from './modules/apt.js';
+export { user } from './modules/user.js';
+export { group } from './modules/group.js';
 export { systemd } from './modules/systemd.js';
 export { wait_for } from './modules/wait_for.js';
 export { assert } from './modules/assert.js';
