@@ -47,6 +47,7 @@ export { user } from './modules/user.js';
 export { group } from './modules/group.js';
 export { systemd } from './modules/systemd.js';
 export { wait_for } from './modules/wait_for.js';
+export { uri } from './modules/uri.js';
 export { assert } from './modules/assert.js';
 export { fail } from './modules/fail.js';
 export { debug } from './modules/debug.js';
