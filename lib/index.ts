@@ -48,6 +48,7 @@ export { group } from './modules/group.js';
 export { systemd } from './modules/systemd.js';
 export { wait_for } from './modules/wait_for.js';
 export { uri } from './modules/uri.js';
+export { get_url } from './modules/get_url.js';
 export { assert } from './modules/assert.js';
 export { fail } from './modules/fail.js';
 export { debug } from './modules/debug.js';

@@ -34,6 +34,8 @@ export interface HttpRequest {
     mode?: string;
     owner?: string;
     group?: string;
+    /** sha1 of what dest holds now: a body with this sha1 is not written (nothing changed) */
+    same_sha1?: string;
   };
   /** return the body (base64) */
   want_body: boolean;
@@ -51,6 +53,8 @@ export interface HttpResponse {
   sha1?: string;
   digest?: string;
   size?: number;
+  /** get_url: the body equals dest (nothing written) */
+  unchanged?: boolean;
   /** get_url: the checksum did not match (nothing written) */
   checksum_mismatch?: string;
   error?: string;
@@ -130,6 +134,8 @@ try:
             f.write(chunk)
         if hx and d.get("digest") and hx.hexdigest() != d["digest"].lower():
             done(checksum_mismatch=hx.hexdigest(), size=size, elapsed=int(time.time() - start))
+        if d.get("same_sha1") == h1.hexdigest():
+            done(sha1=h1.hexdigest(), digest=hx.hexdigest() if hx else None, size=size, unchanged=True, elapsed=int(time.time() - start))
         import pwd, grp
         uid = -1 if d.get("owner") is None else (int(d["owner"]) if d["owner"].isdigit() else pwd.getpwnam(d["owner"]).pw_uid)
         gid = -1 if d.get("group") is None else (int(d["group"]) if d["group"].isdigit() else grp.getgrnam(d["group"]).gr_gid)
