@@ -44,6 +44,7 @@ export { modprobe } from './modules/modprobe.js';
 export { swapoff } from './modules/swapoff.js';
 export { apt } from './modules/apt.js';
 export { apt_repository } from './modules/apt_repository.js';
+export { deb822_repository } from './modules/deb822_repository.js';
 export { user } from './modules/user.js';
 export { group } from './modules/group.js';
 export { systemd } from './modules/systemd.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { apt_repository, suggestFilename } from '../../lib/modules/apt_repository.js';
+import { deb822_repository, sourcesFilename } from '../../lib/modules/deb822_repository.js';
 import { runModule, sh, startSandbox, testContext, type Sandbox } from '../helpers/sandbox.js';
 
 // apt_repository against real /etc/apt files and real apt-get in a namespaced sandbox (its own
@@ -87,5 +88,38 @@ describe('apt_repository module (real /etc/apt and apt-get in a namespaced sandb
   it('an invalid line is refused with Ansible\'s message', async () => {
     const r = await runModule(apt_repository, { repo: 'https://pkgs.k8s.io/ /' }, ctx());
     expect(r.msg).to.match(/^Invalid repository string: https:\/\/pkgs.k8s.io\/ \//);
+  });
+
+  it('deb822_repository: the seed repository as a .sources file; check, write, ok, removed', async () => {
+    await sh(sb.conn, 'rm -f /etc/apt/sources.list.d/*');
+    const args = { name: 'Kubernetes v1.29', uris: 'https://pkgs.k8s.io/core:/stable:/v1.29/deb/', suites: '/', signed_by: '/etc/apt/keyrings/kubernetes-apt-keyring.gpg' };
+    const file = '/etc/apt/sources.list.d/kubernetes-v129.sources';
+    expect(sourcesFilename(args.name)).to.equal('kubernetes-v129.sources');
+    const text = 'X-Repolib-Name: Kubernetes v1.29\nTypes: deb\nURIs: https://pkgs.k8s.io/core:/stable:/v1.29/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.gpg\n';
+    const check = await runModule(deb822_repository, args, ctx({ check: true, diff: true }));
+    expect(check).to.deep.include({ changed: true, dest: file, repo: text });
+    expect(await ls()).to.equal('');
+    const r = await runModule(deb822_repository, args, ctx());
+    expect(r.changed).to.equal(true);
+    expect(await sh(sb.conn, `cat ${file}; stat -c %a ${file}`)).to.equal(`${text}644\n`);
+    expect((await runModule(deb822_repository, args, ctx())).changed).to.equal(false);
+    const gone = await runModule(deb822_repository, { name: 'Kubernetes v1.29', state: 'absent' }, ctx());
+    expect(gone.changed).to.equal(true);
+    expect(await ls()).to.equal('');
+  });
+
+  it('deb822_repository: a local repository that apt-get update accepts (Trusted, Signed-By, Enabled)', async () => {
+    await sh(sb.conn, 'rm -f /etc/apt/sources.list.d/* /var/lib/apt/lists/*i15-repo*');
+    const r = await runModule(deb822_repository, { name: 'i15_local', uris: ['file:/srv/i15-repo'], suites: './', trusted: true, enabled: true, signed_by: '/etc/apt/keyrings/local.gpg' }, ctx());
+    expect(r.repo).to.equal('X-Repolib-Name: i15_local\nTypes: deb\nURIs: file:/srv/i15-repo\nSuites: ./\nEnabled: yes\nTrusted: yes\nSigned-By: /etc/apt/keyrings/local.gpg\n');
+    await sh(sb.conn, 'apt-get update -q >/dev/null');
+    expect(await sh(sb.conn, 'ls /var/lib/apt/lists/ | grep -c i15-repo')).to.not.equal('0\n');
+  });
+
+  it('deb822_repository: an inline key becomes continuation lines; a key URL is refused with what to do', async () => {
+    const r = await runModule(deb822_repository, { name: 'inline', uris: 'http://x/', suites: 'stable', signed_by: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n-----END PGP PUBLIC KEY BLOCK-----' }, ctx({ check: true }));
+    expect(r.repo).to.include('Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\n');
+    const u = await runModule(deb822_repository, { name: 'k', uris: 'http://x/', suites: 's', signed_by: 'https://pkgs.k8s.io/Release.key' }, ctx());
+    expect(u.msg).to.match(/signed_by as a URL is not supported; download the key with get_url/);
   });
 });
