@@ -37,6 +37,7 @@ export { blockinfile } from './modules/blockinfile.js';
 export { replace } from './modules/replace.js';
 export { stat } from './modules/stat.js';
 export { find } from './modules/find.js';
+export { unarchive } from './modules/unarchive.js';
 export { fetch } from './modules/fetch.js';
 export { slurp } from './modules/slurp.js';
 export { sysctl } from './modules/sysctl.js';

@@ -123,7 +123,7 @@ async function run(args: UnarchiveArgs, ctx: ModuleContext): Promise<UnarchiveRe
   if (lines.includes('NODEST')) throw new ModuleFailure(`Destination '${args.dest}' is not a directory; create it first (file state=directory)`);
   const bad = lines.find((l) => l.startsWith('BAD|'));
   if (bad) throw new ModuleFailure(`Failed to find handler for "${args.src}": tar cannot read it (${bad.slice(4).trim()}); only tar archives (gz, bz2, xz, zstd) are supported`);
-  const files = lines.filter((l) => l.startsWith('M|')).map((l) => l.slice(2)).filter((l) => l !== '');
+  const files = lines.filter((l) => l.startsWith('M|')).map((l) => l.slice(2)).filter((l) => l !== '' && l !== '/');
   // differences tar --diff reports; owner and mode are judged by what the task asks, not the archive
   const ignore = [args.owner !== undefined || args.group !== undefined ? /: (Uid|Gid) differs$/ : undefined, args.mode !== undefined ? /: Mode differs$/ : undefined];
   const diffs = lines
