@@ -176,8 +176,10 @@ function homedirLines(home: string, owner: string): string[] {
 async function run(args: UserArgs, ctx: ModuleContext): Promise<UserResult> {
   const state = args.state ?? 'present';
   const groups = groupList(args.groups);
-  if (groups) for (const g of groups) if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(g)) {
-    throw new ModuleFailure(`user ${args.name}: groups: '${g}' is not a group name (letters, digits, _ . -, not starting with '-')`);
+  // a comma-separated string is split here, so its names are checked here (a list is checked by the schema)
+  const badGroup = groups?.find((g) => !new RegExp(ACCOUNT_NAME.pattern).test(g));
+  if (badGroup !== undefined) {
+    throw new ModuleFailure(`user ${args.name}: groups: '${badGroup}' is not a group name (letters, digits, _ . -, not starting with '-')`);
   }
   const named = [...new Set([args.name, ...(args.group !== undefined ? [args.group] : []), ...(groups ?? [])])];
   const res = await ctx.conn.exec(readScript(args, named), { become: ctx.become });

@@ -120,4 +120,9 @@ describe('uri module (real HTTPS on loopback)', function () {
     const r = (await call({ url: `${srv.url}/echo`, headers: { 'X-A': 'a\r\nInjected: 1' } })) as ModuleFailure;
     expect(r.message).to.match(/header 'X-A' contains a NUL or line break/);
   });
+
+  it('a NUL in the URL or a certificate path is refused before any request', async () => {
+    const r = (await call({ url: `${srv.url}/healthz`, ca_path: '/etc/ssl/x\0y' })) as ModuleFailure;
+    expect(r.message).to.match(/argument 'ca_path' contains a NUL byte/);
+  });
 });

@@ -134,6 +134,12 @@ describe('user and group modules (shadow tools in a namespaced sandbox)', functi
     expect(strip(ours)).to.deep.equal(strip(ans));
   });
 
+  it('a comma-separated groups string with a dashed name is refused before anything runs', async () => {
+    const r = await runModule(user, { name: 'kube3', groups: 'adm,-G' }, ctx());
+    expect(r.msg).to.match(/groups: '-G' is not a group name/);
+    expect(await id('kube3')).to.equal('');
+  });
+
   for (const name of ['-o', '--badname', 'a:b', 'a b']) {
     it(`refuses the account name ${JSON.stringify(name)} before anything runs`, () => {
       expect(validateArgs(user.def as never, { name }).join('\n')).to.match(/argument 'name' must be an account name/);

@@ -158,6 +158,10 @@ finally:
 
 /** Run `req` on the host with its python3 (ansible_python_interpreter); the response as JSON. */
 export async function hostHttp(ctx: ModuleContext, req: HttpRequest, what: string): Promise<HttpResponse> {
+  // a NUL would cut a path or URL short on the host (the request body travels as base64)
+  for (const [k, v] of Object.entries({ url: req.url, ca_path: req.ca_path, client_cert: req.client_cert, client_key: req.client_key, dest: req.download?.dest })) {
+    if (v?.includes('\0')) throw new ModuleFailure(`${what}: argument '${k}' contains a NUL byte (\\u0000), which no program on the host can receive; remove it`);
+  }
   const interp = typeof ctx.vars.ansible_python_interpreter === 'string' ? ctx.vars.ansible_python_interpreter : 'python3';
   const py = interp.trim().split(/\s+/).map((w) => shq(w)).join(' ');
   const res = await ctx.conn.exec(`${py} -c ${shq(PROGRAM)}`, { stdin: JSON.stringify(req), become: ctx.become });
