@@ -156,6 +156,13 @@ export class SshConnection implements Connection {
     return new UnreachableError(this.host, `${this.label}: connection lost while a command was running; it may have run, so it is not sent again`);
   }
 
+  /** wait_for_connection: an unreachable host is tried again by the next command. */
+  retryConnect(): void {
+    if (!this.unreachable) return;
+    this.unreachable = undefined;
+    if (this.link) this.link.dead = true; // its promise failed: the next client() opens a new one
+  }
+
   async helper(op: HelperOp, opts: { stdin?: Buffer; become?: BecomeSpec | false } = {}): Promise<ExecResult | undefined> {
     if (!this.shells.enabled) return undefined;
     const { link } = await this.client();

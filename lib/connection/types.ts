@@ -40,6 +40,11 @@ export interface Connection {
    */
   helper?(op: HelperOp, opts?: { stdin?: Buffer; become?: BecomeSpec | false }): Promise<ExecResult | undefined>;
   close(): Promise<void>;
+  /**
+   * Forget that the host was found unreachable, so the next command tries to connect again
+   * (wait_for_connection). Connections that never give up on a host need not have it.
+   */
+  retryConnect?(): void;
 }
 
 /**

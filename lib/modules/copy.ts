@@ -17,6 +17,8 @@ export interface CopyArgs extends ContentArgs {
   content?: string;
   /** false: only create dest when it is absent (default true) */
   force?: boolean;
+  /** src is a file on the host, not the controller (copied there, never through the controller) */
+  remote_src?: boolean;
 }
 
 export type CopyResult = FileContentResult & { src?: string };
@@ -28,6 +30,7 @@ export const copySchema = {
     src: { type: 'string', minLength: 1 },
     content: { type: 'string' },
     force: { type: 'boolean' },
+    remote_src: { type: 'boolean' },
     ...contentArgSchema,
     ...fileAttrSchema,
   },
@@ -56,6 +59,7 @@ async function run(args: CopyArgs, ctx: ModuleContext): Promise<CopyResult> {
   if ((args.src === undefined) === (args.content === undefined)) {
     throw new ModuleFailure(`copy to ${args.dest}: give exactly one of src or content`);
   }
+  if (args.remote_src) return remoteCopy(args, ctx);
   const source = args.src !== undefined ? readSource(ctx, args.src) : undefined;
   const data = source ? source.data : Buffer.from(args.content ?? '', 'utf8');
   // dest may be a directory (existing, or named with a trailing /): the file goes inside it
@@ -77,6 +81,40 @@ async function run(args: CopyArgs, ctx: ModuleContext): Promise<CopyResult> {
   }
   const res = await manageContent(ctx, { dest: state.path, state, content: data, args });
   return { ...base, ...res };
+}
+
+/**
+ * remote_src: source and destination are probed in one round trip, and a differing file is copied
+ * on the host into the staged write beside dest (common/write.ts), committed only if the copy has
+ * the sha1 the source had when probed.
+ */
+async function remoteCopy(args: CopyArgs, ctx: ModuleContext): Promise<CopyResult> {
+  const src = args.src as string;
+  if (!isAbsolute(src)) throw new ModuleFailure(`copy: with remote_src, src '${src}' must be an absolute path on the host`);
+  const dest = args.dest.replace(/\/+$/, '') || '/';
+  const inDir = `${dest.replace(/\/$/, '')}/${basename(src)}`;
+  const [s, d0, d1] = await probe(ctx, [
+    { path: src, follow: true, checksum: true, content: ctx.diff },
+    { path: dest, follow: true, checksum: true, content: ctx.diff },
+    { path: inDir, follow: true, checksum: true, content: ctx.diff },
+  ]);
+  if (!s.exists) throw new ModuleFailure(`copy: Source ${src} not found on ${ctx.host}; check the path (with remote_src, src is on the host)`);
+  if (s.type === 'directory') throw new ModuleFailure(`copy: remote_src of a directory (${src}) is not supported; copy each file, or use unarchive or a command`);
+  if (s.type !== 'file') throw new ModuleFailure(`copy: Source ${src} is not a regular file`);
+  const intoDir = args.dest.endsWith('/') || d0.type === 'directory';
+  if (intoDir && !d0.exists) throw new ModuleFailure(`copy: destination directory ${args.dest} does not exist; create it first (file state=directory)`);
+  const state = intoDir ? d1 : d0;
+  if (args.force === false && state.exists) {
+    return { src, changed: false, dest: state.path, checksum: state.checksum ?? '', size: state.size ?? 0, msg: 'dest exists and force is false' };
+  }
+  const res = await manageContent(ctx, {
+    dest: state.path,
+    state,
+    content: Buffer.alloc(0),
+    args,
+    fromHost: { path: src, sha1: s.checksum ?? '', size: s.size ?? 0, content: s.content },
+  });
+  return { src, ...res };
 }
 
 export const copy = defineModule<CopyArgs, CopyResult>({ name: 'copy', schema: copySchema, run });

@@ -39,6 +39,11 @@ export interface ManageSpec {
   state: PathState;
   content: Buffer;
   args: ContentArgs;
+  /**
+   * the content is a file on the host (copy remote_src), known by its sha1 and size (and its bytes
+   * when a diff is wanted); `content` is then ignored
+   */
+  fromHost?: { path: string; sha1: string; size: number; content?: Buffer };
   followLink?: boolean;
   mkdirs?: boolean;
   /** message when the content changes */
@@ -64,7 +69,8 @@ export async function manageContent(ctx: ModuleContext, spec: ManageSpec): Promi
     throw new ModuleFailure(`${dest} is a directory: give a file path as dest, or end it with / to copy into it`);
   }
   if (state.exists && state.type === 'other') throw new ModuleFailure(`${dest} exists and is not a regular file`);
-  const sum = sha1(content);
+  const host = spec.fromHost;
+  const sum = host ? host.sha1 : sha1(content);
   const contentChanged = !state.exists || state.checksum !== sum;
   const plan = planAttrs(dest, state.exists ? state : undefined, args, { isDir: false });
   const attrChanges = { ...plan.changes };
@@ -74,7 +80,7 @@ export async function manageContent(ctx: ModuleContext, spec: ManageSpec): Promi
     changed,
     dest,
     checksum: sum,
-    size: content.length,
+    size: host ? host.size : content.length,
     mode: plan.mode ?? state.mode ?? (state.exists ? undefined : '0644'),
     owner: args.owner ?? state.owner,
     group: args.group ?? state.group,
@@ -86,13 +92,14 @@ export async function manageContent(ctx: ModuleContext, spec: ManageSpec): Promi
   if (replacesLink && contentChanged) attrChanges.state = { before: `link to ${state.linkTarget}`, after: 'file' };
   if (ctx.diff && changed) {
     const before = replacesLink ? '' : diffText(state.content);
-    const diff: FileDiff[] = fileDiffs(dest, contentChanged ? { before, after: diffText(content) } : undefined, attrChanges);
+    const diff: FileDiff[] = fileDiffs(dest, contentChanged ? { before, after: diffText(host ? host.content : content) } : undefined, attrChanges);
     if (diff.length) result.diff = diff;
   }
   if (!changed || ctx.check) return result;
   const out = await writeFile(ctx, {
     dest,
-    content: contentChanged ? content : undefined,
+    content: contentChanged && !host ? content : undefined,
+    fromHost: contentChanged && host ? { path: host.path, sha1: host.sha1 } : undefined,
     attrs: args,
     plan,
     validate: args.validate,

@@ -27,6 +27,11 @@ export interface WriteSpec {
   followLink?: boolean;
   /** commit only if dest still holds what the content was planned from (read-modify-write modules) */
   basedOn?: BasedOn;
+  /**
+   * the new content is a file on the host (copy remote_src): it is copied into the private temp
+   * directory there and committed only if it still has this sha1; `content` is then undefined
+   */
+  fromHost?: { path: string; sha1: string };
 }
 
 export interface WriteOutcome {
@@ -59,12 +64,14 @@ function parentDirLines(mkdirs: boolean): string[] {
 function writeScript(spec: WriteSpec): string {
   const lines = ['set -e', `d=${shq(spec.dest)}`];
   if (spec.followLink) lines.push(`if [ -L "$d" ]; then d=$(readlink -f -- "$d"); fi`);
-  if (spec.content === undefined) return [...lines, ...spec.plan.script].join('\n');
+  if (spec.content === undefined && !spec.fromHost) return [...lines, ...spec.plan.script].join('\n');
   lines.push(`case $d in /*) ;; *) d="$PWD/$d";; esac`);
   lines.push(...parentDirLines(spec.mkdirs === true));
+  // the staged write reads its content from stdin: for a host file, that file
+  if (spec.fromHost) lines.push(`exec < ${shq(spec.fromHost.path)}`);
   lines.push(
     ...stagedWriteLines({
-      sha1: sha1Hex(spec.content),
+      sha1: spec.fromHost ? spec.fromHost.sha1 : sha1Hex(spec.content ?? ''),
       mode: spec.plan.mode,
       owner: spec.attrs.owner,
       group: spec.attrs.group,
