@@ -2,6 +2,7 @@ import type { PlayOption, PlaySpec, PlayView, Serial, Vars } from '../dsl/types.
 import type { Inventory } from '../inventory/index.js';
 import { groupsMap } from '../inventory/index.js';
 import { lazyVars, templateValue } from '../template/index.js';
+import { errorReason } from '../template/errors.js';
 import { mergeLayers } from '../vars/merge.js';
 import { UserError } from '../util/errors.js';
 import { flag, OptionValueError, pattern, percent, serial } from './optionvalues.js';
@@ -37,7 +38,7 @@ function value<T>(name: string, given: PlayOption<unknown> | undefined, check: (
   try {
     v = typeof given === 'function' ? (given as (p: PlayView) => unknown)(view) : templateValue(given, view.vars, { name: `${name} of ${where}` });
   } catch (e) {
-    throw new PlayOptionError(`${where}: option ${name} (from ${describe(given)}): ${(e as Error).message}`);
+    throw new PlayOptionError(`${where}: option ${name} (from ${describe(given)}): ${errorReason(e)}`);
   }
   try {
     return check(v);
