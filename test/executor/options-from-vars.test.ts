@@ -81,10 +81,13 @@ describe('options from variables', () => {
         tasks: (t) => {
           t.task('once', set_fact({ picked: '{{ inventory_hostname }}' }), { runOnce: '{{ once }}' });
           t.task('show', debug({ msg: '{{ picked }}' }), { throttle: '{{ t }}' });
+          // a string is not true: a Jinja false runs the task everywhere
+          t.task('every', debug({ msg: 'x' }), { runOnce: '{{ not once }}' });
         },
       },
     ]);
     expect(run.results('once')).to.deep.equal(['h1:ok']);
+    expect(run.results('every')).to.have.length(3);
     expect(hostResults(run, 'show').map((e) => e.msg)).to.deep.equal(['h1', 'h1', 'h1']);
   });
 
