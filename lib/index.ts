@@ -29,7 +29,7 @@ export type {
   Vars,
 } from './dsl/types.js';
 export { defineModule, ModuleFailure } from './modules/types.js';
-export type { ModuleCall, ModuleContext, ModuleDef, ModuleResult, FileDiff } from './modules/types.js';
+export type { DynamicInventory, ModuleCall, ModuleContext, ModuleDef, ModuleResult, FileDiff } from './modules/types.js';
 export { defineInventory } from './inventory/index.js';
 
 export { command } from './modules/command.js';
@@ -53,3 +53,5 @@ export { fail } from './modules/fail.js';
 export { debug } from './modules/debug.js';
 export { set_fact } from './modules/set_fact.js';
 export { pause } from './modules/pause.js';
+export { group_by } from './modules/group_by.js';
+export { add_host } from './modules/add_host.js';

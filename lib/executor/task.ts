@@ -17,6 +17,7 @@ import { validateArgs, validateRoleVars } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
 import { environmentOn, hostOptions, noLogOn, TaskOptionError, type OptionScope } from './taskopts.js';
 import { withEnvironment } from '../connection/environment.js';
+import { dynamicInventory } from './dyninv.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
 
@@ -249,6 +250,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
         for (const h of new Set([host, ...to])) Object.assign(state(run, h).registered, facts);
       },
       log: (message) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message }),
+      inventory: dynamicInventory(run, `task '${node.name}'${node.source ? ` at ${node.source}` : ''}`),
     };
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
