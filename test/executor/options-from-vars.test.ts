@@ -3,10 +3,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../../lib/report/events.js';
 import { command, debug, defineRole, fail, roleVars, set_fact, shell, v } from '../../lib/index.js';
+import type { ModuleResult, TaskOptions } from '../../lib/index.js';
 import { localInventory, runPlays, scratch, type TestRun } from '../helpers/run.js';
 
 // Task and play options that come from variables (issue 15): Jinja strings and typed functions,
 // validated with errors that say where.
+
+// typed functions of the host see the role's typed vars: a misspelled one does not compile
+export const typedRetries: TaskOptions<ModuleResult, { drain_retries: number }> = { retries: (h) => h.vars.drain_retries };
+// @ts-expect-error drain_retires is not a variable of the role
+export const misspelled: TaskOptions<ModuleResult, { drain_retries: number }> = { retries: (h) => h.vars.drain_retires };
+// @ts-expect-error a plain string is neither a number nor a Jinja expression
+export const notJinja: TaskOptions = { retries: 'three' };
 
 const hostResults = (run: TestRun, task: string) =>
   run.events.filter((e): e is Extract<RunEvent, { type: 'host_result' }> => e.type === 'host_result' && e.task === task);
@@ -165,6 +173,8 @@ describe('environment', () => {
         tasks: (t) => {
           t.task('jinja map', shell('echo "$http_proxy $NO_PROXY $A"'), { environment: '{{ proxy_env }}' });
           t.task('function', shell('echo "$X"'), { environment: (h) => ({ X: `fn-${h.name}` }) });
+          // sudo resets the environment: the variables still reach the command
+          t.task('become', shell('echo "$A $(id -un)"'), { become: true, becomeUser: 'nobody', environment: { A: 'kept' } });
           t.task('bad', shell('true'), { environment: { 'BAD-NAME': 'x' } });
         },
       },
@@ -174,6 +184,7 @@ describe('environment', () => {
     expect(out('inner')).to.equal('play role block task');
     expect(out('jinja map')).to.equal('http://proxy:3128 localhost play');
     expect(out('function')).to.equal('fn-h1');
+    expect(out('become')).to.equal('kept nobody');
     expect(hostResults(run, 'bad')[0].msg).to.match(/task 'bad' at .*options-from-vars\.test\.ts:\d+, host h1: option environment: 'BAD-NAME' is not a valid environment variable name/);
   });
 });
