@@ -16,7 +16,7 @@ export function listHosts(pb: Playbook, inv: Inventory, limit: string | undefine
   pb.plays.forEach((play, i) => {
     const pattern = optionsOf({ inv, playbook: pb, opts: { extraVars } }, play).hosts;
     const hosts = hostsOf(inv, pattern, limit, cwd);
-    lines.push(`  play #${i + 1} (${pattern}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]`);
+    lines.push(`  play #${i + 1} (${pattern}): ${playName(play, i, pattern)}\tTAGS: [${(play.tags ?? []).join(', ')}]`);
     lines.push(`    pattern: ['${pattern}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`), '');
   });
   process.stdout.write(lines.join('\n') + '\n');
@@ -40,7 +40,7 @@ export function listTasks(pb: Playbook, inv: Inventory, limit: string | undefine
     const c = compilePlay(play);
     const pattern = optionsOf({ inv, playbook: pb, opts: { extraVars } }, play).hosts;
     const hosts = hostsOf(inv, pattern, limit, cwd);
-    lines.push(`  play #${i + 1} (${pattern}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]  (${hosts.length} hosts)`);
+    lines.push(`  play #${i + 1} (${pattern}): ${playName(play, i, pattern)}\tTAGS: [${(play.tags ?? []).join(', ')}]  (${hosts.length} hosts)`);
     lines.push('    tasks:', ...taskLines([...c.pre, ...c.main, ...c.post], '      ', play.tags ?? [], filter), '');
   });
   process.stdout.write(lines.join('\n') + '\n');

@@ -90,8 +90,9 @@ function withEntryOptions(entry: RoleRef | RoleEntry, nodes: Node[]): Node[] {
   return [{ kind: 'block', id: newId(), name: `role ${role.name}`, block: nodes, rescue: [], always: [], opts }];
 }
 
-export function playName(play: PlaySpec, index: number): string {
-  const hosts = typeof play.hosts === 'function' ? '(hosts from a function)' : String(play.hosts);
+/** The play's name, or else its hosts (`rendered`: the pattern its Jinja or function gave, as Ansible shows it). */
+export function playName(play: PlaySpec, index: number, rendered?: string): string {
+  const hosts = rendered ?? (typeof play.hosts === 'function' ? '(hosts from a function)' : String(play.hosts));
   return play.name ?? `${hosts}${index ? ` #${index + 1}` : ''}`;
 }
 
@@ -118,8 +119,8 @@ export function allNodes(nodes: Node[]): Node[] {
 }
 
 export async function runPlay(run: RunContext, play: PlaySpec, index: number): Promise<void> {
-  const name = playName(play, index);
   const options = optionsOf(run, play);
+  const name = playName(play, index, options.hosts);
   const matched = selectHosts(run.inv, options.hosts, { cwd: run.opts.cwd });
   const hosts = playHosts(run, play);
   if (!hosts.length) {
