@@ -6,6 +6,7 @@ import { allNodes, compilePlay, optionsOf, playName, roleOf } from './play.js';
 import { selectHosts } from '../inventory/index.js';
 import { UserError } from '../util/errors.js';
 import { unknownRoleKeys } from './rolekeys.js';
+import { wholeNumber } from './optionvalues.js';
 import { roleChain } from './vars.js';
 
 // Everything that can be known wrong before a host is touched is reported here (exit 1).
@@ -42,7 +43,17 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
       problems.push(`${name}: building its tasks failed: ${(e as Error).message}`);
       return;
     }
-    for (const node of [...compiled.pre, ...compiled.main, ...compiled.post].flatMap((n) => allNodes([n]))) {
+    for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {
+      // options written as literals can be checked now; those from variables are checked per host
+      for (const key of ['retries', 'delay', 'throttle'] as const) {
+        const given = node.opts[key];
+        if (typeof given !== 'number') continue;
+        try {
+          wholeNumber(given);
+        } catch (e) {
+          problems.push(`${('source' in node && node.source) || name}: ${node.kind} '${node.name}': option ${key}: ${(e as Error).message}`);
+        }
+      }
       if (node.kind === 'block' && node.serial !== undefined && !(Number.isInteger(node.serial) && node.serial >= 1)) {
         problems.push(`${node.source ?? name}: block '${node.name}': serial ${JSON.stringify(node.serial)} must be a whole number >= 1 (hosts that go through the block together)`);
       }

@@ -141,6 +141,8 @@ describe('options from variables', () => {
       ], { extraVars: { s: 'abc' } }),
     );
     expect(bad.message).to.match(/run\.ts:\d+: play #2 'q': option serial \(from '\{\{ s \}\}'\): serial 'abc' must be a number or "N%"/);
+    const literal = await rejected(runPlays(inv, [{ hosts: 'all', tasks: (t) => void t.task('lit', command('true'), { until: 'true', retries: -1 }) }]));
+    expect(literal.message).to.match(/options-from-vars\.test\.ts:\d+: task 'lit': option retries: -1 is not a whole number >= 0/);
     const pct = await rejected(runPlays(inv, [{ name: 'r', hosts: 'all', maxFailPercentage: '{{ m }}', vars: { m: 150 }, tasks: (t) => void t.task('a', command('true')) }]));
     expect(pct.message).to.match(/play #1 'r': option maxFailPercentage .*150 is not a number between 0 and 100/);
   });
