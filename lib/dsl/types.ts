@@ -130,6 +130,8 @@ export type Node = TaskNode | BlockNode | FlushNode;
 export interface HandlerNode extends TaskNode {
   /** topics it also answers to (Ansible `listen`) */
   listen: string[];
+  /** options of the role entry that brought it (`{ role, when, vars, environment }`), as its tasks get */
+  entry?: TaskOptions<ModuleResult, Vars>;
 }
 
 /** A Jinja expression string, templated lazily on the host like Ansible's defaults. */

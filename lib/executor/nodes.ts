@@ -37,7 +37,8 @@ export async function runNodes(pc: PlayContext, nodes: Node[], hosts: string[], 
   }
 }
 
-function inherit(inh: Inherited, opts: TaskOptions): Inherited {
+/** What the tasks inside a block (or a role entry's handlers) inherit from it. */
+export function inherit(inh: Inherited, opts: TaskOptions): Inherited {
   const when = opts.when === undefined ? [] : ((Array.isArray(opts.when) ? opts.when : [opts.when]) as Condition[]);
   const { when: _w, vars: _v, tags: _t, loop: _l, register: _r, notify: _n, environment, ...rest } = opts;
   return {

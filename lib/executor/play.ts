@@ -61,7 +61,9 @@ export function compilePlay(play: PlaySpec): CompiledPlay {
       if (seen.has(key)) continue;
       seen.add(key);
       nodes.push(...tasksOf(role));
-      handlers.push(...handlersOf(role));
+      const opts = entryOptions(entry);
+      // a role's handlers get the entry's options too (Ansible: they run with the role's environment)
+      handlers.push(...(opts ? handlersOf(role).map((h) => ({ ...h, id: newId(), entry: opts })) : handlersOf(role)));
     }
     main.push(...withEntryOptions(entry, nodes));
   }
@@ -83,11 +85,16 @@ export function roleOf(entry: RoleRef | RoleEntry): RoleInstance {
  * environment are overridden by the tasks').
  */
 function withEntryOptions(entry: RoleRef | RoleEntry, nodes: Node[]): Node[] {
-  if ('kind' in entry || !nodes.length) return nodes;
-  const { role, when, tags, vars, environment } = entry;
-  if (when === undefined && tags === undefined && vars === undefined && environment === undefined) return nodes;
-  const opts: TaskOptions = { when, tags, vars, environment };
-  return [{ kind: 'block', id: newId(), name: `role ${role.name}`, block: nodes, rescue: [], always: [], opts }];
+  const opts = entryOptions(entry);
+  if (!opts || !nodes.length) return nodes;
+  return [{ kind: 'block', id: newId(), name: `role ${roleOf(entry).name}`, block: nodes, rescue: [], always: [], opts }];
+}
+
+function entryOptions(entry: RoleRef | RoleEntry): TaskOptions | undefined {
+  if ('kind' in entry) return undefined;
+  const { when, tags, vars, environment } = entry;
+  if (when === undefined && tags === undefined && vars === undefined && environment === undefined) return undefined;
+  return { when, tags, vars, environment };
 }
 
 /** The play's name, or else its hosts (`rendered`: the pattern its Jinja or function gave, as Ansible shows it). */

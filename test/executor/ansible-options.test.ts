@@ -73,14 +73,29 @@ const ROLE_YAML = `
 - name: role env
   shell: echo "$A $B"
   register: out
+  notify: hh
 - debug: {msg: "ROLE {{ inventory_hostname }} {{ out.stdout }}"}
+`;
+
+// the role entry's environment reaches the role's handlers too
+const HANDLERS_YAML = `
+- name: hh
+  shell: echo "$A $B"
+  register: hr
+- name: hh debug
+  debug: {msg: "HANDLER {{ inventory_hostname }} {{ hr.stdout }}"}
+  listen: hh
 `;
 
 const role = defineRole({
   name: 'r',
   vars: roleVars({}),
+  handlers: {
+    hh: { call: shell('echo "$A $B"'), opts: { register: 'hr' } },
+    'hh debug': { call: debug({ msg: 'HANDLER {{ inventory_hostname }} {{ hr.stdout }}' }), opts: { listen: 'hh' } },
+  },
   tasks: (t) => {
-    t.task('role env', shell('echo "$A $B"'), { register: 'out' });
+    t.task('role env', shell('echo "$A $B"'), { register: 'out', notify: 'hh' });
     t.task('debug', debug({ msg: 'ROLE {{ inventory_hostname }} {{ out.stdout }}' }));
   },
 });
@@ -209,7 +224,7 @@ function runAnsible(dir: string, playbook = 'pb.yml', inventory = 'hosts.ini', e
   });
 }
 
-const messages = (text: string[]) => text.filter((m) => /^(ENV|ROLE|C|G|P\d) /.test(m)).sort();
+const messages = (text: string[]) => text.filter((m) => /^(ENV|ROLE|HANDLER|C|G|P\d) /.test(m)).sort();
 const ansibleMessages = (out: string) => messages([...out.matchAll(/"msg": "([^"]*)"/g)].map((m) => m[1]));
 const tsplayMessages = (run: TestRun) => messages(run.events.flatMap((e) => (e.type === 'host_result' && typeof e.msg === 'string' ? [e.msg] : [])));
 
@@ -252,6 +267,8 @@ describe('options from variables and environment agree with ansible-playbook 2.1
     writeFileSync(join(dir, 'pb.yml'), YAML);
     mkdirSync(join(dir, 'roles', 'r', 'tasks'), { recursive: true });
     writeFileSync(join(dir, 'roles', 'r', 'tasks', 'main.yml'), ROLE_YAML);
+    mkdirSync(join(dir, 'roles', 'r', 'handlers'));
+    writeFileSync(join(dir, 'roles', 'r', 'handlers', 'main.yml'), HANDLERS_YAML);
     writeFileSync(join(dir, 'dyn.ini'), DYN_INVENTORY);
     writeFileSync(join(dir, 'dyn.yml'), DYN_YAML);
     // both ansible-playbook runs at once: they are what makes this file slow
@@ -262,9 +279,9 @@ describe('options from variables and environment agree with ansible-playbook 2.1
   });
   after(() => cleanup?.());
 
-  it('environment merges play < role < block < task per key, as in Ansible', () => {
+  it('environment merges play < role < block < task per key, as in Ansible (role handlers too)', () => {
     const theirs = ansibleMessages(ansible.out);
-    expect(theirs, ansible.out).to.have.length.above(4);
+    expect(theirs.filter((m) => m.startsWith('HANDLER')), ansible.out).to.have.length(1);
     expect(tsplayMessages(run)).to.deep.equal(theirs);
   });
 
