@@ -7,12 +7,17 @@ export type { Infer, VarSchema } from './vars/schema.js';
 export type {
   Condition,
   Defaults,
+  Environment,
+  FromVars,
   HandlerSpec,
   HostOrder,
   HostView,
+  PlayOption,
   PlaySpec,
+  PlayView,
   Playbook,
   ResultCondition,
+  RoleEntry,
   RoleInstance,
   RoleRef,
   RoleSpec,
@@ -24,7 +29,7 @@ export type {
   Vars,
 } from './dsl/types.js';
 export { defineModule, ModuleFailure } from './modules/types.js';
-export type { ModuleCall, ModuleContext, ModuleDef, ModuleResult, FileDiff } from './modules/types.js';
+export type { DynamicInventory, ModuleCall, ModuleContext, ModuleDef, ModuleResult, FileDiff } from './modules/types.js';
 export { defineInventory } from './inventory/index.js';
 
 export { command } from './modules/command.js';
@@ -61,3 +66,5 @@ export { set_fact } from './modules/set_fact.js';
 export { setup } from './modules/setup.js';
 export { service_facts } from './modules/service_facts.js';
 export { pause } from './modules/pause.js';
+export { group_by } from './modules/group_by.js';
+export { add_host } from './modules/add_host.js';

@@ -1,7 +1,7 @@
-import type { Node, Playbook } from '../dsl/types.js';
+import type { Node, Playbook, Vars } from '../dsl/types.js';
 import type { Inventory } from '../inventory/index.js';
 import { applyLimit, selectHosts } from '../inventory/index.js';
-import { compilePlay, playName } from '../executor/play.js';
+import { compilePlay, optionsOf, playName } from '../executor/play.js';
 import { shouldRun, type TagFilter } from '../executor/tags.js';
 
 // --list-hosts / --list-tasks / --list-tags, shaped like ansible-playbook's.
@@ -11,12 +11,13 @@ function hostsOf(inv: Inventory, pattern: string, limit: string | undefined, cwd
   return limit ? applyLimit(inv, hosts, limit, cwd) : hosts;
 }
 
-export function listHosts(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string): number {
+export function listHosts(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string, extraVars: Vars = {}): number {
   const lines = [`playbook: ${pb.name}`, ''];
   pb.plays.forEach((play, i) => {
-    const hosts = hostsOf(inv, play.hosts, limit, cwd);
-    lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]`);
-    lines.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`), '');
+    const pattern = optionsOf({ inv, playbook: pb, opts: { extraVars } }, play).hosts;
+    const hosts = hostsOf(inv, pattern, limit, cwd);
+    lines.push(`  play #${i + 1} (${pattern}): ${playName(play, i, pattern)}\tTAGS: [${(play.tags ?? []).join(', ')}]`);
+    lines.push(`    pattern: ['${pattern}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`), '');
   });
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
@@ -33,12 +34,13 @@ function taskLines(nodes: Node[], indent: string, inherited: string[], filter: T
   });
 }
 
-export function listTasks(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string, filter: TagFilter = { tags: [], skipTags: [] }): number {
+export function listTasks(pb: Playbook, inv: Inventory, limit: string | undefined, cwd: string, filter: TagFilter = { tags: [], skipTags: [] }, extraVars: Vars = {}): number {
   const lines = [`playbook: ${pb.name}`, ''];
   pb.plays.forEach((play, i) => {
     const c = compilePlay(play);
-    const hosts = hostsOf(inv, play.hosts, limit, cwd);
-    lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}\tTAGS: [${(play.tags ?? []).join(', ')}]  (${hosts.length} hosts)`);
+    const pattern = optionsOf({ inv, playbook: pb, opts: { extraVars } }, play).hosts;
+    const hosts = hostsOf(inv, pattern, limit, cwd);
+    lines.push(`  play #${i + 1} (${pattern}): ${playName(play, i, pattern)}\tTAGS: [${(play.tags ?? []).join(', ')}]  (${hosts.length} hosts)`);
     lines.push('    tasks:', ...taskLines([...c.pre, ...c.main, ...c.post], '      ', play.tags ?? [], filter), '');
   });
   process.stdout.write(lines.join('\n') + '\n');
@@ -56,7 +58,7 @@ export function listTags(pb: Playbook): number {
         if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
       });
     walk([...c.pre, ...c.main, ...c.post]);
-    lines.push(`  play #${i + 1} (${play.hosts}): ${playName(play, i)}`, `      TASK TAGS: [${[...tags].sort().join(', ')}]`, '');
+    lines.push(`  play #${i + 1} (${typeof play.hosts === 'function' ? '(hosts from a function)' : String(play.hosts)}): ${playName(play, i)}`, `      TASK TAGS: [${[...tags].sort().join(', ')}]`, '');
   });
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

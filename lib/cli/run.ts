@@ -3,7 +3,7 @@ import { ConnectionPool } from '../connection/factory.js';
 import { createReporter } from '../report/index.js';
 import { runPlaybook } from '../executor/run.js';
 import { validatePlaybook } from '../executor/preflight.js';
-import type { Playbook } from '../dsl/types.js';
+import type { Playbook, Vars } from '../dsl/types.js';
 import type { Inventory } from '../inventory/index.js';
 import type { RunOptions } from '../executor/context.js';
 import { CliError } from './args.js';
@@ -40,11 +40,11 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
 
   switch (plan.action) {
     case 'syntax-check':
-      return syntaxCheck(pb, inv, file, cwd);
+      return syntaxCheck(pb, inv, file, cwd, plan.opts.extraVars);
     case 'list-hosts':
-      return listHosts(pb, inv, plan.opts.limit, cwd);
+      return listHosts(pb, inv, plan.opts.limit, cwd, plan.opts.extraVars);
     case 'list-tasks':
-      return listTasks(pb, inv, plan.opts.limit, cwd, plan.opts.tags);
+      return listTasks(pb, inv, plan.opts.limit, cwd, plan.opts.tags, plan.opts.extraVars);
     case 'list-tags':
       return listTags(pb);
     case 'run':
@@ -78,8 +78,8 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
  * ansible-playbook's --syntax-check: the playbook, its roles and everything the preflight can
  * know wrong, checked; `playbook: FILE` printed; nothing connected, run or written.
  */
-function syntaxCheck(pb: Playbook, inv: Inventory, file: string, cwd: string): number {
-  validatePlaybook(pb, { inv, opts: { cwd } });
+function syntaxCheck(pb: Playbook, inv: Inventory, file: string, cwd: string, extraVars: Vars): number {
+  validatePlaybook(pb, { inv, opts: { cwd, extraVars } });
   process.stdout.write(`\nplaybook: ${file}\n`);
   return 0;
 }

@@ -4,6 +4,7 @@ import type { BecomeSpec, Connection, ExecOptions, ExecResult, PutOptions } from
 import { BecomeError } from './types.js';
 import { becomeFailure, wrapBecomeAskpass } from './become.js';
 import { askpassHelper } from './askpass.js';
+import { innerScript } from './ssh/command.js';
 import { getByExec, putByExec } from './files.js';
 
 /** The process a command runs as: subclasses run it elsewhere (a test sandbox's namespaces). */
@@ -34,6 +35,8 @@ export class LocalConnection implements Connection {
   exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     let becomeEnv: Record<string, string> = {};
     if (opts.become) {
+      // sudo resets the environment: the command's own variables travel inside its script
+      if (opts.env && Object.keys(opts.env).length) script = innerScript(script, { env: opts.env });
       const w = wrapBecomeAskpass(script, opts.become, this.loginUser, askpassHelper());
       if (w) ({ script, env: becomeEnv } = w);
     }

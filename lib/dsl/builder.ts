@@ -10,6 +10,11 @@ export function newId(): number {
 export interface BlockOptions<V> extends TaskOptions<ModuleResult, V> {
   rescue?: (t: TaskBuilder<V>) => void;
   always?: (t: TaskBuilder<V>) => void;
+  /**
+   * run the whole block (rescue and always too) for this many hosts at a time, one group after
+   * the other (etcd member join, control-plane join); the other hosts wait
+   */
+  serial?: number;
 }
 
 /** Collects the tasks a role or play declares, in order. */
@@ -35,7 +40,7 @@ export class TaskBuilder<V = Vars> {
 
   /** block / rescue / always: rescue runs when a block task failed, always runs either way. */
   block(name: string, body: (t: TaskBuilder<V>) => void, opts: BlockOptions<V> = {}): void {
-    const { rescue, always, ...rest } = opts;
+    const { rescue, always, serial, ...rest } = opts;
     this.nodes.push({
       kind: 'block',
       id: newId(),
@@ -44,6 +49,7 @@ export class TaskBuilder<V = Vars> {
       rescue: collectNodes(rescue, this.role),
       always: collectNodes(always, this.role),
       opts: rest as TaskOptions,
+      ...(serial === undefined ? {} : { serial }),
       role: this.role,
       source: formatLocation(callerLocation()),
     });

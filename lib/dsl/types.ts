@@ -50,6 +50,16 @@ export interface LoopControl<V = Vars> {
   pause?: number;
 }
 
+/**
+ * An option that may come from variables: a literal, a Jinja string rendered with the host's vars
+ * (`'{{ drain_retries }}'`), or a typed function of the host. The rendered value is validated
+ * (a bad one fails the host, naming task, host and option).
+ */
+export type FromVars<T, V = Vars> = T | Jinja | ((h: HostView<V>) => T);
+
+/** Environment for a task's commands: a map (values may be Jinja), a Jinja string giving a map, or a function. */
+export type Environment<V = Vars> = Readonly<Record<string, unknown>> | Jinja | ((h: HostView<V>) => Readonly<Record<string, unknown>>);
+
 export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
   when?: Condition<V> | Condition<V>[];
   /** a list, a Jinja expression that yields a list, or a function */
@@ -64,29 +74,31 @@ export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
   changedWhen?: ResultCondition<R, V> | ResultCondition<R, V>[];
   /** evaluated on every result, a module's failure too (sets `failed_when_result`); a list must all hold */
   failedWhen?: ResultCondition<R, V> | ResultCondition<R, V>[];
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
+  ignoreErrors?: FromVars<boolean, V>;
+  ignoreUnreachable?: FromVars<boolean, V>;
   tags?: string[];
   become?: boolean;
   becomeUser?: string;
   /** false: run for real even under --check (read-only commands); true: always in check mode */
   checkMode?: boolean;
   /** mask args and results in every output */
-  noLog?: boolean;
+  noLog?: FromVars<boolean, V>;
   vars?: Vars;
   /** also expose the result to templates under this name (Ansible `register`) */
   register?: string;
   /** run on another host with this host's vars */
   delegateTo?: string;
   /** run on the first host of the batch only; its result is given to every host */
-  runOnce?: boolean;
+  runOnce?: FromVars<boolean, V>;
   /** at most this many hosts run the task at once */
-  throttle?: number;
+  throttle?: FromVars<number, V>;
   /** retry until the condition holds */
   until?: ResultCondition<R, V>;
-  retries?: number;
+  retries?: FromVars<number, V>;
   /** seconds between attempts */
-  delay?: number;
+  delay?: FromVars<number, V>;
+  /** environment variables for the task's commands, merged per key: play < role < block < task */
+  environment?: Environment<V>;
 }
 
 /** A handle on a task, to read its result from later tasks (`h.result(ref)`). */
@@ -117,6 +129,8 @@ export interface BlockNode {
   rescue: Node[];
   always: Node[];
   opts: TaskOptions<ModuleResult, Vars>;
+  /** hosts that go through the whole block together, group after group */
+  serial?: number;
   role?: RoleInstance;
   source?: string;
 }
@@ -135,6 +149,8 @@ export type Node = TaskNode | BlockNode | FlushNode;
 export interface HandlerNode extends TaskNode {
   /** topics it also answers to (Ansible `listen`) */
   listen: string[];
+  /** options of the role entry that brought it (`{ role, when, vars, environment }`), as its tasks get */
+  entry?: TaskOptions<ModuleResult, Vars>;
 }
 
 /** A Jinja expression string, templated lazily on the host like Ansible's defaults. */
@@ -165,6 +181,8 @@ export interface RoleRef {
   readonly kind: 'role';
   readonly name: string;
   readonly dir: string;
+  /** file:line of the playbook() call (errors about a play's options point there) */
+  readonly at?: string;
 }
 
 export interface RoleInstance<V extends object = object> extends RoleRef {
@@ -185,11 +203,33 @@ export type Serial = SerialSize | SerialSize[] | Record<string, SerialSize | Ser
 
 export type HostOrder = 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
 
+/**
+ * What a play-level option function sees: the play's vars and extra vars (no host vars: as in
+ * Ansible, `hosts` and `serial` are worked out before any host is chosen).
+ */
+export interface PlayView {
+  readonly vars: Vars;
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A play option from variables: a literal, a Jinja string (play vars and -e), or a function of the play's vars. */
+export type PlayOption<T> = T | Jinja | ((p: PlayView) => T);
+
+/** A role as a play lists it, with options that apply to all its tasks (and its dependencies'). */
+export interface RoleEntry {
+  role: RoleRef;
+  when?: Condition | Condition[];
+  tags?: string[];
+  vars?: Vars;
+  environment?: Environment;
+}
+
 export interface PlaySpec {
   name?: string;
-  hosts: string;
+  /** a host pattern, or a Jinja string giving one (`'{{ node }}'`) */
+  hosts: PlayOption<string | readonly string[]>;
   vars?: Vars;
-  roles?: RoleRef[];
+  roles?: (RoleRef | RoleEntry)[];
   tasks?: (t: import('./builder.js').TaskBuilder<Vars>) => void;
   preTasks?: (t: import('./builder.js').TaskBuilder<Vars>) => void;
   postTasks?: (t: import('./builder.js').TaskBuilder<Vars>) => void;
@@ -197,11 +237,12 @@ export interface PlaySpec {
   become?: boolean;
   becomeUser?: string;
   gatherFacts?: boolean;
-  serial?: Serial;
+  serial?: PlayOption<Serial>;
   order?: HostOrder;
-  maxFailPercentage?: number;
-  anyErrorsFatal?: boolean;
+  maxFailPercentage?: PlayOption<number>;
+  anyErrorsFatal?: PlayOption<boolean>;
   tags?: string[];
+  environment?: Environment;
 }
 
 export interface Playbook {
@@ -210,4 +251,6 @@ export interface Playbook {
   readonly plays: PlaySpec[];
   /** directory of the playbook file: relative src lookups fall back to it */
   readonly dir: string;
+  /** file:line of the playbook() call (errors about a play's options point there) */
+  readonly at?: string;
 }

@@ -4,6 +4,8 @@ import type { Reporter } from '../report/events.js';
 import type { Connection } from '../connection/types.js';
 import type { TagFilter } from './tags.js';
 import type { HostState } from './state.js';
+import type { PlayOptions } from './playopts.js';
+import type { Inherited } from './task.js';
 
 export interface ConnectionProvider {
   get(host: string, vars: Vars): Connection;
@@ -66,6 +68,10 @@ export interface PlayContext {
   readonly hosts: string[];
   batch: string[];
   readonly handlers: HandlerNode[];
+  /** hosts, serial, maxFailPercentage, anyErrorsFatal as rendered from the play's vars and -e */
+  readonly options: PlayOptions;
+  /** what every task of the play inherits (the play's environment) */
+  readonly root: Inherited;
   /** the play ends for everyone (any_errors_fatal, max_fail_percentage, failed run_once) */
   aborted?: string;
   /** play hosts still in the play, computed once per task (every host's vars share it) */

@@ -1,8 +1,7 @@
 import type { HandlerNode } from '../dsl/types.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
-import { ROOT_INHERITED } from './task.js';
-import { runTask, TOP } from './nodes.js';
+import { inherit, runTask, TOP } from './nodes.js';
 
 /** What a notify may name to reach the handler: its name, its listen topics, `role : name`. */
 export function topicsOf(h: HandlerNode): string[] {
@@ -32,7 +31,7 @@ export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<v
     const wasFailed = new Map(targets.map((h) => [h, state(run, h).failed]));
     for (const h of targets) state(run, h).failed = false; // --force-handlers: let them run
     try {
-      await runTask(pc, handler, targets, ROOT_INHERITED, TOP(), true);
+      await runTask(pc, handler, targets, handler.entry ? inherit(pc.root, handler.entry) : pc.root, TOP(), true);
     } finally {
       for (const h of targets) if (wasFailed.get(h)) state(run, h).failed = true;
     }

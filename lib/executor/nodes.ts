@@ -6,6 +6,7 @@ import { flushHandlers } from './handlers.js';
 import { shouldRun } from './tags.js';
 import type { HostOutcome, Inherited } from './task.js';
 import { runTaskOnHost } from './task.js';
+import { taskLevelOptions } from './tasklevel.js';
 
 // The linear strategy: each task runs on every live host of the batch at once (bounded by
 // --forks and the task's throttle) before the next task starts.
@@ -36,14 +37,16 @@ export async function runNodes(pc: PlayContext, nodes: Node[], hosts: string[], 
   }
 }
 
-function inherit(inh: Inherited, opts: TaskOptions): Inherited {
+/** What the tasks inside a block (or a role entry's handlers) inherit from it. */
+export function inherit(inh: Inherited, opts: TaskOptions): Inherited {
   const when = opts.when === undefined ? [] : ((Array.isArray(opts.when) ? opts.when : [opts.when]) as Condition[]);
   // a loop's options belong to the task that loops
-  const { when: _w, vars: _v, tags: _t, loop: _l, loopControl: _lc, register: _r, notify: _n, ...rest } = opts;
+  const { when: _w, vars: _v, tags: _t, loop: _l, loopControl: _lc, register: _r, notify: _n, environment, ...rest } = opts;
   return {
     when: [...inh.when, ...when],
     vars: opts.vars ? [...inh.vars, opts.vars] : inh.vars,
     tags: [...inh.tags, ...(opts.tags ?? [])],
+    env: environment === undefined ? inh.env : [...inh.env, environment],
     opts: { ...inh.opts, ...rest },
   };
 }
@@ -55,6 +58,17 @@ function globToRegExp(glob: string): RegExp {
 export { globToRegExp };
 
 async function runBlock(pc: PlayContext, node: BlockNode, hosts: string[], inh: Inherited, scope: Scope): Promise<void> {
+  if (node.serial === undefined || node.serial >= hosts.length) return runBlockOn(pc, node, hosts, inh, scope);
+  // one group of hosts through the whole block before the next starts: the others run nothing
+  // meanwhile, so their registered results and facts are never overwritten by skips
+  for (let i = 0; i < hosts.length; i += node.serial) {
+    if (pc.aborted || pc.run.stopped) return;
+    const group = live(pc, hosts.slice(i, i + node.serial), scope);
+    if (group.length) await runBlockOn(pc, node, group, inh, scope);
+  }
+}
+
+async function runBlockOn(pc: PlayContext, node: BlockNode, hosts: string[], inh: Inherited, scope: Scope): Promise<void> {
   const inner = inherit(inh, node.opts);
   const blockScope: Scope = { failed: new Set(), holds: true, rescuable: node.rescue.length > 0 || scope.rescuable };
   await runNodes(pc, node.block, hosts, inner, blockScope);
@@ -98,11 +112,25 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   const perHost: Inherited = { ...eff, opts: inh.opts };
   run.reporter.emit({ type: 'task_start', play: pc.playName, task: node.name, role: node.role?.name, hosts, handler: handler || undefined });
   let targets = hosts;
-  if (node.call.module.once) opts.runOnce = true;
-  if (opts.runOnce) targets = hosts.slice(0, 1);
-  const limit = Math.min(run.opts.forks, opts.throttle && opts.throttle > 0 ? opts.throttle : Infinity);
   pc.activeHosts = pc.hosts.filter((h) => state(run, h).active);
-  const outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, perHost, opts));
+  let outcomes: HostOutcome[];
+  const level = taskLevelOptions(pc, node, hosts[0], eff, opts);
+  if ('error' in level) {
+    opts.runOnce = false;
+    // runOnce / throttle could not be read: the task cannot run anywhere, and says why on each host
+    outcomes = hosts.map((h) => {
+      const result = { changed: false, failed: true, msg: level.error };
+      run.reporter.emit({ type: 'host_result', task: node.name, role: node.role?.name, host: h, status: 'failed', changed: false, msg: level.error, durationMs: 0, result });
+      state(run, h).results.set(node.id, result);
+      return { status: 'failed', result };
+    });
+  } else {
+    opts.runOnce = level.runOnce || Boolean(node.call.module.once);
+    opts.throttle = level.throttle;
+    if (opts.runOnce) targets = hosts.slice(0, 1);
+    const limit = Math.min(run.opts.forks, level.throttle && level.throttle > 0 ? level.throttle : Infinity);
+    outcomes = await mapLimit(targets, limit, (h) => runTaskOnHost(pc, node, h, perHost, opts));
+  }
   const byHost = new Map<string, HostOutcome>(targets.map((h, i) => [h, outcomes[i]]));
   if (opts.runOnce && outcomes[0]) {
     // Ansible gives the one result to every host of the batch
@@ -135,19 +163,20 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
     pc.aborted = `run-once task '${node.name}' failed on ${targets[0]}`;
     return;
   }
-  if (pc.play.anyErrorsFatal && failedNow.length && !scope.rescuable) {
+  if (pc.options.anyErrorsFatal && failedNow.length && !scope.rescuable) {
     for (const h of batch) state(run, h).failed = true;
     run.brokePlay = true;
     pc.aborted = `anyErrorsFatal: task '${node.name}' failed on ${failedNow.join(', ')}`;
     return;
   }
-  if (pc.play.maxFailPercentage !== undefined && batch.length) {
+  const maxFail = pc.options.maxFailPercentage;
+  if (maxFail !== undefined && batch.length) {
     // failed hosts only: ansible-playbook 2.14 leaves unreachable ones out of this sum (a batch
     // that is entirely unreachable still ends the play, at the batch's end)
     const down = batch.filter((h) => state(run, h).failed).length;
-    if ((down / batch.length) * 100 > pc.play.maxFailPercentage) {
+    if ((down / batch.length) * 100 > maxFail) {
       run.brokePlay = true;
-      pc.aborted = `maxFailPercentage ${pc.play.maxFailPercentage}% exceeded: ${down} of ${batch.length} hosts of the batch failed`;
+      pc.aborted = `maxFailPercentage ${maxFail}% exceeded: ${down} of ${batch.length} hosts of the batch failed`;
     }
   }
 }

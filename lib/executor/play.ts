@@ -1,4 +1,4 @@
-import type { HandlerNode, HandlerSpec, Node, PlaySpec, RoleInstance, TaskOptions } from '../dsl/types.js';
+import type { HandlerNode, HandlerSpec, Node, Playbook, PlaySpec, RoleEntry, RoleInstance, RoleRef, TaskOptions } from '../dsl/types.js';
 import { collectNodes, newId, type TaskBuilder } from '../dsl/builder.js';
 import { applyLimit, selectHosts } from '../inventory/index.js';
 import { UnreachableError } from '../connection/types.js';
@@ -10,7 +10,8 @@ import { orderHosts } from './order.js';
 import { gatherFacts } from './facts.js';
 import { flushHandlers, dropNotifications } from './handlers.js';
 import { runNodes, TOP } from './nodes.js';
-import { ROOT_INHERITED } from './task.js';
+import { ROOT_INHERITED, type Inherited } from './task.js';
+import { playOptions, type PlayOptions } from './playopts.js';
 import { hostLevelVars, roleChain } from './vars.js';
 
 /** A play compiled to nodes: pre_tasks, roles (dependencies first, each once), tasks, post_tasks. */
@@ -52,15 +53,19 @@ export function compilePlay(play: PlaySpec): CompiledPlay {
   const main: Node[] = [];
   const handlers: HandlerNode[] = [];
   const seen = new Set<string>();
-  for (const ref of play.roles ?? []) {
-    for (const role of roleChain(ref as RoleInstance)) {
+  for (const entry of play.roles ?? []) {
+    const nodes: Node[] = [];
+    for (const role of roleChain(roleOf(entry))) {
       // like Ansible: a role listed twice with the same params runs once
       const key = `${role.dir}\u0000${role.name}\u0000${JSON.stringify(role.params)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      main.push(...tasksOf(role));
-      handlers.push(...handlersOf(role));
+      nodes.push(...tasksOf(role));
+      const opts = entryOptions(entry);
+      // a role's handlers get the entry's options too (Ansible: they run with the role's environment)
+      handlers.push(...(opts ? handlersOf(role).map((h) => ({ ...h, id: newId(), entry: opts })) : handlersOf(role)));
     }
+    main.push(...withEntryOptions(entry, nodes));
   }
   main.push(...collectNodes(play.tasks));
   handlers.push(...handlerNodes(play.handlers));
@@ -69,13 +74,49 @@ export function compilePlay(play: PlaySpec): CompiledPlay {
   return compiled;
 }
 
-export function playName(play: PlaySpec, index: number): string {
-  return play.name ?? `${play.hosts}${index ? ` #${index + 1}` : ''}`;
+/** The role a play lists, whether bare or as `{ role, when, tags, vars, environment }`. */
+export function roleOf(entry: RoleRef | RoleEntry): RoleInstance {
+  return ('kind' in entry ? entry : entry.role) as RoleInstance;
 }
+
+/**
+ * A role listed with options: its tasks (and its dependencies') inside a block that carries them,
+ * so they combine with the tasks' own as a block's do (conditions and tags add up, vars and
+ * environment are overridden by the tasks').
+ */
+function withEntryOptions(entry: RoleRef | RoleEntry, nodes: Node[]): Node[] {
+  const opts = entryOptions(entry);
+  if (!opts || !nodes.length) return nodes;
+  return [{ kind: 'block', id: newId(), name: `role ${roleOf(entry).name}`, block: nodes, rescue: [], always: [], opts }];
+}
+
+function entryOptions(entry: RoleRef | RoleEntry): TaskOptions | undefined {
+  if ('kind' in entry) return undefined;
+  const { when, tags, vars, environment } = entry;
+  if (when === undefined && tags === undefined && vars === undefined && environment === undefined) return undefined;
+  return { when, tags, vars, environment };
+}
+
+/** The play's name, or else its hosts (`rendered`: the pattern its Jinja or function gave, as Ansible shows it). */
+export function playName(play: PlaySpec, index: number, rendered?: string): string {
+  const hosts = rendered ?? (typeof play.hosts === 'function' ? '(hosts from a function)' : String(play.hosts));
+  return play.name ?? `${hosts}${index ? ` #${index + 1}` : ''}`;
+}
+
+/** How errors about a play's options name it: playbook file:line, its number and name. */
+export function playWhere(pb: Playbook, play: PlaySpec, index: number): string {
+  return `${pb.at ? `${pb.at}: ` : ''}play #${index + 1} '${playName(play, index)}'`;
+}
+
+/** The play's options rendered for this run (play vars and -e). */
+export function optionsOf(run: Pick<RunContext, 'inv' | 'playbook'> & { opts: { extraVars?: RunContext['opts']['extraVars'] } }, play: PlaySpec): PlayOptions {
+  return playOptions(run.inv, play, run.opts.extraVars ?? NO_VARS, playWhere(run.playbook, play, run.playbook.plays.indexOf(play)));
+}
+const NO_VARS = {};
 
 /** The play's hosts after --limit, in play order. */
 export function playHosts(run: RunContext, play: PlaySpec): string[] {
-  let hosts = selectHosts(run.inv, play.hosts, { cwd: run.opts.cwd });
+  let hosts = selectHosts(run.inv, optionsOf(run, play).hosts, { cwd: run.opts.cwd });
   if (run.opts.limit) hosts = applyLimit(run.inv, hosts, run.opts.limit, run.opts.cwd);
   return orderHosts(hosts, play.order);
 }
@@ -85,28 +126,30 @@ export function allNodes(nodes: Node[]): Node[] {
 }
 
 export async function runPlay(run: RunContext, play: PlaySpec, index: number): Promise<void> {
-  const name = playName(play, index);
-  const matched = selectHosts(run.inv, play.hosts, { cwd: run.opts.cwd });
+  const options = optionsOf(run, play);
+  const name = playName(play, index, options.hosts);
+  const matched = selectHosts(run.inv, options.hosts, { cwd: run.opts.cwd });
   const hosts = playHosts(run, play);
   if (!hosts.length) {
     run.reporter.emit({
       type: 'play_skipped',
       play: name,
-      reason: matched.length ? `all of its hosts (${play.hosts}) are outside --limit ${run.opts.limit}` : `no host matches '${play.hosts}'`,
+      reason: matched.length ? `all of its hosts (${options.hosts}) are outside --limit ${run.opts.limit}` : `no host matches '${options.hosts}'`,
     });
     return;
   }
   const compiled = compilePlay(play);
-  const batches = cutBatches(hosts, play.serial, (p) => selectHosts(run.inv, p, { cwd: run.opts.cwd }));
+  const batches = cutBatches(hosts, options.serial, (p) => selectHosts(run.inv, p, { cwd: run.opts.cwd }));
   run.reporter.emit({ type: 'play_start', play: name, index, hosts });
-  const pc: PlayContext = { run, play, playName: name, hosts, batch: [], handlers: compiled.handlers };
+  const root: Inherited = { ...ROOT_INHERITED, env: play.environment === undefined ? [] : [play.environment] };
+  const pc: PlayContext = { run, play, playName: name, hosts, batch: [], handlers: compiled.handlers, options, root };
   for (const [b, batchHosts] of batches.entries()) {
     pc.batch = batchHosts.filter((h) => state(run, h).active);
     if (!pc.batch.length) continue;
     if (batches.length > 1) run.reporter.emit({ type: 'batch_start', play: name, batch: b + 1, batches: batches.length, hosts: pc.batch });
     if (play.gatherFacts !== false) await gather(pc);
     for (const part of [compiled.pre, compiled.main, compiled.post]) {
-      await runNodes(pc, part, pc.batch, ROOT_INHERITED, TOP());
+      await runNodes(pc, part, pc.batch, root, TOP());
       if (pc.aborted || run.stopped) break;
       await flushHandlers(pc, pc.batch);
     }

@@ -1,47 +1,40 @@
-import type { Playbook, RoleInstance, SerialSize } from '../dsl/types.js';
+import type { Playbook, RoleInstance } from '../dsl/types.js';
 import type { RunContext } from './context.js';
 import { topicsOf } from './handlers.js';
 import { badOrder, HOST_ORDERS } from './order.js';
-import { sizeOf } from './batches.js';
-import { allNodes, compilePlay, playName } from './play.js';
+import { allNodes, compilePlay, optionsOf, playName, roleOf } from './play.js';
 import { selectHosts } from '../inventory/index.js';
 import { UserError } from '../util/errors.js';
 import { unknownRoleKeys } from './rolekeys.js';
+import { wholeNumber } from './optionvalues.js';
 import { roleChain } from './vars.js';
 
 // Everything that can be known wrong before a host is touched is reported here (exit 1).
 export class PlaybookError extends UserError {}
 
 /** What validatePlaybook needs of a run: the inventory and the directory paths are relative to. */
-export type PreflightContext = { inv: RunContext['inv']; opts: Pick<RunContext['opts'], 'cwd'> };
+export type PreflightContext = { inv: RunContext['inv']; opts: Pick<RunContext['opts'], 'cwd'> & { extraVars?: RunContext['opts']['extraVars'] } };
 
 export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
   const problems: string[] = [];
   pb.plays.forEach((play, i) => {
-    for (const ref of play.roles ?? []) for (const role of roleChain(ref as RoleInstance)) problems.push(...unknownRoleKeys(role));
+    for (const ref of play.roles ?? []) for (const role of roleChain(roleOf(ref))) problems.push(...unknownRoleKeys(role));
     const name = `play '${playName(play, i)}'`;
-    if (typeof play.hosts !== 'string' || !play.hosts.trim()) problems.push(`${name}: hosts must be a non-empty pattern`);
-    else {
+    let options;
+    try {
+      options = optionsOf({ inv: run.inv, playbook: pb, opts: run.opts }, play);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+    if (options) {
       try {
-        selectHosts(run.inv, play.hosts, { cwd: run.opts.cwd });
+        selectHosts(run.inv, options.hosts, { cwd: run.opts.cwd });
       } catch (e) {
-        problems.push(`${name}: hosts '${play.hosts}': ${(e as Error).message}`);
+        problems.push(`${name}: hosts '${options.hosts}': ${(e as Error).message}`);
       }
     }
     if (play.order !== undefined && !HOST_ORDERS.includes(play.order)) {
       problems.push(`${name}: ${badOrder(play.order)}`);
-    }
-    const sizes: SerialSize[] =
-      play.serial === undefined ? [] : typeof play.serial === 'object' && !Array.isArray(play.serial) ? Object.values(play.serial).flat() : [play.serial].flat();
-    for (const s of sizes) {
-      try {
-        sizeOf(s, 10);
-      } catch (e) {
-        problems.push(`${name}: ${(e as Error).message}`);
-      }
-    }
-    if (play.maxFailPercentage !== undefined && !(play.maxFailPercentage >= 0 && play.maxFailPercentage <= 100)) {
-      problems.push(`${name}: maxFailPercentage must be between 0 and 100`);
     }
     let compiled;
     try {
@@ -49,6 +42,21 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
     } catch (e) {
       problems.push(`${name}: building its tasks failed: ${(e as Error).message}`);
       return;
+    }
+    for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {
+      // options written as literals can be checked now; those from variables are checked per host
+      for (const key of ['retries', 'delay', 'throttle'] as const) {
+        const given = node.opts[key];
+        if (typeof given !== 'number') continue;
+        try {
+          wholeNumber(given);
+        } catch (e) {
+          problems.push(`${('source' in node && node.source) || name}: ${node.kind} '${node.name}': option ${key}: ${(e as Error).message}`);
+        }
+      }
+      if (node.kind === 'block' && node.serial !== undefined && !(Number.isInteger(node.serial) && node.serial >= 1)) {
+        problems.push(`${node.source ?? name}: block '${node.name}': serial ${JSON.stringify(node.serial)} must be a whole number >= 1 (hosts that go through the block together)`);
+      }
     }
     const topics = new Set(compiled.handlers.flatMap(topicsOf));
     for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {

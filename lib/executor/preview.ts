@@ -4,6 +4,7 @@ import { groupsMap } from '../inventory/index.js';
 import { runOptions, type PlayContext, type RunContext } from './context.js';
 import { HostState } from './state.js';
 import { taskVars } from './vars.js';
+import { ROOT_INHERITED } from './task.js';
 
 /**
  * The vars a role's task would see on a host, without connecting anywhere (no facts): what
@@ -25,6 +26,6 @@ export function previewVars(inv: Inventory, host: string, opts: { extraVars: Var
     states: new Map([...inv.hosts.keys()].map((h) => [h, new HostState(h)])),
     groups: groupsMap(inv),
   };
-  const pc: PlayContext = { run, play: { hosts: host }, playName: 'preview', hosts: [host], batch: [host], handlers: [] };
+  const pc: PlayContext = { run, play: { hosts: host }, playName: 'preview', hosts: [host], batch: [host], handlers: [], options: { hosts: host }, root: ROOT_INHERITED };
   return taskVars(pc, host, { role: opts.role, taskVars: [] });
 }

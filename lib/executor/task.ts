@@ -1,4 +1,4 @@
-import type { Condition, HostView, TaskNode, TaskOptions, Vars } from '../dsl/types.js';
+import type { Condition, Environment, HostView, TaskNode, TaskOptions, Vars } from '../dsl/types.js';
 import type { FileDiff, ModuleContext, ModuleResult } from '../modules/types.js';
 import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
@@ -15,6 +15,9 @@ import { findFile } from './files.js';
 import { validateArgs } from './validate.js';
 import { hostLevelVars, taskVars } from './vars.js';
 import { jsonStringify } from '../util/json.js';
+import { environmentOn, hostOptions, noLogOn, TaskOptionError, type OptionScope } from './taskopts.js';
+import { withEnvironment } from '../connection/environment.js';
+import { dynamicInventory } from './dyninv.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
 
@@ -23,10 +26,12 @@ export interface Inherited {
   when: Condition[];
   vars: Vars[];
   tags: string[];
+  /** environment of the play, role, blocks and task, outermost first (merged per key) */
+  env: Environment[];
   opts: TaskOptions;
 }
 
-export const ROOT_INHERITED: Inherited = { when: [], vars: [], tags: [], opts: {} };
+export const ROOT_INHERITED: Inherited = { when: [], vars: [], tags: [], env: [], opts: {} };
 
 export interface HostOutcome {
   status: HostStatus;
@@ -36,7 +41,7 @@ export interface HostOutcome {
 /** A failure the user caused (bad args, bad vars, undefined template variable): a message, no stack. */
 class TaskError extends Error {}
 
-function label(node: TaskNode): string {
+export function label(node: TaskNode): string {
   return `task '${node.name}'${node.role ? ` (role ${node.role.name})` : ''}${node.source ? ` at ${node.source}` : ''}`;
 }
 
@@ -69,8 +74,10 @@ function itemLabel(opts: TaskOptions, item: unknown, fromSecret: boolean, view: 
  * Run one task on one host: loop, when, until/retries, changedWhen/failedWhen, register. `inh`
  * holds the conditions and vars of the enclosing blocks and the task itself, and the blocks' options.
  */
-export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: string, inh: Inherited, opts: TaskOptions): Promise<HostOutcome> {
+export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: string, inh: Inherited, given: TaskOptions): Promise<HostOutcome> {
   const run = pc.run;
+  // a noLog that comes from variables hides everything until its value is known
+  let opts: TaskOptions = { ...given, noLog: given.noLog !== undefined && given.noLog !== false };
   const st = state(run, host);
   const started = Date.now();
   const where = label(node);
@@ -100,6 +107,11 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   try {
     const vars = taskVars(pc, host, scope);
     const view = makeHostView(pc, host, vars);
+    const os: OptionScope = { view, vars, where, host };
+    const noLog = noLogOn(given, os);
+    opts = { ...opts, noLog: noLog.noLog };
+    if (noLog.error) throw noLog.error;
+    opts = { ...hostOptions(given, os), noLog: noLog.noLog, environment: environmentOn(inh.env, os) };
     const lc = opts.loopControl ?? {};
     const loopVar = lc.loopVar ?? opts.loopVar ?? 'item';
     const readsBefore = secretReads();
@@ -145,8 +157,8 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
     outcome = { status: 'failed', result: { changed: false, failed: true, msg: errorMessage(e, where, host) } };
   }
 
-  if (outcome.status === 'failed' && (opts.ignoreErrors || inh.opts.ignoreErrors)) outcome = { ...outcome, status: 'ignored' };
-  if (outcome.status === 'unreachable' && (opts.ignoreUnreachable || inh.opts.ignoreUnreachable)) outcome = { ...outcome, status: 'ignored' };
+  if (outcome.status === 'failed' && opts.ignoreErrors === true) outcome = { ...outcome, status: 'ignored' };
+  if (outcome.status === 'unreachable' && opts.ignoreUnreachable === true) outcome = { ...outcome, status: 'ignored' };
   record(pc, node, host, opts, outcome.result);
   // loop items were reported one by one; for a loop the task line only summarises a failure,
   // or says `skipping` when there was no item at all (as Ansible does)
@@ -202,8 +214,10 @@ function resolveLoop(loop: NonNullable<TaskOptions['loop']>, view: HostView, var
 /** One execution with until/retries around it. */
 async function attempt(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, vars: Vars, view: HostView, where: string): Promise<HostOutcome> {
   if (opts.until === undefined) return execute(pc, node, host, opts, vars, view, where);
-  const tries = opts.retries === undefined ? 3 : opts.retries <= 0 ? 1 : opts.retries + 1;
-  const delayMs = (opts.delay ?? 5) * 1000;
+  // hostOptions has made these numbers
+  const retries = opts.retries as number | undefined;
+  const tries = retries === undefined ? 3 : retries <= 0 ? 1 : retries + 1;
+  const delayMs = ((opts.delay as number | undefined) ?? 5) * 1000;
   let out!: HostOutcome;
   for (let n = 1; n <= tries; n++) {
     out = await execute(pc, node, host, opts, vars, view, where);
@@ -251,7 +265,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
     // failedWhen applies to them as to any other module failure
     const errs = validateArgs(mod, args);
     if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
-    const conn = run.connections.get(connHost, connVars);
+    const conn = withEnvironment(run.connections.get(connHost, connVars), (opts.environment ?? {}) as Record<string, string>);
     const ctx: ModuleContext = {
       host,
       conn,
@@ -273,6 +287,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
         for (const h of new Set([host, ...to])) Object.assign(state(run, h).registered, facts);
       },
       log: (message) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message }),
+      inventory: dynamicInventory(run, `task '${node.name}'${node.source ? ` at ${node.source}` : ''}`),
     };
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
@@ -328,7 +343,7 @@ function secretDiff(d: FileDiff): FileDiff {
 }
 
 function errorMessage(e: unknown, where: string, host: string): string {
-  if (e instanceof TaskError || e instanceof TemplateError || e instanceof ModuleFailure || e instanceof BecomeError) return e.message;
+  if (e instanceof TaskError || e instanceof TaskOptionError || e instanceof TemplateError || e instanceof ModuleFailure || e instanceof BecomeError) return e.message;
   if (e instanceof Error) return `${where}, host ${host}: ${e.message}`;
   return `${where}, host ${host}: ${String(e)}`;
 }

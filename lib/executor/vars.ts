@@ -32,6 +32,11 @@ export function hostConstants(run: RunContext, host: string): HostConstants {
   return c;
 }
 
+/** After group_by / add_host: the host's inventory layers and group_names are worked out again. */
+export function forgetHostConstants(run: RunContext, host: string): void {
+  constantsCache.get(run)?.delete(host);
+}
+
 /** Inventory vars + facts + registered + extra vars: what `hostvars[name]` shows. */
 export function hostLevelVars(run: RunContext, host: string): Vars {
   const st = state(run, host);

@@ -41,6 +41,16 @@ export interface ModuleContext {
   setFacts(facts: Record<string, unknown>): void;
   /** print a line in the run output (debug, pause) */
   log(message: string): void;
+  /** the run's inventory, for group_by and add_host (absent where no run is in progress) */
+  readonly inventory?: DynamicInventory;
+}
+
+/** Changes to the run's inventory that later plays (and `groups`) see, as Ansible's group_by and add_host make. */
+export interface DynamicInventory {
+  /** put `host` in `group`, the group under each of `parents` (created as needed); true when anything changed */
+  group(host: string, group: string, parents: readonly string[]): boolean;
+  /** add a host, or update one, with its groups (created as needed) and inventory vars; true when anything changed */
+  host(name: string, groups: readonly string[], vars: Readonly<Record<string, unknown>>): boolean;
 }
 
 export interface ModuleDef<A, R extends ModuleResult> {
