@@ -13,18 +13,23 @@ interface Row {
   setup?: string;
   ok: boolean;
   msg?: string;
+  /** whole seconds the module must at least have waited: the condition only becomes true after the setup's sleep 2
+   *  (a timeout is counted on the shell's whole-second clock, so it can end just short of a second) */
+  waits: number;
+  /** a condition already met returns at once: an upper bound, generous for a loaded machine */
+  atMost?: number;
 }
 
 const rows: Row[] = [
-  { title: 'a port that opens after a while', setup: 'sleep 1; exec python3 -m http.server 2379 --bind 127.0.0.1', args: { port: 2379, timeout: 20, sleep: 0.2 }, ok: true },
-  { title: 'a closed port times out with Ansible\'s message', args: { port: 2379, timeout: 1, sleep: 0.2 }, ok: false, msg: 'Timeout when waiting for 127.0.0.1:2379' },
-  { title: 'state stopped on a closed port returns at once', args: { port: 2379, state: 'stopped', timeout: 5 }, ok: true },
-  { title: 'state stopped on a port that stays open times out', setup: 'exec python3 -m http.server 2380 --bind 127.0.0.1', args: { port: 2380, state: 'stopped', delay: 1, timeout: 1, sleep: 0.2 }, ok: false, msg: 'Timeout when waiting for 127.0.0.1:2380 to stop.' },
-  { title: 'a path created later', setup: 'sleep 1; touch /tmp/ready', args: { path: '/tmp/ready', timeout: 20, sleep: 0.2 }, ok: true },
-  { title: 'search_regex waits for matching content', setup: 'echo starting > /tmp/log; sleep 1; echo "etcd ready to serve" >> /tmp/log', args: { path: '/tmp/log', search_regex: 'ready to (serve|go)', timeout: 20, sleep: 0.2 }, ok: true },
-  { title: 'a missing path times out', args: { path: '/tmp/never', timeout: 1, sleep: 0.2 }, ok: false, msg: 'Timeout when waiting for file /tmp/never' },
-  { title: 'absent waits for a path to go', setup: 'touch /tmp/lock; sleep 1; rm /tmp/lock', args: { path: '/tmp/lock', state: 'absent', delay: 0.2, timeout: 20, sleep: 0.2 }, ok: true },
-  { title: 'msg replaces the failure message', args: { path: '/tmp/never', timeout: 0, msg: 'etcd did not come up' }, ok: false, msg: 'etcd did not come up' },
+  { title: 'a port that opens after a while', setup: 'sleep 2; exec python3 -m http.server 2379 --bind 127.0.0.1', args: { port: 2379, timeout: 20, sleep: 0.2 }, ok: true, waits: 1 },
+  { title: 'a closed port times out with Ansible\'s message', args: { port: 2379, timeout: 1, sleep: 0.2 }, ok: false, msg: 'Timeout when waiting for 127.0.0.1:2379', waits: 0 },
+  { title: 'state stopped on a closed port returns at once', args: { port: 2379, state: 'stopped', timeout: 5 }, ok: true, waits: 0, atMost: 3 },
+  { title: 'state stopped on a port that stays open times out', setup: 'exec python3 -m http.server 2380 --bind 127.0.0.1', args: { port: 2380, state: 'stopped', delay: 1, timeout: 1, sleep: 0.2 }, ok: false, msg: 'Timeout when waiting for 127.0.0.1:2380 to stop.', waits: 1 },
+  { title: 'a path created later', setup: 'sleep 2; touch /tmp/ready', args: { path: '/tmp/ready', timeout: 20, sleep: 0.2 }, ok: true, waits: 1 },
+  { title: 'search_regex waits for matching content', setup: 'echo starting > /tmp/log; sleep 2; echo "etcd ready to serve" >> /tmp/log', args: { path: '/tmp/log', search_regex: 'ready to (serve|go)', timeout: 20, sleep: 0.2 }, ok: true, waits: 1 },
+  { title: 'a missing path times out', args: { path: '/tmp/never', timeout: 1, sleep: 0.2 }, ok: false, msg: 'Timeout when waiting for file /tmp/never', waits: 0 },
+  { title: 'absent waits for a path to go', setup: 'touch /tmp/lock; sleep 2; rm /tmp/lock', args: { path: '/tmp/lock', state: 'absent', delay: 0.2, timeout: 20, sleep: 0.2 }, ok: true, waits: 1 },
+  { title: 'msg replaces the failure message', args: { path: '/tmp/never', timeout: 0, msg: 'etcd did not come up' }, ok: false, msg: 'etcd did not come up', waits: 0 },
 ];
 
 describe('wait_for module (in a namespaced sandbox)', function () {
@@ -41,15 +46,15 @@ describe('wait_for module (in a namespaced sandbox)', function () {
     it(r.title, async () => {
       // the background job is detached from the exec's pipes so the exec returns at once
       if (r.setup) await sh(sb.conn, `setsid sh -c ${shq('echo $$ > /tmp/bg.pid; ' + r.setup)} </dev/null >/dev/null 2>&1 &`);
+      const t0 = Date.now();
       const res = await runModule(wait_for, r.args, testContext(sb.conn));
+      const wall = (Date.now() - t0) / 1000;
       expect(res.changed).to.equal(false);
-      if (r.ok) {
-        expect(res.failed, res.msg).to.equal(undefined);
-        expect(res.elapsed).to.be.a('number');
-      } else {
-        expect(res.failed).to.equal(true);
-        expect(res.msg).to.equal(r.msg);
-      }
+      expect(res.failed, res.msg).to.equal(r.ok ? undefined : true);
+      expect(res.msg).to.equal(r.ok ? undefined : r.msg);
+      // elapsed is the whole seconds really waited: not before the condition held, never more than the wall time
+      expect(res.elapsed).to.be.a('number').and.satisfy(Number.isInteger);
+      expect(res.elapsed).to.be.within(r.waits, Math.min(r.atMost ?? Infinity, Math.ceil(wall)));
     });
   }
 
