@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, statSync, readdirSync } from 'node:fs';
+import { readFile, readdir, lstat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -109,15 +110,54 @@ describe('SshConnection (real sshd on loopback)', function () {
       });
     }
 
-    it('replaces a file atomically and leaves no temp file behind', async () => {
-      const path = join(dir, 'atomic.conf');
-      await c.put(path, 'v1\n', { mode: '0640' });
-      await c.put(path, 'v2\n');
-      expect(readFileSync(path, 'utf8')).to.equal('v2\n');
-      const ls = await c.exec(`ls -A ${dir}; stat -c %a ${path}`);
-      expect(ls.stdout).to.not.match(/\.tsplay\./);
-      expect(ls.stdout.trim().split('\n').pop()).to.equal('640'); // the existing mode is kept
-    });
+    // The host is this machine, so the test watches the target while a put runs. A rename over the
+    // target gives it a new inode and never shows a half-written file; an in-place write keeps the
+    // inode and shows it truncated or partial; staging outside the target's directory is not
+    // atomic in general (another filesystem turns the rename into a copy).
+    const paths: [string, Record<string, unknown>][] = [
+      ['through the helper', {}],
+      ['through sh (no persistent shell)', { tsplay_persistent_shell: false }],
+    ];
+    for (const [how, vars] of paths) {
+      it(`replaces a file atomically ${how}: staged beside it, renamed over, no temp file left`, async () => {
+        const w = connect(vars);
+        const path = join(dir, `atomic-${how.replace(/\W+/g, '-')}.conf`);
+        const old = Buffer.from('v1\n');
+        await w.put(path, old, { mode: '0640' });
+        const ino1 = statSync(path).ino;
+        // large enough that the upload outlasts many looks at the directory
+        const big = Buffer.alloc(48 * 1024 * 1024, 'v2 line\n');
+        let done = false;
+        const seen = { looks: 0, torn: 0, staged: [] as string[] };
+        const watch = (async () => {
+          while (!done) {
+            seen.looks++;
+            const now = await readFile(path);
+            if (!now.equals(old) && !now.equals(big)) seen.torn++;
+            for (const n of await readdir(dir)) {
+              if (!n.startsWith('.tsplay.')) continue;
+              const st = await lstat(join(dir, n)).catch(() => undefined);
+              if (st && st.dev === statSync(dir).dev && !seen.staged.includes(n)) seen.staged.push(n);
+            }
+            await new Promise((r) => setImmediate(r));
+          }
+        })();
+        try {
+          await w.put(path, big);
+        } finally {
+          done = true;
+          await watch;
+          await w.close();
+        }
+        expect(seen.torn, 'reads that were neither the old nor the new content').to.equal(0);
+        expect(seen.looks).to.be.at.least(2);
+        expect(seen.staged, 'a staging entry in the target\'s own directory').to.have.length.at.least(1);
+        expect(statSync(path).ino).to.not.equal(ino1); // renamed over, not written in place
+        expect(readFileSync(path).equals(big)).to.equal(true);
+        expect(readdirSync(dir).filter((n) => n.startsWith('.tsplay.'))).to.deep.equal([]);
+        expect(statSync(path).mode & 0o777).to.equal(0o640); // the existing mode is kept
+      });
+    }
 
     it('writes and reads root-only files with become', async () => {
       const rootDir = join(fx.scratch, 'rootonly');
