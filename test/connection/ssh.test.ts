@@ -360,6 +360,20 @@ describe('SshConnection (real sshd on loopback)', function () {
       expect(fx.sshd.connectionsSeen() - before).to.equal(1);
     });
 
+    // No pause between the drop and the command: the client has not yet seen the close, so the
+    // channel is asked for on the dead link, and exec() must reopen and send the command again
+    // (it never started). One-off channels: that retry lives on exec()'s own path.
+    it('a command sent on a link that just dropped is retried once on a new connection', async () => {
+      const c = connect({ tsplay_persistent_shell: false });
+      expect((await c.exec('echo one')).stdout).to.equal('one\n');
+      const before = fx.sshd.connectionsSeen();
+      dropConnections(fx.sshd);
+      const r = await c.exec('echo two');
+      expect(r.stdout).to.equal('two\n');
+      expect(c.connectCount).to.equal(2);
+      expect(fx.sshd.connectionsSeen() - before).to.equal(1);
+    });
+
     it('a command cut off by a drop is not run again: UnreachableError, then the host works again', async () => {
       const c = connect();
       const marker = join(fx.scratch, 'ran-once');
