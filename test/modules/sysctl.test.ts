@@ -132,11 +132,13 @@ describe('sysctl module (in a namespaced sandbox)', function () {
       const first = await runModule(sysctl, r.args, testContext(sb.conn, { diff: true }));
       expect(first.failed, first.msg).to.equal(undefined);
       expect(first.changed).to.equal(r.changed);
-      expect(await readFile(fileOf(r))).to.equal(r.fileAfter === null && r.file === null && !r.changed ? null : expectedFile);
+      const fileAfter = r.fileAfter === null && r.file === null && !r.changed ? null : expectedFile;
+      expect(await readFile(fileOf(r))).to.equal(fileAfter);
       for (const [k, v] of Object.entries(r.runtimeAfter ?? {})) expect(await runtime(k), k).to.equal(v);
-      if (r.changed) expect(first.diff, 'diff filled').to.be.an('array').that.is.not.empty;
+      expect((first.diff ?? []).length > 0, 'a diff exactly when changed').to.equal(r.changed);
+      // the file's diff is there exactly when the file's content changed, and shows both sides
       const fd = first.diff?.find((d) => d.path === fileOf(r));
-      if (fd) expect([fd.before, fd.after]).to.deep.equal([before ?? '', expectedFile]);
+      expect(fd && [fd.before, fd.after], 'the file\'s diff').to.deep.equal(fileAfter !== before ? [before ?? '', expectedFile] : undefined);
 
       const second = await runModule(sysctl, r.args, testContext(sb.conn));
       expect(second.changed, 'second run is idempotent').to.equal(false);
