@@ -169,31 +169,34 @@ describe('executor: linear strategy on the local connection', () => {
     expect(err?.message).to.match(/basics\.test\.ts:\d+: task 'x' notifies 'restart nothing'/);
   });
 
-  it('variable precedence: defaults < group < host < play < role params < task vars < set_fact < extra vars', async () => {
+  it('variable precedence: defaults < group < group_vars/all < group_vars/* < host < host_vars/* < play < role vars < role params < task vars < set_fact < extra vars', async () => {
+    // p_<layer> is set at that layer and at every layer below it, each to the layer's name: it must
+    // come out as its own layer's name, so each layer is shown to beat the one just under it
+    const LAYERS = ['default', 'group', 'gvall', 'gv', 'host', 'hv', 'play', 'rolevar', 'param', 'task', 'fact', 'extra'] as const;
+    type Layer = (typeof LAYERS)[number];
+    const from = (l: Layer): Record<string, string> => Object.fromEntries(LAYERS.slice(LAYERS.indexOf(l)).map((x) => [`p_${x}`, l]));
+    const yaml = (l: Layer): string => Object.entries(from(l)).map(([k, val]) => `${k}: ${val}\n`).join('');
+    const ini = (l: Layer): string => Object.entries(from(l)).map(([k, val]) => `${k}=${val}`).join(' ');
+    const schema = Object.fromEntries(LAYERS.map((l) => [`p_${l}`, v.string()]));
     const role = defineRole({
       name: 'probe2',
-      vars: roleVars({ p_default: v.string(), p_group: v.string(), p_host: v.string(), p_play: v.string(), p_param: v.string(), p_task: v.string(), p_fact: v.string(), p_extra: v.string() }),
-      defaults: { p_default: 'default', p_group: 'default', p_host: 'default', p_play: 'default', p_param: 'default', p_task: 'default', p_fact: 'default', p_extra: 'default' },
+      vars: roleVars(schema),
+      defaults: from('default'),
+      roleVars: from('rolevar'),
       tasks: (t) => {
-        t.task('fact', set_fact({ p_fact: 'fact', p_extra: 'fact' }));
-        t.task(
-          'dump',
-          copy({
-            dest: '{{ root }}/vars',
-            content: 'default={{ p_default }} group={{ p_group }} host={{ p_host }} play={{ p_play }} param={{ p_param }} task={{ p_task }} fact={{ p_fact }} extra={{ p_extra }}',
-          }),
-          { vars: { p_task: 'task', p_fact: 'task', p_extra: 'task' } },
-        );
+        t.task('fact', set_fact(from('fact')));
+        t.task('dump', copy({ dest: '{{ root }}/vars', content: LAYERS.map((l) => `${l}={{ p_${l} }}`).join(' ') }), { vars: from('task') });
       },
     });
-    const inv2 = localInventory(dir, ['web1'], '[web]\nweb1 p_host=host p_play=host p_param=host p_task=host p_fact=host p_extra=host\n[web:vars]\np_group=group\np_host=group\np_play=group\np_param=group\np_task=group\np_fact=group\np_extra=group\n');
-    const run = await runPlays(
-      inv2,
-      [{ hosts: 'web', gatherFacts: false, vars: { p_play: 'play', p_param: 'play', p_task: 'play', p_fact: 'play', p_extra: 'play' }, roles: [role.with({ p_param: 'param', p_task: 'param', p_fact: 'param', p_extra: 'param' })] }],
-      { extraVars: { p_extra: 'extra' } },
-    );
+    mkdirSync(join(dir, 'group_vars'));
+    mkdirSync(join(dir, 'host_vars'));
+    writeFileSync(join(dir, 'group_vars/all.yml'), yaml('gvall'));
+    writeFileSync(join(dir, 'group_vars/web.yml'), yaml('gv'));
+    writeFileSync(join(dir, 'host_vars/web1.yml'), yaml('hv'));
+    const inv2 = localInventory(dir, ['web1'], `[web]\nweb1 ${ini('host')}\n[web:vars]\n${ini('group').split(' ').join('\n')}\n`);
+    const run = await runPlays(inv2, [{ hosts: 'web', gatherFacts: false, vars: from('play'), roles: [role.with(from('param'))] }], { extraVars: from('extra') });
     expect(run.exitCode, JSON.stringify(run.events.filter((e) => e.type === 'host_result'))).to.equal(0);
-    expect(readFileSync(join(dir, 'web1', 'vars'), 'utf8')).to.equal('default=default group=group host=host play=play param=param task=task fact=fact extra=extra');
+    expect(readFileSync(join(dir, 'web1', 'vars'), 'utf8')).to.equal(LAYERS.map((l) => `${l}=${l}`).join(' '));
   });
 
   it('validates the vars a role receives: host, role and variable named', async () => {
