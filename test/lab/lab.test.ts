@@ -156,6 +156,14 @@ describe('tsplay lab: hosts on one machine', function () {
     const c = before.hosts.find((h) => h.name === 'lt21-c')!;
     const file = `/root/kept-${process.pid}`;
     expect((await labSsh(before, 'lt21-c', `echo kept > ${file}`)).rc).to.equal(0);
+    // the keys as the host served them before the crash, and a copy of the known_hosts that
+    // trusts them: `up` rewrites known_hosts, so only the old copy can tell new keys from kept ones
+    const keysCmd = 'cat /etc/ssh/ssh_host_*_key.pub | cut -d" " -f1,2';
+    const keysBefore = (await labSsh(before, 'lt21-c', keysCmd)).stdout;
+    expect(keysBefore.trim().split('\n').length).to.be.at.least(1);
+    const oldKnown = path.join(stateDir, `known_hosts.before-${process.pid}`);
+    const knownBefore = await readFile(before.knownHosts, 'utf8');
+    await writeFile(oldKnown, knownBefore);
     process.kill(c.pid, 'SIGKILL'); // a crash, by pid
     let st = await labStatus(stateDir);
     // the kernel first ends every process of the host, then its PID 1: wait for both
@@ -172,9 +180,13 @@ describe('tsplay lab: hosts on one machine', function () {
     const after = await labUp(HOSTS, { stateDir });
     expect(after.hosts.find((h) => h.name === 'lt21-c')!.pid).to.not.equal(c.pid);
     expect(after.hosts.find((h) => h.name === 'lt21-a')!.pid).to.equal(before.hosts.find((h) => h.name === 'lt21-a')!.pid);
-    const r = await labSsh(after, 'lt21-c', `hostname; cat ${file}`);
+    // verified against the known_hosts from before the crash (StrictHostKeyChecking): a host
+    // that came back with new keys is refused here
+    const r = await labSsh(after, 'lt21-c', `hostname; cat ${file}; ${keysCmd}`, { knownHosts: oldKnown });
+    await rm(oldKnown, { force: true });
     expect(r.stderr).to.equal('');
-    expect(r.stdout).to.equal('lt21-c\nkept\n');
+    expect(r.stdout).to.equal(`lt21-c\nkept\n${keysBefore}`);
+    expect(await readFile(after.knownHosts, 'utf8'), 'known_hosts rewritten with the same keys').to.equal(knownBefore);
   });
 
   // last: takes the lab down
