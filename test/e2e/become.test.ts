@@ -7,6 +7,11 @@ import { clusterHosts, describeRun, FIXTURES, hostResults, recap, tsplay, writeL
 const BECOME = path.join(FIXTURES, 'become.ts');
 const GOOD = 'S3cret-pw';
 const WRONG = 'Wr0ng-pw-7431';
+// secrets no task reads: the connection never registers them, only collectSecrets can mask them
+// (a number too: INI host vars that look like numbers are numbers)
+const TOKEN = 'Api-T0ken-5150';
+const NUMERIC = '73196541';
+const SECRETS = [GOOD, WRONG, TOKEN, NUMERIC];
 
 describe('e2e: become with a sudo password', function () {
   this.timeout(60000);
@@ -18,10 +23,12 @@ describe('e2e: become with a sudo password', function () {
     // k1-master01 has the right sudo password, k1-node01 a wrong one
     inv = await writeLabInventory(lab(), path.join(lab().stateDir, 'hosts.ini'), {
       hostVars: {
-        'k1-master01': `ansible_user=ops ansible_become_password=${GOOD}`,
-        'k1-node01': `ansible_user=ops ansible_become_password=${WRONG}`,
+        'k1-master01': `ansible_user=ops ansible_become_password=${GOOD} app_api_token=${TOKEN} backup_secret=${NUMERIC}`,
+        // the old variable name: its value is a secret too
+        'k1-node01': `ansible_user=ops ansible_become_pass=${WRONG}`,
       },
     });
+    await labSsh(lab(), 'k1-master01', `printf 'note %s %s %s %s\\n' ${SECRETS.join(' ')} > /tmp/tsplay-e2e-note; chmod 644 /tmp/tsplay-e2e-note`);
   });
 
   it('writes a root-owned file as ops with sudo; a wrong password fails that host cleanly (exit 2)', async () => {
@@ -43,7 +50,10 @@ describe('e2e: become with a sudo password', function () {
     // the login really was ops: sudo refused it, not ssh
     expect((await labSsh(lab(), 'k1-node01', 'id -un', { user: 'ops' })).stdout).to.equal('ops\n');
 
-    for (const secret of [GOOD, WRONG]) {
+    // the note really was printed, masked: without masking the passwords would be in the output
+    const note = hostResults(run, 'note').find((r) => r.host === 'k1-master01');
+    expect(note?.result?.stdout).to.equal('note ******** ******** ******** ********');
+    for (const secret of SECRETS) {
       expect(run.stdout, 'JSON events').not.to.include(secret);
       expect(run.stderr).not.to.include(secret);
     }
@@ -53,7 +63,8 @@ describe('e2e: become with a sudo password', function () {
     const run = await tsplay(['run', BECOME, '-i', inv, '-vvv']);
     expect(run.code, describeRun(run)).to.equal(2);
     expect(run.stdout).to.match(/k1-node01.*incorrect sudo password/i);
-    for (const secret of [GOOD, WRONG]) {
+    expect(run.stdout).to.include('note ******** ******** ******** ********'); // shown, masked
+    for (const secret of SECRETS) {
       expect(run.stdout).not.to.include(secret);
       expect(run.stderr).not.to.include(secret);
     }
