@@ -12,11 +12,16 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Mask every string inside a JSON-like value (keys included), keeping its shape. */
+/** Mask every string and number inside a JSON-like value (keys included), keeping its shape. */
 export function maskDeep<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return maskSecrets(v, secrets);
+    // a numeric secret (a PIN, a numeric token) would otherwise print as the number itself
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      const masked = maskSecrets(String(v), secrets);
+      return masked === String(v) ? v : masked;
+    }
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [maskSecrets(k, secrets), walk(x)]));

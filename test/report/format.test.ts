@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { formatDiff, formatRecap, maskSecrets } from '../../lib/report/index.js';
+import { maskDeep } from '../../lib/report/mask.js';
 import type { HostStats } from '../../lib/report/events.js';
 import { ANSI } from './script.js';
 
@@ -109,4 +110,14 @@ describe('maskSecrets', () => {
   for (const c of cases) {
     it(c.name, () => expect(maskSecrets(c.text, c.secrets)).to.equal(c.want));
   }
+});
+
+describe('maskDeep (what --json prints)', () => {
+  it('masks strings, keys and numbers whose text is a secret, and keeps the shape and other values', () => {
+    const ev = { host: 'h1', result: { rc: 0, pin: 73196541, token: 'Api-T0ken-5150', list: [73196541, 'x'], 'Api-T0ken-5150': true, port: 8080 } };
+    expect(maskDeep(ev, ['73196541', 'Api-T0ken-5150'])).to.deep.equal({
+      host: 'h1',
+      result: { rc: 0, pin: '********', token: '********', list: ['********', 'x'], '********': true, port: 8080 },
+    });
+  });
 });
