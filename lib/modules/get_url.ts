@@ -3,7 +3,7 @@ import type { FileDiff, ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
 import type { FileAttrArgs } from './common/attrs.js';
 import { fileAttrSchema, planAttrs } from './common/attrs.js';
-import { checkHeaders, hostHttp } from './common/http.js';
+import { checkHeaders, clientFields, hostHttp, httpClientSchema, type HttpClientArgs } from './common/http.js';
 import { parseProbe, runProbe } from './common/probe.js';
 import { shq } from '../util/shell.js';
 
@@ -15,7 +15,7 @@ import { shq } from '../util/shell.js';
 // so a wrong checksum or a cut-off download leaves dest as it was (Ansible removes dest then).
 // Under --check it sends HEAD instead, as Ansible does.
 
-export interface GetUrlArgs extends FileAttrArgs {
+export interface GetUrlArgs extends FileAttrArgs, HttpClientArgs {
   url: string;
   /** a file, or an existing directory (the file is named after the URL's last path part) */
   dest: string;
@@ -25,13 +25,6 @@ export interface GetUrlArgs extends FileAttrArgs {
   force?: boolean;
   headers?: Record<string, string>;
   timeout?: number;
-  validate_certs?: boolean;
-  ca_path?: string;
-  client_cert?: string;
-  client_key?: string;
-  url_username?: string;
-  url_password?: string;
-  force_basic_auth?: boolean;
 }
 
 export interface GetUrlResult extends ModuleResult {
@@ -58,13 +51,7 @@ export const getUrlSchema = {
     force: { type: 'boolean' },
     headers: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     timeout: { type: 'integer', minimum: 1 },
-    validate_certs: { type: 'boolean' },
-    ca_path: { type: 'string', minLength: 1 },
-    client_cert: { type: 'string', minLength: 1 },
-    client_key: { type: 'string', minLength: 1 },
-    url_username: { type: 'string' },
-    url_password: { type: 'string' },
-    force_basic_auth: { type: 'boolean' },
+    ...httpClientSchema,
     ...fileAttrSchema,
   },
   required: ['url', 'dest'],
@@ -130,14 +117,8 @@ async function run(args: GetUrlArgs, ctx: ModuleContext): Promise<GetUrlResult> 
     method: ctx.check ? 'HEAD' : 'GET',
     headers,
     timeout: args.timeout ?? 10,
-    validate_certs: args.validate_certs !== false,
-    ca_path: args.ca_path,
-    client_cert: args.client_cert,
-    client_key: args.client_key,
     follow_redirects: 'safe' as const,
-    url_username: args.url_username,
-    url_password: args.url_password,
-    force_basic_auth: args.force_basic_auth,
+    ...clientFields(args),
     want_body: false,
     download: ctx.check
       ? undefined

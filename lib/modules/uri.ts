@@ -1,6 +1,6 @@
 import type { ModuleContext, ModuleResult } from './types.js';
 import { defineModule, ModuleFailure } from './types.js';
-import { checkHeaders, headerFields, hostHttp } from './common/http.js';
+import { checkHeaders, clientFields, headerFields, hostHttp, httpClientSchema, type HttpClientArgs } from './common/http.js';
 import { decodeBytes } from '../util/bytetext.js';
 
 // uri: an HTTP(S) request made by the host (common/http.ts), with Ansible 2.14's arguments and
@@ -10,7 +10,7 @@ import { decodeBytes } from '../util/bytetext.js';
 // Ansible's uri it does not run under --check (a request may change the server): it is skipped,
 // unless the task says checkMode: false.
 
-export interface UriArgs {
+export interface UriArgs extends HttpClientArgs {
   url: string;
   /** GET (default), POST, PUT, PATCH, DELETE, HEAD, ... */
   method?: string;
@@ -21,17 +21,8 @@ export interface UriArgs {
   /** accepted statuses (default [200]) */
   status_code?: number | number[];
   return_content?: boolean;
-  validate_certs?: boolean;
-  /** CA bundle on the host */
-  ca_path?: string;
-  /** client certificate (PEM) on the host; may hold the key too */
-  client_cert?: string;
-  client_key?: string;
   timeout?: number;
   follow_redirects?: 'all' | 'yes' | 'safe' | 'none' | 'no' | 'urllib2';
-  url_username?: string;
-  url_password?: string;
-  force_basic_auth?: boolean;
 }
 
 export interface UriResult extends ModuleResult {
@@ -55,15 +46,9 @@ export const uriSchema = {
     headers: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     status_code: { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }] },
     return_content: { type: 'boolean' },
-    validate_certs: { type: 'boolean' },
-    ca_path: { type: 'string', minLength: 1 },
-    client_cert: { type: 'string', minLength: 1 },
-    client_key: { type: 'string', minLength: 1 },
     timeout: { type: 'integer', minimum: 1 },
     follow_redirects: { enum: ['all', 'yes', 'safe', 'none', 'no', 'urllib2'] },
-    url_username: { type: 'string' },
-    url_password: { type: 'string' },
-    force_basic_auth: { type: 'boolean' },
+    ...httpClientSchema,
   },
   required: ['url'],
   additionalProperties: false,
@@ -116,14 +101,8 @@ async function run(args: UriArgs, ctx: ModuleContext): Promise<UriResult> {
       headers,
       body,
       timeout: args.timeout ?? 30,
-      validate_certs: args.validate_certs !== false,
-      ca_path: args.ca_path,
-      client_cert: args.client_cert,
-      client_key: args.client_key,
       follow_redirects: args.follow_redirects ?? 'safe',
-      url_username: args.url_username,
-      url_password: args.url_password,
-      force_basic_auth: args.force_basic_auth,
+      ...clientFields(args),
       want_body: true,
     },
     what,

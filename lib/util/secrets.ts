@@ -10,6 +10,8 @@
 // module writes, keeps out of diffs.
 
 const registry: string[] = [];
+/** the same values, for the membership test every secret read makes */
+const known = new Set<string>();
 const names = new Set<string>();
 let reads = 0;
 
@@ -31,7 +33,9 @@ export function markSecretName(name: string): void {
 /** Adds a secret (a number counts by its text); short or repeated values are ignored. */
 export function registerSecret(value: string | number): void {
   const s = String(value);
-  if (s.length >= MIN_SECRET_LENGTH && !registry.includes(s)) registry.push(s);
+  if (s.length < MIN_SECRET_LENGTH || known.has(s)) return;
+  known.add(s);
+  registry.push(s);
 }
 
 /** Registers every string and number inside `value` (a var, a result, a fact) and counts a secret read. */

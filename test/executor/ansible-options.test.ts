@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import { add_host, command, debug, defineRole, fail, group_by, roleVars, shell } from '../../lib/index.js';
 import { runPlays, scratch, type TestRun } from '../helpers/run.js';
+import { ansiblePlaybook } from '../helpers/ansible-playbook.js';
 
 // Options from variables and environment, side by side with the real ansible-playbook 2.14
 // (Debian's ansible-core, local connection): one ansible run, one tsplay run of the same plays.
@@ -200,28 +201,8 @@ const DYN_PLAYS: PlaySpec[] = [
   },
 ];
 
-interface AnsibleOut {
-  code: number;
-  out: string;
-}
-
-function runAnsible(dir: string, playbook = 'pb.yml', inventory = 'hosts.ini', extra = ['-e', 'target2=g']): Promise<AnsibleOut> {
-  const env = {
-    ...process.env,
-    ANSIBLE_NOCOLOR: '1',
-    ANSIBLE_RETRY_FILES_ENABLED: '0',
-    ANSIBLE_STDOUT_CALLBACK: 'default',
-    ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'),
-    ANSIBLE_CONFIG: join(dir, 'none.cfg'),
-  };
-  return new Promise((resolve, reject) => {
-    const p = spawn('ansible-playbook', ['-i', join(dir, inventory), ...extra, join(dir, playbook)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
+function runAnsible(dir: string, playbook = 'pb.yml', inventory = 'hosts.ini', extra = ['-e', 'target2=g']): Promise<{ code: number; out: string }> {
+  return ansiblePlaybook(dir, ['-i', join(dir, inventory), ...extra, join(dir, playbook)]);
 }
 
 const messages = (text: string[]) => text.filter((m) => /^(ENV|ROLE|HANDLER|C|G|P\d) /.test(m)).sort();
@@ -253,9 +234,9 @@ describe('options from variables and environment agree with ansible-playbook 2.1
   this.timeout(120000);
   let dir: string;
   let cleanup: () => void;
-  let ansible: AnsibleOut;
+  let ansible: { code: number; out: string };
   let run: TestRun;
-  let dynAnsible: AnsibleOut;
+  let dynAnsible: { code: number; out: string };
   let dynRun: TestRun;
 
   before(async function () {

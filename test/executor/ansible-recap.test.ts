@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import type { HostStats } from '../../lib/report/events.js';
 import { command, debug, fail, set_fact, type TaskBuilder } from '../../lib/index.js';
 import { runPlays, scratch, type TestRun } from '../helpers/run.js';
+import { ansiblePlaybook } from '../helpers/ansible-playbook.js';
 
 // The same plays run by tsplay and by the real ansible-playbook 2.14 (Debian's ansible-core,
 // local connection); the PLAY RECAP counts must agree. Ansible's output is parsed, never written
@@ -19,25 +20,11 @@ interface AnsibleRun {
   recap: Record<string, HostStats>;
 }
 
-function runAnsible(dir: string, name: string, yaml: string, inventory = 'hosts.ini'): Promise<AnsibleRun> {
+async function runAnsible(dir: string, name: string, yaml: string, inventory = 'hosts.ini'): Promise<AnsibleRun> {
   const pb = join(dir, `${name}.yml`);
   writeFileSync(pb, yaml);
-  const env = {
-    ...process.env,
-    ANSIBLE_NOCOLOR: '1',
-    ANSIBLE_RETRY_FILES_ENABLED: '0',
-    ANSIBLE_STDOUT_CALLBACK: 'default',
-    ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'),
-    ANSIBLE_CONFIG: join(dir, 'none.cfg'),
-  };
-  return new Promise((resolve, reject) => {
-    const p = spawn('ansible-playbook', ['-i', join(dir, inventory), pb], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, out, recap: parseRecap(out) }));
-  });
+  const { code, out } = await ansiblePlaybook(dir, ['-i', join(dir, inventory), pb]);
+  return { code, out, recap: parseRecap(out) };
 }
 
 /** `h1   : ok=3    changed=1    unreachable=0 ...` lines after the PLAY RECAP banner. */

@@ -6,6 +6,7 @@ import type { PlaySpec } from '../../lib/dsl/types.js';
 import type { RunEvent } from '../../lib/report/events.js';
 import { command, shell, stat, type TaskBuilder } from '../../lib/index.js';
 import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { ansibleEnv } from '../helpers/ansible-playbook.js';
 
 // changedWhen/failedWhen on results a module failed with, side by side with ansible-playbook
 // 2.14 (Debian's ansible-core, json callback): the same tasks, compared key by key. One
@@ -93,8 +94,7 @@ function ansibleShapes(dir: string): Record<string, Shape> {
   const pb = join(dir, 'fw.yml');
   writeFileSync(pb, YAML);
   writeFileSync(join(dir, 'a.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
-  const env = { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_LOCAL_TEMP: join(dir, 'atmp'), ANSIBLE_CONFIG: join(dir, 'none.cfg') };
-  const p = spawnSync('ansible-playbook', ['-i', join(dir, 'a.ini'), pb], { cwd: dir, env, encoding: 'utf8' });
+  const p = spawnSync('ansible-playbook', ['-i', join(dir, 'a.ini'), pb], { cwd: dir, env: ansibleEnv(dir, 'json'), encoding: 'utf8' });
   const out = JSON.parse(p.stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, Record<string, unknown>> }[] }[] };
   const shapes: Record<string, Shape> = {};
   for (const t of out.plays[0].tasks) {

@@ -9,6 +9,35 @@ import { ModuleFailure } from '../types.js';
 // there and rename it into place (fchmod/fchown on the descriptor first), so the controller never
 // carries the download and a failed or cut-off one leaves the old file as it was.
 
+/** How uri and get_url reach a server: TLS and authentication, as Ansible's url options. */
+export interface HttpClientArgs {
+  validate_certs?: boolean;
+  /** CA bundle on the host */
+  ca_path?: string;
+  /** client certificate (PEM) on the host; may hold the key too */
+  client_cert?: string;
+  client_key?: string;
+  url_username?: string;
+  url_password?: string;
+  force_basic_auth?: boolean;
+}
+
+export const httpClientSchema = {
+  validate_certs: { type: 'boolean' },
+  ca_path: { type: 'string', minLength: 1 },
+  client_cert: { type: 'string', minLength: 1 },
+  client_key: { type: 'string', minLength: 1 },
+  url_username: { type: 'string' },
+  url_password: { type: 'string' },
+  force_basic_auth: { type: 'boolean' },
+} as const;
+
+/** The request fields the client args give (certificates are checked unless told otherwise). */
+export function clientFields(args: HttpClientArgs): Pick<HttpRequest, 'validate_certs' | 'ca_path' | 'client_cert' | 'client_key' | 'url_username' | 'url_password' | 'force_basic_auth'> {
+  const { ca_path, client_cert, client_key, url_username, url_password, force_basic_auth } = args;
+  return { validate_certs: args.validate_certs !== false, ca_path, client_cert, client_key, url_username, url_password, force_basic_auth };
+}
+
 export interface HttpRequest {
   url: string;
   method: string;
