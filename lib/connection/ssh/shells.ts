@@ -46,6 +46,12 @@ export interface ShellHost {
   lost(stray: string, become: BecomeSpec | undefined, link: object): Error;
 }
 
+/** Throws shq's error for the first string inside `v` that holds a NUL (a helper op's paths). */
+function refuseNul(v: unknown): void {
+  if (typeof v === 'string') shqNamed(v, "argument 'path'");
+  else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) refuseNul(x);
+}
+
 export class Shells {
   private entries: Entry[] = [];
   /** become keys whose helper could not start (no python3): they use sh from then on */
@@ -73,7 +79,7 @@ export class Shells {
     if (this.noHelper.has(keyOf('py', as))) return undefined;
     const text = JSON.stringify(op);
     // the same refusal as the sh path's (util/shell.ts): a NUL can reach no file name on the host
-    if (text.includes('\\u0000')) for (const s of text.match(/"(?:[^"\\]|\\.)*\\u0000(?:[^"\\]|\\.)*"/g) ?? []) shqNamed(JSON.parse(s) as string, "argument 'path'");
+    if (text.includes('\\u0000')) refuseNul(op);
     return this.use('py', text, payload, as, link);
   }
 
