@@ -188,9 +188,6 @@ function withItemsHidden(result: Vars, hidden: Set<number>): Vars {
   return { ...result, results };
 }
 
-/** Result keys that describe a task rather than carry its data: never secrets themselves. */
-const RESULT_METADATA = new Set(['changed', 'failed', 'skipped', 'rc', 'cmd', 'start', 'end', 'delta', 'attempts', 'item', 'ansible_loop_var', 'dest', 'src', 'path', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size', 'checksum', 'backup_file', 'diff']);
-
 function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {
   const st = state(pc.run, host);
   const clean = { ...result };
@@ -200,7 +197,7 @@ function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions
   if (opts.register) st.registered[opts.register] = opts.noLog ? { ...clean } : clean;
   // a noLog task's result is a secret, and so is whatever is later rendered from it
   if (opts.noLog) {
-    noteSecret(Object.fromEntries(Object.entries(clean).filter(([k]) => !RESULT_METADATA.has(k))));
+    noteSecret(clean);
     if (opts.register) markSecretName(opts.register);
   }
 }
