@@ -23,9 +23,9 @@ export interface LabOptions {
   startTimeoutMs?: number;
   /**
    * give every host the Kubernetes package repository (apt source and key; issue 11); it is built
-   * on first use and cached (lib/lab/kube/packages/repo.ts)
+   * on first use and cached (lib/lab/kube/packages/repo.ts); or a repository built elsewhere (tests)
    */
-  kubeRepo?: boolean;
+  kubeRepo?: boolean | KubeRepo;
   /** uid check, injectable so tests can show the non-root refusal; default process.getuid */
   getuid?: () => number;
 }
@@ -93,7 +93,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   const [labPublicKey, systemctl, kubeRepo] = await Promise.all([
     ensureClientKey(paths.keyFile),
     findSystemctl(),
-    opts.kubeRepo && toStart.length ? findKubeRepo() : undefined,
+    typeof opts.kubeRepo === 'object' ? opts.kubeRepo : opts.kubeRepo && toStart.length ? findKubeRepo() : undefined,
   ]);
   // every host resolves every lab host by name, as in a real cluster
   const all = [...(prev?.hosts ?? []).filter((h) => !requested.has(h.name)), ...specs];

@@ -51,8 +51,16 @@ export function kubeRepo(cacheDir = kubeCacheDir(), releases: readonly KubeRelea
   return p;
 }
 
-async function build(cacheDir: string, releases: readonly KubeRelease[]): Promise<KubeRepo> {
-  const [key, inputs] = await Promise.all([signingKey(cacheDir), packageInputs(cacheDir)]);
+/**
+ * The repository made of `inputs` (bundles and the real kubectl) instead of this checkout's
+ * doubles: how the packaging is tested apart from the doubles.
+ */
+export function buildRepo(cacheDir: string, releases: readonly KubeRelease[], inputs: PackageInputs): Promise<KubeRepo> {
+  return build(cacheDir, releases, inputs);
+}
+
+async function build(cacheDir: string, releases: readonly KubeRelease[], given?: PackageInputs): Promise<KubeRepo> {
+  const [key, inputs] = await Promise.all([signingKey(cacheDir), given ?? packageInputs(cacheDir)]);
   const debDir = join(cacheDir, 'debs');
   const specs: DebSpec[] = releases.flatMap((r) => [kubeadmSpec(r, inputs), kubeletSpec(r, inputs), kubectlSpec(r, inputs)]);
   // one at a time: dpkg-deb compressing in parallel would take both CPUs from everything else
