@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -52,8 +53,8 @@ export async function signingKey(dir: string): Promise<SigningKey> {
 /** Writes InRelease (clearsigned) and Release.gpg (detached) beside `release`. */
 export async function signRelease(key: SigningKey, release: string, dir: string): Promise<void> {
   // each signing gets its own copy of the home: gpg's agent and lock files are per home, and
-  // several test processes may sign at once
-  const home = await mkdtemp(join(dir, '.sign-'));
+  // several test processes may sign at once; a short path, for gpg-agent's socket (108 bytes max)
+  const home = await mkdtemp(join(tmpdir(), 'tsplay-gpg-'));
   try {
     await exec('cp', ['-a', `${key.home}/.`, home]);
     await gpg(home, ['--local-user', key.fingerprint, '--clearsign', '--output', join(dir, 'InRelease'), release]);

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -79,6 +79,7 @@ async function build(cacheDir: string, releases: readonly KubeRelease[], given?:
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(join(dirname(dir), `.${repoKey}-`));
   try {
+    await chmod(tmp, 0o755); // apt reads file: repositories as its _apt user
     for (let i = 0; i < specs.length; i++) {
       const s = specs[i];
       const pool = join(tmp, 'pool', COMPONENT, s.name[0], s.name);
