@@ -55,6 +55,8 @@ export interface InitConfig {
   nodeRegistration: NodeRegistration;
   certificateKey: string;
   skipPhases: string[];
+  /** v1beta4 timeouts.controlPlaneComponentHealthCheck; '' when not given */
+  controlPlaneTimeout: string;
 }
 
 export interface JoinConfig {
@@ -67,6 +69,8 @@ export interface JoinConfig {
   nodeRegistration: NodeRegistration;
   controlPlane?: { localAPIEndpoint: { advertiseAddress: string; bindPort: number }; certificateKey: string };
   skipPhases: string[];
+  /** v1beta4 timeouts.tlsBootstrap, else discovery.timeout; '' when not given */
+  tlsBootstrapTimeout: string;
 }
 
 export interface UpgradeConfig {
@@ -165,6 +169,7 @@ export function initFrom(doc: Obj, hostname: string): InitConfig {
     nodeRegistration: nodeRegistration(obj(doc.nodeRegistration), hostname),
     certificateKey: str(doc.certificateKey),
     skipPhases: strs(doc.skipPhases),
+    controlPlaneTimeout: str(obj(doc.timeouts).controlPlaneComponentHealthCheck),
   };
 }
 
@@ -189,6 +194,7 @@ export function joinFrom(doc: Obj, hostname: string): JoinConfig {
         }
       : undefined,
     skipPhases: strs(doc.skipPhases),
+    tlsBootstrapTimeout: str(obj(doc.timeouts).tlsBootstrap),
   };
 }
 

@@ -2,7 +2,7 @@
 // `<clusterName>` with the CA embedded, one user with an embedded client certificate or a token.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { toYaml as stringify } from './yaml.js';
 import type { SemVer } from '../common/versions.js';
 import { adminGroup, exists, readPair } from './pki.js';
 import type { ClusterConfig } from './config.js';

@@ -3,7 +3,7 @@
 // (re)started through systemctl; a failure to start is a warning, as with the real kubeadm.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { stringify } from 'yaml';
+import { toYaml as stringify } from './yaml.js';
 import type { SemVer } from '../common/versions.js';
 import { apiServerServiceIP } from './pki.js';
 import type { ClusterConfig, NodeRegistration } from './config.js';

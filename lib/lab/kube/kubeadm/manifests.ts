@@ -2,7 +2,7 @@
 // phases/etcd): kubeadm's default flags per release, then the config's extraArgs over them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { toYaml as stringify } from './yaml.js';
 import { parseVersion, type SemVer } from '../common/versions.js';
 import type { ClusterConfig } from './config.js';
 import type { Out } from './output.js';
