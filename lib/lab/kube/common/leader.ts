@@ -109,6 +109,9 @@ export class LeaderElector {
     this.key = `${cfg.namespace}/${cfg.name}`;
   }
 
+  /** ms timestamp of when we last became leader; undefined before */
+  leadingSince: number | undefined;
+
   /** true while we hold the lease and its last renewal is younger than leaseDuration */
   isLeader(): boolean {
     return this.observed?.spec.holderIdentity === this.identity && Date.now() - this.observed.at < this.cfg.leaseDurationMs;
@@ -127,6 +130,7 @@ export class LeaderElector {
     }
     if (signal?.aborted) return 'cancelled';
     this.cfg.log.info('leaderelection.go:260', `successfully acquired lease ${this.key}`);
+    this.leadingSince = Date.now();
     const stop = new AbortController();
     lead(stop.signal);
     try {
