@@ -38,6 +38,7 @@ export class Informer<T extends KubeObject> {
 
   /** Runs until stop(); never rejects. */
   async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       try {
         const l = await this.client.list<T>(this.path);
@@ -48,12 +49,17 @@ export class Informer<T extends KubeObject> {
         if (this.stopped) break;
         const w = this.client.watch<T>(this.path, { resourceVersion: l.metadata.resourceVersion, timeoutSeconds: 300 + Math.floor(Math.random() * 300) }, (e) => this.apply(e));
         this.current = w;
+        failures = 0;
         await w.done;
       } catch (e) {
-        this.onError(`failed to list/watch ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
+        failures++;
+        // client-go logs each failure; repeat the same one only while backing off is short
+        if (failures <= 3 || failures % 10 === 0) this.onError(`failed to list/watch ${this.path}: ${e instanceof Error ? e.message : String(e)}`);
       }
       this.current = undefined;
-      if (!this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, 1000)));
+      // 1 s after a watch ends, doubling up to 30 s while the API keeps failing
+      const pause = Math.min(30000, 1000 * 2 ** Math.max(0, failures - 1));
+      if (!this.stopped) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, pause)));
     }
   }
 
