@@ -123,8 +123,18 @@ function hasFlag(def: FlagDef, version: string): boolean {
 export function parseComponentFlags(prog: string, argv: readonly string[], defs: readonly FlagDef[], version: string): ParsedFlags {
   const known = defs.filter((d) => hasFlag(d, version));
   const names = new Set(known.map((d) => d.name));
-  const parsed = parseFlags(argv, { bools: known.filter((d) => d.bool).map((d) => d.name), short: { h: 'help' } });
-  for (const n of parsed.seen) if (!names.has(n)) throw new FlagError(`unknown flag: --${n}`);
+  const bools = known.filter((d) => d.bool).map((d) => d.name);
+  // pflag stops at the first unknown flag, before it asks whether that flag wanted a value
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    const m = /^--([^=]+)(=)?/.exec(a) ?? /^-([A-Za-z])(=)?$/.exec(a);
+    if (!m) continue;
+    const name = m[1] === 'h' ? 'help' : m[1]!;
+    if (!names.has(name)) throw new FlagError(a.startsWith('--') ? `unknown flag: --${name}` : `unknown shorthand flag: '${name}' in ${a}`);
+    if (!m[2] && !bools.includes(name)) i++;
+  }
+  const parsed = parseFlags(argv, { bools, short: { h: 'help' } });
   if (parsed.args.length) throw new FlagError(`"${prog}" does not take any arguments, got ${JSON.stringify(parsed.args)}`);
   return parsed;
 }
