@@ -44,6 +44,13 @@ export interface KubeList<T extends KubeObject = KubeObject> {
   items: T[];
 }
 
+/** One cause of a Status; Go's StatusCause.Type is `reason` on the wire. */
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
 /** The API's error reply (`kind: Status`). */
 export interface Status {
   kind?: 'Status';
@@ -52,7 +59,7 @@ export interface Status {
   status?: 'Success' | 'Failure';
   message?: string;
   reason?: string;
-  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: { type?: string; message?: string; field?: string }[]; retryAfterSeconds?: number };
+  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number };
   code?: number;
 }
 
