@@ -124,6 +124,11 @@ export class Registry {
 
   private validateMeta(def: ResourceDef, o: KubeObject): void {
     const name = o.metadata.name ?? '';
+    if (def.group === 'rbac.authorization.k8s.io') {
+      // RBAC names are path segments (system:node, kubeadm:get-nodes)
+      if (name && name !== '.' && name !== '..' && !/[/%]/.test(name)) return;
+      throw invalid(def.kind, name, [{ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": may not contain '/' or '%'` }], def.group);
+    }
     const re = def.plural === 'namespaces' ? LABEL_NAME_RE : NAME_RE;
     if (!re.test(name) || name.length > 253) {
       throw invalid(def.kind, name, [
