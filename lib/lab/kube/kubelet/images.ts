@@ -36,6 +36,8 @@ export interface MountMap {
 
 export interface ExecPlan {
   file: string;
+  /** argv[0] as the container's process shows it (`etcd`, not `/usr/bin/etcd`) */
+  argv0?: string;
   args: string[];
   env: Record<string, string>;
   /** what the log says about how the image runs */
@@ -90,10 +92,10 @@ export function planExec(image: string, command: string[], args: string[], env: 
   }
   const full = command.length ? [...command, ...args] : [...(ENTRYPOINTS[ref.name] ?? []), ...args];
   const host = HOST_BINARIES[ref.name];
-  if (host && full.length) return { file: host, args: full.slice(1).map(map), env, how: `host ${host}` };
+  if (host && full.length) return { file: host, argv0: full[0], args: full.slice(1).map(map), env, how: `host ${host}` };
   if (full.length) {
     const file = onPath(map(full[0]!), env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-    if (file) return { file, args: full.slice(1).map(map), env, how: `host ${file}` };
+    if (file) return { file, argv0: full[0], args: full.slice(1).map(map), env, how: `host ${file}` };
   }
   // no program for this image on the host: a process that only keeps the container "running"
   return { file: '/usr/bin/sleep', args: ['infinity'], env, how: 'placeholder (sleep infinity)' };

@@ -50,7 +50,7 @@ class ContainerProcess {
     } catch (e) {
       log.warn('kuberuntime_container.go:123', `cannot open the log of container ${this.spec.name}: ${(e as Error).message}`);
     }
-    const child = spawn(plan.file, plan.args, { env: plan.env, stdio: ['ignore', fd, fd], detached: true, cwd: '/' });
+    const child = spawn(plan.file, plan.args, { argv0: plan.argv0, env: plan.env, stdio: ['ignore', fd, fd], detached: true, cwd: '/' });
     if (typeof fd === 'number') closeSync(fd);
     this.child = child;
     this.status.running = true;
