@@ -24,6 +24,7 @@ describe('kubelet double: start-up and refusals', function () {
   before(async function () {
     this.timeout(120000);
     await installKubelet(lab(), H, '1.16.3');
+    await put(lab(), H, '/tmp/kl-config.yaml', CONFIG());
   });
 
   it('--version prints the package version as the real kubelet does', async () => {
@@ -73,7 +74,6 @@ describe('kubelet double: start-up and refusals', function () {
   });
 
   it('refuses a cgroup driver that differs from containerd\'s (SystemdCgroup) and docker\'s (native.cgroupdriver)', async () => {
-    await put(lab(), H, '/tmp/kl-config.yaml', CONFIG());
     await put(lab(), H, '/etc/containerd/config.toml', '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n');
     const r = await runKubelet(lab(), H, '1.35.2', '--config=/tmp/kl-config.yaml --container-runtime-endpoint=unix:///run/containerd/containerd.sock');
     expect(r.rc).to.equal(1);
@@ -91,12 +91,12 @@ describe('kubelet double: start-up and refusals', function () {
     expect(ok.stderr).to.contain('"Kubelet version" kubeletVersion="v1.16.3"');
   });
 
-  it('refuses to run with swap on while failSwapOn is true (swaps file through the lab switch)', async () => {
-    await put(lab(), H, '/tmp/kl-swaps', 'Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n/swapfile                               file\t\t1048572\t0\t-2\n');
-    const r = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml', { env: 'TSPLAY_LAB_PROC_SWAPS=/tmp/kl-swaps' });
+  it("refuses to run with swap on while failSwapOn is true (the lab's copy of /proc/swaps, as for the kubeadm double)", async () => {
+    await put(lab(), H, '/tmp/kl-proc/proc/swaps', 'Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n/swapfile                               file\t\t1048572\t0\t-2\n');
+    const r = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml', { env: 'TSPLAY_LAB_PROC_DIR=/tmp/kl-proc' });
     expect(r.rc).to.equal(1);
     expect(r.stderr).to.contain('failed to run Kubelet: running with swap on is not supported, please disable swap! or set --fail-swap-on flag to false. /proc/swaps contained: [Filename');
-    const off = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml --fail-swap-on=false', { env: 'TSPLAY_LAB_PROC_SWAPS=/tmp/kl-swaps', seconds: 3 });
+    const off = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml --fail-swap-on=false', { env: 'TSPLAY_LAB_PROC_DIR=/tmp/kl-proc', seconds: 3 });
     expect(off.rc, off.stderr).to.equal(124);
     expect(off.stderr).to.not.contain('swap');
     expect(off.stderr).to.contain('"Kubelet version"');

@@ -5,22 +5,29 @@ import { compareVersions, parseVersion, type SemVer } from '../common/versions.j
 import type { ParsedFlags } from '../common/flags.js';
 
 /**
- * Swap is kernel-wide, so a lab host cannot turn it on for itself: this environment variable (set
- * in /etc/default/kubelet, which the unit reads as an EnvironmentFile) names a file read instead
- * of /proc/swaps. Lab-only; roles never set it.
+ * Kernel-wide state is shared by every lab host, so a host may hold its own copy: the same
+ * convention as the kubeadm double (kubeadm/labproc.ts): `/etc/tsplay-lab/proc/swaps`, or the
+ * folder named by TSPLAY_LAB_PROC_DIR (settable in /etc/default/kubelet, an EnvironmentFile of the
+ * unit), is read instead of /proc/swaps when present. Lab-only; roles never set it.
  */
-export const SWAPS_ENV = 'TSPLAY_LAB_PROC_SWAPS';
+export const LAB_PROC_ENV = 'TSPLAY_LAB_PROC_DIR';
+
+export async function readLabProc(path: string): Promise<string | null> {
+  for (const p of [(process.env[LAB_PROC_ENV] || '/etc/tsplay-lab') + path, path]) {
+    try {
+      return await readFile(p, 'utf8');
+    } catch {
+      /* the next */
+    }
+  }
+  return null;
+}
 
 /** The refusal text, or null when swap is off (only the header line in /proc/swaps). */
 export async function swapRefusal(failSwapOn: boolean, version: SemVer): Promise<string | null> {
   if (!failSwapOn) return null;
-  const path = process.env[SWAPS_ENV] || '/proc/swaps';
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return null; // the real kubelet treats an unreadable /proc/swaps as no swap
-  }
+  // the real kubelet treats an unreadable /proc/swaps as no swap
+  const text = (await readLabProc('/proc/swaps')) ?? '';
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length <= 1) return null;
   // pkg/kubelet/cm/container_manager_linux.go; the wording changed when swap support arrived (1.22)
