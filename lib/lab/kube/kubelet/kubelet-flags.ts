@@ -102,15 +102,24 @@ export class KubeletFlagError extends Error {}
 /** Parses the kubelet's argv for `version`, refusing flags that version does not define. */
 export function parseKubeletFlags(argv: readonly string[], version: SemVer): ParsedFlags {
   const known = new Set<string>([...CURRENT, ...Object.keys(REMOVED)]);
+  // pflag reports an unknown flag where it meets it, before any value problem of later flags
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    const m = /^--([^=]+)(=)?/.exec(a) ?? /^-([A-Za-z])(=)?$/.exec(a);
+    if (!m) continue;
+    const name = a.startsWith('--') ? m[1]! : (SHORT as Record<string, string>)[m[1]!] ?? m[1]!;
+    if (!known.has(name) || !definedIn(name, version)) {
+      throw new KubeletFlagError(a.startsWith('--') ? `unknown flag: --${name}` : `unknown shorthand flag: '${m[1]}' in ${a}`);
+    }
+    if (!m[2] && !BOOLS.includes(name)) i++; // its value
+  }
   let parsed: ParsedFlags;
   try {
     parsed = parseFlags(argv, { bools: BOOLS, short: SHORT });
   } catch (e) {
     if (e instanceof FlagError) throw new KubeletFlagError(e.message);
     throw e;
-  }
-  for (const name of parsed.seen) {
-    if (!known.has(name) || !definedIn(name, version)) throw new KubeletFlagError(`unknown flag: --${name}`);
   }
   return parsed;
 }
