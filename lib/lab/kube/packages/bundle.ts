@@ -67,7 +67,9 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
   if (!existsSync(entryFile)) throw new Error(`no Kubernetes double '${prog}': ${relative(process.cwd(), entryFile)} does not exist`);
   const dir = join(cacheDir, 'bundles');
   mkdirSync(dir, { recursive: true });
-  const manifestFile = join(dir, `${prog}.inputs.json`);
+  // one manifest per checkout: worktrees sharing the machine cache must not replace each other's
+  const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8);
+  const manifestFile = join(dir, `${prog}.${checkout}.inputs.json`);
   const cached = readManifest(manifestFile);
   if (cached && existsSync(cached.out) && inputsUnchanged(cached.inputs)) return cached.out;
 
