@@ -99,6 +99,13 @@ export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
   delay?: FromVars<number, V>;
   /** environment variables for the task's commands, merged per key: play < role < block < task */
   environment?: Environment<V>;
+  /**
+   * Ansible's `async`: run the task's command detached on the host, for at most this many
+   * seconds (command and shell, which run one command); 0 or absent: run it attached
+   */
+  async?: FromVars<number, V>;
+  /** seconds between checks of an async task (default 15, as Ansible); 0: fire and forget, check later with async_status */
+  poll?: FromVars<number, V>;
 }
 
 /** A handle on a task, to read its result from later tasks (`h.result(ref)`). */
