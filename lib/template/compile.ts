@@ -274,6 +274,20 @@ export function installStrictCompiler(): void {
       this._emit(']');
     });
   });
+  // {% set ns.attr = value %}: Jinja assigns attributes of namespace() objects only.
+  patch('compileSet', function (node, frame) {
+    const target = (node.targets as Node[])[0];
+    if (node.targets.length !== 1 || target?.typename !== 'LookupVal') return orig.compileSet!.call(this, node, frame);
+    call(this, node, 'setAttr', () => {
+      this._compileExpression(target.target, frame);
+      this._emit(', ');
+      this._compileExpression(target.val, frame);
+      this._emit(', ');
+      if (node.value) this._compileExpression(node.value, frame);
+      else this.compile(node.body, frame);
+    });
+    this._emitLine(';');
+  });
   // (a, b) is a tuple, not JS's comma operator.
   patch('compileGroup', function (node, frame) {
     if (node.children.length > 1) return this._compileAggregate(node, frame, '[', ']');

@@ -11,6 +11,8 @@ import { Helpers, VARS_KEY, NATIVE_KEY, NAME_KEY } from './runtime.js';
 import { FILTERS } from './filters/index.js';
 import { TESTS } from './tests.js';
 import { GLOBALS } from './globals.js';
+import { patchParser } from './parse.js';
+import { withQualifiedNames } from './qualified.js';
 import type { Vars } from './types.js';
 
 interface Loaded { src: string; path: string; noCache: boolean }
@@ -92,6 +94,7 @@ let envSingleton: { env: nunjucks.Environment; loader: FileLoader; helpers: Help
 
 function getEnv() {
   if (envSingleton) return envSingleton;
+  patchParser(); // before installJinjaCompat, which wraps the parser's aggregate parsing
   nunjucks.installJinjaCompat(); // slices (x[1:]) and True/False/None; lookups are ours (runtime.ts)
   installStrictCompiler();
   const loader = new FileLoader();
@@ -103,7 +106,7 @@ function getEnv() {
   const opts = (env as unknown as { opts: Record<string, unknown> }).opts;
   opts.throwOnUndefined = STRICT;
   opts.dev = true; // keeps our error objects intact instead of re-wrapping them
-  const helpers = new Helpers(FILTERS, TESTS, GLOBALS);
+  const helpers = new Helpers(withQualifiedNames(FILTERS, 'filter'), withQualifiedNames(TESTS, 'test'), GLOBALS);
   (env as unknown as { tsplay: Helpers }).tsplay = helpers;
   envSingleton = { env, loader, helpers };
   return envSingleton;

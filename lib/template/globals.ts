@@ -2,6 +2,8 @@
 
 import { TemplateFault } from './errors.js';
 import { splitKw } from './filters/types.js';
+import { Namespace } from './namespace.js';
+import { isDict } from './pyvalues.js';
 
 function range(...raw: unknown[]): number[] {
   const [args] = splitKw(raw);
@@ -30,4 +32,15 @@ function dict(...raw: unknown[]): Record<string, unknown> {
   return Object.assign(out, kw);
 }
 
-export const GLOBALS: Record<string, unknown> = { range, dict };
+/** namespace(a=1) or namespace({'a': 1}, b=2), as Jinja's. */
+function namespace(...raw: unknown[]): Namespace {
+  const [args, kw] = splitKw(raw);
+  const init: Record<string, unknown> = {};
+  for (const a of args) {
+    if (!isDict(a)) throw new TemplateFault('namespace() takes a dict or keyword arguments');
+    Object.assign(init, a);
+  }
+  return new Namespace(Object.assign(init, kw));
+}
+
+export const GLOBALS: Record<string, unknown> = { range, dict, namespace };

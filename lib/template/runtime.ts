@@ -10,6 +10,7 @@ import { pyMethod } from './pymethods.js';
 import { pyPercent } from './pystring.js';
 import { asBigInt, normInt, type PyNum } from './pyint.js';
 import { MAX_RENDERED_CHARS } from './limits.js';
+import { Namespace } from './namespace.js';
 import { splitKw, type FilterFn, type Kw, type Registry, type TestFn } from './filters/types.js';
 
 /** Where the render's variables live inside nunjucks' context (a copy would defeat laziness). */
@@ -217,6 +218,12 @@ export class Helpers implements Registry {
       out[typeof k === 'string' ? k : pyStr(k)] = flat[i + 1];
     }
     return out;
+  }
+
+  /** {% set obj.key = value %}: only a namespace() takes attributes, as in Jinja. */
+  setAttr(line: number, file: string, obj: unknown, key: unknown, value: unknown): void {
+    if (!(obj instanceof Namespace)) throw new TemplateError(`cannot assign attribute on non-namespace object (a ${typeName(obj)})`, file, line);
+    obj[String(key)] = value;
   }
 
   /** Runs fn; any failure that is not yet a TemplateError gets this file and line. */

@@ -1,0 +1,29 @@
+// Each construct of test/template/parity-cases.ts rendered by tsplay and by ansible-core 2.14's
+// Templar (test/helpers/ansible-templar.ts, one python3 run for all cases): identical text.
+import { expect } from 'chai';
+import { renderString, lazyVars } from '../../lib/template/index.js';
+import { ansibleRenderAll, type AnsibleResult } from '../helpers/ansible-templar.js';
+import { PARITY, type ParityCase } from './parity-cases.js';
+
+const all: ParityCase[] = Object.values(PARITY).flat();
+
+describe('templates render as ansible-core 2.14 renders them', function () {
+  this.timeout(60_000);
+  let ansible: AnsibleResult[] = [];
+  before(async () => {
+    ansible = await ansibleRenderAll(all);
+  });
+
+  for (const [group, cases] of Object.entries(PARITY)) {
+    describe(group, () => {
+      for (const c of cases) {
+        it(`${c.template}  with ${JSON.stringify(c.vars ?? {})}`, () => {
+          const ref = ansible[all.indexOf(c)]!;
+          if (!ref.ok) throw new Error(`ansible failed on this case: ${ref.error}`);
+          const ours = renderString(c.template, lazyVars(c.vars ?? {}, {}), { name: 'case' });
+          expect(ours).to.equal(ref.out);
+        });
+      }
+    });
+  }
+});
