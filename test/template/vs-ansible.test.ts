@@ -3,7 +3,10 @@
 import { expect } from 'chai';
 import { renderString, lazyVars } from '../../lib/template/index.js';
 import { ansibleRenderAll, type AnsibleResult } from '../helpers/ansible-templar.js';
-import { PARITY, type ParityCase } from './parity-cases.js';
+import { PARITY as BASE, type ParityCase } from './parity-cases.js';
+import { IPADDR_CASES } from './parity-ipaddr.js';
+
+const PARITY: Record<string, ParityCase[]> = { ...BASE, 'ansible.utils address filters (1)': IPADDR_CASES };
 
 const all: ParityCase[] = Object.values(PARITY).flat();
 
