@@ -236,6 +236,22 @@ export function evalNative(expr: string, vars: Vars, name: string, host?: string
   return value;
 }
 
+/**
+ * evalNative, also saying whether the value is the text a string-type filter returned last
+ * (`{{ d | to_json }}`), which Ansible keeps as text rather than reading it back as a literal.
+ */
+export function evalNativeText(expr: string, vars: Vars, name: string, host?: string): { value: unknown; filterText: boolean } {
+  const { helpers } = getEnv();
+  const saved = helpers.stringFilterOut;
+  helpers.stringFilterOut = undefined;
+  try {
+    const value = evalNative(expr, vars, name, host);
+    return { value, filterText: typeof value === 'string' && value === helpers.stringFilterOut };
+  } finally {
+    helpers.stringFilterOut = saved;
+  }
+}
+
 export function renderTemplateFile(file: string, vars: Vars, host?: string): string {
   const { env, loader } = getEnv();
   const abs = path.resolve(file);

@@ -26,7 +26,16 @@ interface Context { ctx: Record<string, unknown> }
 
 const CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null, true: true, false: false, none: null };
 
+/**
+ * Ansible's STRING_TYPE_FILTERS (by the name as written): their result, when it is a whole
+ * template's result, stays text (NativeJinjaText) instead of being read back as a literal.
+ */
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
 export class Helpers implements Registry {
+  /** the text the last string-type filter returned (see STRING_TYPE_FILTERS) */
+  stringFilterOut: string | undefined;
+
   constructor(
     private readonly filters: Record<string, FilterFn>,
     private readonly tests: Record<string, TestFn>,
@@ -138,7 +147,9 @@ export class Helpers implements Registry {
   callFilter(line: number, file: string, name: string, ...raw: unknown[]): unknown {
     if (!hasOwn(this.filters, name)) throw new TemplateError(`no filter named '${name}'`, file, line);
     const [args, kw] = splitKw(raw);
-    return this.guard(line, file, () => this.filter(name, args[0], args.slice(1), kw), `filter '${name}'`);
+    const out = this.guard(line, file, () => this.filter(name, args[0], args.slice(1), kw), `filter '${name}'`);
+    if (typeof out === 'string' && STRING_TYPE_FILTERS.has(name)) this.stringFilterOut = out;
+    return out;
   }
 
   callTest(line: number, file: string, name: string, ...raw: unknown[]): boolean {

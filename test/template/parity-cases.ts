@@ -30,4 +30,17 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: "{{ d | ansible.builtin.to_json }} {{ d | ansible.builtin.to_nice_yaml }}{{ 'a,b' | ansible.builtin.split(',') | join('+') }}", vars: { d: { b: 1, a: [1, 2] } } },
     { template: "{{ [[1], [2, [3]]] | ansible.builtin.flatten | ansible.builtin.to_json }} {{ 'yes' | ansible.builtin.bool }}" },
   ],
+  'a variable rendered to list/dict text becomes the value (3)': [
+    { template: "{{ (a + ['c']) | to_json }} {% for i in a %}<{{ i }}>{% endfor %} {{ a | type_debug }}", vars: { x: 1, a: "[{{ x }}, 'b']" } },
+    { template: '{{ b | type_debug }} {{ b | length }} {{ b[0] }}', vars: { x: 'p', y: ['q'], b: '{{ [x] + y }}' } },
+    { template: "{{ c is string }} {{ c2 | type_debug }} {{ c2.k }}", vars: { d: { k: 'v' }, c: '{{ d | to_json }}', c2: '{{ d }}' } },
+    { template: "{{ t | type_debug }} {{ t }} {{ f | type_debug }} {{ u | type_debug }} {{ w | type_debug }}", vars: { t: "{{ 'True' }}", f: "{{ 'Fal' ~ 'se' }}", u: 'True', w: "{{ 'true' }}" } },
+    { template: "{{ g | type_debug }} {{ g | sum }}", vars: { s: '[1, 2]', g: '{{ s }}' } },
+    { template: "{{ i | type_debug }} {{ j | type_debug }} {{ o | type_debug }} {{ p | type_debug }}", vars: { x: 1, i: '[{{ x }}', j: "{{ '{' }}a: 1}", o: "{{ '[1]' }} and more", p: '({{ x }}, 2)' } },
+    { template: "{{ k | to_json }} {{ m | to_json }} {{ q | length }} {{ q[1] }}", vars: { n: 5, x: 'y', k: "{{ '[1, true, null, None, -2, 0x10, 1_000]' }}", m: "{'a': {{ n }}, 'b': '{{ x }}', 'c': [ ], }", q: '[{{ n }}], [2]' } },
+    { template: "{{ e | to_json }} {{ e2 | to_json }} {{ e3 | type_debug }} {{ e4 | sort }}", vars: { raw: String.raw`["a\tb", 'c\x41', r'\d', "x" "y", '\q']`, e: '{{ raw }}', raw2: '{1: 2, "k": {"n": [1, {}]}}', e2: '{{ raw2 }}', raw4: '{3, 2, 3}', e4: '{{ raw4 }}', e3: "{{ '[1] # note' }}" } },
+    { template: "{{ j1 is string }} {{ j2 is string }} {{ j3 is string }} {{ j4 is string }} {{ j5 is string }} {{ j6 is string }}", vars: { d: [1], j1: '{{ d | to_json }}', j2: '{{ d | to_nice_json }}', j3: '{{ d | string }}', j4: '{{ d | ansible.builtin.to_json }}', j5: '{{ d | to_json }} ', j6: "{{ d | to_json if d else 'x' }}" } },
+    { template: "{{ big | type_debug }} {{ big[0] + 1 }}", vars: { big: "{{ '[18446744073709551615]' }}" } },
+    { template: "{{ nested.l | type_debug }} {{ nested.l[1] }} {{ lst[0] | type_debug }}", vars: { x: 2, nested: { l: '[1, {{ x }}]' }, lst: ['[{{ x }}]'] } },
+  ],
 };
