@@ -43,4 +43,11 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: "{{ big | type_debug }} {{ big[0] + 1 }}", vars: { big: "{{ '[18446744073709551615]' }}" } },
     { template: "{{ nested.l | type_debug }} {{ nested.l[1] }} {{ lst[0] | type_debug }}", vars: { x: 2, nested: { l: '[1, {{ x }}]' }, lst: ['[{{ x }}]'] } },
   ],
+  'random and shuffle with a seed, as Python random.Random(seed) (15)': [
+    { template: "{{ 60 | random(seed=inventory_hostname) }} {{ 60 | random(seed='k1-node02') }} {{ 100 | random(seed=5) }} {{ 10 | random(seed=0) }} {{ 1000000 | random(seed=-7) }}", vars: { inventory_hostname: 'k1-master01' } },
+    { template: "{{ 100 | random(10, 5, seed='x') }} {{ 100 | random(start=1, seed='é∂') }} {{ (2 ** 70) | random(seed='big') }} {{ 5 | random(seed=True) }} {{ 10 | random(seed=18446744073709551617) }}" },
+    { template: "{{ ['a', 'b', 'c', 'd'] | random(seed='node1') }} {{ 'xyz' | random(seed='s') }} {{ hosts | random(seed=inventory_hostname) }}", vars: { inventory_hostname: 'n3', hosts: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] } },
+    { template: "{{ [1, 2, 3, 4, 5, 6, 7, 8] | shuffle(seed='abc') }} {{ range(20) | shuffle(seed=42) | list }} {{ 'hello' | shuffle(seed=1) }}" },
+    { template: "{% for h in ['k1', 'k2', 'k3', 'k4', 'k5'] %}{{ 59 | random(seed=h) }} {% endfor %}" },
+  ],
 };

@@ -6,6 +6,7 @@ import { LIST_FILTERS } from './lists.js';
 import { DICT_FILTERS } from './dicts.js';
 import { SERIALIZE_FILTERS } from './serialize.js';
 import { IPADDR_FILTERS } from './ipaddr.js';
+import { RANDOM_FILTERS } from './random.js';
 import type { FilterFn } from './types.js';
 
 export const FILTERS: Record<string, FilterFn> = {
@@ -15,4 +16,5 @@ export const FILTERS: Record<string, FilterFn> = {
   ...DICT_FILTERS,
   ...SERIALIZE_FILTERS,
   ...IPADDR_FILTERS,
+  ...RANDOM_FILTERS,
 };
