@@ -297,6 +297,17 @@ export function installStrictCompiler(): void {
   // obj.name(...) calls the Python method even when a dict also has data under that name.
   patch('compileFunCall', function (node, frame) {
     const callee = node.name as Node;
+    if (callee.typename === 'Symbol') {
+      // f(...): a global (lookup, range, namespace) or a macro; its failures get this line
+      this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+      call(this, node, 'callFn', () => {
+        this._compileExpression(callee, frame);
+        this._emit(`, ${JSON.stringify(String(callee.value))}, context, `);
+        this._compileAggregate(node.args, frame, '[', ']');
+      });
+      this._emit(')');
+      return;
+    }
     if (callee.typename !== 'LookupVal' || callee.val.typename !== 'Literal' || typeof callee.val.value !== 'string') {
       return orig.compileFunCall!.call(this, node, frame);
     }

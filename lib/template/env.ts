@@ -10,7 +10,7 @@ import { STRICT, SHARED_NAME, installStrictCompiler, asTemplateError, displayPat
 import { Helpers, VARS_KEY, NATIVE_KEY, NAME_KEY } from './runtime.js';
 import { FILTERS } from './filters/index.js';
 import { TESTS } from './tests.js';
-import { GLOBALS } from './globals.js';
+import { GLOBALS, setLookupRenderer } from './globals.js';
 import { patchParser } from './parse.js';
 import { withQualifiedNames } from './qualified.js';
 import type { Vars } from './types.js';
@@ -109,6 +109,7 @@ function getEnv() {
   const helpers = new Helpers(withQualifiedNames(FILTERS, 'filter'), withQualifiedNames(TESTS, 'test'), GLOBALS);
   (env as unknown as { tsplay: Helpers }).tsplay = helpers;
   envSingleton = { env, loader, helpers };
+  setLookupRenderer((file, vars) => renderTemplateFile(file, vars));
   return envSingleton;
 }
 

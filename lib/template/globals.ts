@@ -3,6 +3,9 @@
 import { TemplateFault } from './errors.js';
 import { splitKw } from './filters/types.js';
 import { Namespace } from './namespace.js';
+import { runLookup, type LookupContext } from './lookups.js';
+import { VARS_KEY } from './runtime.js';
+import type { Vars } from './types.js';
 import { isDict } from './pyvalues.js';
 
 function range(...raw: unknown[]): number[] {
@@ -43,4 +46,32 @@ function namespace(...raw: unknown[]): Namespace {
   return new Namespace(Object.assign(init, kw));
 }
 
-export const GLOBALS: Record<string, unknown> = { range, dict, namespace };
+/** Renders a template file for the template lookup; env.ts sets it (it owns the environment). */
+let fileRenderer: ((file: string, vars: Vars) => string) | undefined;
+export function setLookupRenderer(fn: (file: string, vars: Vars) => string): void {
+  fileRenderer = fn;
+}
+
+/** nunjucks calls globals with its render context as `this`; the render's vars live in it. */
+interface RenderContext { ctx: Record<string, unknown> }
+
+function lookupContext(self: RenderContext): LookupContext {
+  const vars = (self?.ctx?.[VARS_KEY] ?? {}) as Vars;
+  return {
+    vars,
+    renderFile: (file, v) => {
+      if (!fileRenderer) throw new TemplateFault('no template renderer for the template lookup');
+      return fileRenderer(file, v);
+    },
+  };
+}
+
+function lookup(this: RenderContext, ...raw: unknown[]): unknown {
+  return runLookup(lookupContext(this), raw, false);
+}
+
+function query(this: RenderContext, ...raw: unknown[]): unknown {
+  return runLookup(lookupContext(this), raw, true);
+}
+
+export const GLOBALS: Record<string, unknown> = { range, dict, namespace, lookup, query, q: query };

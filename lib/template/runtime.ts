@@ -122,6 +122,12 @@ export class Helpers implements Registry {
     return this.guard(line, file, () => (fn as (...a: unknown[]) => unknown)(...args), `${desc}()`);
   }
 
+  /** name(...) for a global function or a macro, called as nunjucks does (the context as `this`). */
+  callFn(line: number, file: string, fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
+    if (typeof fn !== 'function') throw new TemplateError(`'${name}' is a ${typeName(fn)}, not something to call`, file, line);
+    return this.guard(line, file, () => (fn as (...a: unknown[]) => unknown).apply(context, args));
+  }
+
   slice(line: number, file: string, obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
     if (!Array.isArray(obj) && typeof obj !== 'string') throw new TemplateError(`cannot slice a ${typeName(obj)}`, file, line);
     const n = obj.length;

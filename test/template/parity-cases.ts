@@ -2,7 +2,12 @@
 // ansible-core 2.14's Templar in vs-ansible.test.ts; the two must give identical text.
 // Tuples are avoided in output: Python prints (1,), tsplay a list (a documented difference).
 
-export interface ParityCase { template: string; vars?: Record<string, unknown> }
+export interface ParityCase {
+  template: string;
+  vars?: Record<string, unknown>;
+  /** Ansible's loader basedir; tsplay gets it as playbook_dir (lookups search it) */
+  basedir?: string;
+}
 
 export const PARITY: Record<string, ParityCase[]> = {
   'trailing commas in literals (4)': [
