@@ -1,6 +1,6 @@
 // Jinja syntax nunjucks' parser rejects, accepted in tsplay's (strict) templates only:
-// - a trailing comma in list, dict and tuple literals (`{'a': 1,}`, `[1, 2,]`, `(1,)`), and any
-//   expression as a dict key;
+// - a trailing comma in list, dict and tuple literals (`{'a': 1,}`, `[1, 2,]`, `(1,)`) and in
+//   call arguments (`namespace(ips=[],)`), and any expression as a dict key;
 // - a bare tuple after `for ... in` (`{% for x in "a", "b" %}`);
 // - a test's one argument without parentheses (`x is sameas true`, `n is divisibleby 3`), and
 //   dotted test names (`v is ansible.builtin.version('1.2', '>=')`).
@@ -67,6 +67,37 @@ export function patchParser(): void {
       return new nodes.Array(tok.lineno, tok.colno, node.children);
     }
     return node;
+  };
+
+  const origSignature = proto.parseSignature as (this: P, tolerant?: boolean, noParens?: boolean) => unknown;
+  proto.parseSignature = function (this: P, tolerant?: boolean, noParens?: boolean) {
+    if (!strict(this) || noParens) return origSignature.call(this, tolerant, noParens);
+    let tok = this.peekToken() as Tok;
+    if (tok.type !== 'left-paren') {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    tok = this.nextToken() as Tok;
+    const args = new nodes.NodeList(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno);
+    let checkComma = false;
+    for (;;) {
+      tok = this.peekToken() as Tok;
+      if (tok.type === 'right-paren') {
+        this.nextToken();
+        break;
+      }
+      if (checkComma) {
+        if (!this.skip('comma')) this.fail('parseSignature: expected comma after expression', tok.lineno, tok.colno);
+        if ((this.peekToken() as Tok).type === 'right-paren') continue; // f(a, b,)
+      }
+      const argNode = this.parseExpression();
+      if (this.skipValue('operator', '=')) kwargs.addChild(new nodes.Pair(argNode.lineno, argNode.colno, argNode, this.parseExpression()));
+      else args.addChild(argNode);
+      checkComma = true;
+    }
+    if (kwargs.children.length) args.addChild(kwargs);
+    return args;
   };
 
   const origFor = proto.parseFor as (this: P) => unknown;

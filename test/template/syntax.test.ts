@@ -11,6 +11,9 @@ describe('Jinja syntax nunjucks lacks', () => {
   it('a dict key may be any expression', () => {
     expect(r("{{ {'k' ~ n: n * 2,} }}", { n: 3 })).to.equal("{'k3': 6}");
   });
+  it('call arguments may end in a comma', () => {
+    expect(r("{% set ns = namespace(ips=[],) %}{{ ns.ips }} {{ 'a-b' | replace('-', '+',) }} {{ range(3,) | list }}")).to.equal('[] a+b [0, 1, 2]');
+  });
   it('for over a bare tuple ending in a comma', () => {
     expect(r('{% for x in 1, 2, %}{{ x }}{% endfor %}')).to.equal('12');
   });
