@@ -3,7 +3,7 @@ import type { FileDiff, ModuleContext, ModuleResult } from '../modules/types.js'
 import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
-import { renderString, templateValue, TemplateError } from '../template/index.js';
+import { renderString, templateValue, TemplateError, overlayVars } from '../template/index.js';
 import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
@@ -285,9 +285,9 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
       diff: run.opts.diff && !opts.noLog,
       become,
       vars,
-      render: (text, name) => {
+      render: (text, name, extra) => {
         const before = secretReads();
-        const out = renderString(text, vars, { name, host });
+        const out = renderString(text, extra ? overlayVars(vars, extra) : vars, { name, host });
         if (secretReads() !== before) fromSecret = true;
         return out;
       },

@@ -50,7 +50,7 @@ export function lazyVars(raw: Vars, opts: LazyOptions): Vars {
     chain.push(where);
     try {
       const before = secretReads();
-      const out = templateRaw(value, root, { name: `variable '${where}'`, host: opts.host });
+      const out = templateRaw(value, root, { name: `variable '${where}'`, host: opts.host, literal: true });
       // rendered from a secret: a secret too (util/secrets.ts)
       if (secretReads() !== before) {
         noteDerived(out);
