@@ -1,6 +1,6 @@
 import { applyLimit, hostVars, inventoryGraph, inventoryList, selectHosts } from '../inventory/index.js';
 import { CliError, parse } from './args.js';
-import { loadInventories } from './load.js';
+import { loadInventories, printWarnings } from './load.js';
 import { VAULT_OPTIONS, vaultKeyring } from './vault-options.js';
 
 const OPTIONS = {
@@ -23,6 +23,7 @@ export async function cmdInventory(argv: string[]): Promise<number> {
   if (o.limit !== undefined && o['list-hosts'] === undefined) throw new CliError('--limit works with --list-hosts PATTERN only (tsplay inventory -i INV --list-hosts all --limit L)');
   if (o.vars && !o.graph) throw new CliError('--vars works with --graph only');
   const inv = await loadInventories(o.inventory, await vaultKeyring(o));
+  printWarnings(inv.warnings);
   const cwd = process.cwd();
   if (o.list) {
     process.stdout.write(JSON.stringify(inventoryList(inv), null, 4) + '\n');

@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/index.js';
 import type { RunOptions } from '../executor/context.js';
 import { CliError } from './args.js';
 import { planRun, runVaultOptions } from './runplan.js';
-import { loadInventories, loadPlaybook } from './load.js';
+import { loadInventories, loadPlaybook, printWarnings } from './load.js';
 import { listHosts, listTags, listTasks } from './listing.js';
 import { collectSecrets } from './secrets.js';
 import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
@@ -38,6 +38,8 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   // -e api_token=... is a secret from the first line of output on
   for (const [k, v] of Object.entries(plan.opts.extraVars)) if (isSecretName(k)) noteSecret(v);
 
+  const warnings = [...plan.warnings, ...inv.warnings];
+  if (plan.action !== 'run') printWarnings(warnings);
   switch (plan.action) {
     case 'syntax-check':
       return syntaxCheck(pb, inv, file, cwd, plan.opts.extraVars);
@@ -55,6 +57,7 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   const opts: RunOptions = { ...plan.opts, step: plan.step ? stepAsker() : undefined };
   for (const s of collectSecrets(inv)) registerSecret(s);
   const reporter = createReporter({ ...plan.reporter, secrets: knownSecrets() });
+  for (const message of warnings) reporter.emit({ type: 'warning', message });
   if (plan.connections.hostKeyChecking === 'off') reporter.emit({ type: 'warning', message: 'host key checking is OFF (--host-key-checking off): any machine answering on these addresses is trusted' });
   const pool = new ConnectionPool(plan.connections);
   // Ctrl-C: give the terminal back, end what runs on the hosts, close every connection, exit like

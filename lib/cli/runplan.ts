@@ -25,6 +25,8 @@ export interface RunPlan {
   connections: ConnectionCliOptions;
   /** where vault passwords come from (the keyring is made from these before the plan) */
   vault: VaultOptionValues;
+  /** Ansible's warnings about what was read (-e @file duplicate keys), shown before the run */
+  warnings: string[];
 }
 
 const POLICIES: HostKeyPolicy[] = ['strict', 'accept-new', 'off'];
@@ -51,6 +53,7 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring): RunP
   const timeout = o.timeout === undefined ? undefined : Number(o.timeout);
   if (timeout !== undefined && !(timeout > 0)) throw new CliError(`--timeout ${o.timeout}: give a number of seconds > 0`);
   const verbosity = o.verbose?.length ?? 0;
+  const warnings: string[] = [];
   const action: RunAction = o['syntax-check'] ? 'syntax-check' : o['list-hosts'] ? 'list-hosts' : o['list-tasks'] ? 'list-tasks' : o['list-tags'] ? 'list-tags' : 'run';
   return {
     playbook: file,
@@ -62,7 +65,7 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring): RunP
       diff: Boolean(o.diff),
       forks,
       limit: o.limit,
-      extraVars: parseExtraVars(o['extra-vars'] ?? [], cwd, vault),
+      extraVars: parseExtraVars(o['extra-vars'] ?? [], cwd, vault, warnings),
       tags: { tags: list(o.tags), skipTags: list(o['skip-tags']) },
       startAtTask: o['start-at-task'],
       forceHandlers: Boolean(o['force-handlers']),
@@ -81,6 +84,7 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring): RunP
       color: o['no-color'] ? false : undefined,
     },
     vault: pickVaultOptions(o),
+    warnings,
     connections: {
       knownHostsFile: o['known-hosts'],
       hostKeyChecking: policy,
