@@ -9,10 +9,12 @@ import type { RunOptions } from '../executor/context.js';
 import { CliError } from './args.js';
 import { planRun, runVaultOptions } from './runplan.js';
 import { loadInventories, loadPlaybook, printWarnings } from './load.js';
-import { listHosts, listTags, listTasks } from './listing.js';
+import { listHosts, listTags, listTasks, runnableTaskNames } from './listing.js';
+import { globToRegExp } from '../executor/nodes.js';
 import { collectSecrets } from './secrets.js';
 import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
 import { vaultKeyring } from './vault-options.js';
+import { askPasswords } from './passwords.js';
 
 export async function cmdRun(argv: string[]): Promise<number> {
   // Ctrl-C while the playbook and inventory load: nothing has reached a host yet
@@ -34,6 +36,7 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   const plan = planRun(argv, cwd, vault);
   const file = plan.playbook;
   const inv = await loadInventories(plan.inventory, vault);
+  if (plan.action === 'run') await askPasswords(plan, inv);
   const pb = await loadPlaybook(file);
   // -e api_token=... is a secret from the first line of output on
   for (const [k, v] of Object.entries(plan.opts.extraVars)) if (isSecretName(k)) noteSecret(v);
@@ -53,6 +56,12 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
       break;
   }
 
+  // ansible-playbook prints "No matching task" after running nothing, and exits 0; a run that
+  // silently does nothing is worse, so it stops here, before anything connects
+  const startAt = plan.opts.startAtTask;
+  if (startAt !== undefined && !runnableTaskNames(pb, plan.opts.tags).some((n) => globToRegExp(startAt).test(n))) {
+    throw new CliError(`--start-at-task '${startAt}': no task of ${file} matches${plan.opts.tags.tags.length || plan.opts.tags.skipTags.length ? ' (after --tags/--skip-tags)' : ''}; tsplay run ${file} --list-tasks shows their names`);
+  }
   if (plan.step && !process.stdin.isTTY) throw new CliError('--step asks before each task and needs a terminal');
   const opts: RunOptions = { ...plan.opts, step: plan.step ? stepAsker() : undefined };
   for (const s of collectSecrets(inv)) registerSecret(s);

@@ -25,6 +25,9 @@ export interface RunPlan {
   connections: ConnectionCliOptions;
   /** where vault passwords come from (the keyring is made from these before the plan) */
   vault: VaultOptionValues;
+  /** -K / -k: passwords to ask for (without echo) before the run; --become-method */
+  ask: { becomePass: boolean; sshPass: boolean };
+  becomeMethod?: 'sudo';
   /** Ansible's warnings about what was read (-e @file duplicate keys), shown before the run */
   warnings: string[];
 }
@@ -54,6 +57,12 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring): RunP
   if (timeout !== undefined && !(timeout > 0)) throw new CliError(`--timeout ${o.timeout}: give a number of seconds > 0`);
   const verbosity = o.verbose?.length ?? 0;
   const warnings: string[] = [];
+  const becomeMethod = o['become-method'];
+  if (becomeMethod !== undefined && becomeMethod !== 'sudo') {
+    throw new CliError(becomeMethod === 'su'
+      ? "--become-method su: tsplay's connections become with sudo only; use sudo (ansible_become_method=sudo), or run as the user (-u)"
+      : `--become-method ${becomeMethod}: unknown method; use sudo`);
+  }
   const action: RunAction = o['syntax-check'] ? 'syntax-check' : o['list-hosts'] ? 'list-hosts' : o['list-tasks'] ? 'list-tasks' : o['list-tags'] ? 'list-tags' : 'run';
   return {
     playbook: file,
@@ -85,6 +94,8 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring): RunP
     },
     vault: pickVaultOptions(o),
     warnings,
+    ask: { becomePass: Boolean(o['ask-become-pass']), sshPass: Boolean(o['ask-pass']) },
+    becomeMethod,
     connections: {
       knownHostsFile: o['known-hosts'],
       hostKeyChecking: policy,
