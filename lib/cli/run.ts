@@ -15,6 +15,7 @@ import { collectSecrets } from './secrets.js';
 import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
 import { vaultKeyring } from './vault-options.js';
 import { askPasswords } from './passwords.js';
+import { VerbosePool } from './verbose-pool.js';
 
 export async function cmdRun(argv: string[]): Promise<number> {
   // Ctrl-C while the playbook and inventory load: nothing has reached a host yet
@@ -65,14 +66,19 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   if (plan.step && !process.stdin.isTTY) throw new CliError('--step asks before each task and needs a terminal');
   const opts: RunOptions = { ...plan.opts, step: plan.step ? stepAsker() : undefined };
   for (const s of collectSecrets(inv)) registerSecret(s);
-  const reporter = createReporter({ ...plan.reporter, secrets: knownSecrets() });
+  const output = createReporter({ ...plan.reporter, secrets: knownSecrets() });
+  // once Ctrl-C is pressed the connections are being closed on purpose: the hosts' results that
+  // follow (every host "UNREACHABLE") are not news, so nothing after the interrupt notice shows
+  let interrupted = false;
+  const reporter: typeof output = { emit: (ev) => (interrupted ? undefined : output.emit(ev)), close: () => output.close() };
   for (const message of warnings) reporter.emit({ type: 'warning', message });
   if (plan.connections.hostKeyChecking === 'off') reporter.emit({ type: 'warning', message: 'host key checking is OFF (--host-key-checking off): any machine answering on these addresses is trusted' });
-  const pool = new ConnectionPool(plan.connections);
+  const pool = plan.reporter.verbosity >= 3 ? new VerbosePool(plan.connections, reporter, plan.reporter.verbosity) : new ConnectionPool(plan.connections);
   // Ctrl-C: give the terminal back, end what runs on the hosts, close every connection, exit like
   // ansible-playbook (99)
   const onInterrupt = (): void => {
-    reporter.emit({ type: 'warning', message: 'User interrupted execution' });
+    reporter.emit({ type: 'warning', message: 'User interrupted execution: the run stopped here; hosts may be part-way through the task above' });
+    interrupted = true;
     void Promise.allSettled([reporter.close(), pool.closeAll(true)]).then(() => process.exit(99));
   };
   process.off('SIGINT', early);
