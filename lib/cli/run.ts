@@ -15,6 +15,7 @@ import { collectSecrets } from './secrets.js';
 import { isSecretName, knownSecrets, noteSecret, registerSecret } from '../util/secrets.js';
 import { vaultKeyring } from './vault-options.js';
 import { askPasswords } from './passwords.js';
+import { loadAnsibleConfig } from './ansiblecfg.js';
 import { VerbosePool } from './verbose-pool.js';
 
 export async function cmdRun(argv: string[]): Promise<number> {
@@ -34,10 +35,13 @@ export async function cmdRun(argv: string[]): Promise<number> {
 async function runCommand(argv: string[], early: () => void): Promise<number> {
   const cwd = process.cwd();
   const vault = await vaultKeyring(runVaultOptions(argv));
-  const plan = planRun(argv, cwd, vault);
+  const plan = planRun(argv, cwd, vault, loadAnsibleConfig(cwd));
   const file = plan.playbook;
   const inv = await loadInventories(plan.inventory, vault);
   if (plan.action === 'run') await askPasswords(plan, inv);
+  // Ansible's ansible_ssh_args var beats its ssh_args setting: the lowest vars of 'all'
+  const all = inv.groups.get('all');
+  if (plan.sshArgs !== undefined && all && !('ansible_ssh_args' in all.vars)) all.vars.ansible_ssh_args = plan.sshArgs;
   const pb = await loadPlaybook(file);
   // -e api_token=... is a secret from the first line of output on
   for (const [k, v] of Object.entries(plan.opts.extraVars)) if (isSecretName(k)) noteSecret(v);
