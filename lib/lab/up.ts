@@ -7,13 +7,14 @@ import { prepareHost, SSHD, startHost, stopHost, TINI, type LabHostSpec } from '
 import { ensureClientKey, knownHostsLines, readHostKeys } from './keys.js';
 import { isSameProcess } from './proc.js';
 import { defaultStateDir, hostPaths, labPaths, readState, writeState, type LabHostState, type LabState } from './state.js';
+import { registerLab } from './registry.js';
 import { daemonlessSystemctl } from './systemctl.js';
 import { checkUsers, usersSetupScript, type LabUser } from './users.js';
 import type { KubeRepo } from './kube/packages/repo.js';
 import { checkRoot, checkStateDir, normalizeSpecs } from './validate.js';
 
 export interface LabOptions {
-  /** default: `<cwd>/.tsplay/lab/<inventory file name without extension>` (see defaultStateDir) */
+  /** default: `.tsplay/lab/<inventory file name without extension>` beside the inventory (see defaultStateDir) */
   stateDir?: string;
   /** inventory path, only used to name the default state dir; default 'lab' */
   inventory?: string;
@@ -53,7 +54,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     const present = await readdir(stateDir).catch(() => [] as string[]);
     if (present.length) {
       throw new LabError(`${stateDir} is not empty and holds no lab state file (state.json); nothing was written. ` +
-        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name>)');
+        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name> beside the inventory)');
     }
   }
   const running = new Map<string, LabHostState>();
@@ -90,6 +91,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   // the state file first: it is what makes this directory a lab's for `lab down`, even when
   // this `up` fails before any host starts
   await writeState(state);
+  await registerLab(stateDir);
   const [labPublicKey, systemctl, kubeRepo] = await Promise.all([
     ensureClientKey(paths.keyFile),
     findSystemctl(),
