@@ -99,7 +99,7 @@ describe('kubelet double: through the API', function () {
 
   it('publishes a Running mirror pod for a static pod, and removes it with the manifest', async () => {
     await put(lab(), A, '/etc/kubernetes/manifests/sleeper.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper\n  namespace: kube-system\nspec:\n  hostNetwork: true\n  containers:\n  - name: sleeper\n    image: busybox:1.36\n    command: ["sleep", "2001"]\n');
-    const line = await eventually('the mirror pod Running', 30000, async () => {
+    const line = await eventually('the mirror pod Running', 10000, async () => {
       const r = await kube().kubectl(['get', 'pods', '-n', 'kube-system', `sleeper-${A}`, '--no-headers']);
       return /\s1\/1\s+Running\s/.test(r.stdout) ? r.stdout : undefined;
     });
