@@ -300,6 +300,7 @@ export class NodeAgent {
 
   private async markRunning(pod: Pod): Promise<void> {
     const st = pod.status ?? {};
+    if (st['phase'] === 'Succeeded' || st['phase'] === 'Failed') return; // terminal: nothing runs any more
     const ready = Array.isArray(st['conditions']) && (st['conditions'] as Obj[]).some((c) => c['type'] === 'Ready' && c['status'] === 'True');
     if (st['phase'] === 'Running' && ready) return;
     const started = now();
