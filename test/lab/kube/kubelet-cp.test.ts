@@ -102,6 +102,8 @@ describe('kubelet double: a control plane\'s static kube-apiserver', function ()
     expect(await eventually('the static apiserver to answer', 30000, version)).to.equal('v1.35.2');
     const node = await eventually('the node', 30000, async () => (await kube().client.tryGet(`/api/v1/nodes/${H}`)) ?? undefined);
     expect(node.metadata.labels?.['kubernetes.io/hostname']).to.equal(H);
+    // no --node-ip: the address the host's name resolves to (the lab's /etc/hosts)
+    expect((node['status'] as { addresses: { type: string; address: string }[] }).addresses).to.deep.include({ type: 'InternalIP', address: ADDR });
     const line = await eventually('the mirror pod', 20000, async () => {
       const r = await kube().kubectl(['get', 'pods', '-n', 'kube-system', `kube-apiserver-${H}`, '--no-headers']);
       return /Running/.test(r.stdout) ? r.stdout : undefined;
