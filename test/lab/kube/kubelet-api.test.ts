@@ -136,6 +136,27 @@ describe('kubelet double: through the API', function () {
     expect(Date.now() - t0).to.be.at.least(3000);
   });
 
+  it('after a restart keeps its Node (labels others added stay); a deleted Node comes back only with a restart', async () => {
+    const fx = kube();
+    expect((await fx.kubectl(['label', 'node', A, 'team=blue'])).code).to.equal(0);
+    await sh(lab(), A, 'systemctl restart kubelet');
+    const registered = async (n: number): Promise<true | undefined> => {
+      const log = (await sh(lab(), A, 'cat /var/log/journal/kubelet.service.log')).stdout;
+      return (log.match(/"Successfully registered node"/g) ?? []).length >= n ? true : undefined;
+    };
+    await eventually('registration after the restart', 20000, () => registered(2));
+    const n = await fx.client.get<Node>(`/api/v1/nodes/${A}`);
+    expect(n.metadata.labels).to.include({ team: 'blue', 'kubernetes.io/hostname': A });
+    expect((await fx.kubectl(['delete', 'node', A])).code).to.equal(0);
+    // the real kubelet registers once, at start: the node stays away while it runs
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await node(A)).to.equal(undefined);
+    await sh(lab(), A, 'systemctl restart kubelet');
+    const again = await eventually('the node registered again', 30000, () => node(A));
+    expect(again.metadata.labels).to.include({ 'node.kubernetes.io/pool': 'blue' });
+    expect(again.metadata.labels).to.not.have.property('team');
+  });
+
   it('refuses to run newer than the API server (version skew policy)', async () => {
     await put(lab(), B, '/tmp/skew-kubelet.conf', await readFile(kube().kubeconfig, 'utf8'), '0600');
     await put(lab(), B, '/tmp/skew-config.yaml', config(ADDR_B).replace(/staticPodPath.*\n/, ''));

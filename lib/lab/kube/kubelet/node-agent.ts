@@ -146,6 +146,7 @@ export class NodeAgent {
     const key = JSON.stringify(next.map((c) => [c.type, c.status, c.reason]));
     const due = Date.now() - this.lastSent >= this.o.cfg.nodeStatusReportFrequency;
     if (key === this.lastSentKey && !due) return;
+    // (the real kubelet reads its Node from an informer every period; the double reads it only when it sends)
     const c = this.o.client;
     const path = `/api/v1/nodes/${this.name}`;
     try {
@@ -160,10 +161,10 @@ export class NodeAgent {
       this.lastSent = Date.now();
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) {
-        // the Node was deleted (kubectl delete node): the real kubelet registers it again
+        // the Node was deleted (kubectl delete node): the real kubelet registers only at start, so
+        // it stays away until the kubelet restarts
         log.error('kubelet_node_status.go:535', `"Error updating node status, will retry" err=${q(`error getting node "${this.name}": nodes "${this.name}" not found`)}`);
         this.lastSentKey = '';
-        await this.register();
         return;
       }
       log.error('kubelet_node_status.go:535', `"Error updating node status, will retry" err=${q((e as Error).message)}`);
