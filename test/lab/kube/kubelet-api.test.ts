@@ -136,6 +136,29 @@ describe('kubelet double: through the API', function () {
     expect(Date.now() - t0).to.be.at.least(3000);
   });
 
+  it('picks up a pod the scheduler binds to it later (pods/binding)', async () => {
+    const fx = kube();
+    await fx.client.create('/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'late', namespace: 'default' },
+      spec: { containers: [{ name: 'late', image: 'nginx:1.27' }] },
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    await fx.client.create('/api/v1/namespaces/default/pods/late/binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'late', namespace: 'default' },
+      target: { apiVersion: 'v1', kind: 'Node', name: A },
+    });
+    const line = await eventually('late Running', 15000, async () => {
+      const r = await fx.kubectl(['get', 'pod', 'late', '--no-headers']);
+      return /Running/.test(r.stdout) ? r.stdout : undefined;
+    });
+    expect(line).to.match(/^late\s+1\/1\s+Running\s+0\s/);
+    await fx.client.delete('/api/v1/namespaces/default/pods/late', { gracePeriodSeconds: 0 });
+  });
+
   it('after a restart keeps its Node (labels others added stay); a deleted Node comes back only with a restart', async () => {
     const fx = kube();
     expect((await fx.kubectl(['label', 'node', A, 'team=blue'])).code).to.equal(0);
