@@ -112,13 +112,14 @@ describe('kubelet double: through the API', function () {
     await eventually('the mirror pod to go', 30000, async () => (await kube().client.tryGet(`/api/v1/namespaces/kube-system/pods/sleeper-${A}`)) === null);
   });
 
-  it('marks a pod bound to it Running and Ready, and removes it after its grace period once deleted', async () => {
+  it('marks a pod bound to it Running and Ready; deleted, it goes when its preStop hook would end, bounded by the grace period', async () => {
     // created through the API (as a controller would); the scheduler's binding is spec.nodeName
     await kube().client.create('/api/v1/namespaces/default/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'web', namespace: 'default' },
-      spec: { nodeName: A, terminationGracePeriodSeconds: 4, containers: [{ name: 'web', image: 'nginx:1.27' }] },
+      // a preStop hook longer than the grace period: the pod lives until the grace period ends
+      spec: { nodeName: A, terminationGracePeriodSeconds: 4, containers: [{ name: 'web', image: 'nginx:1.27', lifecycle: { preStop: { exec: { command: ['sleep', '30'] } } } }] },
     });
     const pod = await eventually('web Running', 20000, async () => {
       const p = await kube().client.get('/api/v1/namespaces/default/pods/web');
@@ -134,6 +135,18 @@ describe('kubelet double: through the API', function () {
     expect(terminating.stdout).to.match(/\sTerminating\s/);
     await eventually('web to be removed', 20000, async () => (await kube().client.tryGet('/api/v1/namespaces/default/pods/web')) === null);
     expect(Date.now() - t0).to.be.at.least(3000);
+    // no hook: the container exits at SIGTERM, the pod goes long before its 30 s grace period
+    await kube().client.create('/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'quick', namespace: 'default' },
+      spec: { nodeName: A, containers: [{ name: 'quick', image: 'nginx:1.27' }] },
+    });
+    await eventually('quick Running', 20000, async () => ((await kube().client.get('/api/v1/namespaces/default/pods/quick'))['status'] as { phase?: string } | undefined)?.phase === 'Running');
+    const t1 = Date.now();
+    expect((await kube().kubectl(['delete', 'pod', 'quick', '--wait=false'])).code).to.equal(0);
+    await eventually('quick to be removed', 15000, async () => (await kube().client.tryGet('/api/v1/namespaces/default/pods/quick')) === null);
+    expect(Date.now() - t1).to.be.below(10000);
   });
 
   it('picks up a pod the scheduler binds to it later (pods/binding)', async () => {

@@ -2,7 +2,8 @@
 // (kube-node-lease, renewed every leaseDuration/4) and its status (computed every
 // nodeStatusUpdateFrequency, sent when it changed or every nodeStatusReportFrequency), publish
 // mirror pods for its static pods, mark pods bound to it Running and Ready, and finish the deletion
-// of its terminating pods after their grace period (DELETE with gracePeriodSeconds 0).
+// of its terminating pods once their containers would have stopped (termination.ts; DELETE with
+// gracePeriodSeconds 0).
 import { readdir } from 'node:fs/promises';
 import { ApiError, type KubeClient, type KubeObject } from '../common/client.js';
 import type { SemVer } from '../common/versions.js';
@@ -11,6 +12,7 @@ import { log, q } from './log.js';
 import { conditions, defaultLabels, nodeStatus, type HostFacts, type NodeCondition, type Taint } from './node-info.js';
 import type { ContainerStatus } from './pod-runner.js';
 import type { StaticPods } from './static-pods.js';
+import { removalDelayMs } from './termination.js';
 
 export const CNI_DIR = '/etc/cni/net.d';
 
@@ -262,8 +264,7 @@ export class NodeAgent {
 
   private scheduleFinalDelete(key: string, pod: Pod): void {
     if (this.finalDeletes.has(key)) return;
-    const at = Date.parse(pod.metadata.deletionTimestamp!);
-    const wait = Math.max(0, (Number.isNaN(at) ? Date.now() : at) - Date.now());
+    const wait = removalDelayMs(pod.spec, pod.metadata.deletionTimestamp!);
     log.info('kubelet.go:2445', `"SyncLoop DELETE" source="api" pods=[${q(key)}] finalDeleteIn="${Math.round(wait / 1000)}s"`);
     this.finalDeletes.set(
       key,
