@@ -110,6 +110,8 @@ export async function main(argv: string[], versionText: string): Promise<number>
     try {
       labels = parseNodeLabels(flags.flags.get('node-labels'), version);
       taints = parseTaints(flags.flags.get('register-with-taints'));
+      // an external cloud provider initialises the node; until then the kubelet keeps pods off it
+      if (flags.flags.get('cloud-provider') === 'external') taints.push({ key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' });
     } catch (e) {
       if (e instanceof NodeFlagError) throw new Fatal(`failed to validate kubelet flags: ${e.message}`);
       throw e;
@@ -178,7 +180,7 @@ export async function main(argv: string[], versionText: string): Promise<number>
           return;
         }
         if (stopping) return;
-        agent = new NodeAgent({ client, cfg, version, host: await hostFacts(nodeName, flags.flags.get('node-ip')), labels, taints, statics });
+        agent = new NodeAgent({ client, cfg, version, host: await hostFacts(nodeName, flags.flags.get('node-ip')), labels, taints, statics, registerNode: flags.flags.get('register-node') !== 'false' });
         stoppers.unshift(() => agent?.stop());
         await agent.start();
       })().catch((e: unknown) => {
