@@ -158,13 +158,13 @@ describe('kubelet double: through the API', function () {
     expect(Date.now() - t1).to.be.below(10000);
   });
 
-  it('picks up a pod the scheduler binds to it later (pods/binding)', async () => {
+  it('picks up a pod the scheduler binds to it later (pods/binding); its init containers show Completed', async () => {
     const fx = kube();
     await fx.client.create('/api/v1/namespaces/default/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'late', namespace: 'default' },
-      spec: { containers: [{ name: 'late', image: 'nginx:1.27' }] },
+      spec: { initContainers: [{ name: 'setup', image: 'busybox:1.36' }], containers: [{ name: 'late', image: 'nginx:1.27' }] },
     });
     await new Promise((r) => setTimeout(r, 1000));
     await fx.client.create('/api/v1/namespaces/default/pods/late/binding', {
@@ -178,6 +178,8 @@ describe('kubelet double: through the API', function () {
       return /Running/.test(r.stdout) ? r.stdout : undefined;
     });
     expect(line).to.match(/^late\s+1\/1\s+Running\s+0\s/);
+    const inits = ((await fx.client.get('/api/v1/namespaces/default/pods/late'))['status'] as { initContainerStatuses: { name: string; state: { terminated?: { reason: string } } }[] }).initContainerStatuses;
+    expect(inits.map((c) => [c.name, c.state.terminated?.reason])).to.deep.equal([['setup', 'Completed']]);
     await fx.client.delete('/api/v1/namespaces/default/pods/late', { gracePeriodSeconds: 0 });
   });
 

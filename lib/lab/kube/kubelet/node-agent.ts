@@ -30,7 +30,7 @@ export interface AgentOptions {
 
 type Obj = Record<string, unknown>;
 interface Pod extends KubeObject {
-  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name: string; image: string }[]; [k: string]: unknown };
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[]; [k: string]: unknown };
   status?: Obj;
 }
 
@@ -364,6 +364,20 @@ export class NodeAgent {
       podIPs: [{ ip }],
       startTime: (st['startTime'] as string | undefined) ?? started,
       containerStatuses: containers,
+      // init containers ran to completion before the app containers started (as kwok's pod-ready stage)
+      ...(pod.spec?.initContainers?.length
+        ? {
+            initContainerStatuses: pod.spec.initContainers.map((c) => ({
+              name: c.name,
+              image: c.image,
+              imageID: '',
+              containerID: `lab://${pod.metadata.uid ?? ''}-${c.name}`,
+              ready: true,
+              restartCount: 0,
+              state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: started } },
+            })),
+          }
+        : {}),
     };
     try {
       await this.o.client.update(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { ...pod, status });
