@@ -15,7 +15,7 @@ import { serveHealthz } from './healthz.js';
 import { KubeletFlagError, parseKubeletFlags } from './kubelet-flags.js';
 import { klogLine, log, q } from './log.js';
 import { NodeAgent } from './node-agent.js';
-import { NodeFlagError, parseNodeLabels, parseTaints, restrictedNodeLabels, type HostFacts } from './node-info.js';
+import { ALLOWED_LABELS, NodeFlagError, parseNodeLabels, parseTaints, restrictedNodeLabels, type HostFacts } from './node-info.js';
 import { StaticPods } from './static-pods.js';
 
 class Fatal extends Error {}
@@ -113,7 +113,7 @@ export async function main(argv: string[], versionText: string): Promise<number>
       if (restricted.length) {
         // 1.13-1.15 only warned (cmd/kubelet/app/server.go)
         log.warn('server.go:218', `unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [${restricted.join(' ')}]`);
-        log.warn('server.go:219', "in 1.16, --node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) or be in the specifically allowed set (beta.kubernetes.io/arch, beta.kubernetes.io/instance-type, beta.kubernetes.io/os, failure-domain.beta.kubernetes.io/region, failure-domain.beta.kubernetes.io/zone, kubernetes.io/arch, kubernetes.io/hostname, kubernetes.io/os, node.kubernetes.io/instance-type, topology.kubernetes.io/region, topology.kubernetes.io/zone)");
+        log.warn('server.go:219', `in 1.16, --node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) or be in the specifically allowed set (${ALLOWED_LABELS.join(', ')})`);
       }
       taints = parseTaints(flags.flags.get('register-with-taints'));
       // an external cloud provider initialises the node; until then the kubelet keeps pods off it

@@ -17,7 +17,7 @@ export interface NodeCondition {
   lastTransitionTime?: string;
 }
 
-const ALLOWED_LABELS = [
+export const ALLOWED_LABELS: readonly string[] = [
   'beta.kubernetes.io/arch', 'beta.kubernetes.io/instance-type', 'beta.kubernetes.io/os',
   'failure-domain.beta.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone',
   'kubernetes.io/arch', 'kubernetes.io/hostname', 'kubernetes.io/os',
