@@ -86,15 +86,25 @@ describe('controller-manager and scheduler doubles (real etcd, apiserver double,
     if (opts.beat !== false) alive.add(name);
   }
 
-  /** What the kubelets do every second here: renew their Leases; mark their pods Running and Ready. */
+  /**
+   * What the kubelets do every second here: renew their Leases, start the pods bound to them
+   * (Pending → Running and Ready), and finish the deletion of their terminating pods.
+   */
   async function kubeletPass(): Promise<void> {
     for (const name of alive) {
       const c = nodeClients.get(name)!;
       const path = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
       const l = await c.get<KubeObject & { spec: Record<string, unknown> }>(path).catch(() => null);
       if (l) await c.update(path, { ...l, spec: { ...l.spec, renewTime: new Date().toISOString().replace('Z', '000Z') } }).catch(() => undefined);
+      if (!autoRun) continue;
+      const mine = await kube().client.list<Pod>('/api/v1/pods', { fieldSelector: `spec.nodeName=${name}` }).catch(() => ({ items: [] as Pod[] }));
+      for (const p of mine.items) {
+        if (p.metadata.deletionTimestamp) await kube().client.delete(`/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`, { gracePeriodSeconds: 0 }).catch(() => undefined);
+        else if (p.status?.phase !== 'Running') await markRunning(p).catch(() => undefined);
+      }
     }
   }
+  let autoRun = false;
 
   async function markRunning(pod: Pod, ready = true): Promise<void> {
     const c = nodeClients.get(String(pod.spec.nodeName)) ?? kube().client;
@@ -217,7 +227,30 @@ spec:
       const d = await kube().client.get<DaemonSet>('/apis/apps/v1/namespaces/kube-system/daemonsets/agent');
       return d.status?.['currentNumberScheduled'] === 4 ? d.status : undefined;
     }, logs);
-    expect(ds).to.include({ desiredNumberScheduled: 4, numberMisscheduled: 0, numberReady: 0 });
+    expect(ds).to.include({ desiredNumberScheduled: 4, numberMisscheduled: 0, updatedNumberScheduled: 4 });
+  });
+
+  it('a rollout (`kubectl set image`): a second ReplicaSet, the old one scaled to 0 once the new pods are ready; `kubectl rollout status` succeeds', async () => {
+    autoRun = true;
+    const before = (await kube().client.list<ReplicaSet>('/apis/apps/v1/namespaces/default/replicasets')).items;
+    expect(before).to.have.length(1);
+    const s1 = await kube().kubectl(['set', 'image', 'deployment/web', 'web=nginx:1.26']);
+    expect(s1.code, s1.stderr).to.equal(0);
+    const r = await kube().kubectl(['rollout', 'status', 'deployment/web', '--timeout=40s'], { timeoutMs: 60000 });
+    expect(r.code, `${r.stdout}${r.stderr}\n${logs()}`).to.equal(0);
+    expect(r.stdout).to.include('deployment "web" successfully rolled out');
+    const rs = (await kube().client.list<ReplicaSet>('/apis/apps/v1/namespaces/default/replicasets')).items;
+    expect(rs).to.have.length(2);
+    const old = rs.find((x) => x.metadata.uid === before[0]!.metadata.uid)!;
+    const neu = rs.find((x) => x.metadata.uid !== before[0]!.metadata.uid)!;
+    expect(old.spec.replicas).to.equal(0);
+    expect(neu.spec.replicas).to.equal(3);
+    expect(neu.metadata.annotations?.['deployment.kubernetes.io/revision']).to.equal('2');
+    expect(neu.spec.template.spec['containers']).to.deep.equal([{ name: 'web', image: 'nginx:1.26' }]);
+    await until('only new pods', 20000, async () => {
+      const ps = (await pods('app=web')).filter((p) => !p.metadata.deletionTimestamp);
+      return ps.length === 3 && ps.every((p) => p.metadata.labels?.['pod-template-hash'] === neu.metadata.labels?.['pod-template-hash']);
+    }, logs);
   });
 
   it('a node that stops heartbeating becomes Ready=Unknown after the grace period, with the unreachable taints; kubectl shows NotReady', async () => {
