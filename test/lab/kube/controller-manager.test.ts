@@ -329,4 +329,21 @@ spec:
     const g = await kube().kubectl(['get', 'csr', 'csr-n9', '-o', 'jsonpath={.status.conditions[0].type}/{.status.conditions[0].reason}']);
     expect(g.stdout).to.equal('Approved/KubectlApprove');
   });
+
+  it('a deleted node: its Lease is garbage-collected, its pods are force-deleted by podgc after the 40 s quarantine', async function () {
+    this.timeout(120000);
+    const r = await kube().kubectl(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: pinned, namespace: default}\nspec: {nodeName: n3, containers: [{name: c, image: busybox}]}\n' });
+    expect(r.code, r.stderr).to.equal(0);
+    await until('pinned running', 20000, async () => (await kube().client.get<Pod>('/api/v1/namespaces/default/pods/pinned')).status?.phase === 'Running', logs);
+    // the kubelet of n3 is gone for good, then the node is removed as remove-node does
+    alive.delete('n3');
+    const d = await kube().kubectl(['delete', 'node', 'n3']);
+    expect(d.code, d.stderr).to.equal(0);
+    const deletedAt = Date.now();
+    await until('n3 lease collected', 20000, async () => (await kube().client.tryGet('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n3')) === null, logs);
+    await until('n3 pods gone', 90000, async () => (await kube().client.list<Pod>('/api/v1/pods', { fieldSelector: 'spec.nodeName=n3' })).items.length === 0, logs);
+    // not before the quarantine
+    expect(Date.now() - deletedAt).to.be.above(39000);
+    expect(kcm.log()).to.match(/"Forced deletion of orphaned Pod succeeded" pod="default\/pinned"/);
+  });
 });
