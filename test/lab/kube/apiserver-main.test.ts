@@ -50,6 +50,8 @@ describe('kube-apiserver double: the program and old releases', function () {
   it('refuses unknown flags and flags its release no longer has, as the real binary', async function () {
     const a = await captureStderr(() => main(['--etcd-servers=https://x:2379', '--bogus=1'], '1.16.3'));
     expect(a).to.deep.equal({ code: 1, stderr: 'Error: unknown flag: --bogus\n' });
+    const lone = await captureStderr(() => main(['--bogus', '--secure-port=6443'], '1.16.3'));
+    expect(lone).to.deep.equal({ code: 1, stderr: 'Error: unknown flag: --bogus\n' });
     const b = await captureStderr(() => main(['--insecure-port=0'], '1.34.3'));
     expect(b).to.deep.equal({ code: 1, stderr: 'Error: unknown flag: --insecure-port\n' });
     const c = await captureStderr(() => main(['--insecure-port=0', '--secure-port=6443'], '1.16.3'));

@@ -133,17 +133,22 @@ export async function main(argv: string[], version: string): Promise<number> {
     process.stderr.write(`Error: invalid version ${version}\n`);
     return 1;
   }
+  const known = knownFlags(v);
+  // unknown flags first, as cobra does (an unknown `--x` must not swallow the next argument)
+  for (const a of argv) {
+    if (a === '--') break;
+    const m = /^--([^=]+)/.exec(a) ?? /^-([A-Za-z])(?:=|$)/.exec(a);
+    const name = m ? (m[1] === 'h' ? 'help' : m[1]!) : undefined;
+    if (name && !known.has(name)) {
+      process.stderr.write(`Error: unknown flag: ${a.startsWith('--') ? '--' : '-'}${m![1]}\n`);
+      return 1;
+    }
+  }
   let flags: ParsedFlags;
   try {
     flags = parseFlags(argv, { bools: BOOL_FLAGS, short: { v: 'v', h: 'help' } });
   } catch (e) {
     process.stderr.write(`Error: ${e instanceof FlagError ? e.message : String(e)}\n`);
-    return 1;
-  }
-  const known = knownFlags(v);
-  const unknown = flags.seen.find((n) => !known.has(n));
-  if (unknown) {
-    process.stderr.write(`Error: unknown flag: --${unknown}\n`);
     return 1;
   }
   if (flags.flags.get('help') === 'true') {
