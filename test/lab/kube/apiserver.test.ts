@@ -161,6 +161,32 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect(s.status.conditions.map((c) => `${c.type}=${c.status}`)).to.deep.equal(['Ready=True', 'MemoryPressure=False']);
   });
 
+  it('watch from a list RV: ADDED, MODIFIED, DELETED, and objects leaving the selector arrive as DELETED', async function () {
+    const fx = kube();
+    const l = await fx.client.list('/api/v1/namespaces/default/configmaps', { labelSelector: 'app=w' });
+    const seen: string[] = [];
+    const w = fx.client.watch('/api/v1/namespaces/default/configmaps', { labelSelector: 'app=w', resourceVersion: l.metadata.resourceVersion }, (e) => {
+      seen.push(`${e.type} ${e.object.metadata.name} ${e.object.metadata.labels?.['app'] ?? ''}`);
+    });
+    try {
+      await fx.client.create('/api/v1/namespaces/default/configmaps', { metadata: { name: 'w1', labels: { app: 'w' } } });
+      await fx.client.create('/api/v1/namespaces/default/configmaps', { metadata: { name: 'other', labels: { app: 'x' } } });
+      await fx.client.patch('/api/v1/namespaces/default/configmaps/w1', { data: { a: '1' } }, 'merge');
+      await fx.client.patch('/api/v1/namespaces/default/configmaps/w1', { metadata: { labels: { app: 'gone' } } }, 'merge');
+      await fx.client.patch('/api/v1/namespaces/default/configmaps/other', { metadata: { labels: { app: 'w' } } }, 'merge');
+      await fx.client.delete('/api/v1/namespaces/default/configmaps/other');
+      for (let i = 0; i < 40 && seen.length < 5; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      w.stop();
+    }
+    expect(seen).to.deep.equal(['ADDED w1 w', 'MODIFIED w1 w', 'DELETED w1 gone', 'ADDED other w', 'DELETED other w']);
+    // resourceVersion unset: the current objects first, as ADDED
+    const initial: string[] = [];
+    const w2 = fx.client.watch('/api/v1/nodes', { fieldSelector: 'metadata.name=m1', timeoutSeconds: 1 }, (e) => initial.push(`${e.type} ${e.object.metadata.name}`));
+    await w2.done;
+    expect(initial).to.deep.equal(['ADDED m1']);
+  });
+
   it('kubectl wait --for=condition=Ready follows a watch until the pod is Ready', async function () {
     const fx = kube();
     await fx.client.create('/api/v1/namespaces/default/pods', { metadata: { name: 'web' }, spec: { nodeName: 'w1', containers: [{ name: 'c', image: 'nginx:1.25' }] } });
