@@ -62,6 +62,17 @@ describe('kube-apiserver double: authentication and authorization', function () 
         spec: { request: b64('-----BEGIN CERTIFICATE REQUEST-----\n'), signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'client auth'] },
       });
       expect(csr.metadata.name).to.match(/^csr-/);
+      expect(csr['spec']).to.deep.include({ username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers', 'system:bootstrappers:kubeadm:default-node-token', 'system:authenticated'] });
+      // the kubelet's TLS bootstrap: an admin approves, the signer writes the certificate, the requester reads it
+      const t = await fx.kubectl(['get', 'csr']);
+      expect(t.stdout.split('\n')[1]).to.match(new RegExp(`^${csr.metadata.name}\\s+\\d+s\\s+kubernetes.io/kube-apiserver-client-kubelet\\s+system:bootstrap:abcdef\\s+Pending$`));
+      const ap = await fx.kubectl(['certificate', 'approve', csr.metadata.name!]);
+      expect([ap.code, ap.stdout.trim()], ap.stderr).to.deep.equal([0, `certificatesigningrequest.certificates.k8s.io/${csr.metadata.name} approved`]);
+      await fx.client.patch(`/apis/certificates.k8s.io/v1/certificatesigningrequests/${csr.metadata.name}/status`, { status: { certificate: b64('PEM') } }, 'merge');
+      const mine = await c.get<KubeObject & { status: { certificate?: string; conditions: { type: string; status: string }[] } }>(`/apis/certificates.k8s.io/v1/certificatesigningrequests/${csr.metadata.name}`);
+      expect(mine.status.conditions.map((x) => `${x.type}=${x.status}`)).to.deep.equal(['Approved=True']);
+      expect(mine.status.certificate).to.equal(b64('PEM'));
+      expect(mine['spec']).to.deep.include({ username: 'system:bootstrap:abcdef' });
       const sec = await c.get('/api/v1/namespaces/kube-system/secrets/bootstrap-token-abcdef').catch((e: ApiError) => e);
       expect((sec as ApiError).code).to.equal(403);
       expect((sec as ApiError).message).to.equal('secrets "bootstrap-token-abcdef" is forbidden: User "system:bootstrap:abcdef" cannot get resource "secrets" in API group "" in the namespace "kube-system"');
