@@ -26,6 +26,22 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect(res.resources.find((r) => r.name === 'pods/eviction')).to.deep.include({ group: 'policy', version: 'v1', kind: 'Eviction' });
   });
 
+  it('the kubernetes Service takes the first IP of --service-cluster-ip-range; new Services get the next free ones', async function () {
+    const fx = kube();
+    type Svc = KubeObject & { spec: { clusterIP: string } };
+    expect((await fx.client.get<Svc>('/api/v1/namespaces/default/services/kubernetes')).spec.clusterIP).to.equal('10.96.0.1');
+    const ep = await fx.client.get<KubeObject & { subsets: { addresses: { ip: string }[]; ports: { port: number }[] }[] }>('/api/v1/namespaces/default/endpoints/kubernetes');
+    expect(ep.subsets).to.deep.equal([{ addresses: [{ ip: fx.server.replace(/^https:\/\/|:6443$/g, '') }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }]);
+    const c = await fx.kubectl(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
+    expect(c.code, c.stderr).to.equal(0);
+    expect((await fx.client.get<Svc>('/api/v1/namespaces/default/services/web')).spec.clusterIP).to.equal('10.96.0.2');
+    const dns = await fx.client.create<Svc>('/api/v1/namespaces/kube-system/services', { metadata: { name: 'kube-dns' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 53 }] } });
+    expect(dns.spec.clusterIP).to.equal('10.96.0.10');
+    const dup = await fx.client.create('/api/v1/namespaces/kube-system/services', { metadata: { name: 'dup' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 53 }] } }).catch((e: ApiError) => e);
+    expect([(dup as ApiError).code, (dup as ApiError).reason]).to.deep.equal([422, 'Invalid']);
+    expect((dup as ApiError).message).to.include('provided IP is already allocated');
+  });
+
   it('kubectl get nodes prints NAME STATUS ROLES AGE VERSION from the server Table', async function () {
     const r = await kube().kubectl(['get', 'nodes']);
     expect(r.code, r.stderr).to.equal(0);
