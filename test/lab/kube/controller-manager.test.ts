@@ -187,6 +187,27 @@ spec:
     expect(g.stdout.split('\n').filter((l) => / Running /.test(l))).to.have.length(3);
   });
 
+  it('a pod that fits nowhere gets PodScheduled=False/Unschedulable with the reasons; labelling a node (kubectl label) gets it bound there', async () => {
+    const r = await kube().kubectl(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: picky, namespace: default}\nspec: {nodeSelector: {disk: ssd}, containers: [{name: c, image: busybox}]}\n' });
+    expect(r.code, r.stderr).to.equal(0);
+    const cond = await until('Unschedulable', 20000, async () => {
+      const p = await kube().client.get<Pod>('/api/v1/namespaces/default/pods/picky');
+      return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    }, logs);
+    expect(cond).to.include({ reason: 'Unschedulable' });
+    expect(cond.message).to.equal("0/5 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.");
+    const l = await kube().kubectl(['label', 'node', 'n2', 'disk=ssd']);
+    expect(l.code, l.stderr).to.equal(0);
+    const bound = await until('bound', 20000, async () => {
+      const p = await kube().client.get<Pod>('/api/v1/namespaces/default/pods/picky');
+      return p.spec.nodeName ? p : undefined;
+    }, logs);
+    expect(bound.spec.nodeName).to.equal('n2');
+    expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).to.equal('True');
+    const d = await kube().kubectl(['delete', 'pod', 'picky', '--wait=false']);
+    expect(d.code, d.stderr).to.equal(0);
+  });
+
   it('a PodDisruptionBudget gets its status (expected 3, desired 2, healthy 3, allowed 1), and allowed 0 once a pod is not ready; kubectl get pdb shows it', async () => {
     const r = await kube().kubectl(['apply', '-f', '-'], { input: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web-pdb, namespace: default}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n' });
     expect(r.code, r.stderr).to.equal(0);
