@@ -4,7 +4,8 @@ import ts from 'typescript';
 import type { Inventory } from '../inventory/model.js';
 import { CliError, parse } from './args.js';
 import { checkText, collectTexts } from './check-templates.js';
-import { loadInventories, loadPlaybook } from './load.js';
+import type { Playbook } from '../dsl/types.js';
+import { loadInventories, loadPlaybookOrRole } from './load.js';
 
 // `tsplay check`: the type checker over the playbook and everything it imports (roles, the
 // engine's typed module args), reported as file:line:col so editors and CI can jump to it.
@@ -43,8 +44,14 @@ export async function cmdCheck(argv: string[]): Promise<number> {
     return 1;
   }
   // what `run` refuses when it loads the playbook, check refuses too
-  const playbooks = [];
-  for (const f of positionals) playbooks.push(await loadPlaybook(f));
+  // the first file is the playbook (or a role) and is loaded as run loads it; the others (tests,
+  // helpers) are type-checked only
+  const playbooks: Playbook[] = [];
+  for (const f of positionals.slice(0, 1)) {
+    const loaded = await loadPlaybookOrRole(f);
+    // a role file on its own: its templates are checked as a play that lists it would use them
+    playbooks.push(loaded.kind === 'role' ? { kind: 'playbook', name: loaded.name, plays: [{ hosts: 'all', roles: [loaded] }], dir: loaded.dir } : loaded);
+  }
   const names = o.inventory?.length ? inventoryNames(await loadInventories(o.inventory)) : [];
   const problems = playbooks.flatMap((pb) => collectTexts(pb, names)).flatMap((t) => checkText(t));
   const seen = new Set<string>();

@@ -1,12 +1,21 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Playbook } from '../dsl/types.js';
+import type { Playbook, RoleInstance } from '../dsl/types.js';
 import { loadInventory, type Inventory } from '../inventory/index.js';
 import { importUserModule } from '../util/usercode.js';
 import { CliError } from './args.js';
 import type { VaultKeyring } from '../vault/keyring.js';
 
 export async function loadPlaybook(file: string): Promise<Playbook> {
+  const pb = await loadPlaybookOrRole(file, false);
+  return pb as Playbook;
+}
+
+/**
+ * The playbook a file exports by default; with `roles`, a role is accepted too (`tsplay check`
+ * of a role file, as `tsplay new role` scaffolds one).
+ */
+export async function loadPlaybookOrRole(file: string, roles = true): Promise<Playbook | RoleInstance> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new CliError(`playbook ${file} does not exist`);
   if (/\.(ya?ml|json)$/i.test(file)) {
@@ -35,9 +44,11 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     loading = false;
     process.removeListener('exit', onExit);
   }
-  const pb = mod.default as Playbook | undefined;
+  const pb = mod.default as Playbook | RoleInstance | undefined;
+  if (roles && pb?.kind === 'role') return pb;
   if (!pb || pb.kind !== 'playbook') {
-    throw new CliError(`${file} must export a playbook as its default export: export default playbook('name', [...])`);
+    throw new CliError(`${file} must export a playbook as its default export: export default playbook('name', [...])` +
+      (roles ? " (or a role: export default defineRole({...}))" : ''));
   }
   return pb;
 }
