@@ -3,7 +3,7 @@ import type { FileDiff, ModuleContext, ModuleResult } from '../modules/types.js'
 import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
-import { renderString, templateValue, TemplateError } from '../template/index.js';
+import { renderString, templateValue, TemplateError, overlayVars } from '../template/index.js';
 import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
@@ -189,9 +189,6 @@ function withItemsHidden(result: Vars, hidden: Set<number>): Vars {
   return { ...result, results };
 }
 
-/** Result keys that describe a task rather than carry its data: never secrets themselves. */
-const RESULT_METADATA = new Set(['changed', 'failed', 'skipped', 'rc', 'cmd', 'start', 'end', 'delta', 'attempts', 'item', 'ansible_loop_var', 'dest', 'src', 'path', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size', 'checksum', 'backup_file', 'diff']);
-
 function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {
   const st = state(pc.run, host);
   const clean = { ...result };
@@ -201,7 +198,7 @@ function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions
   if (opts.register) st.registered[opts.register] = opts.noLog ? { ...clean } : clean;
   // a noLog task's result is a secret, and so is whatever is later rendered from it
   if (opts.noLog) {
-    noteSecret(Object.fromEntries(Object.entries(clean).filter(([k]) => !RESULT_METADATA.has(k))));
+    noteSecret(clean);
     if (opts.register) markSecretName(opts.register);
   }
 }
@@ -282,9 +279,9 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
       diff: run.opts.diff && !opts.noLog,
       become,
       vars,
-      render: (text, name) => {
+      render: (text, name, extra) => {
         const before = secretReads();
-        const out = renderString(text, vars, { name, host });
+        const out = renderString(text, extra ? overlayVars(vars, extra) : vars, { name, host });
         if (secretReads() !== before) fromSecret = true;
         return out;
       },

@@ -34,8 +34,11 @@ export interface ModuleContext {
   readonly become: BecomeSpec | false;
   /** merged vars of this host for this task (templated on access) */
   readonly vars: Record<string, unknown>;
-  /** render a nunjucks template text with this host's vars; `name` is used in error messages */
-  render(text: string, name: string): string;
+  /**
+   * render a nunjucks template text with this host's vars; `name` is used in error messages;
+   * `extra` vars are seen in front of the host's (the template module's ansible_managed, template_*)
+   */
+  render(text: string, name: string, extra?: Record<string, unknown>): string;
   /** find a file a task refers to (role files/ or templates/, then the playbook dir); absolute path */
   findFile(kind: 'files' | 'templates', rel: string): string;
   /** a result registered earlier (set_fact writes facts through this) */
