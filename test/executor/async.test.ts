@@ -106,6 +106,24 @@ describe('async / poll / async_status', function () {
     expect(resultOf(run, 'gone')).to.deep.include({ failed: true, msg: 'could not find job', finished: 1 });
   });
 
+  it('poll 0 in a loop starts one job per item; async_status looped over the results waits for each', async () => {
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          const pulls = t.task('pull', shell('sleep 1; echo {{ item }}'), { loop: ['a', 'b'], async: 30, poll: 0 });
+          t.task('pulled', async_status({ jid: '{{ item.ansible_job_id }}' }), { loop: (h) => h.result(pulls).results, register: 'pulled', until: 'pulled.finished', retries: 10, delay: 1 });
+        },
+      },
+    ]);
+    expect(run.exitCode).to.equal(0);
+    const pulled = run.events.flatMap((e) => (e.type === 'host_result' && e.task === 'pulled' ? [e.status] : []));
+    expect(pulled).to.deep.equal(['changed', 'changed']);
+    const jobs = run.events.flatMap((e) => (e.type === 'host_result' && e.task === 'pull' && e.item !== undefined ? [e.status] : []));
+    expect(jobs).to.deep.equal(['changed', 'changed']);
+  });
+
   it('refuses --check (Ansible\'s message) and a module that does not run one command, naming the task', async () => {
     const plays: PlaySpec[] = [
       {
