@@ -2,6 +2,7 @@
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { ensureDebs, KUBE_LAB_DEBS, LAB_DEBS } from './debs.js';
 import { LabError } from './errors.js';
 import { prepareHost, SSHD, startHost, stopHost, TINI, type LabHostSpec } from './host.js';
 import { ensureClientKey, knownHostsLines, readHostKeys } from './keys.js';
@@ -44,7 +45,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   checkUsers(users);
   const stateDir = path.resolve(opts.stateDir ?? defaultStateDir(opts.inventory ?? 'lab'));
   checkStateDir(stateDir);
-  await checkTools();
+  await ensureDebs(opts.kubeRepo ? [...LAB_DEBS, ...KUBE_LAB_DEBS] : LAB_DEBS);
   const paths = labPaths(stateDir);
 
   const prev = await readState(stateDir);
@@ -134,17 +135,6 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     throw new LabError(`${msgs.join('\n')}\n(hosts that did start are recorded in ${stateDir}; 'tsplay lab down' stops them)`);
   }
   return state;
-}
-
-async function checkTools(): Promise<void> {
-  const tools = [[TINI, 'tini'], [SSHD, 'openssh-server'], ['/usr/bin/setpriv', 'util-linux'], ['/usr/sbin/pivot_root', 'util-linux']] as const;
-  for (const [bin, pkg] of tools) {
-    try {
-      await access(bin);
-    } catch {
-      throw new LabError(`${bin} is missing: install the Debian package '${pkg}' (apt-get install ${pkg})`);
-    }
-  }
 }
 
 async function findSystemctl(): Promise<string> {
