@@ -145,6 +145,16 @@ describe('kube-apiserver double: kubectl drain and evictions', function () {
     expect((e as ApiError).code).to.equal(429);
   });
 
+  it('drain --pod-selector only touches the selected pods', async function () {
+    const fx = kube();
+    const r = await fx.kubectl(['drain', 'n4', '--pod-selector=app=none', '--timeout=10s']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.not.include('evicting pod');
+    expect(await fx.client.tryGet('/api/v1/namespaces/default/pods/cache-n4')).to.not.equal(null);
+    const bad = await fx.kubectl(['drain', 'n4', '--pod-selector=app in (', '--timeout=10s']);
+    expect(bad.code).to.equal(1);
+  });
+
   it('drain --disable-eviction deletes through the PDB', async function () {
     const fx = kube();
     const r = await fx.kubectl(['drain', 'n2', '--force', '--disable-eviction', '--grace-period=1', '--timeout=20s']);
