@@ -240,3 +240,35 @@ export function useKube(o: KubeOptions): () => KubeFixture {
     return fx;
   };
 }
+
+/** A node the way a kubelet registers it: the object, then its status. */
+export async function registerNode(fx: KubeFixture, name: string, opts: { ready?: boolean; labels?: Record<string, string>; version?: string; ip?: string } = {}): Promise<void> {
+  await fx.client.create('/api/v1/nodes', {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(opts.labels ?? {}) } },
+    spec: {},
+  });
+  await fx.client.patch(
+    `/api/v1/nodes/${name}/status`,
+    {
+      status: {
+        conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+        addresses: [
+          { type: 'InternalIP', address: opts.ip ?? '10.0.0.1' },
+          { type: 'Hostname', address: name },
+        ],
+        nodeInfo: { kubeletVersion: opts.version ?? 'v1.35.2', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.0' },
+      },
+    },
+    'strategic',
+  );
+}
+
+/** `kubectl get` output as rows of cells (split on 2+ spaces), header first. */
+export function rows(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
+}

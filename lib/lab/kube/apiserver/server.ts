@@ -8,6 +8,7 @@ import { authenticate, authorize, type AuthnConfig, type AuthzConfig, type Attri
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, type DiscoveryContext } from './discovery.js';
 import { badRequest, forbidden, forbiddenPath, internal, methodNotAllowed, notFound, notFoundPath, StatusError, success, unauthorized } from './errors.js';
 import { evict } from './eviction.js';
+import { openApiJson, openApiProto } from './openapi.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { q, Registry, type DeleteOpts } from './rest.js';
 import type { ResourceDef } from './resources.js';
@@ -129,7 +130,7 @@ export class ApiServer {
     const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (segs[0] !== 'api' && segs[0] !== 'apis') {
       await this.allow(user, { verb: method.toLowerCase(), path });
-      return this.nonResource(res, path, url, method);
+      return this.nonResource(res, path, url, method, req.headers['accept']);
     }
     // discovery
     let group = '';
@@ -198,7 +199,9 @@ export class ApiServer {
     return { def: d, gv, name: rest[1], sub: rest[2] };
   }
 
-  private async nonResource(res: ServerResponse, path: string, url: URL, method: string): Promise<void> {
+  private openapiPb: Buffer | undefined;
+
+  private async nonResource(res: ServerResponse, path: string, url: URL, method: string, accept: string | undefined): Promise<void> {
     if (method !== 'GET') throw methodNotAllowed();
     const v = this.reg.version;
     if (path === '/version') {
@@ -243,7 +246,16 @@ export class ApiServer {
       res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
       return void res.end(text);
     }
-    // /openapi/v2 and /openapi/v3 are not served: kubectl needs --validate=false for apply
+    if (path === '/openapi/v2') {
+      // protobuf when asked (kubectl), JSON otherwise
+      if (String(accept ?? '').includes('protobuf')) {
+        this.openapiPb ??= openApiProto(this.reg.defs);
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': this.openapiPb.length }); // as kube-openapi's handler
+        return void res.end(this.openapiPb);
+      }
+      return sendJson(res, 200, openApiJson(this.reg.defs));
+    }
+    // /openapi/v3 is not served (kubectl >= 1.27 then needs --validate=false for apply)
     throw notFoundPath();
   }
 
