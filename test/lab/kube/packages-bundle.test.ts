@@ -78,3 +78,24 @@ describe('lab kube packages: bundleEntry (esbuild single-file bundle of a double
     expect(String(err)).to.match(/no Kubernetes double 'nope': .*nope\/main\.ts does not exist/);
   });
 });
+
+describe('lab kube packages: a bundled double needs no node_modules', function () {
+  this.timeout(60000);
+  let tmp: string;
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'tsplay-kube-bundle-etcd-'));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('loads etcd3 (its protos inlined at build time) from a copy outside the checkout', async () => {
+    const out = await bundleEntry('etcd-double', fileURLToPath(new URL('./fixtures/etcd-double', import.meta.url)), tmp);
+    const copy = path.join(tmp, 'alone', 'etcd-double.mjs');
+    await cp(out, copy);
+    const r = await runBundle(copy, [], '1.35.2');
+    expect(r.stderr).to.equal('');
+    expect(r.stdout).to.equal('etcd client made 1.35.2\n');
+    expect(r.code).to.equal(0);
+  });
+});

@@ -1,6 +1,7 @@
 // The doubles' one client of the Kubernetes API: node:https with the credentials of a kubeconfig
 // (client certificate, bootstrap or bearer token), JSON in and out, errors as the server's Status.
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { readKubeconfig, type KubeCredentials } from './kubeconfig.js';
 
@@ -44,6 +45,13 @@ export interface KubeList<T extends KubeObject = KubeObject> {
   items: T[];
 }
 
+/** One cause of a Status; Go's StatusCause.Type is `reason` on the wire. */
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
 /** The API's error reply (`kind: Status`). */
 export interface Status {
   kind?: 'Status';
@@ -52,7 +60,7 @@ export interface Status {
   status?: 'Success' | 'Failure';
   message?: string;
   reason?: string;
-  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: { type?: string; message?: string; field?: string }[]; retryAfterSeconds?: number };
+  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number };
   code?: number;
 }
 
@@ -176,7 +184,7 @@ export class KubeClient {
     return new Promise((resolveP, rejectP) => {
       const req = https.request(
         u,
-        { method, agent: this.agent, headers: this.headers(opts.accept ?? 'application/json', body ? (opts.contentType ?? 'application/json') : undefined, body?.length), timeout: opts.timeoutMs ?? this.timeoutMs },
+        { method, agent: this.agent, ...sni(u), headers: this.headers(opts.accept ?? 'application/json', body ? (opts.contentType ?? 'application/json') : undefined, body?.length), timeout: opts.timeoutMs ?? this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -253,7 +261,7 @@ export class KubeClient {
     const u = this.url(path, { ...opts, watch: 1 });
     let req: ReturnType<typeof https.request> | undefined;
     const done = new Promise<void>((resolveP, rejectP) => {
-      req = https.request(u, { method: 'GET', agent: this.agent, headers: this.headers('application/json') }, (res) => {
+      req = https.request(u, { method: 'GET', agent: this.agent, ...sni(u), headers: this.headers('application/json') }, (res) => {
         if ((res.statusCode ?? 0) >= 300) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -303,6 +311,11 @@ export class KubeClient {
       },
     };
   }
+}
+
+/** No SNI for an IP address (RFC 6066; Node warns otherwise); the certificate's IP SANs are still checked. */
+function sni(u: URL): { servername?: string } {
+  return isIP(u.hostname.replace(/^\[|\]$/g, '')) ? { servername: '' } : {};
 }
 
 function isStatus(v: unknown): v is Status {

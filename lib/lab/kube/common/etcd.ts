@@ -37,7 +37,8 @@ export async function openEtcd(c: EtcdConnection): Promise<Etcd3> {
     hosts,
     dialTimeout: c.dialTimeoutMs ?? 3000,
     // a fresh deadline per call: a partitioned etcd answers nothing, so without one a request would hang
-    defaultCallOptions: () => ({ deadline: Date.now() + callTimeout }),
+    // (streams, i.e. watches, live until cancelled)
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + callTimeout }),
   };
   if (tls) {
     if (!ca) throw new EtcdConfigError(`--etcd-cafile is needed for ${hosts.join(',')}`);

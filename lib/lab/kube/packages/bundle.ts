@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Message } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 import { writeFileAtomic } from '../../../util/atomic.js';
 import { dynamicImport } from '../../../util/dynimport.js';
 
@@ -66,11 +67,14 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
   if (!existsSync(entryFile)) throw new Error(`no Kubernetes double '${prog}': ${relative(process.cwd(), entryFile)} does not exist`);
   const dir = join(cacheDir, 'bundles');
   mkdirSync(dir, { recursive: true });
-  const manifestFile = join(dir, `${prog}.inputs.json`);
+  // one manifest per checkout: worktrees sharing the machine cache must not replace each other's
+  const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8);
+  const manifestFile = join(dir, `${prog}.${checkout}.inputs.json`);
   const cached = readManifest(manifestFile);
   if (cached && existsSync(cached.out) && inputsUnchanged(cached.inputs)) return cached.out;
 
   const esbuild = await dynamicImport<typeof import('esbuild')>('esbuild');
+  const extraInputs: string[] = [];
   let result;
   try {
     result = await esbuild.build({
@@ -84,8 +88,19 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
       outfile: join(dir, `${prog}.mjs`),
       metafile: true,
       logLevel: 'silent',
-      // CommonJS dependencies call require() for Node's modules; an ESM bundle has none of its own
-      banner: { js: "import { createRequire as __tsplayCreateRequire } from 'node:module'; const require = __tsplayCreateRequire(import.meta.url);" },
+      // CommonJS dependencies call require() for Node's modules and name __dirname; an ESM bundle
+      // has none of them of its own
+      banner: {
+        js: [
+          "import { createRequire as __tsplayCreateRequire } from 'node:module';",
+          "import { fileURLToPath as __tsplayFileURLToPath } from 'node:url';",
+          "import { dirname as __tsplayDirname } from 'node:path';",
+          'const require = __tsplayCreateRequire(import.meta.url);',
+          'const __filename = __tsplayFileURLToPath(import.meta.url);',
+          'const __dirname = __tsplayDirname(__filename);',
+        ].join(' '),
+      },
+      plugins: [etcd3ProtoInline(extraInputs)],
     });
   } catch (e) {
     throw new Error(`cannot bundle the ${prog} double:\n${buildErrorText(e)}`);
@@ -96,6 +111,7 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
     if (file.startsWith('<stdin>') || file.endsWith(`${prog}-entry.ts`)) continue;
     inputs[file] = hashFile(resolve(REPO_ROOT, file));
   }
+  for (const file of extraInputs) inputs[relative(REPO_ROOT, file)] = hashFile(file);
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'));
   if (!code) throw new Error(`esbuild produced no bundle for ${prog}`);
   const key = createHash('sha256').update(entrySource(prog)).update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
@@ -105,6 +121,31 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
   // the superseded bundle is of no further use (each source change would otherwise leave one)
   if (cached && cached.out !== out && dirname(cached.out) === dir) rmSync(cached.out, { force: true });
   return out;
+}
+
+/**
+ * etcd3 reads its .proto files from its package directory when it is imported; a bundle has no
+ * package directory, so the protos are parsed here at build time (protobufjs, as proto-loader does)
+ * and handed to proto-loader's fromJSON instead. The proto files become inputs of the bundle.
+ */
+function etcd3ProtoInline(extraInputs: string[]): Plugin {
+  return {
+    name: 'etcd3-proto-inline',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const call = /\(0, proto_loader_1\.loadSync\)\(`\$\{__dirname\}\/\.\.\/proto\/rpc\.proto`,/;
+        if (!call.test(text)) throw new Error(`${args.path}: etcd3 no longer loads proto/rpc.proto as this bundler expects`);
+        const protoFile = resolve(dirname(args.path), '..', 'proto', 'rpc.proto');
+        const req = createRequire(createRequire(args.path).resolve('@grpc/proto-loader'));
+        const protobuf = req('protobufjs') as { Root: new () => { loadSync(f: string, o: object): { toJSON(): object } } };
+        const json = JSON.stringify(new protobuf.Root().loadSync(protoFile, { keepCase: true }).toJSON());
+        const protoDir = dirname(protoFile);
+        extraInputs.push(...readdirSync(protoDir).filter((f) => f.endsWith('.proto')).map((f) => join(protoDir, f)));
+        return { contents: text.replace(call, `(0, proto_loader_1.fromJSON)(${json},`), loader: 'js' };
+      });
+    },
+  };
 }
 
 /** The entry esbuild bundles: reads the version, runs main, exits with its code. */
