@@ -69,10 +69,14 @@ export async function discoverWithToken(d: TokenDiscovery, _out: Out): Promise<D
   // the token: authenticate with it over TLS pinned to the discovered CA
   const pinned = new KubeClient({ server: endpoint, ca: Buffer.from(info.caPem), insecureSkipTlsVerify: false, token: d.token, source: 'discovery' }, { timeoutMs: 10000 });
   try {
-    await pinned.get(CLUSTER_INFO);
+    // 401 = the token did not authenticate; 403 = it did (the RBAC of cluster-info names only
+    // system:anonymous), so a valid token passes either way
+    await pinned.get(CLUSTER_INFO).catch((e: unknown) => {
+      if ((e as { code?: number }).code !== 403) throw e;
+    });
   } catch (e) {
     const code = (e as { code?: number }).code;
-    if (code === 401 || code === 403) {
+    if (code === 401) {
       throw new KubeadmError(`couldn't validate the identity of the API Server: token id "${id}" is invalid for this cluster or it has expired. Use "kubeadm token create" on the control-plane node to create a new valid token`);
     }
     throw new KubeadmError(`couldn't validate the identity of the API Server: ${(e as Error).message}`);
