@@ -194,7 +194,7 @@ async function printBanner(r: Run, skip: string[]): Promise<void> {
   o.out('Run "kubectl apply -f [podnetwork].yaml" with one of the options listed at:');
   o.out('  https://kubernetes.io/docs/concepts/cluster-administration/addons/');
   o.out('');
-  const token = skipped(skip, 'bootstrap-token') || boolFlag(r.p, 'skip-token-print') ? '<value withheld>' : r.tokens[0]!;
+  const token = boolFlag(r.p, 'skip-token-print') ? '<value withheld>' : r.tokens[0]!;
   if (r.s.cluster.controlPlaneEndpoint) {
     if (r.uploadCerts) {
       o.out('You can now join any number of the control-plane node running the following command on each as root:');

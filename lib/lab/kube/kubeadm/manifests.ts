@@ -207,7 +207,9 @@ export function etcdManifest(cfg: ClusterConfig, ep: LocalEndpoint, v: SemVer, i
   };
   const metrics = (local.extraArgs['listen-metrics-urls'] ?? 'http://127.0.0.1:2381').split(',')[0]!;
   const mu = new URL(metrics);
-  return pod('etcd', `${cfg.imageRepository}/etcd:${etcdImageTag(v)}`, ['etcd', ...flags(f, local.extraArgs)], hostPathVolumes(vols), { host: mu.hostname, path: '/health', port: Number(mu.port || 2381), scheme: 'HTTP' }, v);
+  return pod('etcd', `${cfg.imageRepository}/etcd:${etcdImageTag(v)}`, ['etcd', ...flags(f, local.extraArgs)], hostPathVolumes(vols), { host: mu.hostname, path: '/health', port: Number(mu.port || 2381), scheme: 'HTTP' }, v, {
+    'kubeadm.kubernetes.io/etcd.advertise-client-urls': f['advertise-client-urls']!,
+  });
 }
 
 export async function writeManifest(name: Component, text: string, out: Out, dir = MANIFESTS_DIR): Promise<void> {
