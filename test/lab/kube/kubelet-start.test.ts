@@ -111,6 +111,12 @@ describe('kubelet double: start-up and refusals', function () {
     expect(old.stderr).to.contain('"Kubelet version"');
   });
 
+  it('with a config but neither kubelet.conf nor bootstrap-kubelet.conf (a failed join): the real bootstrap error', async () => {
+    const r = await runKubelet(lab(), H, '1.16.3', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/tmp/kl-config.yaml');
+    expect(r.rc).to.equal(1);
+    expect(r.stderr).to.match(/^F\d{4} .* server\.go:\d+\] failed to run Kubelet: unable to load bootstrap kubeconfig: stat \/etc\/kubernetes\/bootstrap-kubelet\.conf: no such file or directory$/m);
+  });
+
   it('a config file of another kind is refused with the decoder error', async () => {
     await put(lab(), H, '/tmp/kl-bad.yaml', 'apiVersion: kubeadm.k8s.io/v1beta2\nkind: InitConfiguration\n');
     const r = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-bad.yaml');

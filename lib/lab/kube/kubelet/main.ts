@@ -88,7 +88,7 @@ export async function main(argv: string[], versionText: string): Promise<number>
     flags = parseKubeletFlags(argv, version);
   } catch (e) {
     if (!(e instanceof KubeletFlagError)) throw e;
-    fatal(version, compareVersions(version, parseVersion('1.23.0')!) < 0 ? e.message : `failed to parse kubelet flag: ${e.message}`, 'server.go:159');
+    fatal(version, compareVersions(version, parseVersion('1.23.0')!) < 0 ? e.message : `failed to parse kubelet flag: ${e.message}`, 'server.go:156');
     return 1;
   }
   if (flags.flags.get('version') === 'true') {

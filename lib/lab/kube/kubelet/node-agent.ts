@@ -2,7 +2,8 @@
 // (kube-node-lease, renewed every leaseDuration/4) and its status (computed every
 // nodeStatusUpdateFrequency, sent when it changed or every nodeStatusReportFrequency), publish
 // mirror pods for its static pods, mark pods bound to it Running and Ready, and finish the deletion
-// of its terminating pods after their grace period (DELETE with gracePeriodSeconds 0).
+// of its terminating pods once their containers would have stopped (termination.ts; DELETE with
+// gracePeriodSeconds 0).
 import { readdir } from 'node:fs/promises';
 import { ApiError, type KubeClient, type KubeObject } from '../common/client.js';
 import type { SemVer } from '../common/versions.js';
@@ -11,6 +12,7 @@ import { log, q } from './log.js';
 import { conditions, defaultLabels, nodeStatus, type HostFacts, type NodeCondition, type Taint } from './node-info.js';
 import type { ContainerStatus } from './pod-runner.js';
 import type { StaticPods } from './static-pods.js';
+import { removalDelayMs } from './termination.js';
 
 export const CNI_DIR = '/etc/cni/net.d';
 
@@ -146,6 +148,7 @@ export class NodeAgent {
     const key = JSON.stringify(next.map((c) => [c.type, c.status, c.reason]));
     const due = Date.now() - this.lastSent >= this.o.cfg.nodeStatusReportFrequency;
     if (key === this.lastSentKey && !due) return;
+    // (the real kubelet reads its Node from an informer every period; the double reads it only when it sends)
     const c = this.o.client;
     const path = `/api/v1/nodes/${this.name}`;
     try {
@@ -160,10 +163,10 @@ export class NodeAgent {
       this.lastSent = Date.now();
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) {
-        // the Node was deleted (kubectl delete node): the real kubelet registers it again
+        // the Node was deleted (kubectl delete node): the real kubelet registers only at start, so
+        // it stays away until the kubelet restarts
         log.error('kubelet_node_status.go:535', `"Error updating node status, will retry" err=${q(`error getting node "${this.name}": nodes "${this.name}" not found`)}`);
         this.lastSentKey = '';
-        await this.register();
         return;
       }
       log.error('kubelet_node_status.go:535', `"Error updating node status, will retry" err=${q((e as Error).message)}`);
@@ -261,8 +264,7 @@ export class NodeAgent {
 
   private scheduleFinalDelete(key: string, pod: Pod): void {
     if (this.finalDeletes.has(key)) return;
-    const at = Date.parse(pod.metadata.deletionTimestamp!);
-    const wait = Math.max(0, (Number.isNaN(at) ? Date.now() : at) - Date.now());
+    const wait = removalDelayMs(pod.spec, pod.metadata.deletionTimestamp!);
     log.info('kubelet.go:2445', `"SyncLoop DELETE" source="api" pods=[${q(key)}] finalDeleteIn="${Math.round(wait / 1000)}s"`);
     this.finalDeletes.set(
       key,
@@ -300,6 +302,7 @@ export class NodeAgent {
 
   private async markRunning(pod: Pod): Promise<void> {
     const st = pod.status ?? {};
+    if (st['phase'] === 'Succeeded' || st['phase'] === 'Failed') return; // terminal: nothing runs any more
     const ready = Array.isArray(st['conditions']) && (st['conditions'] as Obj[]).some((c) => c['type'] === 'Ready' && c['status'] === 'True');
     if (st['phase'] === 'Running' && ready) return;
     const started = now();
