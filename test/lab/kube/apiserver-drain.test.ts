@@ -66,6 +66,11 @@ describe('kube-apiserver double: kubectl drain and evictions', function () {
     // kubectl 1.20 ends with `node/<n> evicted` (later releases print `drained`)
     expect(r.stdout, r.stdout).to.match(/\nnode\/n1 evicted\n$/);
     expect(r.stderr).to.include('ignoring DaemonSet-managed Pods: default/agent-n1');
+    const ds = (await fx.kubectl(['get', 'ds'])).stdout.split('\n')[0];
+    expect(ds).to.match(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/);
+    const rs = (await fx.kubectl(['get', 'rs'])).stdout.split('\n');
+    expect(rs[0]).to.match(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE$/);
+    expect(rs[1]).to.match(/^web\s+1\s+0\s+0\s+\d+s$/);
     const left = await fx.client.list('/api/v1/pods', { fieldSelector: 'spec.nodeName=n1' });
     expect(left.items.map((p) => p.metadata.name)).to.deep.equal(['agent-n1']);
   });

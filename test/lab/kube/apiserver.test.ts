@@ -34,6 +34,12 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect(ep.subsets).to.deep.equal([{ addresses: [{ ip: fx.server.replace(/^https:\/\/|:6443$/g, '') }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }]);
     const c = await fx.kubectl(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
     expect(c.code, c.stderr).to.equal(0);
+    const t = rows((await fx.kubectl(['get', 'svc'])).stdout);
+    expect(t[0]).to.deep.equal(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    expect(t.slice(1).map((r) => r.slice(0, 5))).to.deep.equal([
+      ['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP'],
+      ['web', 'ClusterIP', '10.96.0.2', '<none>', '80/TCP'],
+    ]);
     expect((await fx.client.get<Svc>('/api/v1/namespaces/default/services/web')).spec.clusterIP).to.equal('10.96.0.2');
     const dns = await fx.client.create<Svc>('/api/v1/namespaces/kube-system/services', { metadata: { name: 'kube-dns' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 53 }] } });
     expect(dns.spec.clusterIP).to.equal('10.96.0.10');
