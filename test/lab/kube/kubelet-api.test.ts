@@ -39,6 +39,12 @@ type Node = KubeObject & {
 
 describe('kubelet double: through the API', function () {
   this.timeout(60000);
+  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
+  // their API server still answers, and nothing is left retrying
+  after(async function () {
+    this.timeout(30000);
+    for (const h of [A, B]) await Promise.resolve().then(() => labSsh(lab(), h, 'systemctl stop kubelet')).catch(() => undefined);
+  });
   const kube = useKube({ subnet: NET, version: '1.35.2' });
   const lab = useLab('kl102', [
     { name: A, address: ADDR_A },
@@ -272,9 +278,4 @@ describe('kubelet double: through the API', function () {
     expect(mode.stdout.trim()).to.equal('600');
   });
 
-  after(async function () {
-    this.timeout(30000);
-    // stop the kubelets before the API goes, so nothing is left retrying
-    for (const h of [A, B]) await labSsh(lab(), h, 'systemctl stop kubelet').catch(() => undefined);
-  });
 });

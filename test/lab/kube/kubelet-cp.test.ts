@@ -60,6 +60,12 @@ spec:
 
 describe('kubelet double: a control plane\'s static kube-apiserver', function () {
   this.timeout(60000);
+  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
+  // their API server still answers, and nothing is left retrying
+  after(async function () {
+    this.timeout(30000);
+    await Promise.resolve().then(() => labSsh(lab(), H, 'systemctl stop kubelet')).catch(() => undefined);
+  });
   const kube = useKube({ subnet: NET, version: '1.35.2' });
   const lab = useLab('kl103', [{ name: H, address: ADDR }]);
 
@@ -88,10 +94,6 @@ describe('kubelet double: a control plane\'s static kube-apiserver', function ()
     await sh(lab(), H, 'systemctl start kubelet');
   });
 
-  after(async function () {
-    this.timeout(30000);
-    await labSsh(lab(), H, 'systemctl stop kubelet').catch(() => undefined);
-  });
 
   const version = async (): Promise<string | undefined> => {
     const r = await labSsh(lab(), H, `curl -sS --cacert /srv/kl103-pki/ca.crt https://${ADDR}:6443/version`);

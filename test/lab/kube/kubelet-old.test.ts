@@ -25,16 +25,18 @@ type Csr = KubeObject & { spec: { request: string; signerName?: string; usages: 
 
 describe('kubelet double: the 1.16 era', function () {
   this.timeout(60000);
+  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
+  // their API server still answers, and nothing is left retrying
+  after(async function () {
+    this.timeout(30000);
+    for (const h of [A, B]) await Promise.resolve().then(() => labSsh(lab(), h, 'systemctl stop kubelet')).catch(() => undefined);
+  });
   const kube = useKube({ subnet: NET, version: '1.16.3' });
   const lab = useLab('kl104', [
     { name: A, address: `${NET}.1` },
     { name: B, address: `${NET}.2` },
   ]);
 
-  after(async function () {
-    this.timeout(30000);
-    for (const h of [A, B]) await labSsh(lab(), h, 'systemctl stop kubelet').catch(() => undefined);
-  });
 
   it('1.16 TLS bootstrap uses certificates.k8s.io/v1beta1; NotReady says "cni config uninitialized"', async function () {
     this.timeout(120000);
