@@ -93,6 +93,13 @@ describe('lab kube end to end: apt install, kubeadm init, CNI, kubeadm join, nod
     expect(nodes).to.match(/\nke82-w1\s+Ready\s+<none>\s+\S+\s+v1\.16\.3\n/);
   });
 
+  it('kubectl version: the package\'s client version and the API server double\'s version through the real client', async () => {
+    expect(await ok(MASTER.name, 'kubectl --kubeconfig /etc/kubernetes/admin.conf version --short')).to.equal('Client Version: v1.16.3\nServer Version: v1.16.3\n');
+    const json = JSON.parse(await ok(MASTER.name, 'kubectl --kubeconfig=/etc/kubernetes/admin.conf version -o json')) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string; minor: string } };
+    expect(json.clientVersion.gitVersion).to.equal('v1.16.3');
+    expect(json.serverVersion).to.include({ gitVersion: 'v1.16.3', minor: '16' });
+  });
+
   it('every listener of the doubles is on its host\'s own address, none on 127.0.0.1 or 0.0.0.0', async () => {
     for (const h of state!.hosts) {
       const listening = await listenersOfHost(h.pid);
