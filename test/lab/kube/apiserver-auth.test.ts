@@ -73,6 +73,8 @@ describe('kube-apiserver double: authentication and authorization', function () 
       expect(mine.status.conditions.map((x) => `${x.type}=${x.status}`)).to.deep.equal(['Approved=True']);
       expect(mine.status.certificate).to.equal(b64('PEM'));
       expect(mine['spec']).to.deep.include({ username: 'system:bootstrap:abcdef' });
+      const appr = await c.update(`/apis/certificates.k8s.io/v1/certificatesigningrequests/${csr.metadata.name}/approval`, mine).catch((x: ApiError) => x);
+      expect((appr as ApiError).message).to.equal(`certificatesigningrequests.certificates.k8s.io "${csr.metadata.name}" is forbidden: User "system:bootstrap:abcdef" cannot update resource "certificatesigningrequests/approval" in API group "certificates.k8s.io" at the cluster scope`);
       const sec = await c.get('/api/v1/namespaces/kube-system/secrets/bootstrap-token-abcdef').catch((e: ApiError) => e);
       expect((sec as ApiError).code).to.equal(403);
       expect((sec as ApiError).message).to.equal('secrets "bootstrap-token-abcdef" is forbidden: User "system:bootstrap:abcdef" cannot get resource "secrets" in API group "" in the namespace "kube-system"');

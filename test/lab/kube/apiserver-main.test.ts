@@ -94,6 +94,19 @@ describe('kube-apiserver double: the program and old releases', function () {
     expect(t.stderr).to.include(`failed to listen on ${labSubnet(74)}.10:6443: listen tcp ${labSubnet(74)}.10:6443: bind: address already in use`);
   });
 
+  it('exits 255 when etcd stays unreachable for 30 s (the fatal post-start hook), as the real server', async function () {
+    this.timeout(60000);
+    const fx = kube();
+    const ip = `${labSubnet(74)}.21`;
+    const argv = flagsFor(fx, ip).map((a) => (a.startsWith('--etcd-servers=') ? `--etcd-servers=https://${labSubnet(74)}.99:2379` : a));
+    const p = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1), '1.16.3')).then((c) => process.exit(c))`, '--', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((r) => p.on('close', (c) => r(c)));
+    expect(code, stderr).to.equal(255);
+    expect(stderr).to.match(/\nF\d{4} [\d:.]+ +\d+ hooks\.go:203\] PostStartHook "rbac\/bootstrap-roles" failed: unable to initialize roles: timed out waiting for the condition\n/);
+  });
+
   it('1.16 serves policy/v1beta1 (PDBs, Eviction) and certificates.k8s.io/v1beta1 only', async function () {
     const fx = kube();
     const groups = await fx.client.request<{ groups: { name: string; preferredVersion: { version: string }; versions: { version: string }[] }[] }>('GET', '/apis');

@@ -43,8 +43,16 @@ async function readRequired(flags: ParsedFlags, name: string): Promise<Buffer> {
   }
 }
 
+export interface StartOptions {
+  /**
+   * Called when a post-start hook gives up (etcd unreachable for 30 s), as the real server's
+   * fatal `PostStartHook "rbac/bootstrap-roles" failed`. Without it the double keeps retrying.
+   */
+  onFatal?: (message: string) => void;
+}
+
 /** Starts the server from parsed flags; resolves once it listens. */
-export async function startApiServer(flags: ParsedFlags, version: SemVer): Promise<RunningApiServer> {
+export async function startApiServer(flags: ParsedFlags, version: SemVer, opts: StartOptions = {}): Promise<RunningApiServer> {
   const f = (n: string): string | undefined => flags.flags.get(n);
   const etcdServers = f('etcd-servers');
   if (!etcdServers) throw new ConfigError('[--etcd-servers must be specified]');
@@ -86,7 +94,12 @@ export async function startApiServer(flags: ParsedFlags, version: SemVer): Promi
   let stopped = false;
   // post-start hooks: the default namespaces and the bootstrap RBAC policy, retried until etcd answers
   const bootstrap = async (): Promise<void> => {
+    const giveUp = Date.now() + 30000;
     while (!stopped) {
+      if (opts.onFatal && Date.now() > giveUp) {
+        opts.onFatal('PostStartHook "rbac/bootstrap-roles" failed: unable to initialize roles: timed out waiting for the condition');
+        return;
+      }
       try {
         await ensureDefaults(reg, advertise, port);
         ready = true;
@@ -194,13 +207,19 @@ export async function main(argv: string[], version: string): Promise<number> {
   klog('I', 'server.go:565', `external host was not specified, using ${flags.flags.get('advertise-address') ?? ''}`);
   klog('I', 'server.go:161', `Version: ${`v${v.major}.${v.minor}.${v.patch}${v.pre}`}`);
   let running: RunningApiServer;
+  let fatal: ((msg: string) => void) | undefined;
   try {
-    running = await startApiServer(flags, v);
+    running = await startApiServer(flags, v, { onFatal: (m) => fatal?.(m) });
   } catch (e) {
     klog('E', 'run.go:74', `"command failed" err="${e instanceof Error ? e.message : String(e)}"`);
     return 1;
   }
   return new Promise<number>((resolve) => {
+    // klog.Fatalf exits with 255
+    fatal = (m) => {
+      klog('F', 'hooks.go:203', m);
+      void running.stop().then(() => resolve(255));
+    };
     const down = (): void => {
       klog('I', 'controller.go:1', 'Shutting down');
       void running.stop().then(() => resolve(0));

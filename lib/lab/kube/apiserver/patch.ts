@@ -60,13 +60,13 @@ export function strategicMergePatch(target: Json, patch: Json, field = '', paren
   if (patch['$patch'] === 'delete') return null;
   const out: JsonObj = isObj(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k.startsWith('$setElementOrder/') || k === '$retainKeys' || k === '$patch') continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const name = k.slice('$deleteFromPrimitiveList/'.length);
       const cur = out[name];
       if (Array.isArray(cur) && Array.isArray(v)) out[name] = cur.filter((x) => !v.some((d) => d === x));
       continue;
     }
+    if (k.startsWith('$')) continue; // $setElementOrder/..., $retainKeys, $patch: directives, not data
     if (v === null) {
       delete out[k];
       continue;

@@ -122,7 +122,7 @@ export class ApiServer {
   private async allow(user: UserInfo, a: Attributes): Promise<void> {
     if (await authorize(user, a, this.opts.authz, this.reg.storage)) return;
     if (a.path !== undefined) throw forbiddenPath(user.name, a.verb, a.path);
-    throw forbidden(user.name, a.verb, { resource: a.subresource ? `${a.resource}/${a.subresource}` : a.resource!, group: a.group ?? '' }, a.name ?? '', a.namespace);
+    throw forbidden(user.name, a.verb, { resource: a.resource!, group: a.group ?? '' }, a.name ?? '', a.namespace, a.subresource);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, user: UserInfo): Promise<void> {
