@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KubeClient, type KubeObject } from '../../../lib/lab/kube/common/client.js';
+import { renderKubeconfig } from '../../../lib/lab/kube/common/kubeconfig.js';
 import type { Csr, DaemonSet, Node, Pod, PodDisruptionBudget, ReplicaSet } from '../../../lib/lab/kube/controller-manager/types.js';
 import { useKube } from '../../helpers/kube.js';
 import { labSubnet } from '../../helpers/lab.js';
@@ -186,6 +187,27 @@ spec:
     expect(g.stdout.split('\n').filter((l) => / Running /.test(l))).to.have.length(3);
   });
 
+  it('a pod that fits nowhere gets PodScheduled=False/Unschedulable with the reasons; labelling a node (kubectl label) gets it bound there', async () => {
+    const r = await kube().kubectl(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: picky, namespace: default}\nspec: {nodeSelector: {disk: ssd}, containers: [{name: c, image: busybox}]}\n' });
+    expect(r.code, r.stderr).to.equal(0);
+    const cond = await until('Unschedulable', 20000, async () => {
+      const p = await kube().client.get<Pod>('/api/v1/namespaces/default/pods/picky');
+      return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    }, logs);
+    expect(cond).to.include({ reason: 'Unschedulable' });
+    expect(cond.message).to.equal("0/5 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.");
+    const l = await kube().kubectl(['label', 'node', 'n2', 'disk=ssd']);
+    expect(l.code, l.stderr).to.equal(0);
+    const bound = await until('bound', 20000, async () => {
+      const p = await kube().client.get<Pod>('/api/v1/namespaces/default/pods/picky');
+      return p.spec.nodeName ? p : undefined;
+    }, logs);
+    expect(bound.spec.nodeName).to.equal('n2');
+    expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).to.equal('True');
+    const d = await kube().kubectl(['delete', 'pod', 'picky', '--wait=false']);
+    expect(d.code, d.stderr).to.equal(0);
+  });
+
   it('a PodDisruptionBudget gets its status (expected 3, desired 2, healthy 3, allowed 1), and allowed 0 once a pod is not ready; kubectl get pdb shows it', async () => {
     const r = await kube().kubectl(['apply', '-f', '-'], { input: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web-pdb, namespace: default}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n' });
     expect(r.code, r.stderr).to.equal(0);
@@ -328,6 +350,64 @@ spec:
     expect(other.status?.certificate).to.equal(undefined);
     const g = await kube().kubectl(['get', 'csr', 'csr-n9', '-o', 'jsonpath={.status.conditions[0].type}/{.status.conditions[0].reason}']);
     expect(g.stdout).to.equal('Approved/KubectlApprove');
+  });
+
+  it("kubeadm's TLS bootstrap: a kubelet client CSR sent with a bootstrap token is auto-approved and signed; the node renewing its own is approved too", async () => {
+    const dir = kube().dir;
+    // what kubeadm init writes for the bootstrap: the token Secret and its two ClusterRoleBindings
+    await kube().client.create('/api/v1/namespaces/kube-system/secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'bootstrap.kubernetes.io/token',
+      metadata: { name: 'bootstrap-token-abcdef', namespace: 'kube-system' },
+      data: Object.fromEntries(Object.entries({ 'token-id': 'abcdef', 'token-secret': '0123456789abcdef', 'usage-bootstrap-authentication': 'true', 'usage-bootstrap-signing': 'true', 'auth-extra-groups': 'system:bootstrappers:kubeadm:default-node-token' }).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    });
+    const binding = (name: string, role: string, group: string): string =>
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: "${name}"}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "${role}"}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: "${group}"}]\n`;
+    const rb = await kube().kubectl(['apply', '-f', '-'], {
+      input: [
+        binding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', 'system:bootstrappers:kubeadm:default-node-token'),
+        binding('kubeadm:node-autoapprove-bootstrap', 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', 'system:bootstrappers:kubeadm:default-node-token'),
+        binding('kubeadm:node-autoapprove-certificate-rotation', 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', 'system:nodes'),
+      ].join('---\n'),
+    });
+    expect(rb.code, rb.stderr).to.equal(0);
+    await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'w7.key'], { cwd: dir });
+    await run('openssl', ['req', '-new', '-key', 'w7.key', '-out', 'w7.csr', '-subj', '/O=system:nodes/CN=system:node:w7'], { cwd: dir });
+    const request = (await readFile(path.join(dir, 'w7.csr'))).toString('base64');
+    const bootConf = path.join(dir, 'bootstrap-kubelet.conf');
+    await writeFile(bootConf, renderKubeconfig({ server: kube().server, ca: await readFile(kube().caCert, 'utf8'), token: 'abcdef.0123456789abcdef', userName: 'tls-bootstrap-token-user' }), { mode: 0o600 });
+    const boot = await KubeClient.fromKubeconfig(bootConf);
+    const signed = async (c: KubeClient, name: string): Promise<Csr> =>
+      until(`${name} signed`, 20000, async () => {
+        const x = await c.get<Csr>(`/apis/certificates.k8s.io/v1/certificatesigningrequests/${name}`);
+        return x.status?.certificate ? x : undefined;
+      }, logs);
+    const spec = { request, signerName: 'kubernetes.io/kube-apiserver-client-kubelet', usages: ['digital signature', 'key encipherment', 'client auth'] };
+    try {
+      await boot.create('/apis/certificates.k8s.io/v1/certificatesigningrequests', { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'node-csr-w7' }, spec });
+      const csr = await signed(boot, 'node-csr-w7');
+      expect(csr.spec.username).to.equal('system:bootstrap:abcdef');
+      expect(csr.status!.conditions!.find((c) => c.type === 'Approved')).to.include({ status: 'True', reason: 'AutoApproved', message: 'Auto approving kubelet client certificate after SubjectAccessReview.' });
+      await writeFile(path.join(dir, 'w7.crt'), Buffer.from(csr.status!.certificate!, 'base64'));
+      expect((await run('openssl', ['verify', '-CAfile', kube().caCert, 'w7.crt'], { cwd: dir })).stdout.trim()).to.equal('w7.crt: OK');
+      // the kubelet now talks with that certificate, and renews it itself
+      const nodeConf = path.join(dir, 'kubelet-w7.conf');
+      await writeFile(nodeConf, renderKubeconfig({ server: kube().server, ca: await readFile(kube().caCert, 'utf8'), cert: await readFile(path.join(dir, 'w7.crt'), 'utf8'), key: await readFile(path.join(dir, 'w7.key'), 'utf8'), userName: 'default-auth' }), { mode: 0o600 });
+      const asNode = await KubeClient.fromKubeconfig(nodeConf);
+      try {
+        await asNode.create('/apis/certificates.k8s.io/v1/certificatesigningrequests', { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'node-csr-w7-renew' }, spec });
+        const renewed = await signed(asNode, 'node-csr-w7-renew');
+        expect(renewed.spec.username).to.equal('system:node:w7');
+        expect(renewed.status!.conditions!.find((c) => c.type === 'Approved')).to.include({ reason: 'AutoApproved', message: 'Auto approving self kubelet client certificate after SubjectAccessReview.' });
+      } finally {
+        asNode.close();
+      }
+      const g = await kube().kubectl(['get', 'csr', 'node-csr-w7']);
+      expect(g.stdout).to.match(/node-csr-w7\s.*system:bootstrap:abcdef\s+Approved,Issued/);
+    } finally {
+      boot.close();
+    }
   });
 
   it('a deleted node: its Lease is garbage-collected, its pods are force-deleted by podgc after the 40 s quarantine', async function () {

@@ -172,6 +172,7 @@ export async function runControllers(c: ComponentContext): Promise<void> {
     if (c.signal.aborted) return;
     if (synced('deployments', 'replicasets', 'pods')) await step('deployment', () => syncDeployments(ctx));
     if (synced('replicasets', 'pods')) await step('replicaset', () => syncReplicaSets(ctx));
+    await step('nodelifecycle', () => lifecycle.taintPass());
     if (synced('daemonsets', 'nodes', 'pods')) await step('daemonset', () => syncDaemonSets(ctx));
     if (synced('pdbs', 'pods', 'replicasets', 'deployments')) await step('disruption', () => syncDisruptionBudgets(ctx));
     if (synced('csrs')) await step('csrsigning', () => csr.sync());
