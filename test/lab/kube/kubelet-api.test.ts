@@ -118,7 +118,10 @@ describe('kubelet double: through the API', function () {
     await eventually('the mirror pod to go', 30000, async () => (await kube().client.tryGet(`/api/v1/namespaces/kube-system/pods/sleeper-${A}`)) === null);
   });
 
-  it('marks a pod bound to it Running and Ready; deleted, it goes when its preStop hook would end, bounded by the grace period', async () => {
+  it('marks a pod bound to it Running and Ready with an address from the node\'s podCIDR; deleted, it goes when its preStop hook would end, bounded by the grace period', async () => {
+    // what the controller-manager's node IPAM does with --allocate-node-cidrs
+    const cidr = await kube().kubectl(['patch', 'node', A, '-p', '{"spec":{"podCIDR":"10.244.7.0/24","podCIDRs":["10.244.7.0/24"]}}']);
+    expect(cidr.code, cidr.stderr).to.equal(0);
     // created through the API (as a controller would); the scheduler's binding is spec.nodeName
     await kube().client.create('/api/v1/namespaces/default/pods', {
       apiVersion: 'v1',
@@ -133,7 +136,7 @@ describe('kubelet double: through the API', function () {
     });
     const st = pod['status'] as { hostIP: string; podIP: string; conditions: { type: string; status: string }[] };
     expect(st.hostIP).to.equal(ADDR_A);
-    expect(st.podIP).to.match(/^10\.88\.\d+\.\d+$/);
+    expect(st.podIP).to.match(/^10\.244\.7\.([2-9]|[1-9]\d|1\d\d|2[0-4]\d|25[01])$/);
     expect(st.conditions.find((c) => c.type === 'Ready')).to.include({ status: 'True' });
     const t0 = Date.now();
     expect((await kube().kubectl(['delete', 'pod', 'web', '--wait=false'])).code).to.equal(0);
@@ -155,13 +158,13 @@ describe('kubelet double: through the API', function () {
     expect(Date.now() - t1).to.be.below(10000);
   });
 
-  it('picks up a pod the scheduler binds to it later (pods/binding)', async () => {
+  it('picks up a pod the scheduler binds to it later (pods/binding); its init containers show Completed', async () => {
     const fx = kube();
     await fx.client.create('/api/v1/namespaces/default/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'late', namespace: 'default' },
-      spec: { containers: [{ name: 'late', image: 'nginx:1.27' }] },
+      spec: { initContainers: [{ name: 'setup', image: 'busybox:1.36' }], containers: [{ name: 'late', image: 'nginx:1.27' }] },
     });
     await new Promise((r) => setTimeout(r, 1000));
     await fx.client.create('/api/v1/namespaces/default/pods/late/binding', {
@@ -175,6 +178,8 @@ describe('kubelet double: through the API', function () {
       return /Running/.test(r.stdout) ? r.stdout : undefined;
     });
     expect(line).to.match(/^late\s+1\/1\s+Running\s+0\s/);
+    const inits = ((await fx.client.get('/api/v1/namespaces/default/pods/late'))['status'] as { initContainerStatuses: { name: string; state: { terminated?: { reason: string } } }[] }).initContainerStatuses;
+    expect(inits.map((c) => [c.name, c.state.terminated?.reason])).to.deep.equal([['setup', 'Completed']]);
     await fx.client.delete('/api/v1/namespaces/default/pods/late', { gracePeriodSeconds: 0 });
   });
 
@@ -238,7 +243,7 @@ describe('kubelet double: through the API', function () {
     const bootstrapConf = `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: ${ca}\n    server: ${fx.server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: tls-bootstrap-token-user\n  name: tls-bootstrap-token-user@kubernetes\ncurrent-context: tls-bootstrap-token-user@kubernetes\nusers:\n- name: tls-bootstrap-token-user\n  user:\n    token: kl102b.0123456789abcdef\n`;
     await put(lab(), B, '/etc/kubernetes/bootstrap-kubelet.conf', bootstrapConf, '0600');
     await put(lab(), B, '/var/lib/kubelet/config.yaml', config(ADDR_B));
-    await put(lab(), B, '/var/lib/kubelet/kubeadm-flags.env', `KUBELET_KUBEADM_ARGS="--node-ip=${ADDR_B}"\n`);
+    await put(lab(), B, '/var/lib/kubelet/kubeadm-flags.env', `KUBELET_KUBEADM_ARGS="--node-ip=${ADDR_B} --cloud-provider=external"\n`);
     await sh(lab(), B, 'systemctl start kubelet');
 
     type Csr = KubeObject & { spec: { request: string; signerName: string; usages: string[]; username?: string }; status?: Record<string, unknown> };
@@ -269,6 +274,8 @@ describe('kubelet double: through the API', function () {
     }
     const n = await eventually('node B registered with its new certificate', 30000, () => node(B));
     expect(n.status?.nodeInfo?.kubeletVersion).to.equal('v1.35.2');
+    // --cloud-provider=external: the kubelet keeps pods off until the cloud controller initialises it
+    expect(n.spec?.taints).to.deep.include({ key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' });
     const conf = await sh(lab(), B, 'cat /etc/kubernetes/kubelet.conf');
     expect(conf.stdout).to.contain('client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem');
     expect(conf.stdout).to.contain(`server: ${fx.server}`);
