@@ -245,6 +245,17 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect(await fx.client.tryGet('/api/v1/namespaces/default/configmaps/held')).to.equal(null);
   });
 
+  it('deleting a namespace deletes what it holds (the namespace controller, done at once)', async function () {
+    const fx = kube();
+    expect((await fx.kubectl(['create', 'namespace', 'tmp'])).code).to.equal(0);
+    await fx.client.create('/api/v1/namespaces/tmp/configmaps', { metadata: { name: 'a' } });
+    const d = await fx.kubectl(['delete', 'namespace', 'tmp']);
+    expect([d.code, d.stdout.trim()], d.stderr).to.deep.equal([0, 'namespace "tmp" deleted']);
+    expect(await fx.client.tryGet('/api/v1/namespaces/tmp/configmaps/a')).to.equal(null);
+    const e = await fx.client.create('/api/v1/namespaces/tmp/configmaps', { metadata: { name: 'b' } }).catch((x: ApiError) => x);
+    expect((e as ApiError).message).to.equal('namespaces "tmp" not found');
+  });
+
   it('generateName, uid and creationTimestamp are set by the server; a missing namespace is 404', async function () {
     const fx = kube();
     const o = await fx.client.create('/api/v1/namespaces/default/configmaps', { metadata: { generateName: 'gen-' } });

@@ -83,9 +83,6 @@ export const tooManyRequests = (message: string, causes: Cause[] = [], retryAfte
 
 export const internal = (message: string): StatusError => status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 
-/** etcd failures as the real server reports them (its storage errors pass the etcd text through). */
-export const storageTimeout = (message: string): StatusError => status(504, 'Timeout', message);
-
 export const gone = (message: string): StatusError => status(410, 'Expired', message);
 
 export const success = (details?: Status['details']): Status => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}) });

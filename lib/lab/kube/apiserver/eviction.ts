@@ -1,7 +1,7 @@
 // POST pods/<name>/eviction: the PodDisruptionBudget rules of the real eviction REST handler
 // (kubernetes pkg/registry/core/pod/storage/eviction.go, ANCHORS §4.2).
 import type { KubeObject, Status } from '../common/client.js';
-import { badRequest, forbidden, StatusError, success, tooManyRequests } from './errors.js';
+import { badRequest, StatusError, success, tooManyRequests } from './errors.js';
 import { q, type DeleteOpts, type Registry } from './rest.js';
 import { fromSelectorObject, matchLabels, type LabelSelectorObject } from './selectors.js';
 
@@ -133,7 +133,6 @@ function forbiddenPdb(name: string, why: string): StatusError {
 }
 
 function notFoundPdb(reg: Registry, name: string): StatusError {
-  void forbidden;
   return new StatusError({
     kind: 'Status',
     apiVersion: 'v1',

@@ -51,6 +51,7 @@ function mergeKeyFor(field: string, parent: string): string | undefined {
 
 const PRIMITIVE_MERGE = new Set(['finalizers']);
 
+/** `field` is the key this value sits under, `parent` the key above it (ports' merge key depends on it). */
 export function strategicMergePatch(target: Json, patch: Json, field = '', parent = ''): Json {
   if (!isObj(patch)) return patch;
   if (patch['$patch'] === 'replace') {
@@ -80,7 +81,7 @@ export function strategicMergePatch(target: Json, patch: Json, field = '', paren
       out[k] = v;
     }
   }
-  void parent;
+  void parent; // only list merging needs it (see mergeList)
   return out;
 }
 

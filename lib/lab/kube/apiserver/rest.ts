@@ -6,7 +6,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import type { KubeObject } from '../common/client.js';
 import type { SemVer } from '../common/versions.js';
 import { admitCreate, HAS_GENERATION } from './admission.js';
-import { alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, StatusError, unsupportedMediaType, type Qualified } from './errors.js';
+import { alreadyExists, badRequest, conflict, gone, invalid, notFound, StatusError, unsupportedMediaType, type Qualified } from './errors.js';
 import { jsonPatch, mergePatch, strategicMergePatch, type Json } from './patch.js';
 import { resourcesFor, type ResourceDef } from './resources.js';
 import { allocate, contains, parseCidr, type Cidr } from './serviceips.js';
@@ -246,13 +246,12 @@ export class Registry {
     return out;
   }
 
-  private async finishIfDeleted(def: ResourceDef, key: string, s: Stored): Promise<KubeObject> {
+  private async finishIfDeleted(key: string, s: Stored): Promise<KubeObject> {
     const m = s.obj.metadata;
     if (m.deletionTimestamp && !(m.finalizers?.length) && !m.deletionGracePeriodSeconds) {
       const rev = await this.storage.deleteAt(key, s.rev);
       if (rev) return { ...s.obj, metadata: { ...m, resourceVersion: String(rev) } };
     }
-    void def;
     return s.obj;
   }
 
@@ -278,7 +277,7 @@ export class Registry {
     });
     if (!s) throw notFound(q(def), name);
     if (dryRun) return result!;
-    return this.finishIfDeleted(def, key, s);
+    return this.finishIfDeleted(key, s);
   }
 
   async patch(def: ResourceDef, ns: string | undefined, name: string, patchBody: unknown, contentType: string, sub: string | undefined, dryRun = false): Promise<KubeObject> {
@@ -311,7 +310,7 @@ export class Registry {
     });
     if (!s) throw notFound(q(def), name);
     if (dryRun) return result!;
-    return this.finishIfDeleted(def, key, s);
+    return this.finishIfDeleted(key, s);
   }
 
   /** Deletes (or marks for deletion). Returns the object as the real server does. */
@@ -362,11 +361,6 @@ export class Registry {
       const prefix = this.prefix(d, ns);
       for (const s of (await this.storage.list(prefix)).items) await this.storage.deleteAt(this.key(d, ns, s.obj.metadata.name!), s.rev);
     }
-  }
-
-  /** Real server answer for a delete that refers to a cluster-scope forbidden thing (kept for symmetry). */
-  forbidden(user: string, verb: string, def: ResourceDef, name: string, ns?: string): StatusError {
-    return forbidden(user, verb, q(def), name, ns);
   }
 }
 
