@@ -9,12 +9,11 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ApiError, KubeClient } from '../common/client.js';
 import type { ParsedFlags } from '../common/flags.js';
-import { parseVersion } from '../common/versions.js';
 import { markControlPlane, uploadConfig } from './cluster.js';
 import { clusterFrom, joinFrom, loadConfig, type ClusterConfig, type JoinConfig } from './config.js';
 import { boolFlag, checkMixedArgs, defaultAdvertiseAddress, listFlag, parseCmd, type Ctx } from './context.js';
 import { discoverWithToken, type Discovered } from './discovery.js';
-import { CobraError, KubeadmError, phaseError } from './errors.js';
+import { KubeadmError, phaseError } from './errors.js';
 import { kubeconfigText, writeKubeconfigs } from './kubeconfig.js';
 import { kubeadmFlags, KUBELET_CONFIG, KUBELET_FLAGS_ENV, startingLine, tryStartKubelet, tryStopKubelet } from './kubelet.js';
 import { etcdManifest, MANIFESTS_DIR, writeControlPlane, writeManifest } from './manifests.js';
@@ -253,7 +252,7 @@ export async function runJoin(ctx: Ctx, argv: string[]): Promise<void> {
         try {
           const initial = await addEtcdMember(cluster, nodeName, address, admin, ctx);
           ctx.out.out(`[etcd] Creating static Pod manifest for "etcd"`);
-          await writeManifest('etcd', etcdManifest(cluster, ep, ctx.v, initial), ctx.out);
+          await writeManifest('etcd', etcdManifest(cluster, ep, ctx.v, initial));
         } catch (e) {
           throw phaseError('control-plane-join/etcd', e);
         }
@@ -299,6 +298,4 @@ export async function runJoin(ctx: Ctx, argv: string[]): Promise<void> {
   o.out('');
   o.out("Run 'kubectl get nodes' on the control-plane to see this node join the cluster.");
   o.out('');
-  void parseVersion;
-  void CobraError;
 }

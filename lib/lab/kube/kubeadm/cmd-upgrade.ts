@@ -11,7 +11,7 @@ import type { ParsedFlags } from '../common/flags.js';
 import { compareVersions, gitVersion, parseVersion } from '../common/versions.js';
 import { uploadConfig } from './cluster.js';
 import { clusterFrom, loadConfig, type ClusterConfig, type UpgradeConfig } from './config.js';
-import { boolFlag, listFlag, parseCmd, type Ctx } from './context.js';
+import { boolFlag, parseCmd, type Ctx } from './context.js';
 import { CobraError, KubeadmError } from './errors.js';
 import { KUBELET_CONFIG } from './kubelet.js';
 import { apiServerManifest, controllerManagerManifest, etcdImageTag, MANIFESTS_DIR, schedulerManifest, type LocalEndpoint } from './manifests.js';
@@ -315,7 +315,6 @@ export async function runUpgrade(ctx: Ctx, argv: string[]): Promise<void> {
     throw new CobraError(sub ? `unknown command "${sub}" for "kubeadm upgrade"` : 'missing subcommand; "upgrade" is not meant to be run on its own', 'kubeadm upgrade [command]');
   }
   const p = parseCmd(rest, { bools: BOOLS, short: { y: 'yes', f: 'force', o: 'output' } }, FLAGS, `kubeadm upgrade ${sub} [flags]`);
-  void listFlag;
   if (sub === 'plan') return plan(ctx, p);
   if (sub === 'apply') return apply(ctx, p);
   if (sub === 'node') return node(ctx, p);
