@@ -70,7 +70,7 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   if (plan.step && !process.stdin.isTTY) throw new CliError('--step asks before each task and needs a terminal');
   const opts: RunOptions = { ...plan.opts, step: plan.step ? stepAsker() : undefined };
   for (const s of collectSecrets(inv)) registerSecret(s);
-  const output = createReporter({ ...plan.reporter, secrets: knownSecrets() });
+  const output = createReporter({ ...plan.reporter, secrets: knownSecrets(), profile: true });
   // once Ctrl-C is pressed the connections are being closed on purpose: the hosts' results that
   // follow (every host "UNREACHABLE") are not news, so nothing after the interrupt notice shows
   let interrupted = false;
