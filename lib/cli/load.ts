@@ -30,6 +30,21 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   return pb;
 }
 
+/**
+ * Several playbooks make one run, as `ansible-playbook a.yml b.yml` does: their plays in order,
+ * one recap. They must share a directory: relative files and playbook_dir are looked up there.
+ */
+export async function loadPlaybooks(files: string[]): Promise<Playbook> {
+  const pbs: Playbook[] = [];
+  for (const f of files) pbs.push(await loadPlaybook(f));
+  if (pbs.length === 1) return pbs[0];
+  const other = pbs.findIndex((p) => p.dir !== pbs[0].dir);
+  if (other >= 0) {
+    throw new CliError(`${files[other]} is in another directory than ${files[0]}; playbooks run together must share one (files and playbook_dir are looked up there): run them one after the other`);
+  }
+  return { ...pbs[0], name: pbs.map((p) => p.name).join(' + '), plays: pbs.flatMap((p) => p.plays) };
+}
+
 function loadErrorMessage(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   // the bundler's errors are already file:line:col lines, one per problem

@@ -190,4 +190,19 @@ describe('a newcomer at the tsplay command line', function () {
     expect(r.stdout).to.match(/"msg": "b become=\S+ len=15 ssh=14 method=sudo"/);
     expect(tsplay(['run', pb, '-i', inv, '--become-method', 'su']).err).to.include("--become-method su: tsplay's connections become with sudo only");
   });
+
+  it('several playbooks make one run with one recap, as ansible-playbook a.yml b.yml', () => {
+    const a = write('multi/a.ts', "import { playbook, command } from '../../../lib/index.js';\nexport default playbook('a', [{ name: 'first', hosts: 'all', gatherFacts: false, tasks: (t) => { t.task('from a', command('true')); } }]);\n");
+    const b = write('multi/b.ts', "import { playbook, command } from '../../../lib/index.js';\nexport default playbook('b', [{ name: 'second', hosts: 'all', gatherFacts: false, tasks: (t) => { t.task('from b', command('true')); } }]);\n");
+    const r = tsplay(['run', a, b, '-i', 'h1,', '-c', 'local', '--no-retry-file']);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out.match(/^(PLAY|TASK) \[[^\]]+\]/gm)).to.deep.equal(['PLAY [first]', 'TASK [from a]', 'PLAY [second]', 'TASK [from b]']);
+    expect(r.out.match(/PLAY RECAP/g)).to.have.length(1);
+    expect(r.out).to.match(/^h1 +: ok=2 +changed=2 /m);
+    const sc = tsplay(['run', a, b, '-i', 'h1,', '--syntax-check']);
+    expect(sc.out).to.equal(`\nplaybook: ${a}\n\nplaybook: ${b}\n`);
+    const c = write('other.ts', "import { playbook } from '../../lib/index.js';\nexport default playbook('c', []);\n");
+    const elsewhere = tsplay(['run', a, c, '-i', 'h1,', '-c', 'local']);
+    expect(elsewhere.err).to.include('is in another directory than');
+  });
 });
