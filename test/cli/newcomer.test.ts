@@ -205,4 +205,30 @@ describe('a newcomer at the tsplay command line', function () {
     const elsewhere = tsplay(['run', a, c, '-i', 'h1,', '-c', 'local']);
     expect(elsewhere.err).to.include('is in another directory than');
   });
+
+  it("tsplay template -e validates against the role's declared variables, as run does", () => {
+    write('roles/myapp/index.ts', [
+      "import { defineRole, roleVars, v, template } from '../../../../lib/index.js';",
+      "export const myappVars = roleVars({ myapp_port: v.integer(), myapp_mode: v.enum('active', 'standby') });",
+      'export default defineRole({',
+      "  name: 'myapp', vars: myappVars, defaults: { myapp_port: 8080, myapp_mode: 'active' },",
+      "  tasks: (t) => { t.task('config', template({ src: 'myapp.conf.njk', dest: '/tmp/myapp.conf' })); },",
+      '});',
+      '',
+    ].join('\n'));
+    const tpl = write('roles/myapp/templates/myapp.conf.njk', 'port = {{ myapp_port }}\nmode = {{ myapp_mode }}\n');
+    const ok = tsplay(['template', tpl, '-i', 'h1,', '--host', 'h1', '-e', 'myapp_mode=standby']);
+    expect(ok.code, ok.err).to.equal(0);
+    expect(ok.out).to.equal('port = 8080\nmode = standby\n');
+    const bad = tsplay(['template', tpl, '-i', 'h1,', '--host', 'h1', '-e', 'myapp_mode=x']);
+    expect(bad.code).to.equal(1);
+    expect(bad.err).to.equal(`ERROR: host h1, role myapp: variable 'myapp_mode' must be one of "active", "standby" (set it in the role's defaults, inventory, role params or -e)\n`);
+  });
+
+  it("hosts: '' names the playbook file and line", () => {
+    const f = write('nohosts.ts', "import { playbook, command } from '../../lib/index.js';\nexport default playbook('p', [\n  { hosts: '', gatherFacts: false, tasks: (t) => { t.task('a', command('true')); } },\n]);\n");
+    const r = tsplay(['run', f, '-i', 'h1,', '-c', 'local']);
+    expect(r.code).to.equal(1);
+    expect(r.err).to.match(new RegExp(`^ERROR: ${f.replace(/\./g, '\\.')}:2: play #1 '': option hosts \\(from ''\\): '' is not a non-empty host pattern`));
+  });
 });
