@@ -2,7 +2,7 @@
 // first, through the real bin/tsplay.js in a child process; Ansible's side where it defines the
 // behaviour (test/helpers/ansible-playbook.ts).
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ansiblePlaybook } from '../helpers/ansible-playbook.js';
@@ -177,12 +177,21 @@ describe('a newcomer at the tsplay command line', function () {
     expect(ae.out.replace(/\s+/g, ' ')).to.include('could not be made into a dictionary');
   });
 
-  it('-K and -k ask once without echo (one stdin line each when there is no terminal); the answers are vars an inventory overrides, and never printed', () => {
+  it('-K and -k ask once without echo (one stdin line each when there is no terminal); the answers are vars an inventory overrides, and never printed', async () => {
     const pb = write('pw.ts', "import { playbook, debug } from '../../lib/index.js';\nexport default playbook('p', [{ hosts: 'all', gatherFacts: false, tasks: (t) => { t.task('show', debug({ msg: '{{ inventory_hostname }} become={{ ansible_become_password }} len={{ ansible_become_password | length }} ssh={{ ansible_password | length }} method={{ ansible_become_method }}' })); } }]);\n");
     const inv = join(dir, 'pw.ini');
     writeFileSync(inv, 'a ansible_connection=local\nb ansible_connection=local ansible_become_password=fromInventory42\n');
-    // setsid: no controlling terminal, so the prompt falls back to stdin, as getpass does
-    const r = spawnSync('setsid', [process.execPath, join(ROOT, 'bin/tsplay.js'), 'run', pb, '-i', inv, '-k', '-K', '--become-method', 'sudo'], { cwd: ROOT, encoding: 'utf8', input: 'sshSecret-1234\nbecomeSecret-5678\n', env: { ...process.env, NO_COLOR: '1' } });
+    // setsid: no controlling terminal, so the prompt falls back to stdin, as getpass does; stdin
+    // stays open (a CI runner's), so each answer must be taken as its line arrives
+    const child = spawn('setsid', [process.execPath, join(ROOT, 'bin/tsplay.js'), 'run', pb, '-i', inv, '-k', '-K', '--become-method', 'sudo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.write('sshSecret-1234\nbecomeSecret-5678\n');
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdin.destroy();
+    const r = { status, stdout, stderr };
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr).to.include('SSH password: ').and.include('BECOME password[defaults to SSH password]: ');
     expect(r.stdout + r.stderr).not.to.include('becomeSecret-5678').and.not.include('sshSecret-1234').and.not.include('fromInventory42');
