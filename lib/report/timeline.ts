@@ -101,7 +101,7 @@ export function renderTimeline(t: Timeline): string {
   const rows = t.hosts.map((h) => {
     const bars = t.bars.filter((b) => b.host === h).map((b) => {
       const name = `${b.role ? `${b.role} : ` : ''}${b.task}${b.item !== undefined ? ` (item=${b.item})` : ''}`;
-      return `<div class="bar s-${b.status}" style="left:${pct(b.startMs, total)};width:${pct(b.durationMs, total)}" data-host="${esc(h)}" data-task="${esc(name)}" data-status="${b.status}" data-start-ms="${b.startMs}" data-duration-ms="${b.durationMs}" title="${esc(`${name}: ${b.status}, ${(b.durationMs / 1000).toFixed(2)}s at +${(b.startMs / 1000).toFixed(2)}s`)}"></div>`;
+      return `<div class="bar s-${b.status}" style="left:${pct(b.startMs, total)};width:${pct(b.durationMs, total)}" data-host="${esc(h)}" data-task="${esc(name)}" data-status="${b.status}" data-start-ms="${b.startMs}" data-duration-ms="${b.durationMs}" title="${esc(`${name}: ${b.status}, ${(b.durationMs / 1000).toFixed(2)}s at +${(b.startMs / 1000).toFixed(2)}s`)}">${esc(name)}</div>`;
     }).join('');
     const stats = t.recap?.hosts[h];
     const bad = stats && (stats.failed > 0 || stats.unreachable > 0);
@@ -127,7 +127,7 @@ h1{font-size:20px;margin:0 0 4px}
 .host{width:172px;padding-right:8px;text-align:right;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-family:monospace}
 .host.bad{color:#b00}
 .track{position:relative;flex:1;height:16px;background:#fafafa}
-.bar{position:absolute;top:1px;height:14px;min-width:2px;border-radius:2px;opacity:.9}
+.bar{position:absolute;top:1px;height:14px;min-width:2px;box-sizing:border-box;border-right:1px solid #fff;border-radius:2px;overflow:hidden;white-space:nowrap;font-size:10px;line-height:14px;color:#fff;padding-left:3px}
 .plays{position:absolute;top:0;bottom:0;left:188px;right:8px;pointer-events:none}
 .play{position:absolute;top:0;bottom:0;border-left:1px dashed #888}
 .play span{position:absolute;top:2px;left:3px;font-size:11px;color:#444;white-space:nowrap}
