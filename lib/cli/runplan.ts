@@ -100,7 +100,7 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring, cfg: 
       mode: o.json ? 'json' : o.step ? 'plain' : 'auto',
       diff: Boolean(o.diff),
       verbosity,
-      color: o['no-color'] ? false : undefined,
+      color: o['no-color'] || cfg.noColor ? false : undefined,
     },
     vault: pickVaultOptions(o),
     warnings,
