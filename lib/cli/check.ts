@@ -2,6 +2,11 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { CliError, parse } from './args.js';
+import { explain } from './errors.js';
+import { UserError } from '../util/errors.js';
+import { loadPlaybook, settledImport } from './load.js';
+import { compilePlay } from '../executor/play.js';
+import { userFrame } from '../util/userframe.js';
 
 // `tsplay check`: the type checker over the playbook and everything it imports (roles, the
 // engine's typed module args), reported as file:line:col so editors and CI can jump to it.
@@ -39,6 +44,36 @@ export async function cmdCheck(argv: string[]): Promise<number> {
     process.stderr.write(`${errors.length} type error${errors.length === 1 ? '' : 's'}; nothing was run\n`);
     return 1;
   }
-  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check\n`);
+  // what `tsplay run` would refuse when it loads the file: no playbook as the default export, a
+  // top-level throw or await that never settles, plays whose tasks cannot be built
+  const loadErrors: string[] = [];
+  for (const f of positionals) {
+    // a role's test (tsplay new role checks it with the role) runs under mocha, not here
+    if (/\.test\.[cm]?ts$/.test(f)) continue;
+    try {
+      const kind = (await settledImport(resolve(f), f)).default as { kind?: unknown } | undefined;
+      // a role alone is fine to check; anything else must be what tsplay run loads
+      if (kind?.kind === 'role') continue;
+      const pb = await loadPlaybook(f);
+      pb.plays.forEach((play, i) => {
+        try {
+          compilePlay(play);
+        } catch (e) {
+          const at = userFrame(e);
+          loadErrors.push(`${f}: play #${i + 1}: building its tasks failed${at ? ` at ${at}` : ''}: ${(e as Error).message}`);
+        }
+      });
+    } catch (e) {
+      // the module's own throw (or a compile error of the bundler) is the user's, with its line
+      const at = e instanceof UserError ? undefined : userFrame(e);
+      loadErrors.push(e instanceof UserError ? explain(e) : `cannot load ${f}: ${(e as Error).message.split('\n')[0]}${at ? ` (thrown at ${at})` : ''}`);
+    }
+  }
+  for (const e of loadErrors) process.stdout.write(e + '\n');
+  if (loadErrors.length) {
+    process.stderr.write(`type-checks, but ${loadErrors.length === 1 ? 'a file' : `${loadErrors.length} files`} would not load in tsplay run; nothing was run\n`);
+    return 1;
+  }
+  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check and load\n`);
   return 0;
 }

@@ -16,8 +16,9 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   }
   let mod: { default?: unknown };
   try {
-    mod = await importUserModule(abs);
+    mod = await settledImport(abs, file);
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const hint = /require\(\) ES Module|ERR_REQUIRE/.test(String((e as Error).message))
       ? `a .ts file outside a package whose package.json says "type": "module" loads as CommonJS; keep playbooks in the project or name the file .mts`
       : `run 'tsplay check ${file}' for type errors`;
@@ -28,6 +29,24 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
     throw new CliError(`${file} must export a playbook as its default export: export default playbook('name', [...])`);
   }
   return pb;
+}
+
+/**
+ * The user's module, or an error when its top-level await can never settle: Node would otherwise
+ * exit quietly with code 13 once nothing else is left to run ('beforeExit' fires exactly then).
+ */
+export async function settledImport(abs: string, file: string): Promise<{ default?: unknown }> {
+  let stuck: (() => void) | undefined;
+  const never = new Promise<never>((_, reject) => {
+    stuck = () => reject(new CliError(`${file}: its top-level await never settles (it waits for something that nothing will do); nothing was run`));
+  });
+  const onBeforeExit = (): void => stuck?.();
+  process.on('beforeExit', onBeforeExit);
+  try {
+    return await Promise.race([importUserModule(abs), never]);
+  } finally {
+    process.off('beforeExit', onBeforeExit);
+  }
 }
 
 /**

@@ -240,4 +240,27 @@ describe('a newcomer at the tsplay command line', function () {
     expect(r.code).to.equal(1);
     expect(r.err).to.match(new RegExp(`^ERROR: ${f.replace(/\./g, '\\.')}:2: play #1 '': option hosts \\(from ''\\): '' is not a non-empty host pattern`));
   });
+
+  it('tsplay check refuses what tsplay run refuses at load time (empty file, 42, a plain object, a top-level throw or never-settling await, a throw in tasks)', function () {
+    this.timeout(300000);
+    const lib = "import { playbook, command } from '../../lib/index.js';\n";
+    const cases: [string, string, RegExp][] = [
+      ['c-empty.ts', '', /c-empty\.ts must export a playbook as its default export/],
+      ['c-num.ts', 'export default 42;\n', /c-num\.ts must export a playbook as its default export/],
+      ['c-obj.ts', "export default { name: 'x', plays: [] };\n", /c-obj\.ts must export a playbook as its default export/],
+      ['c-throw.ts', `${lib}const ready: boolean = false;\nif (!ready) throw new Error('config missing');\nexport default playbook('p', []);\n`, /cannot load .*c-throw\.ts: config missing \(thrown at .*c-throw\.ts:3:\d+\)/],
+      ['c-tla.ts', `${lib}await new Promise<void>(() => undefined);\nexport default playbook('p', []);\n`, /c-tla\.ts: its top-level await never settles/],
+      ['c-tasks.ts', `${lib}export default playbook('p', [{ hosts: 'all', tasks: (t) => {\n  t.task('a', command('true'));\n  throw new Error('boom');\n} }]);\n`, /c-tasks\.ts: play #1: building its tasks failed at .*c-tasks\.ts:4:\d+: boom/],
+    ];
+    // one check of all six: the type check (the slow part) runs once
+    const files = cases.map(([name, text]) => write(name, text));
+    const r = tsplay(['check', ...files]);
+    expect(r.code, r.out + r.err).to.equal(1);
+    for (const [name, , want] of cases) expect(r.out, name).to.match(want);
+    expect(r.err).to.include('type-checks, but 6 files would not load in tsplay run');
+    for (const f of files) {
+      const run = tsplay(['run', f, '-i', 'h1,', '-c', 'local', '--no-retry-file']);
+      expect(run.code, `run ${f}: ${run.err}`).to.equal(1);
+    }
+  });
 });
