@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import type { Inventory } from '../inventory/model.js';
 import { CliError, parse } from './args.js';
 import { explain } from './errors.js';
 import { UserError } from '../util/errors.js';
-import { loadPlaybook, settledImport } from './load.js';
+import { checkText, collectTexts } from './check-templates.js';
+import { loadInventories, loadPlaybook, settledImport } from './load.js';
 import { compilePlay } from '../executor/play.js';
+import type { Playbook } from '../dsl/types.js';
 import { userFrame } from '../util/userframe.js';
 
 // `tsplay check`: the type checker over the playbook and everything it imports (roles, the
@@ -35,8 +38,8 @@ export function typeCheck(files: string[]): { errors: string[] } {
 }
 
 export async function cmdCheck(argv: string[]): Promise<number> {
-  const { positionals } = parse(argv, {});
-  if (!positionals.length) throw new CliError('usage: tsplay check PLAYBOOK.ts [MORE.ts ...]');
+  const { values: o, positionals } = parse(argv, { inventory: { type: 'string', short: 'i', multiple: true } });
+  if (!positionals.length) throw new CliError('usage: tsplay check PLAYBOOK.ts [MORE.ts ...] [-i INVENTORY]');
   for (const f of positionals) if (!existsSync(f)) throw new CliError(`${f} does not exist`);
   const { errors } = typeCheck(positionals);
   for (const e of errors) process.stdout.write(e + '\n');
@@ -47,6 +50,7 @@ export async function cmdCheck(argv: string[]): Promise<number> {
   // what `tsplay run` would refuse when it loads the file: no playbook as the default export, a
   // top-level throw or await that never settles, plays whose tasks cannot be built
   const loadErrors: string[] = [];
+  const playbooks: Playbook[] = [];
   for (const f of positionals) {
     // a role's test (tsplay new role checks it with the role) runs under mocha, not here
     if (/\.test\.[cm]?ts$/.test(f)) continue;
@@ -55,6 +59,7 @@ export async function cmdCheck(argv: string[]): Promise<number> {
       // a role alone is fine to check; anything else must be what tsplay run loads
       if (kind?.kind === 'role') continue;
       const pb = await loadPlaybook(f);
+      playbooks.push(pb);
       pb.plays.forEach((play, i) => {
         try {
           compilePlay(play);
@@ -74,6 +79,27 @@ export async function cmdCheck(argv: string[]): Promise<number> {
     process.stderr.write(`type-checks, but ${loadErrors.length === 1 ? 'a file' : `${loadErrors.length} files`} would not load in tsplay run; nothing was run\n`);
     return 1;
   }
-  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check and load\n`);
+  // templates and Jinja strings of the playbooks' roles, checked statically (check-templates.ts)
+  const names = o.inventory?.length ? inventoryNames(await loadInventories(o.inventory)) : [];
+  const problems = playbooks.flatMap((pb) => collectTexts(pb, names)).flatMap((t) => checkText(t));
+  const seen = new Set<string>();
+  for (const p of problems) {
+    const line = `${p.at} ${p.message}`;
+    if (!seen.has(line)) process.stdout.write(line + '\n');
+    seen.add(line);
+  }
+  if (seen.size) {
+    process.stderr.write(`${seen.size} template problem${seen.size === 1 ? '' : 's'}; nothing was run${o.inventory?.length ? '' : ' (variables that only the inventory sets are known with -i INVENTORY)'}\n`);
+    return 1;
+  }
+  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check, load, and their templates use only known variables, filters and tests\n`);
   return 0;
+}
+
+/** Every variable name the inventory sets anywhere (hosts, groups, group_vars/, host_vars/). */
+function inventoryNames(inv: Inventory): string[] {
+  const out = new Set<string>();
+  for (const h of inv.hosts.values()) for (const v of [h.vars, h.fileVars]) Object.keys(v).forEach((k) => out.add(k));
+  for (const g of inv.groups.values()) for (const v of [g.vars, g.fileVars]) Object.keys(v).forEach((k) => out.add(k));
+  return [...out];
 }

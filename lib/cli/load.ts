@@ -38,7 +38,7 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
 export async function settledImport(abs: string, file: string): Promise<{ default?: unknown }> {
   let stuck: (() => void) | undefined;
   const never = new Promise<never>((_, reject) => {
-    stuck = () => reject(new CliError(`${file}: its top-level await never settles (it waits for something that nothing will do); nothing was run`));
+    stuck = () => reject(new CliError(`${file} never finished loading: a top-level await in it (or in a module it imports) never settles; nothing was run`));
   });
   const onBeforeExit = (): void => stuck?.();
   process.on('beforeExit', onBeforeExit);

@@ -249,7 +249,7 @@ describe('a newcomer at the tsplay command line', function () {
       ['c-num.ts', 'export default 42;\n', /c-num\.ts must export a playbook as its default export/],
       ['c-obj.ts', "export default { name: 'x', plays: [] };\n", /c-obj\.ts must export a playbook as its default export/],
       ['c-throw.ts', `${lib}const ready: boolean = false;\nif (!ready) throw new Error('config missing');\nexport default playbook('p', []);\n`, /cannot load .*c-throw\.ts: config missing \(thrown at .*c-throw\.ts:3:\d+\)/],
-      ['c-tla.ts', `${lib}await new Promise<void>(() => undefined);\nexport default playbook('p', []);\n`, /c-tla\.ts: its top-level await never settles/],
+      ['c-tla.ts', `${lib}await new Promise<void>(() => undefined);\nexport default playbook('p', []);\n`, /c-tla\.ts never finished loading: a top-level await in it \(or in a module it imports\) never settles/],
       ['c-tasks.ts', `${lib}export default playbook('p', [{ hosts: 'all', tasks: (t) => {\n  t.task('a', command('true'));\n  throw new Error('boom');\n} }]);\n`, /c-tasks\.ts: play #1: building its tasks failed at .*c-tasks\.ts:4:\d+: boom/],
     ];
     // one check of all six: the type check (the slow part) runs once
