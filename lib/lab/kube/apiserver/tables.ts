@@ -142,12 +142,23 @@ const pdbPrinter: Printer = {
   },
 };
 
+const csrPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Age'), col('SignerName'), col('Requestor'), col('Condition')],
+  cells(o, now) {
+    const spec = obj(o['spec']);
+    const conds = arr(obj(o['status'])['conditions']).map((c) => String(c['type']));
+    let cond = conds.length ? conds.join(',') : 'Pending';
+    if (obj(o['status'])['certificate']) cond += ',Issued';
+    return [o.metadata.name ?? '', age(o, now), String(spec['signerName'] ?? '') || '<none>', String(spec['username'] ?? ''), cond];
+  },
+};
+
 const genericPrinter: Printer = {
   columns: [col('Name', 'string', 0, 'name'), col('Age')],
   cells: (o, now) => [o.metadata.name ?? '', age(o, now)],
 };
 
-const PRINTERS: Record<string, Printer> = { nodes: nodePrinter, pods: podPrinter, namespaces: namespacePrinter, poddisruptionbudgets: pdbPrinter };
+const PRINTERS: Record<string, Printer> = { nodes: nodePrinter, pods: podPrinter, namespaces: namespacePrinter, poddisruptionbudgets: pdbPrinter, certificatesigningrequests: csrPrinter };
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
