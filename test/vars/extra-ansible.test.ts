@@ -24,6 +24,7 @@ const CASES: Record<string, string> = {
   unknown: 'a\\d+',
   spaced: "'a b  c'",
   equals: 'k=v=w',
+  mixed: 'x\\ty\\\\z\\aw\\bq\\fe\\vr\\rt',
 };
 
 describe('-e key=value, side by side with ansible-playbook 2.14', function () {

@@ -22,6 +22,10 @@ describe('parseExtraVars', () => {
     ['only the first = splits', ['opts=a=b'], { opts: 'a=b' }],
     ['empty value', ['x='], { x: '' }],
     ['escapes decode', ['s=a\\nb'], { s: 'a\nb' }],
+    // what ansible-playbook 2.14 gives for each (extra-ansible.test.ts checks them side by side)
+    ['python escapes as Ansible decodes them', ['a=x\\ty\\\\z\\aw\\bq\\fe\\vr\\rt b=\\x41\\x7a c=caf\\u00e9 d=\\U0001F600'], { a: 'x\ty\\z\x07w\bq\fe\vr\rt', b: 'Az', c: 'café', d: '\u{1F600}' }],
+    ['quotes escaped inside quotes', [`q="it\\'s" r='say \\"hi\\"'`], { q: "it's", r: 'say "hi"' }],
+    ['octal and unknown escapes stay as written', ['o=\\101\\7 u=a\\d+'], { o: '\\101\\7', u: 'a\\d+' }],
     ['jinja stays one value', ['v={{ a | default(1) }}'], { v: '{{ a | default(1) }}' }],
     ['JSON dict is typed', ['{"n": 5, "l": [1, 2], "b": true}'], { n: 5, l: [1, 2], b: true }],
     ['YAML flow dict is typed', ['{n: 5, b: yes}'], { n: 5, b: true }],
