@@ -13,7 +13,7 @@ import { runPlays, scratch } from '../helpers/run.js';
 import { ansibleEnv } from '../helpers/ansible-playbook.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/templates/kubespray', import.meta.url));
-const FILES = ['etcd.env', 'openssl.conf', 'kubeadm-config.v1beta3.yaml', 'haproxy.cfg', 'nginx.conf'];
+const FILES = ['etcd.env', 'openssl.conf', 'kubeadm-config.v1beta3.yaml', 'haproxy.cfg', 'nginx.conf', 'meta'];
 const HOSTS = ['k1', 'k2', 'k3'];
 
 describe('kubespray-shaped templates: tsplay and ansible-playbook write identical bytes', function () {
@@ -35,7 +35,7 @@ describe('kubespray-shaped templates: tsplay and ansible-playbook write identica
     const tasks = FILES.map((f) => `    - name: render ${f}\n      template:\n        src: ${join(FIXTURES, `${f}.j2`)}\n        dest: "{{ out }}/{{ inventory_hostname }}/${f}"\n`).join('');
     const pb = join(dir, 'pb.yml');
     writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  vars_files:\n    - ${join(FIXTURES, 'vars.json')}\n  tasks:\n${tasks}`);
-    const p = spawnSync('ansible-playbook', ['-i', inv, pb, '-e', `out=${ansibleOut}`], { cwd: dir, env: ansibleEnv(dir), encoding: 'utf8' });
+    const p = spawnSync('ansible-playbook', ['-i', inv, pb, '-e', `out=${ansibleOut}`, '-e', `src_dir=${FIXTURES}`], { cwd: dir, env: ansibleEnv(dir), encoding: 'utf8' });
     ansibleLog = `${p.stdout}${p.stderr}`;
     if (p.status !== 0) throw new Error(`ansible-playbook failed:\n${ansibleLog}`);
 
@@ -46,7 +46,7 @@ describe('kubespray-shaped templates: tsplay and ansible-playbook write identica
       tasks: (t: TaskBuilder) => {
         for (const f of FILES) t.task(`render ${f}`, template({ src: join(FIXTURES, `${f}.j2`), dest: `{{ out }}/{{ inventory_hostname }}/${f}` }));
       },
-    }], { extraVars: { out: tsplayOut } });
+    }], { extraVars: { out: tsplayOut, src_dir: FIXTURES } });
     tsplayFailures = run.events.flatMap((e) => (e.type === 'host_result' && e.status === 'failed' ? [`${e.host} ${e.task}: ${e.msg ?? ''}`] : []));
   });
   after(() => cleanup());
