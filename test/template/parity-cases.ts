@@ -55,4 +55,7 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: "{{ [1, 2, 3, 4, 5, 6, 7, 8] | shuffle(seed='abc') }} {{ range(20) | shuffle(seed=42) | list }} {{ 'hello' | shuffle(seed=1) }}" },
     { template: "{% for h in ['k1', 'k2', 'k3', 'k4', 'k5'] %}{{ 59 | random(seed=h) }} {% endfor %}" },
   ],
+  'from_yaml keeps the last of duplicate keys (2)': [
+    { template: "{{ y | from_yaml | to_json }} {{ (y2 | from_yaml).a.b }} {{ y3 | from_yaml_all | list | to_json }} {{ d | from_yaml | to_json }}", vars: { d: { x: [1] }, y: 'a: 1\nb: 2\na: 3\n', y2: 'a:\n  b: x\n  b: y\nc: 1\nc: 2\n', y3: 'k: 1\nk: 2\n---\nk: 3\nk: [4]\n' } },
+  ],
 };
