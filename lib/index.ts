@@ -60,6 +60,8 @@ export { wait_for } from './modules/wait_for.js';
 export { uri } from './modules/uri.js';
 export { get_url } from './modules/get_url.js';
 export { wait_for_connection } from './modules/wait_for_connection.js';
+export { reboot } from './modules/reboot.js';
+export { async_status } from './modules/async_status.js';
 export { assert } from './modules/assert.js';
 export { fail } from './modules/fail.js';
 export { debug } from './modules/debug.js';

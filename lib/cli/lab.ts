@@ -1,4 +1,4 @@
-import { defaultStateDir, labDown, labHostsFromInventory, labStatus, labUp, readState } from '../lab/index.js';
+import { defaultStateDir, labDown, labHostsFromInventory, labStatus, labUp, readState, wantsKubeRepo } from '../lab/index.js';
 import { selectHosts } from '../inventory/index.js';
 import { CliError, parse } from './args.js';
 import { loadInventories } from './load.js';
@@ -25,7 +25,7 @@ export async function cmdLab(argv: string[]): Promise<number> {
     const inv = await loadInventories(o.inventory, await vaultKeyring(o));
     const names = o.limit ? selectHosts(inv, 'all', { limit: o.limit, cwd: process.cwd() }) : undefined;
     const started = Date.now();
-    const state = await labUp(labHostsFromInventory(inv, names), { stateDir, inventory: invPath });
+    const state = await labUp(labHostsFromInventory(inv, names), { stateDir, inventory: invPath, kubeRepo: wantsKubeRepo(inv) });
     for (const h of state.hosts) process.stdout.write(`up: ${h.name} ${h.address}:${h.port} (pid ${h.pid})\n`);
     process.stdout.write(`lab of ${state.hosts.length} hosts ready in ${((Date.now() - started) / 1000).toFixed(1)} s; state in ${stateDir}\n`);
     process.stdout.write(`try: ssh -F ${state.sshConfig ?? `${stateDir}/ssh_config`} ${state.hosts[0]?.name ?? 'HOST'} hostname\n`);

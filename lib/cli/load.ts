@@ -9,6 +9,11 @@ import type { VaultKeyring } from '../vault/keyring.js';
 export async function loadPlaybook(file: string): Promise<Playbook> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new CliError(`playbook ${file} does not exist`);
+  if (/\.(ya?ml|json)$/i.test(file)) {
+    throw new CliError(`${file} is a YAML playbook; tsplay playbooks are TypeScript modules: ` +
+      `'tsplay new playbook NAME' writes playbooks/NAME.ts to start from (README "Writing a playbook"), ` +
+      `then 'tsplay check playbooks/NAME.ts' and 'tsplay run playbooks/NAME.ts -i INVENTORY'`);
+  }
   let mod: { default?: unknown };
   try {
     mod = await importUserModule(abs);
@@ -39,7 +44,13 @@ export async function loadInventories(sources: string[] | undefined, vault?: Vau
     for (const guess of ['inventory/hosts.ini', 'inventory/inventory.ini', 'hosts.ini']) {
       if (existsSync(guess)) return loadInventory([guess], { vault });
     }
-    throw new CliError('no inventory given: use -i inventory/prod.ini (or a comma list "host1,host2,")');
+    // the local lab, never a real cluster, is the one to suggest to a newcomer
+    throw new CliError('no inventory given: use -i inventory/lab.ini for the local lab (sudo tsplay lab up -i inventory/lab.ini starts it), -i with your own inventory, or a comma list "host1,host2,"');
   }
   return loadInventory(sources, { vault });
+}
+
+/** Ansible's `[WARNING]: ` lines, for commands that print no run (inventory, template, --list-*). */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`);
 }

@@ -1,5 +1,5 @@
 import type { ModuleCall, ModuleResult } from '../modules/types.js';
-import type { Node, RoleInstance, TaskOptions, TaskRef, Vars } from './types.js';
+import type { Condition, LoopItemResult, LoopResult, LoopSource, Node, Registered, RoleInstance, SkippedItem, SkippedResult, TaskOptions, TaskRef, Vars } from './types.js';
 import { callerLocation, formatLocation } from './source.js';
 
 let nextId = 1;
@@ -23,14 +23,22 @@ export class TaskBuilder<V = Vars> {
 
   constructor(private readonly role?: RoleInstance) {}
 
-  /** Add a task; the returned ref reads its typed result later: `h.result(ref).rc`. */
-  task<R extends ModuleResult>(name: string, call: ModuleCall<R>, opts: TaskOptions<R, V> = {}): TaskRef<R> {
+  /**
+   * Add a task; the returned ref reads its typed result later: `h.result(ref).rc`. A task with a
+   * loop registers `results`, one per item with `item` typed as the loop's elements; a task with
+   * `when` may have been skipped, so its result must be checked (`!r.skipped`) before its fields.
+   */
+  task<R extends ModuleResult, I>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V, I> & { loop: LoopSource<I, V>; when: Condition<V> | Condition<V>[] }): TaskRef<LoopResult<LoopItemResult<R, I> | SkippedItem<I>>>;
+  task<R extends ModuleResult, I>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V, I> & { loop: LoopSource<I, V> }): TaskRef<LoopResult<LoopItemResult<R, I>>>;
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V> & { when: Condition<V> | Condition<V>[] }): TaskRef<Registered<R> | SkippedResult>;
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R, V>, opts?: TaskOptions<R, V>): TaskRef<Registered<R>>;
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V, unknown> = {}): TaskRef<never> {
     const id = newId();
     this.nodes.push({
       kind: 'task',
       id,
       name,
-      call: call as ModuleCall,
+      call: call as unknown as ModuleCall,
       opts: opts as TaskOptions,
       role: this.role,
       source: formatLocation(callerLocation()),

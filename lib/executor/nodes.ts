@@ -133,12 +133,12 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   }
   const byHost = new Map<string, HostOutcome>(targets.map((h, i) => [h, outcomes[i]]));
   if (opts.runOnce && outcomes[0]) {
-    // Ansible gives the one result to every host of the batch
+    // Ansible gives the one result to every host of the batch, but only the host that ran it is
+    // notified: its handlers run there alone (ansible-core 2.14, test/executor/semantics-ansible)
     for (const h of hosts.slice(1)) {
       const st = state(run, h);
       st.results.set(node.id, outcomes[0].result);
       if (opts.register) st.registered[opts.register] = outcomes[0].result;
-      if (outcomes[0].result.changed && opts.notify) for (const n of [opts.notify].flat()) st.notified.add(n);
       byHost.set(h, outcomes[0]);
     }
   }

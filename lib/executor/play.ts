@@ -41,7 +41,11 @@ function handlerNodes(specs: Record<string, HandlerSpec> | undefined, role?: Rol
 
 function handlersOf(role: RoleInstance): HandlerNode[] {
   let h = roleHandlers.get(role);
-  if (!h) roleHandlers.set(role, (h = handlerNodes(role.spec.handlers as Record<string, HandlerSpec> | undefined, role)));
+  if (!h) {
+    const given = role.spec.handlers;
+    const specs = typeof given === 'function' ? given({ role: role.name }) : given;
+    roleHandlers.set(role, (h = handlerNodes(specs as Record<string, HandlerSpec> | undefined, role)));
+  }
   return h;
 }
 

@@ -1,3 +1,4 @@
+import { userFrame } from '../util/userframe.js';
 import type { Playbook, RoleInstance } from '../dsl/types.js';
 import type { RunContext } from './context.js';
 import { topicsOf } from './handlers.js';
@@ -40,7 +41,8 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
     try {
       compiled = compilePlay(play);
     } catch (e) {
-      problems.push(`${name}: building its tasks failed: ${(e as Error).message}`);
+      const at = userFrame(e); // the playbook's or role's own line that threw
+      problems.push(`${name}: building its tasks failed${at ? ` at ${at}` : ''}: ${(e as Error).message}`);
       return;
     }
     for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {

@@ -9,8 +9,9 @@ import { roleVarCheck } from './rolecheck.js';
 
 // Variable precedence, lowest first (the order an Ansible user expects):
 // role defaults < inventory group vars < group_vars/all < group_vars/* < inventory host vars <
-// host_vars/* < facts < play vars < role vars, role params < task vars < registered / set_fact <
-// extra vars. Magic vars (inventory_hostname, groups, ...) cannot be overridden.
+// host_vars/* < facts < play vars < role vars < block vars < task vars < registered / set_fact <
+// role params < extra vars (role params above set_fact as in Ansible: a role's own set_fact cannot
+// undo what the play passed it). Magic vars (inventory_hostname, groups, ...) cannot be overridden.
 
 /** What stays the same for a host all run long, worked out once: inventory layers and magic vars. */
 interface HostConstants {
@@ -86,8 +87,10 @@ export function roleChain(role: RoleInstance | undefined): RoleInstance[] {
 /** What taskVars needs of a role, worked out once per role instance instead of per task-host. */
 interface RoleInfo {
   defaults: [string, unknown][];
-  /** role vars and params of the role and its dependencies */
+  /** role vars of the role and its dependencies */
   level: Vars;
+  /** role params of the role and its dependencies (`role.with({...})`) */
+  params: Vars;
   /** declared boolean / integer / number variables */
   typed: Map<string, string>;
 }
@@ -106,7 +109,8 @@ function roleInfo(role: RoleInstance): RoleInfo {
     }
     info = {
       defaults,
-      level: Object.assign({}, ...chain.flatMap((r) => [r.spec.roleVars ?? {}, r.params])) as Vars,
+      level: Object.assign({}, ...chain.map((r) => r.spec.roleVars ?? {})) as Vars,
+      params: Object.assign({}, ...chain.map((r) => r.params)) as Vars,
       typed,
     };
     roleInfos.set(role, info);
@@ -143,6 +147,7 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
     ...scope.taskVars,
     scope.loopVars ?? {},
     st.registered,
+    info?.params ?? {},
     run.opts.extraVars,
     magic,
     {

@@ -19,6 +19,8 @@ import { ensureHostKeys } from './keys.js';
 import { childrenOf, isSameProcess, LAB_ENV, procStat, run, sleep, waitGone } from './proc.js';
 import { hostPaths, type LabHostState } from './state.js';
 import { copyIntoUpper, ensureUpperDir, writeUpper } from './upper.js';
+import { prepareKubeHost } from './kube/packages/host.js';
+import type { KubeRepo } from './kube/packages/repo.js';
 
 export interface LabHostSpec {
   name: string;
@@ -36,6 +38,8 @@ export interface HostContext {
   etcHosts: string;
   /** users script (run in the chroot), if any users were asked for */
   usersScript?: string;
+  /** the Kubernetes package repository to give the host (apt source and key) */
+  kubeRepo?: KubeRepo;
 }
 
 export const TINI = '/usr/bin/tini';
@@ -59,6 +63,7 @@ export async function prepareHost(spec: Required<LabHostSpec>, ctx: HostContext)
     copyIntoUpper(p.upper, '/usr/local/bin/systemctl', ctx.systemctl, 0o755),
     copyIntoUpper(p.upper, '/usr/bin/systemctl', ctx.systemctl, 0o755),
   ]);
+  if (ctx.kubeRepo) await prepareKubeHost(p.upper, ctx.kubeRepo);
   if (ctx.usersScript) await writeFile(p.setup, ctx.usersScript, { mode: 0o600 });
   await writeFile(p.boot, bootScript(spec, ctx), { mode: 0o700 });
   return keys;

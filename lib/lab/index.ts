@@ -19,7 +19,7 @@ export { LabError } from './errors.js';
 export { labUp, type LabOptions } from './up.js';
 export { labDown, mountsUnder, type LabDownOptions } from './down.js';
 export { labStatus, type LabHostStatus } from './status.js';
-export { labHostsFromInventory, labConnectionVars, type LabInventory } from './inventory.js';
+export { labHostsFromInventory, labConnectionVars, wantsKubeRepo, KUBE_GROUPS, type LabInventory } from './inventory.js';
 export { defaultStateDir, readState, type LabState, type LabHostState } from './state.js';
 export type { LabHostSpec } from './host.js';
 export type { LabUser } from './users.js';

@@ -7,6 +7,27 @@ import { isLoopbackV4, loopbackError } from './validate.js';
 
 export interface LabInventory {
   hosts: Map<string, { name: string; vars: Record<string, unknown> }>;
+  groups?: Map<string, { vars: Record<string, unknown>; fileVars?: Record<string, unknown> }>;
+}
+
+/** Group names of kubespray inventories, old and current spellings. */
+export const KUBE_GROUPS = ['k8s_cluster', 'k8s-cluster', 'kube_control_plane', 'kube-master', 'kube_node', 'kube-node'];
+
+/**
+ * Whether `lab up` provides the Kubernetes package repository (issue 11): `lab_kube_repo` in the
+ * inventory's all vars decides (true/false); without it, an inventory with a kubespray group does.
+ */
+export function wantsKubeRepo(inv: LabInventory): boolean {
+  const all = inv.groups?.get('all');
+  const v = all?.vars.lab_kube_repo ?? all?.fileVars?.lab_kube_repo;
+  if (v !== undefined) {
+    if (v === true || v === false) return v;
+    const t = String(v).toLowerCase();
+    if (['true', 'yes', '1'].includes(t)) return true;
+    if (['false', 'no', '0'].includes(t)) return false;
+    throw new LabError(`lab_kube_repo must be true or false, not ${JSON.stringify(v)}`);
+  }
+  return KUBE_GROUPS.some((g) => inv.groups?.has(g));
 }
 
 /**

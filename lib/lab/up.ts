@@ -9,6 +9,7 @@ import { isSameProcess } from './proc.js';
 import { defaultStateDir, hostPaths, labPaths, readState, writeState, type LabHostState, type LabState } from './state.js';
 import { daemonlessSystemctl } from './systemctl.js';
 import { checkUsers, usersSetupScript, type LabUser } from './users.js';
+import type { KubeRepo } from './kube/packages/repo.js';
 import { checkRoot, checkStateDir, normalizeSpecs } from './validate.js';
 
 export interface LabOptions {
@@ -20,6 +21,11 @@ export interface LabOptions {
   users?: LabUser[];
   /** how long one host may take until its sshd answers; default 15000 ms */
   startTimeoutMs?: number;
+  /**
+   * give every host the Kubernetes package repository (apt source and key; issue 11); it is built
+   * on first use and cached (lib/lab/kube/packages/repo.ts); or a repository built elsewhere (tests)
+   */
+  kubeRepo?: boolean | KubeRepo;
   /** uid check, injectable so tests can show the non-root refusal; default process.getuid */
   getuid?: () => number;
 }
@@ -84,7 +90,11 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   // the state file first: it is what makes this directory a lab's for `lab down`, even when
   // this `up` fails before any host starts
   await writeState(state);
-  const [labPublicKey, systemctl] = await Promise.all([ensureClientKey(paths.keyFile), findSystemctl()]);
+  const [labPublicKey, systemctl, kubeRepo] = await Promise.all([
+    ensureClientKey(paths.keyFile),
+    findSystemctl(),
+    typeof opts.kubeRepo === 'object' ? opts.kubeRepo : opts.kubeRepo && toStart.length ? findKubeRepo() : undefined,
+  ]);
   // every host resolves every lab host by name, as in a real cluster
   const all = [...(prev?.hosts ?? []).filter((h) => !requested.has(h.name)), ...specs];
   const etcHosts = `${(await readFile('/etc/hosts', 'utf8')).trimEnd()}\n# tsplay lab\n${all.map((h) => `${h.address} ${h.name}`).join('\n')}\n`;
@@ -94,6 +104,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     systemctl,
     etcHosts,
     usersScript: users.length ? await usersSetupScript(users, labPublicKey) : undefined,
+    kubeRepo,
   };
 
   // the state is written after each start, so `lab down` finds every process even if we die
@@ -139,6 +150,16 @@ async function findSystemctl(): Promise<string> {
     return await daemonlessSystemctl();
   } catch (e) {
     throw new LabError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+async function findKubeRepo(): Promise<KubeRepo> {
+  try {
+    // imported here: esbuild, dpkg-deb and gpg are needed only by labs that ask for the repository
+    const { kubeRepo } = await import('./kube/packages/repo.js');
+    return await kubeRepo();
+  } catch (e) {
+    throw new LabError(`cannot build the lab's Kubernetes package repository: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
