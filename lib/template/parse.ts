@@ -127,11 +127,8 @@ export function patchParser(): void {
     }
   };
 
-  const origIs = proto.parseIs as (this: P) => unknown;
-  proto.parseIs = function (this: P) {
-    if (!strict(this)) return origIs.call(this);
-    let node = this.parseCompare();
-    if (!this.skipSymbol('is')) return node;
+  /** After `is` [not]: the test's name, its arguments (in parentheses or one bare), as an Is node. */
+  const parseTest = function (this: P, node: any): any {
     const not = this.skipSymbol('not');
     const nameTok = this.nextToken() as Tok;
     let name: string;
@@ -153,8 +150,25 @@ export function patchParser(): void {
       const argNode = this.parsePrimary();
       test = new nodes.FunCall(nameTok.lineno, nameTok.colno, sym, new nodes.NodeList(next.lineno, next.colno, [argNode]));
     }
-    node = new nodes.Is(node.lineno, node.colno, node, test);
-    if (not) node = new nodes.Not(node.lineno, node.colno, node);
-    return node;
+    let out = new nodes.Is(node.lineno, node.colno, node, test);
+    if (not) out = new nodes.Not(node.lineno, node.colno, out);
+    return out;
+  };
+
+  // Jinja parses `is` with the filters (parse_filter_expr), so it binds tighter than operators:
+  // `a == b is defined` is `a == (b is defined)`, `x | length is divisibleby 3` tests the length
+  const origFilter = proto.parseFilter as (this: P, node: unknown) => unknown;
+  proto.parseFilter = function (this: P, node: unknown) {
+    if (!strict(this)) return origFilter.call(this, node);
+    let out = origFilter.call(this, node);
+    while (this.skipSymbol('is')) out = origFilter.call(this, parseTest.call(this, out));
+    return out;
+  };
+
+  const origIs = proto.parseIs as (this: P) => unknown;
+  proto.parseIs = function (this: P) {
+    if (!strict(this)) return origIs.call(this);
+    const node = this.parseCompare();
+    return this.skipSymbol('is') ? parseTest.call(this, node) : node;
   };
 }

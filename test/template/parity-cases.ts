@@ -27,6 +27,7 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: '{{ 9 is divisibleby 3 }} {{ 9 is not divisibleby 2 }} {{ 10 is divisibleby(5) }}' },
     { template: "{{ n is divisibleby 3 and n is not divisibleby 2 }}", vars: { n: 9 } },
     { template: "{{ 'ab' is match 'a' }} {{ v is version '1.2' }} {{ v is eq '1.3' }}", vars: { v: '1.3' } },
+    { template: "{{ a == b is defined }} {{ 1 + 2 is number }} {{ 'a' ~ 'b' is string }} {{ l | length is divisibleby 3 }} {{ not z is defined }} {{ a is defined and a }}", vars: { a: true, b: 1, l: [1, 2, 3] } },
     { template: "{{ v is ansible.builtin.version('1.20', '>=') }} {{ r is ansible.builtin.succeeded }}", vars: { v: '1.21', r: { failed: false } } },
   ],
   'namespace() and fully qualified names (15)': [
