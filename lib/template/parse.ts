@@ -1,7 +1,8 @@
 // Jinja syntax nunjucks' parser rejects, accepted in tsplay's (strict) templates only:
 // - a trailing comma in list, dict and tuple literals (`{'a': 1,}`, `[1, 2,]`, `(1,)`) and in
 //   call arguments (`namespace(ips=[],)`), and any expression as a dict key;
-// - a bare tuple after `for ... in` (`{% for x in "a", "b" %}`);
+// - a bare tuple after `for ... in` (`{% for x in "a", "b" %}`), and a loop filter
+//   (`{% for x in xs if x.enabled %}`);
 // - a test's one argument without parentheses (`x is sameas true`, `n is divisibleby 3`), and
 //   dotted test names (`v is ansible.builtin.version('1.2', '>=')`).
 // Other nunjucks users keep stock parsing: the lexer marks tsplay's token streams (compile.ts).
@@ -120,11 +121,18 @@ export function patchParser(): void {
       }
       return tuple;
     };
+    let node: any;
     try {
-      return origFor.call(this);
+      node = origFor.call(this);
     } finally {
       delete this.parseExpression;
     }
+    // `for x in xs if cond`: nunjucks read `xs if cond` as an inline if without else; Jinja
+    // filters the items (loop.index and loop.length count only those kept); compile.ts
+    if (node.arr && node.arr.typename === 'InlineIf' && node.arr.else_ === null) {
+      node.arr = { typename: 'LoopFilter', lineno: node.arr.lineno, colno: node.arr.colno, arr: node.arr.body, cond: node.arr.cond, target: node.name };
+    }
+    return node;
   };
 
   /** After `is` [not]: the test's name, its arguments (in parentheses or one bare), as an Is node. */
