@@ -63,6 +63,16 @@ describe('kubespray-shaped templates: tsplay and ansible-playbook write identica
       });
     }
   }
+  it('`tsplay template` prints what ansible-playbook wrote (ansible_managed and template_* included)', () => {
+    for (const [f, h] of [['etcd.env', 'k3'], ['openssl.conf', 'k1'], ['meta', 'k2']] as const) {
+      const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/tsplay.js'), 'template', join(FIXTURES, `${f}.j2`), '-i', join(FIXTURES, 'hosts.ini'), '--host', h,
+        '-e', `@${join(FIXTURES, 'vars.json')}`, '-e', `src_dir=${FIXTURES}`, '-e', `out=${tsplayOut}`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.stderr, `${f} on ${h}`).to.equal('');
+      const want = readFileSync(join(ansibleOut, h, f), 'utf8');
+      // the CLI is given the template by its full path, the module by the same: template_path agrees
+      expect(r.stdout, `${f} on ${h}`).to.equal(f === 'meta' ? want.replace(/^dest=.*$/m, 'dest=None') : want);
+    }
+  });
   it('the templates use what they are meant to test', () => {
     const etcd = readFileSync(join(ansibleOut, 'k3', 'etcd.env'), 'utf8');
     expect(etcd).to.include('ETCD_LISTEN_PEER_URLS=https://[fd00::13]:2380');
