@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import type { Inventory } from '../inventory/model.js';
 import { CliError, parse } from './args.js';
+import { checkText, collectTexts } from './check-templates.js';
+import { loadInventories, loadPlaybook } from './load.js';
 
 // `tsplay check`: the type checker over the playbook and everything it imports (roles, the
 // engine's typed module args), reported as file:line:col so editors and CI can jump to it.
@@ -30,8 +33,8 @@ export function typeCheck(files: string[]): { errors: string[] } {
 }
 
 export async function cmdCheck(argv: string[]): Promise<number> {
-  const { positionals } = parse(argv, {});
-  if (!positionals.length) throw new CliError('usage: tsplay check PLAYBOOK.ts [MORE.ts ...]');
+  const { values: o, positionals } = parse(argv, { inventory: { type: 'string', short: 'i', multiple: true } });
+  if (!positionals.length) throw new CliError('usage: tsplay check PLAYBOOK.ts [MORE.ts ...] [-i INVENTORY]');
   for (const f of positionals) if (!existsSync(f)) throw new CliError(`${f} does not exist`);
   const { errors } = typeCheck(positionals);
   for (const e of errors) process.stdout.write(e + '\n');
@@ -39,6 +42,29 @@ export async function cmdCheck(argv: string[]): Promise<number> {
     process.stderr.write(`${errors.length} type error${errors.length === 1 ? '' : 's'}; nothing was run\n`);
     return 1;
   }
-  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check\n`);
+  // what `run` refuses when it loads the playbook, check refuses too
+  const playbooks = [];
+  for (const f of positionals) playbooks.push(await loadPlaybook(f));
+  const names = o.inventory?.length ? inventoryNames(await loadInventories(o.inventory)) : [];
+  const problems = playbooks.flatMap((pb) => collectTexts(pb, names)).flatMap((t) => checkText(t));
+  const seen = new Set<string>();
+  for (const p of problems) {
+    const line = `${p.at} ${p.message}`;
+    if (!seen.has(line)) process.stdout.write(line + '\n');
+    seen.add(line);
+  }
+  if (seen.size) {
+    process.stderr.write(`${seen.size} template problem${seen.size === 1 ? '' : 's'}; nothing was run${o.inventory?.length ? '' : ' (variables that only the inventory sets are known with -i INVENTORY)'}\n`);
+    return 1;
+  }
+  process.stdout.write(`ok: ${positionals.join(', ')} and every role it uses type-check, load, and their templates use only known variables, filters and tests\n`);
   return 0;
+}
+
+/** Every variable name the inventory sets anywhere (hosts, groups, group_vars/, host_vars/). */
+function inventoryNames(inv: Inventory): string[] {
+  const out = new Set<string>();
+  for (const h of inv.hosts.values()) for (const v of [h.vars, h.fileVars]) Object.keys(v).forEach((k) => out.add(k));
+  for (const g of inv.groups.values()) for (const v of [g.vars, g.fileVars]) Object.keys(v).forEach((k) => out.add(k));
+  return [...out];
 }

@@ -15,6 +15,15 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
       `then 'tsplay check playbooks/NAME.ts' and 'tsplay run playbooks/NAME.ts -i INVENTORY'`);
   }
   let mod: { default?: unknown };
+  // a top-level await that never settles would end the process with code 13 and no word
+  let loading = true;
+  const onExit = (): void => {
+    if (loading && process.exitCode === 13) {
+      process.stderr.write(`ERROR: ${file} never finished loading: a top-level await in it (or in a module it imports) never settles\n`);
+      process.exitCode = 1;
+    }
+  };
+  process.once('exit', onExit);
   try {
     mod = await importUserModule(abs);
   } catch (e) {
@@ -22,6 +31,9 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
       ? `a .ts file outside a package whose package.json says "type": "module" loads as CommonJS; keep playbooks in the project or name the file .mts`
       : `run 'tsplay check ${file}' for type errors`;
     throw new CliError(`cannot load playbook ${file}: ${loadErrorMessage(e)}\n(${hint})`);
+  } finally {
+    loading = false;
+    process.removeListener('exit', onExit);
   }
   const pb = mod.default as Playbook | undefined;
   if (!pb || pb.kind !== 'playbook') {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { HostView, RoleInstance, Vars } from '../dsl/types.js';
 import { groupsOf, hostVarLayers } from '../inventory/index.js';
 import { Deferred, isTemplated, lazyVars } from '../template/index.js';
@@ -47,6 +49,7 @@ export function hostLevelVars(run: RunContext, host: string): Vars {
 
 function magicVars(run: RunContext, host: string): Vars {
   return {
+    ...inventoryPlace(run, host),
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
     group_names: groupsOf(run.inv, host),
@@ -57,6 +60,18 @@ function magicVars(run: RunContext, host: string): Vars {
     ansible_verbosity: run.opts.verbosity ?? 0,
     hostvars: hostvarsProxy(run),
   };
+}
+
+/**
+ * inventory_file / inventory_dir: the inventory source that defined the host, absolute, as Ansible
+ * sets them (a lab inventory finds its key through them); none for an `h1,h2,` list.
+ */
+function inventoryPlace(run: RunContext, host: string): Vars {
+  const source = run.inv.hosts.get(host)?.source;
+  const file = source?.replace(/:\d+$/, '');
+  if (!file || !existsSync(file)) return {};
+  const abs = path.resolve(file);
+  return { inventory_file: abs, inventory_dir: path.dirname(abs) };
 }
 
 const hostvarsCache = new WeakMap<RunContext, Vars>();

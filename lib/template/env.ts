@@ -276,3 +276,19 @@ export function renderTemplateFile(file: string, vars: Vars, host?: string): str
   }
   return padNewlines(newlines, run(t, vars, abs, host));
 }
+
+/**
+ * The syntax tree tsplay's own parser gives `src` (its Jinja extensions included), for static
+ * checks (`tsplay check`); throws nunjucks' error (with its line and column) on bad syntax.
+ */
+export function parseTemplate(src: string): unknown {
+  const { env } = getEnv();
+  const opts = (env as unknown as { opts: Record<string, unknown> }).opts;
+  return (nunjucks as unknown as { parser: { parse(src: string, ext: unknown[], opts: unknown): unknown } }).parser.parse(jinjaSource(src), [], opts);
+}
+
+/** Filter and test names templates may use (short and fully qualified). */
+export function helperNames(): { filters: Set<string>; tests: Set<string> } {
+  const h = getEnv().helpers as unknown as { filters: Record<string, unknown>; tests: Record<string, unknown> };
+  return { filters: new Set(Object.keys(h.filters)), tests: new Set(Object.keys(h.tests)) };
+}

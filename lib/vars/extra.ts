@@ -24,14 +24,15 @@ export class ExtraVarsError extends UserError {
 
 const isMapping = (v: unknown): v is Vars => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Python-style escapes in -e values, as Ansible's _decode_escapes does (\n, \t, \uXXXX, ...). */
+/**
+ * Python-style escapes in -e values, as Ansible's _decode_escapes does (\n, \t, \xHH, \uHHHH,
+ * \UHHHHHHHH): octal escapes are not among them and stay as written (\N{NAME} is not decoded).
+ */
 function decodeEscapes(s: string): string {
   const simple: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, e: string) => {
-    if (e.length > 1 && /^[Uux]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/^[0-7]+$/.test(e)) return String.fromCodePoint(parseInt(e, 8));
-    return simple[e] ?? e;
-  });
+  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g, (_m, e: string) =>
+    e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : simple[e]!,
+  );
 }
 
 /** Splits on whitespace outside quotes and outside {{ }} / {% %}, keeping quotes in tokens. */
