@@ -1,6 +1,7 @@
 // The byte-for-byte proof for issue 17: templates in kubespray's shape (etcd.env, openssl.conf
-// with a trailing comma and namespace(), kubeadm-config v1beta3 with ipwrap/ipaddr, haproxy.cfg
-// and nginx.conf for the localhost load balancer), with kubespray-like defaults (variables that
+// with a trailing comma and namespace(), kubeadm-config v1beta3 with ipwrap/ipaddr, kubelet-config
+// with lookup('vars') and to_nice_yaml | indent, haproxy.cfg and nginx.conf for the localhost
+// load balancer), with kubespray-like defaults (variables that
 // are Jinja, lists built as text, hostvars of other hosts), rendered by the template module of
 // tsplay and of ansible-playbook 2.14 for three hosts: every file must be identical.
 import { expect } from 'chai';
@@ -13,7 +14,7 @@ import { runPlays, scratch } from '../helpers/run.js';
 import { ansibleEnv } from '../helpers/ansible-playbook.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/templates/kubespray', import.meta.url));
-const FILES = ['etcd.env', 'openssl.conf', 'kubeadm-config.v1beta3.yaml', 'haproxy.cfg', 'nginx.conf', 'meta'];
+const FILES = ['etcd.env', 'openssl.conf', 'kubeadm-config.v1beta3.yaml', 'kubelet-config.v1beta1.yaml', 'haproxy.cfg', 'nginx.conf', 'meta'];
 const HOSTS = ['k1', 'k2', 'k3'];
 
 describe('kubespray-shaped templates: tsplay and ansible-playbook write identical bytes', function () {
@@ -79,5 +80,7 @@ describe('kubespray-shaped templates: tsplay and ansible-playbook write identica
     expect(etcd).to.include('# Ansible managed');
     const kubeadm = readFileSync(join(ansibleOut, 'k1', 'kubeadm-config.v1beta3.yaml'), 'utf8');
     expect(kubeadm).to.include('- "10.233.0.1"').and.include('- 10.233.0.3');
+    const kubelet = readFileSync(join(ansibleOut, 'k1', 'kubelet-config.v1beta1.yaml'), 'utf8');
+    expect(kubelet).to.include('kubeReservedCgroup: /kube.slice').and.include('  memory.available: 100Mi').and.include('  pid: "1000"');
   });
 });
