@@ -14,7 +14,7 @@ import { runPlays, scratch } from '../helpers/run.js';
 import { ansibleEnv } from '../helpers/ansible-playbook.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/templates/kubespray', import.meta.url));
-const FILES = ['etcd.env', 'openssl.conf', 'kubeadm-config.v1beta3.yaml', 'kubelet-config.v1beta1.yaml', 'haproxy.cfg', 'nginx.conf', 'meta'];
+const FILES = ['etcd.env', 'openssl.conf', 'kubeadm-config.v1beta3.yaml', 'kubelet-config.v1beta1.yaml', 'coredns-config.yml', 'haproxy.cfg', 'nginx.conf', 'meta'];
 const HOSTS = ['k1', 'k2', 'k3'];
 
 describe('kubespray-shaped templates: tsplay and ansible-playbook write identical bytes', function () {
