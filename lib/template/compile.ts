@@ -277,7 +277,19 @@ export function installStrictCompiler(): void {
   // {% set ns.attr = value %}: Jinja assigns attributes of namespace() objects only.
   patch('compileSet', function (node, frame) {
     const target = (node.targets as Node[])[0];
-    if (node.targets.length !== 1 || target?.typename !== 'LookupVal') return orig.compileSet!.call(this, node, frame);
+    if (node.targets.length !== 1 || target?.typename !== 'LookupVal') {
+      // Jinja scoping: a set inside a loop (or macro) body makes a name of that body; nunjucks
+      // would assign the outer name (frame.set(..., true) resolves upwards). Outside any loop the
+      // frame is the top one, where both are the same.
+      const self = this as Compiler & { _emitLine(code: string): void };
+      const emitLine = self._emitLine;
+      self._emitLine = (code: string) => emitLine.call(self, /^frame\.set\(".*", t_\d+, true\);$/.test(code) ? code.replace(/, true\);$/, ');') : code);
+      try {
+        return orig.compileSet!.call(this, node, frame);
+      } finally {
+        delete (self as { _emitLine?: unknown })._emitLine;
+      }
+    }
     call(this, node, 'setAttr', () => {
       this._compileExpression(target.target, frame);
       this._emit(', ');

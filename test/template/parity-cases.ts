@@ -26,6 +26,9 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: "{% for x in xs if x > 1 %}{{ loop.index }}/{{ loop.length }}:{{ x }}{% if not loop.last %},{% endif %}{% else %}none{% endfor %}|{% for x in xs if x > 5 %}{{ x }}{% else %}none{% endfor %}", vars: { xs: [1, 2, 3] } },
     { template: "{% for k, v in d.items() if v %}{{ k }}={{ v }};{% endfor %} {% for h in hosts if hv[h].ip is defined %}{{ h }}{{ loop.revindex }} {% endfor %}", vars: { d: { a: 1, b: 0, c: 2 }, hosts: ['a', 'b', 'c'], hv: { a: { ip: 1 }, b: {}, c: { ip: 3 } } } },
   ],
+  'set inside a loop stays in the loop (why namespace() exists)': [
+    { template: "{% set x = 0 %}{% for i in [1, 2] %}{% set x = i %}{{ x }}{% endfor %}{{ x }}|{% if true %}{% set y = 5 %}{% endif %}{{ y }}|{% macro m() %}{% set z = 9 %}{{ z }}{% endmacro %}{% set z = 1 %}{{ m() }}{{ z }}|{% set a = 1 %}{% set a = a + 1 %}{{ a }}" },
+  ],
   'tests with one bare argument (6)': [
     { template: '{{ x is sameas true }} {{ y is sameas true }} {{ n is sameas none }}', vars: { x: true, y: 1, n: null } },
     { template: '{{ 9 is divisibleby 3 }} {{ 9 is not divisibleby 2 }} {{ 10 is divisibleby(5) }}' },
