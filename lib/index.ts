@@ -62,6 +62,7 @@ export { get_url } from './modules/get_url.js';
 export { wait_for_connection } from './modules/wait_for_connection.js';
 export { reboot } from './modules/reboot.js';
 export { async_status } from './modules/async_status.js';
+export { kube } from './modules/kube.js';
 export { assert } from './modules/assert.js';
 export { fail } from './modules/fail.js';
 export { debug } from './modules/debug.js';

@@ -22,6 +22,8 @@ export interface AnsibleSettings {
   retryFiles?: boolean;
   /** [ssh_connection] ssh_args (Ansible's ansible_ssh_args) */
   sshArgs?: string;
+  /** [defaults] nocolor / ANSIBLE_NOCOLOR */
+  noColor?: boolean;
   /** what was read but is not used, and notes (pipelining), as warnings */
   warnings: string[];
 }
@@ -44,6 +46,7 @@ const SETTINGS: Setting[] = [
   { section: 'defaults', key: 'private_key_file', env: 'ANSIBLE_PRIVATE_KEY_FILE', kind: 'path', apply: (s, v) => (s.privateKeyFile = v as string) },
   { section: 'defaults', key: 'timeout', env: 'ANSIBLE_TIMEOUT', kind: 'float', apply: (s, v) => (s.timeout = v as number) },
   { section: 'defaults', key: 'retry_files_enabled', env: 'ANSIBLE_RETRY_FILES_ENABLED', kind: 'bool', apply: (s, v) => (s.retryFiles = v as boolean) },
+  { section: 'defaults', key: 'nocolor', env: 'ANSIBLE_NOCOLOR', kind: 'bool', apply: (s, v) => (s.noColor = v as boolean) },
   { section: 'ssh_connection', key: 'ssh_args', env: 'ANSIBLE_SSH_ARGS', kind: 'string', apply: (s, v) => (s.sshArgs = v as string) },
   {
     section: 'ssh_connection', key: 'pipelining', env: 'ANSIBLE_PIPELINING', kind: 'bool',
@@ -52,6 +55,9 @@ const SETTINGS: Setting[] = [
     },
   },
 ];
+
+/** ANSIBLE_* variables read elsewhere in tsplay (the vault's) or here (the config file's name). */
+const OTHER_ENV = new Set(['ANSIBLE_CONFIG', 'ANSIBLE_VAULT_PASSWORD_FILE', 'ANSIBLE_VAULT_IDENTITY_LIST']);
 
 /** Sections tsplay reads nothing from, not even unknown keys worth naming (plugins' own). */
 const QUIET_SECTIONS = new Set(['colors', 'selinux', 'paramiko_connection', 'persistent_connection', 'galaxy', 'diff', 'callback_profile_tasks']);
@@ -161,5 +167,7 @@ export function loadAnsibleConfig(cwd: string, env: NodeJS.ProcessEnv = process.
     const v = env[setting.env];
     if (v !== undefined && v !== '') setting.apply(s, convert(setting.kind, v, `environment variable ${setting.env}`, cwd));
   }
+  const unusedEnv = Object.keys(env).filter((k) => k.startsWith('ANSIBLE_') && !OTHER_ENV.has(k) && !SETTINGS.some((x) => x.env === k)).sort();
+  if (unusedEnv.length) s.warnings.push(`tsplay does not use these environment variables (ignored): ${unusedEnv.join(', ')}`);
   return s;
 }

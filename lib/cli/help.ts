@@ -64,9 +64,11 @@ exit codes: 0 ok, 1 usage or load error, 2 a host failed, 4 a host was unreachab
 // Each command's own --help (`run` shows everything above: its options are most of it).
 export const COMMAND_HELP: Record<string, string> = {
   run: HELP,
-  check: `usage: tsplay check PLAYBOOK.ts [...]
-  type-check playbooks and every role, module argument and variable they use; prints file:line:col
-  per error and exits 1, or "ok: ..." and exits 0. Connects nowhere, runs nothing.
+  check: `usage: tsplay check PLAYBOOK.ts [...] [-i INVENTORY]
+  type-check playbooks and every role, module argument and variable they use, load them as run
+  does, and check their roles' templates and Jinja strings statically (with -i, the inventory's
+  variables count as known); prints file:line:col per problem and exits 1, or "ok: ..." and
+  exits 0. Connects nowhere, runs nothing.
 `,
   inventory: `usage: tsplay inventory -i INV (--list | --host NAME | --graph [GROUP] [--vars] | --list-hosts PATTERN [--limit L])
   the views of ansible-inventory: --list (JSON with _meta.hostvars), --host NAME (its vars),

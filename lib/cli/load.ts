@@ -15,31 +15,53 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
       `then 'tsplay check playbooks/NAME.ts' and 'tsplay run playbooks/NAME.ts -i INVENTORY'`);
   }
   let mod: { default?: unknown };
-  // a top-level await that never settles would end the process with code 13 and no word
-  let loading = true;
-  const onExit = (): void => {
-    if (loading && process.exitCode === 13) {
-      process.stderr.write(`ERROR: ${file} never finished loading: a top-level await in it (or in a module it imports) never settles\n`);
-      process.exitCode = 1;
-    }
-  };
-  process.once('exit', onExit);
   try {
-    mod = await importUserModule(abs);
+    mod = await settledImport(abs, file);
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const hint = /require\(\) ES Module|ERR_REQUIRE/.test(String((e as Error).message))
       ? `a .ts file outside a package whose package.json says "type": "module" loads as CommonJS; keep playbooks in the project or name the file .mts`
       : `run 'tsplay check ${file}' for type errors`;
     throw new CliError(`cannot load playbook ${file}: ${loadErrorMessage(e)}\n(${hint})`);
-  } finally {
-    loading = false;
-    process.removeListener('exit', onExit);
   }
   const pb = mod.default as Playbook | undefined;
   if (!pb || pb.kind !== 'playbook') {
     throw new CliError(`${file} must export a playbook as its default export: export default playbook('name', [...])`);
   }
   return pb;
+}
+
+/**
+ * The user's module, or an error when its top-level await can never settle: Node would otherwise
+ * exit quietly with code 13 once nothing else is left to run ('beforeExit' fires exactly then).
+ */
+export async function settledImport(abs: string, file: string): Promise<{ default?: unknown }> {
+  let stuck: (() => void) | undefined;
+  const never = new Promise<never>((_, reject) => {
+    stuck = () => reject(new CliError(`${file} never finished loading: a top-level await in it (or in a module it imports) never settles; nothing was run`));
+  });
+  const onBeforeExit = (): void => stuck?.();
+  process.on('beforeExit', onBeforeExit);
+  try {
+    return await Promise.race([importUserModule(abs), never]);
+  } finally {
+    process.off('beforeExit', onBeforeExit);
+  }
+}
+
+/**
+ * Several playbooks make one run, as `ansible-playbook a.yml b.yml` does: their plays in order,
+ * one recap. They must share a directory: relative files and playbook_dir are looked up there.
+ */
+export async function loadPlaybooks(files: string[]): Promise<Playbook> {
+  const pbs: Playbook[] = [];
+  for (const f of files) pbs.push(await loadPlaybook(f));
+  if (pbs.length === 1) return pbs[0];
+  const other = pbs.findIndex((p) => p.dir !== pbs[0].dir);
+  if (other >= 0) {
+    throw new CliError(`${files[other]} is in another directory than ${files[0]}; playbooks run together must share one (files and playbook_dir are looked up there): run them one after the other`);
+  }
+  return { ...pbs[0], name: pbs.map((p) => p.name).join(' + '), plays: pbs.flatMap((p) => p.plays) };
 }
 
 function loadErrorMessage(e: unknown): string {

@@ -23,16 +23,34 @@ function haveTerminal(): boolean {
 }
 
 /** Without a terminal, -k and -K each take one line of stdin: one reader for both, in order. */
-let stdinLines: Promise<string[]> | undefined;
-function nextStdinLine(): Promise<string | undefined> {
-  stdinLines ??= new Promise((resolve) => {
-    const lines: string[] = [];
-    const rl = createInterface({ input: process.stdin, terminal: false });
-    rl.on('line', (l) => lines.push(l));
-    rl.once('close', () => resolve(lines));
-  });
-  return stdinLines.then((l) => l.shift());
+class StdinLines {
+  private readonly lines: string[] = [];
+  private readonly waiting: ((l: string | undefined) => void)[] = [];
+  private ended = false;
+  private readonly rl = createInterface({ input: process.stdin, terminal: false });
+
+  constructor() {
+    this.rl.on('line', (l) => (this.waiting.length ? this.waiting.shift()!(l) : this.lines.push(l)));
+    this.rl.once('close', () => {
+      this.ended = true;
+      while (this.waiting.length) this.waiting.shift()!(undefined);
+    });
+  }
+
+  next(): Promise<string | undefined> {
+    if (this.lines.length) return Promise.resolve(this.lines.shift());
+    if (this.ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** stdin is not read again: the run must not wait for it to close */
+  done(): void {
+    this.rl.close();
+    process.stdin.pause();
+  }
 }
+let stdinLines: StdinLines | undefined;
+const nextStdinLine = (): Promise<string | undefined> => (stdinLines ??= new StdinLines()).next();
 
 async function ask(prompt: string, flag: string): Promise<string> {
   try {
@@ -69,4 +87,5 @@ export async function askPasswords(plan: Pick<RunPlan, 'ask' | 'becomeMethod'>, 
     setDefault('ansible_become_password', value);
   }
   if (plan.becomeMethod) setDefault('ansible_become_method', plan.becomeMethod);
+  stdinLines?.done();
 }

@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/index.js';
 import type { RunOptions } from '../executor/context.js';
 import { CliError } from './args.js';
 import { planRun, runVaultOptions } from './runplan.js';
-import { loadInventories, loadPlaybook, printWarnings } from './load.js';
+import { loadInventories, loadPlaybooks, printWarnings } from './load.js';
 import { listHosts, listTags, listTasks, runnableTaskNames } from './listing.js';
 import { globToRegExp } from '../executor/nodes.js';
 import { collectSecrets } from './secrets.js';
@@ -42,7 +42,7 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   // Ansible's ansible_ssh_args var beats its ssh_args setting: the lowest vars of 'all'
   const all = inv.groups.get('all');
   if (plan.sshArgs !== undefined && all && !('ansible_ssh_args' in all.vars)) all.vars.ansible_ssh_args = plan.sshArgs;
-  const pb = await loadPlaybook(file);
+  const pb = await loadPlaybooks(plan.playbooks);
   // -e api_token=... is a secret from the first line of output on
   for (const [k, v] of Object.entries(plan.opts.extraVars)) if (isSecretName(k)) noteSecret(v);
 
@@ -50,7 +50,7 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   if (plan.action !== 'run') printWarnings(warnings);
   switch (plan.action) {
     case 'syntax-check':
-      return syntaxCheck(pb, inv, file, cwd, plan.opts.extraVars);
+      return syntaxCheck(pb, inv, plan.playbooks, cwd, plan.opts.extraVars);
     case 'list-hosts':
       return listHosts(pb, inv, plan.opts.limit, cwd, plan.opts.extraVars);
     case 'list-tasks':
@@ -65,12 +65,12 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
   // silently does nothing is worse, so it stops here, before anything connects
   const startAt = plan.opts.startAtTask;
   if (startAt !== undefined && !runnableTaskNames(pb, plan.opts.tags).some((n) => globToRegExp(startAt).test(n))) {
-    throw new CliError(`--start-at-task '${startAt}': no task of ${file} matches${plan.opts.tags.tags.length || plan.opts.tags.skipTags.length ? ' (after --tags/--skip-tags)' : ''}; tsplay run ${file} --list-tasks shows their names`);
+    throw new CliError(`--start-at-task '${startAt}': no task of ${plan.playbooks.join(', ')} matches${plan.opts.tags.tags.length || plan.opts.tags.skipTags.length ? ' (after --tags/--skip-tags)' : ''}; tsplay run ${file} --list-tasks shows their names`);
   }
   if (plan.step && !process.stdin.isTTY) throw new CliError('--step asks before each task and needs a terminal');
   const opts: RunOptions = { ...plan.opts, step: plan.step ? stepAsker() : undefined };
   for (const s of collectSecrets(inv)) registerSecret(s);
-  const output = createReporter({ ...plan.reporter, secrets: knownSecrets() });
+  const output = createReporter({ ...plan.reporter, secrets: knownSecrets(), profile: true });
   // once Ctrl-C is pressed the connections are being closed on purpose: the hosts' results that
   // follow (every host "UNREACHABLE") are not news, so nothing after the interrupt notice shows
   let interrupted = false;
@@ -100,9 +100,9 @@ async function runCommand(argv: string[], early: () => void): Promise<number> {
  * ansible-playbook's --syntax-check: the playbook, its roles and everything the preflight can
  * know wrong, checked; `playbook: FILE` printed; nothing connected, run or written.
  */
-function syntaxCheck(pb: Playbook, inv: Inventory, file: string, cwd: string, extraVars: Vars): number {
+function syntaxCheck(pb: Playbook, inv: Inventory, files: string[], cwd: string, extraVars: Vars): number {
   validatePlaybook(pb, { inv, opts: { cwd, extraVars } });
-  process.stdout.write(`\nplaybook: ${file}\n`);
+  process.stdout.write(files.map((f) => `\nplaybook: ${f}\n`).join(''));
   return 0;
 }
 

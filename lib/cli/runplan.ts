@@ -16,7 +16,10 @@ import type { AnsibleSettings } from './ansiblecfg.js';
 export type RunAction = 'run' | 'syntax-check' | 'list-hosts' | 'list-tasks' | 'list-tags';
 
 export interface RunPlan {
+  /** the first playbook (retry file, messages) */
   playbook: string;
+  /** every playbook given, run one after the other as one run with one recap, as ansible-playbook does */
+  playbooks: string[];
   inventory: string[] | undefined;
   action: RunAction;
   /** RunOptions without the --step callback (made when the run starts) */
@@ -53,7 +56,7 @@ function pickVaultOptions(o: VaultOptionValues): VaultOptionValues {
  */
 export function planRun(argv: string[], cwd: string, vault?: VaultKeyring, cfg: AnsibleSettings = { warnings: [] }): RunPlan {
   const { values: o, positionals } = parse(argv, RUN_OPTIONS);
-  if (positionals.length !== 1) throw new CliError('usage: tsplay run PLAYBOOK.ts -i INVENTORY [options]; see tsplay --help');
+  if (positionals.length === 0) throw new CliError('usage: tsplay run PLAYBOOK.ts [PLAYBOOK.ts ...] -i INVENTORY [options]; see tsplay --help');
   const file = positionals[0];
   const forks = o.forks === undefined ? (cfg.forks ?? 20) : Number(o.forks);
   if (!Number.isInteger(forks) || forks < 1) throw new CliError(`--forks ${o.forks}: give a whole number >= 1`);
@@ -72,6 +75,7 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring, cfg: 
   const action: RunAction = o['syntax-check'] ? 'syntax-check' : o['list-hosts'] ? 'list-hosts' : o['list-tasks'] ? 'list-tasks' : o['list-tags'] ? 'list-tags' : 'run';
   return {
     playbook: file,
+    playbooks: positionals,
     inventory: o.inventory ?? cfg.inventory,
     action,
     step: Boolean(o.step),
@@ -96,7 +100,7 @@ export function planRun(argv: string[], cwd: string, vault?: VaultKeyring, cfg: 
       mode: o.json ? 'json' : o.step ? 'plain' : 'auto',
       diff: Boolean(o.diff),
       verbosity,
-      color: o['no-color'] ? false : undefined,
+      color: o['no-color'] || cfg.noColor ? false : undefined,
     },
     vault: pickVaultOptions(o),
     warnings,

@@ -1,5 +1,5 @@
 import type { ModuleCall, ModuleResult } from '../modules/types.js';
-import type { Condition, LoopItemResult, LoopResult, LoopSource, Node, Registered, RoleInstance, SkippedItem, SkippedResult, TaskOptions, TaskRef, Vars } from './types.js';
+import type { SerialSize, Condition, LoopItemResult, LoopResult, LoopSource, Node, Registered, RoleInstance, SkippedItem, SkippedResult, TaskOptions, TaskRef, Vars } from './types.js';
 import { callerLocation, formatLocation } from './source.js';
 
 let nextId = 1;
@@ -12,9 +12,10 @@ export interface BlockOptions<V> extends TaskOptions<ModuleResult, V> {
   always?: (t: TaskBuilder<V>) => void;
   /**
    * run the whole block (rescue and always too) for this many hosts at a time, one group after
-   * the other (etcd member join, control-plane join); the other hosts wait
+   * the other (etcd member join, control-plane join); the other hosts wait. As a play's serial:
+   * a number, `'N%'` of the hosts that reach the block (floored, at least 1), or a ramp list
    */
-  serial?: number;
+  serial?: SerialSize | SerialSize[];
 }
 
 /** Collects the tasks a role or play declares, in order. */

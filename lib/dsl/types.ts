@@ -173,8 +173,8 @@ export interface BlockNode {
   rescue: Node[];
   always: Node[];
   opts: TaskOptions<ModuleResult, Vars>;
-  /** hosts that go through the whole block together, group after group */
-  serial?: number;
+  /** hosts that go through the whole block together, group after group (a size, 'N%' or a ramp) */
+  serial?: SerialSize | SerialSize[];
   role?: RoleInstance;
   source?: string;
 }

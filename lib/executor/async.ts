@@ -19,12 +19,15 @@ export const ASYNC_MODULES: ReadonlySet<string> = new Set(['command', 'shell']);
 
 export const ASYNC_DIR = '~/.ansible_async';
 
-// the runner: argv jid, limit (s), dir, base64 script; stdin is the command's stdin
+// the runner: argv jid, limit (s), dir; stdin is JSON { script, stdin } (base64). The script goes
+// to a private file (0600, removed when the job ends) that sh reads, so the command, which may
+// carry secrets, never shows in the host's process list as an argument
 const RUNNER = String.raw`
 import base64,datetime,json,os,signal,subprocess,sys
 jid,limit,d=sys.argv[1],int(sys.argv[2]),os.path.expanduser(sys.argv[3])
-script=base64.b64decode(sys.argv[4])
-data=sys.stdin.buffer.read()
+job=json.loads(sys.stdin.read())
+script=base64.b64decode(job['script'])
+data=base64.b64decode(job['stdin'])
 os.makedirs(d,0o700,exist_ok=True)
 p=os.path.join(d,jid)
 def w(o):
@@ -44,14 +47,20 @@ for i in (0,1,2):
     os.dup2(n,i)
 F='%Y-%m-%d %H:%M:%S.%f'
 s=datetime.datetime.now()
-c=subprocess.Popen(['/bin/sh','-c',script],stdin=subprocess.PIPE,stdout=subprocess.PIPE,stderr=subprocess.PIPE,start_new_session=True)
+sp=p+'.sh'
+fd=os.open(sp,os.O_WRONLY|os.O_CREAT|os.O_EXCL,0o600)
+os.write(fd,script)
+os.close(fd)
+c=subprocess.Popen(['/bin/sh',sp],stdin=subprocess.PIPE,stdout=subprocess.PIPE,stderr=subprocess.PIPE,start_new_session=True)
 try:
     o,e=c.communicate(data,timeout=limit)
 except subprocess.TimeoutExpired:
     os.killpg(c.pid,signal.SIGKILL)
     c.wait()
+    os.unlink(sp)
     w({'failed':1,'msg':'Timeout exceeded','child_pid':c.pid,'finished':1,'ansible_job_id':jid})
     sys.exit(0)
+os.unlink(sp)
 t=datetime.datetime.now()
 w({'finished':1,'ansible_job_id':jid,'rc':c.returncode,'stdout':o.decode('utf-8','replace'),'stderr':e.decode('utf-8','replace'),'start':s.strftime(F),'end':t.strftime(F),'delta':str(t-s)})
 `;
@@ -101,8 +110,9 @@ function newJid(): string {
 
 async function launch(conn: Connection, script: string, opts: ExecOptions, limit: number): Promise<Job> {
   const jid = newJid();
-  const line = `python3 -c ${shq(RUNNER)} ${shq(jid)} ${limit} ${ASYNC_DIR} ${Buffer.from(script).toString('base64')}`;
-  const r = await conn.exec(line, { ...opts, stdin: opts.stdin ?? '' });
+  const line = `python3 -c ${shq(RUNNER)} ${shq(jid)} ${limit} ${ASYNC_DIR}`;
+  const job = JSON.stringify({ script: Buffer.from(script).toString('base64'), stdin: Buffer.from(opts.stdin ?? '').toString('base64') });
+  const r = await conn.exec(line, { ...opts, stdin: job });
   if (r.rc !== 0) {
     const why = r.rc === 127 ? 'python3 is not installed on the host (async needs it, as Ansible does)' : `rc ${r.rc}: ${r.stderr.trim()}`;
     throw new ModuleFailure(`async: could not start the job: ${why}`);

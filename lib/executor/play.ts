@@ -8,6 +8,7 @@ import { state } from './context.js';
 import { cutBatches } from './batches.js';
 import { orderHosts } from './order.js';
 import { gatherFacts } from './facts.js';
+import { becomeFor } from './become.js';
 import { flushHandlers, dropNotifications } from './handlers.js';
 import { runNodes, TOP } from './nodes.js';
 import { ROOT_INHERITED, type Inherited } from './task.js';
@@ -179,7 +180,9 @@ async function gather(pc: PlayContext): Promise<void> {
     const st = state(run, h);
     const started = Date.now();
     try {
-      st.facts = await gatherFacts(run.connections.get(h, hostLevelVars(run, h)));
+      const vars = hostLevelVars(run, h);
+      // under the play's become, as Ansible's implicit setup: root's user_* facts and env
+      st.facts = await gatherFacts(run.connections.get(h, vars), becomeFor(pc, {}, vars));
       st.gathered = true;
       st.touched = true;
       st.count('ok');

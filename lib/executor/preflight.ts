@@ -56,8 +56,8 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
           problems.push(`${('source' in node && node.source) || name}: ${node.kind} '${node.name}': option ${key}: ${(e as Error).message}`);
         }
       }
-      if (node.kind === 'block' && node.serial !== undefined && !(Number.isInteger(node.serial) && node.serial >= 1)) {
-        problems.push(`${node.source ?? name}: block '${node.name}': serial ${JSON.stringify(node.serial)} must be a whole number >= 1 (hosts that go through the block together)`);
+      if (node.kind === 'block' && node.serial !== undefined && !blockSerialOk(node.serial)) {
+        problems.push(`${node.source ?? name}: block '${node.name}': serial ${JSON.stringify(node.serial)} must be a whole number >= 1 or "N%" with N > 0, or a non-empty list of them (hosts that go through the block together)`);
       }
     }
     const topics = new Set(compiled.handlers.flatMap(topicsOf));
@@ -70,4 +70,10 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
   });
   // a role used by several plays would report the same key once per play
   if (problems.length) throw new PlaybookError([...new Set(problems)].join('\n'));
+}
+
+/** A block's serial: sizes of at least one host (0 would mean "all" for a play, which a block has no use for). */
+function blockSerialOk(serial: unknown): boolean {
+  const one = (x: unknown): boolean => (typeof x === 'number' ? Number.isInteger(x) && x >= 1 : typeof x === 'string' && /^\d+(\.\d+)?%$/.test(x) && parseFloat(x) > 0);
+  return Array.isArray(serial) ? serial.length > 0 && serial.every(one) : one(serial);
 }

@@ -5,7 +5,6 @@ import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
 import { renderString, templateValue, TemplateError, overlayVars, removeOmit } from '../template/index.js';
 import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
-import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
 import { applyResultConditions, checkResult, checkWhen } from './conditions.js';
@@ -18,6 +17,7 @@ import { jsonStringify } from '../util/json.js';
 import { environmentOn, hostOptions, noLogOn, TaskOptionError, type OptionScope } from './taskopts.js';
 import { withEnvironment } from '../connection/environment.js';
 import { dynamicInventory } from './dyninv.js';
+import { becomeFor } from './become.js';
 import { ASYNC_MODULES, AsyncTimeout, asyncConnection, Detached, jobResult, rememberJob, type AsyncRun } from './async.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
@@ -248,13 +248,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   // delegated to the implicit localhost (not in the inventory): Ansible runs that locally; the
   // connection is no longer chosen by the name, so say so rather than use the task host's
   const connVars = !delegate ? vars : run.states.has(delegate) ? hostLevelVars(run, delegate) : { ...vars, ansible_connection: 'local' };
-  const becomeOn = opts.become ?? pc.play.become ?? run.opts.become ?? toBool(connVars.ansible_become ?? false);
-  const become = becomeOn
-    ? {
-        user: String(opts.becomeUser ?? pc.play.becomeUser ?? run.opts.becomeUser ?? connVars.ansible_become_user ?? 'root'),
-        password: (connVars.ansible_become_password ?? connVars.ansible_become_pass) as string | undefined,
-      }
-    : (false as const);
+  const become = becomeFor(pc, opts, connVars);
   const check = opts.checkMode === false ? false : opts.checkMode === true ? true : run.opts.check;
 
   let result: Vars;

@@ -31,8 +31,6 @@ export const KUBE_LAB_DEBS: readonly NeededDeb[] = [
   { file: '/usr/bin/dpkg-deb', pkg: 'dpkg', why: 'building the kubeadm/kubelet/kubectl packages' },
   { file: '/usr/bin/dpkg-scanpackages', pkg: 'dpkg-dev', why: 'the lab apt repository index' },
   { file: '/usr/bin/gpg', pkg: 'gpg', why: 'signing the lab apt repository' },
-  { file: '/usr/sbin/haproxy', pkg: 'haproxy', why: "kubespray's localhost load balancer (haproxy)" },
-  { file: '/usr/sbin/nginx', pkg: 'nginx-light', why: "kubespray's localhost load balancer (nginx)" },
 ];
 
 export interface DebInstaller {

@@ -144,6 +144,13 @@ describe('ansible.cfg and ANSIBLE_* settings', function () {
     expect(o.jumps).to.deep.equal([{ address: 'bastion', port: 2200, user: 'ops', privateKeyFile: undefined }]);
   });
 
+  it('ANSIBLE_NOCOLOR turns colour off; ANSIBLE_* variables tsplay does not use are named once', () => {
+    const s = loadAnsibleConfig(root, { HOME: '/nonexistent', ANSIBLE_NOCOLOR: '1', ANSIBLE_GATHERING: 'smart', ANSIBLE_STDOUT_CALLBACK: 'yaml', ANSIBLE_VAULT_PASSWORD_FILE: 'pw' });
+    expect(s.noColor).to.equal(true);
+    expect(s.warnings).to.deep.equal(['tsplay does not use these environment variables (ignored): ANSIBLE_GATHERING, ANSIBLE_STDOUT_CALLBACK']);
+    expect(planRun(['pb.ts'], root, undefined, s).reporter.color).to.equal(false);
+  });
+
   it('a bad value is an error naming the file, line and setting', () => {
     const bad = join(root, 'bad.cfg');
     writeFileSync(bad, '[defaults]\n\nforks = many\n');

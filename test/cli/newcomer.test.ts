@@ -2,7 +2,7 @@
 // first, through the real bin/tsplay.js in a child process; Ansible's side where it defines the
 // behaviour (test/helpers/ansible-playbook.ts).
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ansiblePlaybook } from '../helpers/ansible-playbook.js';
@@ -76,7 +76,8 @@ describe('a newcomer at the tsplay command line', function () {
     expect(r.err).to.equal(`ERROR: ${f} is a YAML playbook; tsplay playbooks are TypeScript modules: 'tsplay new playbook NAME' writes playbooks/NAME.ts to start from (README "Writing a playbook"), then 'tsplay check playbooks/NAME.ts' and 'tsplay run playbooks/NAME.ts -i INVENTORY'\n`);
   });
 
-  it('tsplay new playbook writes one that type-checks and runs', () => {
+  it('tsplay new playbook writes one that type-checks and runs', function () {
+    this.timeout(300000); // tsc on a shared, busy machine
     const r = tsplay(['new', 'playbook', 'hello', '--dir', rel('pb')]);
     expect(r.code, r.err).to.equal(0);
     expect(tsplay(['check', rel('pb/hello.ts')]).code).to.equal(0);
@@ -177,17 +178,90 @@ describe('a newcomer at the tsplay command line', function () {
     expect(ae.out.replace(/\s+/g, ' ')).to.include('could not be made into a dictionary');
   });
 
-  it('-K and -k ask once without echo (one stdin line each when there is no terminal); the answers are vars an inventory overrides, and never printed', () => {
+  it('-K and -k ask once without echo (one stdin line each when there is no terminal); the answers are vars an inventory overrides, and never printed', async () => {
     const pb = write('pw.ts', "import { playbook, debug } from '../../lib/index.js';\nexport default playbook('p', [{ hosts: 'all', gatherFacts: false, tasks: (t) => { t.task('show', debug({ msg: '{{ inventory_hostname }} become={{ ansible_become_password }} len={{ ansible_become_password | length }} ssh={{ ansible_password | length }} method={{ ansible_become_method }}' })); } }]);\n");
     const inv = join(dir, 'pw.ini');
     writeFileSync(inv, 'a ansible_connection=local\nb ansible_connection=local ansible_become_password=fromInventory42\n');
-    // setsid: no controlling terminal, so the prompt falls back to stdin, as getpass does
-    const r = spawnSync('setsid', [process.execPath, join(ROOT, 'bin/tsplay.js'), 'run', pb, '-i', inv, '-k', '-K', '--become-method', 'sudo'], { cwd: ROOT, encoding: 'utf8', input: 'sshSecret-1234\nbecomeSecret-5678\n', env: { ...process.env, NO_COLOR: '1' } });
+    // setsid: no controlling terminal, so the prompt falls back to stdin, as getpass does; stdin
+    // stays open (a CI runner's), so each answer must be taken as its line arrives
+    const child = spawn('setsid', [process.execPath, join(ROOT, 'bin/tsplay.js'), 'run', pb, '-i', inv, '-k', '-K', '--become-method', 'sudo'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.write('sshSecret-1234\nbecomeSecret-5678\n');
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdin.destroy();
+    const r = { status, stdout, stderr };
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr).to.include('SSH password: ').and.include('BECOME password[defaults to SSH password]: ');
     expect(r.stdout + r.stderr).not.to.include('becomeSecret-5678').and.not.include('sshSecret-1234').and.not.include('fromInventory42');
     expect(r.stdout).to.match(/"msg": "a become=\S+ len=17 ssh=14 method=sudo"/);
     expect(r.stdout).to.match(/"msg": "b become=\S+ len=15 ssh=14 method=sudo"/);
     expect(tsplay(['run', pb, '-i', inv, '--become-method', 'su']).err).to.include("--become-method su: tsplay's connections become with sudo only");
+  });
+
+  it('several playbooks make one run with one recap, as ansible-playbook a.yml b.yml', () => {
+    const a = write('multi/a.ts', "import { playbook, command } from '../../../lib/index.js';\nexport default playbook('a', [{ name: 'first', hosts: 'all', gatherFacts: false, tasks: (t) => { t.task('from a', command('true')); } }]);\n");
+    const b = write('multi/b.ts', "import { playbook, command } from '../../../lib/index.js';\nexport default playbook('b', [{ name: 'second', hosts: 'all', gatherFacts: false, tasks: (t) => { t.task('from b', command('true')); } }]);\n");
+    const r = tsplay(['run', a, b, '-i', 'h1,', '-c', 'local', '--no-retry-file']);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out.match(/^(PLAY|TASK) \[[^\]]+\]/gm)).to.deep.equal(['PLAY [first]', 'TASK [from a]', 'PLAY [second]', 'TASK [from b]']);
+    expect(r.out.match(/PLAY RECAP/g)).to.have.length(1);
+    expect(r.out).to.match(/^h1 +: ok=2 +changed=2 /m);
+    const sc = tsplay(['run', a, b, '-i', 'h1,', '--syntax-check']);
+    expect(sc.out).to.equal(`\nplaybook: ${a}\n\nplaybook: ${b}\n`);
+    const c = write('other.ts', "import { playbook } from '../../lib/index.js';\nexport default playbook('c', []);\n");
+    const elsewhere = tsplay(['run', a, c, '-i', 'h1,', '-c', 'local']);
+    expect(elsewhere.err).to.include('is in another directory than');
+  });
+
+  it("tsplay template -e validates against the role's declared variables, as run does", () => {
+    write('roles/myapp/index.ts', [
+      "import { defineRole, roleVars, v, template } from '../../../../lib/index.js';",
+      "export const myappVars = roleVars({ myapp_port: v.integer(), myapp_mode: v.enum('active', 'standby') });",
+      'export default defineRole({',
+      "  name: 'myapp', vars: myappVars, defaults: { myapp_port: 8080, myapp_mode: 'active' },",
+      "  tasks: (t) => { t.task('config', template({ src: 'myapp.conf.njk', dest: '/tmp/myapp.conf' })); },",
+      '});',
+      '',
+    ].join('\n'));
+    const tpl = write('roles/myapp/templates/myapp.conf.njk', 'port = {{ myapp_port }}\nmode = {{ myapp_mode }}\n');
+    const ok = tsplay(['template', tpl, '-i', 'h1,', '--host', 'h1', '-e', 'myapp_mode=standby']);
+    expect(ok.code, ok.err).to.equal(0);
+    expect(ok.out).to.equal('port = 8080\nmode = standby\n');
+    const bad = tsplay(['template', tpl, '-i', 'h1,', '--host', 'h1', '-e', 'myapp_mode=x']);
+    expect(bad.code).to.equal(1);
+    expect(bad.err).to.equal(`ERROR: host h1, role myapp: variable 'myapp_mode' must be one of "active", "standby" (set it in the role's defaults, inventory, role params or -e)\n`);
+  });
+
+  it("hosts: '' names the playbook file and line", () => {
+    const f = write('nohosts.ts', "import { playbook, command } from '../../lib/index.js';\nexport default playbook('p', [\n  { hosts: '', gatherFacts: false, tasks: (t) => { t.task('a', command('true')); } },\n]);\n");
+    const r = tsplay(['run', f, '-i', 'h1,', '-c', 'local']);
+    expect(r.code).to.equal(1);
+    expect(r.err).to.match(new RegExp(`^ERROR: ${f.replace(/\./g, '\\.')}:2: play #1 '': option hosts \\(from ''\\): '' is not a non-empty host pattern`));
+  });
+
+  it('tsplay check refuses what tsplay run refuses at load time (empty file, 42, a plain object, a top-level throw or never-settling await, a throw in tasks)', function () {
+    this.timeout(300000);
+    const lib = "import { playbook, command } from '../../lib/index.js';\n";
+    const cases: [string, string, RegExp][] = [
+      ['c-empty.ts', '', /c-empty\.ts must export a playbook as its default export/],
+      ['c-num.ts', 'export default 42;\n', /c-num\.ts must export a playbook as its default export/],
+      ['c-obj.ts', "export default { name: 'x', plays: [] };\n", /c-obj\.ts must export a playbook as its default export/],
+      ['c-throw.ts', `${lib}const ready: boolean = false;\nif (!ready) throw new Error('config missing');\nexport default playbook('p', []);\n`, /cannot load .*c-throw\.ts: config missing \(thrown at .*c-throw\.ts:3:\d+\)/],
+      ['c-tla.ts', `${lib}await new Promise<void>(() => undefined);\nexport default playbook('p', []);\n`, /c-tla\.ts never finished loading: a top-level await in it \(or in a module it imports\) never settles/],
+      ['c-tasks.ts', `${lib}export default playbook('p', [{ hosts: 'all', tasks: (t) => {\n  t.task('a', command('true'));\n  throw new Error('boom');\n} }]);\n`, /c-tasks\.ts: play #1: building its tasks failed at .*c-tasks\.ts:4:\d+: boom/],
+    ];
+    // one check of all six: the type check (the slow part) runs once
+    const files = cases.map(([name, text]) => write(name, text));
+    const r = tsplay(['check', ...files]);
+    expect(r.code, r.out + r.err).to.equal(1);
+    for (const [name, , want] of cases) expect(r.out, name).to.match(want);
+    expect(r.err).to.include('type-checks, but 6 files would not load in tsplay run');
+    for (const f of files) {
+      const run = tsplay(['run', f, '-i', 'h1,', '-c', 'local', '--no-retry-file']);
+      expect(run.code, `run ${f}: ${run.err}`).to.equal(1);
+    }
   });
 });

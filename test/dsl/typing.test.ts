@@ -33,12 +33,17 @@ describe('typing of tasks, loops, results and args functions (tsc)', function ()
     mkdirSync(dir, { recursive: true });
     for (const [name, body] of BAD) writeFileSync(join(dir, `${name}.ts`), `${HEADER}${body}\n`);
     // one program for all: the good fixture and every bad snippet
-    errors = typeCheck([join('test', 'fixtures', 'typing', 'good.ts'), ...BAD.map(([name]) => join(dir, `${name}.ts`))]).errors;
+    const good = ['good.ts', 'readme-examples.ts'].map((f) => join('test', 'fixtures', 'typing', f));
+    errors = typeCheck([...good, ...BAD.map(([name]) => join(dir, `${name}.ts`))]).errors;
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('good.ts compiles: typed args, handler options, loops, possibly-skipped and other hosts\' results', () => {
     expect(errors.filter((e) => e.includes('good.ts'))).to.deep.equal([]);
+  });
+
+  it('the README\'s kubespray-to-tsplay examples compile (readme-examples.ts)', () => {
+    expect(errors.filter((e) => e.includes('readme-examples.ts'))).to.deep.equal([]);
   });
 
   for (const [name, , want] of BAD) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import { async_status, command, file, shell, type TaskBuilder } from '../../lib/index.js';
@@ -104,6 +104,47 @@ describe('async / poll / async_status', function () {
     expect(w.delta).to.match(/^0:00:01\.\d{6}$/);
     expect(resultOf(run, 'clean')).to.deep.include({ erased: j.results_file });
     expect(resultOf(run, 'gone')).to.deep.include({ failed: true, msg: 'could not find job', finished: 1 });
+  });
+
+  it('the command gets its stdin, and the job runner\'s arguments do not carry the command (which may hold a secret)', async () => {
+    const marker = `tsplay-secret-${process.pid}`;
+    const seen = join(dir, 'ps.txt');
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.task('fed', shell({ cmd: `X=${marker}; cat; sleep 1.5`, stdin: 'fed' }), { async: 10, poll: 0, register: 'job' });
+          t.task('ps', shell(`ps -eo args > ${seen}`));
+          t.task('done', async_status({ jid: '{{ job.ansible_job_id }}' }), { register: 'st', until: 'st.finished', retries: 10, delay: 1 });
+        },
+      },
+    ]);
+    expect(run.exitCode).to.equal(0);
+    expect(resultOf(run, 'done')).to.deep.include({ stdout: 'fed', rc: 0 });
+    // the job runner (still running: the command sleeps) carries only its job id, limit and dir;
+    // the command reaches sh in a private file. (shell's own `/bin/sh -c CMD` shows it, as Ansible's does.)
+    const runners = readFileSync(seen, 'utf8').split('\n').filter((l) => l.includes('import base64,datetime'));
+    expect(runners.length).to.equal(1);
+    expect(runners[0]).to.match(/ j\d{12}\.\d+ 10 \S+\/\.ansible_async$/);
+  });
+
+  it('poll 0 in a loop starts one job per item; async_status looped over the results waits for each', async () => {
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          const pulls = t.task('pull', shell('sleep 1; echo {{ item }}'), { loop: ['a', 'b'], async: 30, poll: 0 });
+          t.task('pulled', async_status({ jid: '{{ item.ansible_job_id }}' }), { loop: (h) => h.result(pulls).results, register: 'pulled', until: 'pulled.finished', retries: 10, delay: 1 });
+        },
+      },
+    ]);
+    expect(run.exitCode).to.equal(0);
+    const pulled = run.events.flatMap((e) => (e.type === 'host_result' && e.task === 'pulled' ? [e.status] : []));
+    expect(pulled).to.deep.equal(['changed', 'changed']);
+    const jobs = run.events.flatMap((e) => (e.type === 'host_result' && e.task === 'pull' && e.item !== undefined ? [e.status] : []));
+    expect(jobs).to.deep.equal(['changed', 'changed']);
   });
 
   it('refuses --check (Ansible\'s message) and a module that does not run one command, naming the task', async () => {

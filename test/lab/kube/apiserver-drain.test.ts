@@ -38,9 +38,9 @@ describe('kube-apiserver double: kubectl drain and evictions', function () {
   before(async function () {
     const fx = kube();
     for (const n of ['n1', 'n2', 'n3', 'n4', 'n5']) await registerNode(fx, n);
-    // a kubelet's part: pods marked for deletion are removed (grace 0) shortly after
+    // a kubelet's part: pods marked for deletion are removed (grace 0) shortly after (n5's kubelet is down)
     kubelet = fx.client.watch<Pod>('/api/v1/pods', {}, (e) => {
-      if (e.type !== 'DELETED' && e.object.metadata.deletionTimestamp) {
+      if (e.type !== 'DELETED' && e.object.metadata.deletionTimestamp && e.object.spec['nodeName'] !== 'n5') {
         setTimeout(() => void fx.client.delete(`/api/v1/namespaces/${e.object.metadata.namespace}/pods/${e.object.metadata.name}`, { gracePeriodSeconds: 0 }).catch(() => undefined), 300);
       }
     });
@@ -66,6 +66,11 @@ describe('kube-apiserver double: kubectl drain and evictions', function () {
     // kubectl 1.20 ends with `node/<n> evicted` (later releases print `drained`)
     expect(r.stdout, r.stdout).to.match(/\nnode\/n1 evicted\n$/);
     expect(r.stderr).to.include('ignoring DaemonSet-managed Pods: default/agent-n1');
+    const ds = (await fx.kubectl(['get', 'ds'])).stdout.split('\n')[0];
+    expect(ds).to.match(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/);
+    const rs = (await fx.kubectl(['get', 'rs'])).stdout.split('\n');
+    expect(rs[0]).to.match(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE$/);
+    expect(rs[1]).to.match(/^web\s+1\s+0\s+0\s+\d+s$/);
     const left = await fx.client.list('/api/v1/pods', { fieldSelector: 'spec.nodeName=n1' });
     expect(left.items.map((p) => p.metadata.name)).to.deep.equal(['agent-n1']);
   });
@@ -129,8 +134,13 @@ describe('kube-apiserver double: kubectl drain and evictions', function () {
     await runningPod(fx, 'q1', 'n5', { labels: { app: 'queue' } });
     await runningPod(fx, 'q2', 'n5', { labels: { app: 'queue' } });
     await pdb(fx, 'queue', 'queue', { disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 });
-    const ok = await fx.client.create<KubeObject & { status?: string }>('/api/v1/namespaces/default/pods/q1/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'q1' }, deleteOptions: { gracePeriodSeconds: 0 } });
+    const ok = await fx.client.create<KubeObject & { status?: string }>('/api/v1/namespaces/default/pods/q1/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'q1' }, deleteOptions: { gracePeriodSeconds: 30 } });
     expect(ok.status).to.equal('Success');
+    // a graceful delete: the pod is Terminating with the DisruptionTarget condition (1.26+)
+    const q1 = await fx.client.get<Pod>('/api/v1/namespaces/default/pods/q1');
+    expect(q1.metadata.deletionGracePeriodSeconds).to.equal(30);
+    expect((q1.status?.['conditions'] as Record<string, unknown>[]).find((c) => c['type'] === 'DisruptionTarget')).to.include({ status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' });
+    await fx.client.delete('/api/v1/namespaces/default/pods/q1', { gracePeriodSeconds: 0 });
     expect(await fx.client.tryGet('/api/v1/namespaces/default/pods/q1')).to.equal(null);
     const p = await fx.client.get<KubeObject & { status: { disruptionsAllowed: number; disruptedPods: Record<string, string>; conditions: { type: string; status: string; reason: string }[] } }>('/apis/policy/v1/namespaces/default/poddisruptionbudgets/queue');
     expect(p.status.disruptionsAllowed).to.equal(0);
@@ -138,6 +148,16 @@ describe('kube-apiserver double: kubectl drain and evictions', function () {
     expect(p.status.conditions[0]).to.include({ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' });
     const e = await fx.client.create('/api/v1/namespaces/default/pods/q2/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'q2' } }).catch((x: ApiError) => x);
     expect((e as ApiError).code).to.equal(429);
+  });
+
+  it('drain --pod-selector only touches the selected pods', async function () {
+    const fx = kube();
+    const r = await fx.kubectl(['drain', 'n4', '--pod-selector=app=none', '--timeout=10s']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.not.include('evicting pod');
+    expect(await fx.client.tryGet('/api/v1/namespaces/default/pods/cache-n4')).to.not.equal(null);
+    const bad = await fx.kubectl(['drain', 'n4', '--pod-selector=app in (', '--timeout=10s']);
+    expect(bad.code).to.equal(1);
   });
 
   it('drain --disable-eviction deletes through the PDB', async function () {

@@ -39,6 +39,12 @@ type Node = KubeObject & {
 
 describe('kubelet double: through the API', function () {
   this.timeout(60000);
+  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
+  // their API server still answers, and nothing is left retrying
+  after(async function () {
+    this.timeout(30000);
+    for (const h of [A, B]) await Promise.resolve().then(() => labSsh(lab(), h, 'systemctl stop kubelet')).catch(() => undefined);
+  });
   const kube = useKube({ subnet: NET, version: '1.35.2' });
   const lab = useLab('kl102', [
     { name: A, address: ADDR_A },
@@ -99,7 +105,7 @@ describe('kubelet double: through the API', function () {
 
   it('publishes a Running mirror pod for a static pod, and removes it with the manifest', async () => {
     await put(lab(), A, '/etc/kubernetes/manifests/sleeper.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper\n  namespace: kube-system\nspec:\n  hostNetwork: true\n  containers:\n  - name: sleeper\n    image: busybox:1.36\n    command: ["sleep", "2001"]\n');
-    const line = await eventually('the mirror pod Running', 30000, async () => {
+    const line = await eventually('the mirror pod Running', 10000, async () => {
       const r = await kube().kubectl(['get', 'pods', '-n', 'kube-system', `sleeper-${A}`, '--no-headers']);
       return /\s1\/1\s+Running\s/.test(r.stdout) ? r.stdout : undefined;
     });
@@ -112,13 +118,17 @@ describe('kubelet double: through the API', function () {
     await eventually('the mirror pod to go', 30000, async () => (await kube().client.tryGet(`/api/v1/namespaces/kube-system/pods/sleeper-${A}`)) === null);
   });
 
-  it('marks a pod bound to it Running and Ready, and removes it after its grace period once deleted', async () => {
+  it('marks a pod bound to it Running and Ready with an address from the node\'s podCIDR; deleted, it goes when its preStop hook would end, bounded by the grace period', async () => {
+    // what the controller-manager's node IPAM does with --allocate-node-cidrs
+    const cidr = await kube().kubectl(['patch', 'node', A, '-p', '{"spec":{"podCIDR":"10.244.7.0/24","podCIDRs":["10.244.7.0/24"]}}']);
+    expect(cidr.code, cidr.stderr).to.equal(0);
     // created through the API (as a controller would); the scheduler's binding is spec.nodeName
     await kube().client.create('/api/v1/namespaces/default/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'web', namespace: 'default' },
-      spec: { nodeName: A, terminationGracePeriodSeconds: 4, containers: [{ name: 'web', image: 'nginx:1.27' }] },
+      // a preStop hook longer than the grace period: the pod lives until the grace period ends
+      spec: { nodeName: A, terminationGracePeriodSeconds: 4, containers: [{ name: 'web', image: 'nginx:1.27', lifecycle: { preStop: { exec: { command: ['sleep', '30'] } } } }] },
     });
     const pod = await eventually('web Running', 20000, async () => {
       const p = await kube().client.get('/api/v1/namespaces/default/pods/web');
@@ -126,7 +136,7 @@ describe('kubelet double: through the API', function () {
     });
     const st = pod['status'] as { hostIP: string; podIP: string; conditions: { type: string; status: string }[] };
     expect(st.hostIP).to.equal(ADDR_A);
-    expect(st.podIP).to.match(/^10\.88\.\d+\.\d+$/);
+    expect(st.podIP).to.match(/^10\.244\.7\.([2-9]|[1-9]\d|1\d\d|2[0-4]\d|25[01])$/);
     expect(st.conditions.find((c) => c.type === 'Ready')).to.include({ status: 'True' });
     const t0 = Date.now();
     expect((await kube().kubectl(['delete', 'pod', 'web', '--wait=false'])).code).to.equal(0);
@@ -134,6 +144,64 @@ describe('kubelet double: through the API', function () {
     expect(terminating.stdout).to.match(/\sTerminating\s/);
     await eventually('web to be removed', 20000, async () => (await kube().client.tryGet('/api/v1/namespaces/default/pods/web')) === null);
     expect(Date.now() - t0).to.be.at.least(3000);
+    // no hook: the container exits at SIGTERM, the pod goes long before its 30 s grace period
+    await kube().client.create('/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'quick', namespace: 'default' },
+      spec: { nodeName: A, containers: [{ name: 'quick', image: 'nginx:1.27' }] },
+    });
+    await eventually('quick Running', 20000, async () => ((await kube().client.get('/api/v1/namespaces/default/pods/quick'))['status'] as { phase?: string } | undefined)?.phase === 'Running');
+    const t1 = Date.now();
+    expect((await kube().kubectl(['delete', 'pod', 'quick', '--wait=false'])).code).to.equal(0);
+    await eventually('quick to be removed', 15000, async () => (await kube().client.tryGet('/api/v1/namespaces/default/pods/quick')) === null);
+    expect(Date.now() - t1).to.be.below(10000);
+  });
+
+  it('picks up a pod the scheduler binds to it later (pods/binding); its init containers show Completed', async () => {
+    const fx = kube();
+    await fx.client.create('/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'late', namespace: 'default' },
+      spec: { initContainers: [{ name: 'setup', image: 'busybox:1.36' }], containers: [{ name: 'late', image: 'nginx:1.27' }] },
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    await fx.client.create('/api/v1/namespaces/default/pods/late/binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'late', namespace: 'default' },
+      target: { apiVersion: 'v1', kind: 'Node', name: A },
+    });
+    const line = await eventually('late Running', 15000, async () => {
+      const r = await fx.kubectl(['get', 'pod', 'late', '--no-headers']);
+      return /Running/.test(r.stdout) ? r.stdout : undefined;
+    });
+    expect(line).to.match(/^late\s+1\/1\s+Running\s+0\s/);
+    const inits = ((await fx.client.get('/api/v1/namespaces/default/pods/late'))['status'] as { initContainerStatuses: { name: string; state: { terminated?: { reason: string } } }[] }).initContainerStatuses;
+    expect(inits.map((c) => [c.name, c.state.terminated?.reason])).to.deep.equal([['setup', 'Completed']]);
+    await fx.client.delete('/api/v1/namespaces/default/pods/late', { gracePeriodSeconds: 0 });
+  });
+
+  it('after a restart keeps its Node (labels others added stay); a deleted Node comes back only with a restart', async () => {
+    const fx = kube();
+    expect((await fx.kubectl(['label', 'node', A, 'team=blue'])).code).to.equal(0);
+    await sh(lab(), A, 'systemctl restart kubelet');
+    const registered = async (n: number): Promise<true | undefined> => {
+      const log = (await sh(lab(), A, 'cat /var/log/journal/kubelet.service.log')).stdout;
+      return (log.match(/"Successfully registered node"/g) ?? []).length >= n ? true : undefined;
+    };
+    await eventually('registration after the restart', 20000, () => registered(2));
+    const n = await fx.client.get<Node>(`/api/v1/nodes/${A}`);
+    expect(n.metadata.labels).to.include({ team: 'blue', 'kubernetes.io/hostname': A });
+    expect((await fx.kubectl(['delete', 'node', A])).code).to.equal(0);
+    // the real kubelet registers once, at start: the node stays away while it runs
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await node(A)).to.equal(undefined);
+    await sh(lab(), A, 'systemctl restart kubelet');
+    const again = await eventually('the node registered again', 30000, () => node(A));
+    expect(again.metadata.labels).to.include({ 'node.kubernetes.io/pool': 'blue' });
+    expect(again.metadata.labels).to.not.have.property('team');
   });
 
   it('refuses to run newer than the API server (version skew policy)', async () => {
@@ -175,7 +243,7 @@ describe('kubelet double: through the API', function () {
     const bootstrapConf = `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: ${ca}\n    server: ${fx.server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: tls-bootstrap-token-user\n  name: tls-bootstrap-token-user@kubernetes\ncurrent-context: tls-bootstrap-token-user@kubernetes\nusers:\n- name: tls-bootstrap-token-user\n  user:\n    token: kl102b.0123456789abcdef\n`;
     await put(lab(), B, '/etc/kubernetes/bootstrap-kubelet.conf', bootstrapConf, '0600');
     await put(lab(), B, '/var/lib/kubelet/config.yaml', config(ADDR_B));
-    await put(lab(), B, '/var/lib/kubelet/kubeadm-flags.env', `KUBELET_KUBEADM_ARGS="--node-ip=${ADDR_B}"\n`);
+    await put(lab(), B, '/var/lib/kubelet/kubeadm-flags.env', `KUBELET_KUBEADM_ARGS="--node-ip=${ADDR_B} --cloud-provider=external"\n`);
     await sh(lab(), B, 'systemctl start kubelet');
 
     type Csr = KubeObject & { spec: { request: string; signerName: string; usages: string[]; username?: string }; status?: Record<string, unknown> };
@@ -206,6 +274,8 @@ describe('kubelet double: through the API', function () {
     }
     const n = await eventually('node B registered with its new certificate', 30000, () => node(B));
     expect(n.status?.nodeInfo?.kubeletVersion).to.equal('v1.35.2');
+    // --cloud-provider=external: the kubelet keeps pods off until the cloud controller initialises it
+    expect(n.spec?.taints).to.deep.include({ key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' });
     const conf = await sh(lab(), B, 'cat /etc/kubernetes/kubelet.conf');
     expect(conf.stdout).to.contain('client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem');
     expect(conf.stdout).to.contain(`server: ${fx.server}`);
@@ -215,9 +285,4 @@ describe('kubelet double: through the API', function () {
     expect(mode.stdout.trim()).to.equal('600');
   });
 
-  after(async function () {
-    this.timeout(30000);
-    // stop the kubelets before the API goes, so nothing is left retrying
-    for (const h of [A, B]) await labSsh(lab(), h, 'systemctl stop kubelet').catch(() => undefined);
-  });
 });

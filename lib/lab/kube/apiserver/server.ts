@@ -122,7 +122,7 @@ export class ApiServer {
   private async allow(user: UserInfo, a: Attributes): Promise<void> {
     if (await authorize(user, a, this.opts.authz, this.reg.storage)) return;
     if (a.path !== undefined) throw forbiddenPath(user.name, a.verb, a.path);
-    throw forbidden(user.name, a.verb, { resource: a.subresource ? `${a.resource}/${a.subresource}` : a.resource!, group: a.group ?? '' }, a.name ?? '', a.namespace);
+    throw forbidden(user.name, a.verb, { resource: a.resource!, group: a.group ?? '' }, a.name ?? '', a.namespace, a.subresource);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, user: UserInfo): Promise<void> {
@@ -178,7 +178,7 @@ export class ApiServer {
                 : '';
     if (!verb) throw methodNotAllowed();
     await this.allow(user, { verb, group: r.def.group, resource: r.def.plural, subresource: r.sub, namespace: r.namespace, name: r.name });
-    return this.resource(req, res, url, method, verb, r);
+    return this.resource(req, res, url, method, verb, r, user);
   }
 
   private resolve(group: string, version: string, rest: string[]): ResourceRoute | null {
@@ -259,7 +259,7 @@ export class ApiServer {
     throw notFoundPath();
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, method: string, verb: string, r: ResourceRoute): Promise<void> {
+  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, method: string, verb: string, r: ResourceRoute, user: UserInfo): Promise<void> {
     const { def, gv, namespace: ns, name, sub } = r;
     const reg = this.reg;
     const qp = url.searchParams;
@@ -312,6 +312,10 @@ export class ApiServer {
       if (sub === 'binding') return sendJson(res, 201, await this.bind(ns!, name!, parsed(), dryRun));
       if (sub || name) throw methodNotAllowed();
       const o = obj(parsed()) as KubeObject;
+      if (def.plural === 'certificatesigningrequests') {
+        // the requester's identity is recorded by the server (the approver and signer read it)
+        o['spec'] = { ...obj(o['spec']), username: user.name, groups: user.groups, uid: '' };
+      }
       if (def.plural === 'namespaces' && o.metadata) delete o.metadata.namespace;
       return out(201, await reg.create(def, ns, o, dryRun));
     }

@@ -6,7 +6,6 @@ import { ApiError, KubeClient, type KubeObject } from '../common/client.js';
 import type { SemVer } from '../common/versions.js';
 import { defaultApiVersion } from './apiversions.js';
 import type { BootstrapTokenSpec, ClusterConfig, Taint } from './config.js';
-import { kubeconfigText } from './kubeconfig.js';
 import type { Out } from './output.js';
 import { encryptBytes, formatDuration, parseDuration, parseToken } from './tokens.js';
 
@@ -33,7 +32,8 @@ export async function createIfMissing(c: KubeClient, collection: string, obj: Ku
 
 /** The ClusterConfiguration document kubeadm stores: the given fields, the resolved ones filled in. */
 export function clusterConfigurationDoc(cfg: ClusterConfig, v: SemVer): Record<string, unknown> {
-  const etcd = cfg.etcd.external ? { external: cfg.etcd.external } : { local: { dataDir: cfg.etcd.local!.dataDir, ...(Object.keys(cfg.etcd.local!.extraArgs).length ? { extraArgs: cfg.raw.etcd && (cfg.raw.etcd as { local?: { extraArgs?: unknown } }).local?.extraArgs } : {}) } };
+  // the etcd section as given (extraArgs keep their map or list form), or the defaulted local one
+  const etcd = cfg.raw.etcd ?? { local: { dataDir: cfg.etcd.local?.dataDir ?? '/var/lib/etcd' } };
   return {
     ...cfg.raw,
     apiVersion: defaultApiVersion(v),
@@ -147,15 +147,12 @@ export async function bootstrapTokenPhase(c: KubeClient, tokens: { token: string
   out.out(`[bootstrap-token] ${cfgWord} RBAC rules to allow certificate rotation for all node client certificates in the cluster`);
   await createOrUpdate(c, crbs, crb('kubeadm:node-autoapprove-certificate-rotation', 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', 'system:nodes'));
   out.out('[bootstrap-token] Creating the "cluster-info" ConfigMap in the "kube-public" namespace');
-  const info = kubeconfigText('', clusterServer, caPem, { name: '' });
   await createOrUpdate(c, '/api/v1/namespaces/kube-public/configmaps', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'cluster-info', namespace: 'kube-public' },
     data: { kubeconfig: clusterInfoKubeconfig(clusterServer, caPem) },
   });
-  void info;
-  void cfg;
   await createOrUpdate(c, '/apis/rbac.authorization.k8s.io/v1/namespaces/kube-public/roles', {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',

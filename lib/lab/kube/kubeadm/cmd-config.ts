@@ -1,7 +1,6 @@
 // `kubeadm config view` (removed in 1.22) and `kubeadm config print init-defaults|join-defaults`.
 import { toYaml as stringify } from './yaml.js';
 import { ApiError, KubeClient } from '../common/client.js';
-import { gitVersion } from '../common/versions.js';
 import { defaultApiVersion } from './apiversions.js';
 import { parseCmd, type Ctx } from './context.js';
 import { CobraError, KubeadmError } from './errors.js';
@@ -50,7 +49,6 @@ export async function runConfig(ctx: Ctx, argv: string[]): Promise<void> {
         scheduler: {},
       };
       if (ctx.v.minor >= 31) delete (cluster.apiServer as { timeoutForControlPlane?: string }).timeoutForControlPlane;
-      void gitVersion;
       ctx.out.out(stringify(init).trimEnd());
       ctx.out.out('---');
       ctx.out.out(stringify(cluster).trimEnd());

@@ -89,7 +89,7 @@ const PHASES: Record<string, Phase> = {
     async run(r) {
       if (!r.s.cluster.etcd.local) return;
       r.ctx.out.out(`[etcd] Creating static Pod manifest for local etcd in "${MANIFESTS_DIR}"`);
-      await writeManifest('etcd', etcdManifest(r.s.cluster, node(r), r.ctx.v), r.ctx.out);
+      await writeManifest('etcd', etcdManifest(r.s.cluster, node(r), r.ctx.v));
     },
   },
   'wait-control-plane': {
@@ -194,7 +194,7 @@ async function printBanner(r: Run, skip: string[]): Promise<void> {
   o.out('Run "kubectl apply -f [podnetwork].yaml" with one of the options listed at:');
   o.out('  https://kubernetes.io/docs/concepts/cluster-administration/addons/');
   o.out('');
-  const token = skipped(skip, 'bootstrap-token') || boolFlag(r.p, 'skip-token-print') ? '<value withheld>' : r.tokens[0]!;
+  const token = boolFlag(r.p, 'skip-token-print') ? '<value withheld>' : r.tokens[0]!;
   if (r.s.cluster.controlPlaneEndpoint) {
     if (r.uploadCerts) {
       o.out('You can now join any number of the control-plane node running the following command on each as root:');
@@ -246,7 +246,7 @@ export async function runInitPhase(ctx: Ctx, argv: string[]): Promise<void> {
       };
       if (!map[sub]) throw new CobraError(`unknown command "${sub}" for "kubeadm init phase control-plane"`, 'kubeadm init phase control-plane [command]');
       ctx.out.out(`[control-plane] Creating static Pod manifest for "kube-${sub}"`);
-      await writeManifest(`kube-${sub}` as 'kube-apiserver', map[sub]!(), ctx.out);
+      await writeManifest(`kube-${sub}` as 'kube-apiserver', map[sub]!());
     } else if (phase === 'upload-certs') {
       // the phase reads the key from the flags; without --upload-certs it does nothing
       await PHASES['upload-certs']!.run(r);

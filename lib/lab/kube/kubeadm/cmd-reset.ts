@@ -84,7 +84,6 @@ export async function runReset(ctx: Ctx, argv: string[]): Promise<void> {
   const manifests = '/etc/kubernetes/manifests';
   ctx.out.out('[preflight] Running pre-flight checks');
   const etcd = await etcdFlags(manifests);
-  const removed: string[] = [];
   if (etcd) {
     await removeEtcdMember(ctx, certDir, etcd);
     const dataDir = etcd['data-dir'] ?? '/var/lib/etcd';
@@ -105,7 +104,6 @@ export async function runReset(ctx: Ctx, argv: string[]): Promise<void> {
   const files = KUBECONFIGS.map((f) => `/etc/kubernetes/${f}`);
   ctx.out.out(`[reset] Deleting files: [${files.join(' ')}]`);
   for (const f of files) await rm(f, { force: true });
-  void removed;
   ctx.out.out('');
   ctx.out.out('The reset process does not clean CNI configuration. To do so, you must remove /etc/cni/net.d');
   ctx.out.out('');

@@ -207,22 +207,23 @@ export function etcdManifest(cfg: ClusterConfig, ep: LocalEndpoint, v: SemVer, i
   };
   const metrics = (local.extraArgs['listen-metrics-urls'] ?? 'http://127.0.0.1:2381').split(',')[0]!;
   const mu = new URL(metrics);
-  return pod('etcd', `${cfg.imageRepository}/etcd:${etcdImageTag(v)}`, ['etcd', ...flags(f, local.extraArgs)], hostPathVolumes(vols), { host: mu.hostname, path: '/health', port: Number(mu.port || 2381), scheme: 'HTTP' }, v);
+  return pod('etcd', `${cfg.imageRepository}/etcd:${etcdImageTag(v)}`, ['etcd', ...flags(f, local.extraArgs)], hostPathVolumes(vols), { host: mu.hostname, path: '/health', port: Number(mu.port || 2381), scheme: 'HTTP' }, v, {
+    'kubeadm.kubernetes.io/etcd.advertise-client-urls': f['advertise-client-urls']!,
+  });
 }
 
-export async function writeManifest(name: Component, text: string, out: Out, dir = MANIFESTS_DIR): Promise<void> {
+export async function writeManifest(name: Component, text: string, dir = MANIFESTS_DIR): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   await writeFile(join(dir, `${name}.yaml`), text, { mode: 0o600 });
-  void out;
 }
 
 /** The control-plane phase: the three component manifests. */
 export async function writeControlPlane(cfg: ClusterConfig, ep: LocalEndpoint, v: SemVer, out: Out, dir = MANIFESTS_DIR): Promise<void> {
   out.out(`[control-plane] Using manifest folder "${dir}"`);
   out.out('[control-plane] Creating static Pod manifest for "kube-apiserver"');
-  await writeManifest('kube-apiserver', apiServerManifest(cfg, ep, v), out, dir);
+  await writeManifest('kube-apiserver', apiServerManifest(cfg, ep, v), dir);
   out.out('[control-plane] Creating static Pod manifest for "kube-controller-manager"');
-  await writeManifest('kube-controller-manager', controllerManagerManifest(cfg, v), out, dir);
+  await writeManifest('kube-controller-manager', controllerManagerManifest(cfg, v), dir);
   out.out('[control-plane] Creating static Pod manifest for "kube-scheduler"');
-  await writeManifest('kube-scheduler', schedulerManifest(cfg, v), out, dir);
+  await writeManifest('kube-scheduler', schedulerManifest(cfg, v), dir);
 }
