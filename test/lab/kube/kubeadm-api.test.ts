@@ -207,6 +207,17 @@ describe('kubeadm double against the API', function () {
     expect((await sh('kb77-cp2', 'cd /etc/kubernetes/pki && openssl verify -CAfile ca.crt apiserver.crt')).rc).to.equal(0);
     expect((await sh('kb77-cp2', 'ls /etc/kubernetes/manifests')).stdout).to.equal('kube-apiserver.yaml\nkube-controller-manager.yaml\nkube-scheduler.yaml\n');
   });
+
+  it('upgrade node on a worker rewrites the kubelet configuration from the cluster and touches no manifest', async () => {
+    await labSsh(lab(), 'kb77-w', 'cat > /root/admin.conf', { input: await readFile(kube().kubeconfig, 'utf8') });
+    await sh('kb77-w', 'echo stale > /var/lib/kubelet/config.yaml');
+    const r = await sh('kb77-w', 'kubeadm upgrade node --kubeconfig /root/admin.conf');
+    expect(r.rc, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('[preflight] Skipping prepull. Not a control plane node.\n[upgrade] Skipping phase. Not a control plane node.\n');
+    expect(r.stdout).to.contain('[upgrade] The configuration for this node was successfully updated!\n[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.\n');
+    expect(parse((await sh('kb77-w', 'cat /var/lib/kubelet/config.yaml')).stdout)).to.include({ kind: 'KubeletConfiguration', cgroupDriver: 'systemd' });
+    expect((await sh('kb77-w', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l')).stdout.trim()).to.equal('0');
+  });
 });
 
 /** An HTTPS GET with no credentials and no CA check (what anonymous discovery does). */
