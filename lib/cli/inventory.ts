@@ -1,6 +1,7 @@
 import { applyLimit, hostVars, inventoryGraph, inventoryList, selectHosts } from '../inventory/index.js';
 import { CliError, parse } from './args.js';
-import { loadInventories } from './load.js';
+import { loadAnsibleConfig } from './ansiblecfg.js';
+import { loadInventories, printWarnings } from './load.js';
 import { VAULT_OPTIONS, vaultKeyring } from './vault-options.js';
 
 const OPTIONS = {
@@ -22,7 +23,8 @@ export async function cmdInventory(argv: string[]): Promise<number> {
   if (views.length > 1) throw new CliError(`${views.join(' and ')}: give one of them (see tsplay --help)`);
   if (o.limit !== undefined && o['list-hosts'] === undefined) throw new CliError('--limit works with --list-hosts PATTERN only (tsplay inventory -i INV --list-hosts all --limit L)');
   if (o.vars && !o.graph) throw new CliError('--vars works with --graph only');
-  const inv = await loadInventories(o.inventory, await vaultKeyring(o));
+  const inv = await loadInventories(o.inventory ?? loadAnsibleConfig(process.cwd()).inventory, await vaultKeyring(o));
+  printWarnings(inv.warnings);
   const cwd = process.cwd();
   if (o.list) {
     process.stdout.write(JSON.stringify(inventoryList(inv), null, 4) + '\n');

@@ -1,4 +1,5 @@
-import { defaultStateDir, labDown, labHostsFromInventory, labStatus, labUp, readState, wantsKubeRepo } from '../lab/index.js';
+import { defaultStateDir, labDown, labHostsFromInventory, labStatus, labUp, readState, wantsKubeRepo, type LabHostStatus } from '../lab/index.js';
+import { registeredLabs } from '../lab/registry.js';
 import { selectHosts } from '../inventory/index.js';
 import { CliError, parse } from './args.js';
 import { loadInventories } from './load.js';
@@ -16,11 +17,13 @@ const OPTIONS = {
 export async function cmdLab(argv: string[]): Promise<number> {
   const { values: o, positionals } = parse(argv, OPTIONS);
   const action = positionals[0];
-  if (!['up', 'down', 'status'].includes(action ?? '')) throw new CliError('usage: tsplay lab up|down|status -i INVENTORY [--limit PATTERN] [--state-dir DIR]');
+  if (!['up', 'down', 'status'].includes(action ?? '')) throw new CliError('usage: tsplay lab up|down|status -i INVENTORY [--limit PATTERN] [--state-dir DIR]  (lab status alone lists every lab up)');
   const invPath = o.inventory?.[0];
-  if (!invPath) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab.ini');
+  // `lab status` alone: every lab up on this machine, whatever the directory
+  if (action === 'status' && !invPath && !o['state-dir']) return statusOfAll();
+  if (!invPath && !(action === 'down' && o['state-dir'])) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab.ini');
   if (o.limit !== undefined && action !== 'up') throw new CliError(`--limit works with 'lab up' only; 'lab ${action}' acts on the whole lab`);
-  const stateDir = o['state-dir'] ?? defaultStateDir(invPath);
+  const stateDir = o['state-dir'] ?? defaultStateDir(invPath!);
   if (action === 'up') {
     const inv = await loadInventories(o.inventory, await vaultKeyring(o));
     const names = o.limit ? selectHosts(inv, 'all', { limit: o.limit, cwd: process.cwd() }) : undefined;
@@ -42,6 +45,24 @@ export async function cmdLab(argv: string[]): Promise<number> {
     process.stdout.write(`no lab running in ${stateDir}\n`);
     return 0;
   }
-  for (const r of rows) process.stdout.write(`${r.name.padEnd(16)} ${`${r.address}:${r.port}`.padEnd(20)} pid ${String(r.pid).padEnd(8)} ${r.answers ? 'answers' : r.running ? 'running, sshd not answering' : 'down'}\n`);
+  printRows(rows);
   return rows.every((r) => r.answers) ? 0 : 1;
+}
+
+function printRows(rows: LabHostStatus[]): void {
+  for (const r of rows) process.stdout.write(`${r.name.padEnd(16)} ${`${r.address}:${r.port}`.padEnd(20)} pid ${String(r.pid).padEnd(8)} ${r.answers ? 'answers' : r.running ? 'running, sshd not answering' : 'down'}\n`);
+}
+
+async function statusOfAll(): Promise<number> {
+  let ok = true;
+  let shown = 0;
+  for (const dir of await registeredLabs()) {
+    const rows = await labStatus(dir).catch(() => [] as LabHostStatus[]);
+    if (!rows.length) continue;
+    process.stdout.write(`${shown++ ? '\n' : ''}lab in ${dir}:\n`);
+    printRows(rows);
+    ok &&= rows.every((r) => r.answers);
+  }
+  if (!shown) process.stdout.write("no lab is up on this machine (start one: tsplay lab up -i inventory/lab.ini)\n");
+  return ok ? 0 : 1;
 }

@@ -63,3 +63,11 @@ export function listTags(pb: Playbook): number {
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
+
+/** The names of the tasks a run would consider (handlers aside), after --tags / --skip-tags. */
+export function runnableTaskNames(pb: Playbook, filter: TagFilter): string[] {
+  return pb.plays.flatMap((play) => {
+    const c = compilePlay(play);
+    return taskLines([...c.pre, ...c.main, ...c.post], '', play.tags ?? [], filter).map((l) => l.split('\t')[0].replace(/^.* : /, ''));
+  });
+}

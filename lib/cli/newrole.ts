@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CliError, parse } from './args.js';
+import { newPlaybook } from './newplaybook.js';
 
 // `tsplay new role NAME`: a typed role that type-checks, runs, and has a test.
 
@@ -77,7 +78,8 @@ function cap(s: string): string {
 
 export async function cmdNew(argv: string[]): Promise<number> {
   const { values: o, positionals } = parse(argv, { dir: { type: 'string' } } as const);
-  if (positionals[0] !== 'role' || positionals.length !== 2) throw new CliError('usage: tsplay new role NAME [--dir roles]');
+  if (positionals[0] === 'playbook' && positionals.length === 2) return newPlaybook(positionals[1], o.dir ?? 'playbooks');
+  if (positionals[0] !== 'role' || positionals.length !== 2) throw new CliError('usage: tsplay new role NAME [--dir roles] | tsplay new playbook NAME [--dir playbooks]');
   const name = positionals[1];
   if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new CliError(`role name '${name}': use lower-case letters, digits, - and _ (starting with a letter)`);
   const rolesDir = o.dir ?? 'roles';

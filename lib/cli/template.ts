@@ -6,6 +6,7 @@ import { parseExtraVars } from '../vars/extra.js';
 import { previewVars } from '../executor/preview.js';
 import { importUserModule } from '../util/usercode.js';
 import { CliError, parse } from './args.js';
+import { loadAnsibleConfig } from './ansiblecfg.js';
 import { loadInventories } from './load.js';
 import { VAULT_OPTIONS, vaultKeyring } from './vault-options.js';
 
@@ -33,7 +34,7 @@ export async function cmdTemplate(argv: string[]): Promise<number> {
   const file = positionals[0];
   if (!existsSync(file)) throw new CliError(`template ${file} does not exist`);
   const vault = await vaultKeyring(o);
-  const inv = await loadInventories(o.inventory, vault);
+  const inv = await loadInventories(o.inventory ?? loadAnsibleConfig(process.cwd()).inventory, vault);
   if (!inv.hosts.has(o.host)) throw new CliError(`host '${o.host}' is not in the inventory`);
   const vars = previewVars(inv, o.host, { extraVars: parseExtraVars(o['extra-vars'] ?? [], process.cwd(), vault), role: await roleOf(file), cwd: process.cwd() });
   process.stdout.write(renderFile(file, vars, { host: o.host }));

@@ -1,5 +1,5 @@
 import type { ModuleCall, ModuleResult } from '../modules/types.js';
-import type { Node, RoleInstance, TaskOptions, TaskRef, Vars } from './types.js';
+import type { SerialSize, Condition, LoopItemResult, LoopResult, LoopSource, Node, Registered, RoleInstance, SkippedItem, SkippedResult, TaskOptions, TaskRef, Vars } from './types.js';
 import { callerLocation, formatLocation } from './source.js';
 
 let nextId = 1;
@@ -12,9 +12,10 @@ export interface BlockOptions<V> extends TaskOptions<ModuleResult, V> {
   always?: (t: TaskBuilder<V>) => void;
   /**
    * run the whole block (rescue and always too) for this many hosts at a time, one group after
-   * the other (etcd member join, control-plane join); the other hosts wait
+   * the other (etcd member join, control-plane join); the other hosts wait. As a play's serial:
+   * a number, `'N%'` of the hosts that reach the block (floored, at least 1), or a ramp list
    */
-  serial?: number;
+  serial?: SerialSize | SerialSize[];
 }
 
 /** Collects the tasks a role or play declares, in order. */
@@ -23,14 +24,22 @@ export class TaskBuilder<V = Vars> {
 
   constructor(private readonly role?: RoleInstance) {}
 
-  /** Add a task; the returned ref reads its typed result later: `h.result(ref).rc`. */
-  task<R extends ModuleResult>(name: string, call: ModuleCall<R>, opts: TaskOptions<R, V> = {}): TaskRef<R> {
+  /**
+   * Add a task; the returned ref reads its typed result later: `h.result(ref).rc`. A task with a
+   * loop registers `results`, one per item with `item` typed as the loop's elements; a task with
+   * `when` may have been skipped, so its result must be checked (`!r.skipped`) before its fields.
+   */
+  task<R extends ModuleResult, I>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V, I> & { loop: LoopSource<I, V>; when: Condition<V> | Condition<V>[] }): TaskRef<LoopResult<LoopItemResult<R, I> | SkippedItem<I>>>;
+  task<R extends ModuleResult, I>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V, I> & { loop: LoopSource<I, V> }): TaskRef<LoopResult<LoopItemResult<R, I>>>;
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V> & { when: Condition<V> | Condition<V>[] }): TaskRef<Registered<R> | SkippedResult>;
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R, V>, opts?: TaskOptions<R, V>): TaskRef<Registered<R>>;
+  task<R extends ModuleResult>(name: string, call: ModuleCall<R, V>, opts: TaskOptions<R, V, unknown> = {}): TaskRef<never> {
     const id = newId();
     this.nodes.push({
       kind: 'task',
       id,
       name,
-      call: call as ModuleCall,
+      call: call as unknown as ModuleCall,
       opts: opts as TaskOptions,
       role: this.role,
       source: formatLocation(callerLocation()),

@@ -15,8 +15,12 @@ export interface HostView<V = Vars> {
   readonly groups: Readonly<Record<string, readonly string[]>>;
   /** groups this host belongs to, sorted (Ansible's `group_names`) */
   readonly groupNames: readonly string[];
-  /** the latest result of a task on this host; throws if the task has not run here */
-  result<R extends ModuleResult>(ref: TaskRef<R>): R & TaskOutcome;
+  /**
+   * the latest result of a task on this host, or on `host` (another host's, as
+   * `hostvars[host].registered`); throws if the task has not run there. Typed by the task: a
+   * task with `when` may have been skipped (check `!r.skipped` first), a loop's has `results`.
+   */
+  result<T>(ref: TaskRef<T>, host?: string): T;
   /** another host's merged vars (Ansible's `hostvars[name]`) */
   hostvars(name: string): Vars;
 }
@@ -31,17 +35,47 @@ export interface TaskOutcome {
   results?: (ModuleResult & { item: unknown })[];
 }
 
+/** What a task registers when its `when` was false. */
+export interface SkippedResult {
+  changed: false;
+  skipped: true;
+  skip_reason?: string;
+  msg?: string;
+  failed?: undefined;
+}
+
+/** What a task registers when it ran: the module's result and the executor's fields. */
+export type Registered<R> = R & TaskOutcome;
+
+/** One item's entry in a loop's `results`: the module's result and the item, typed as the loop's list. */
+export type LoopItemResult<R, I> = R & TaskOutcome & { item: I; ansible_loop_var: string };
+
+/** One item's entry when the item's `when` was false. */
+export type SkippedItem<I> = SkippedResult & { item: I; ansible_loop_var: string };
+
+/** What a task with a loop registers: one entry per item, in order. */
+export interface LoopResult<T> {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  results: T[];
+}
+
+/** A loop: a list (its element type is the item's), a Jinja expression giving one, or a function. */
+export type LoopSource<I, V = Vars> = readonly I[] | string | ((h: HostView<V>) => readonly I[]);
+
 /** A condition: a Jinja expression string (as in Ansible), a boolean, or a typed function. */
 export type Condition<V = Vars> = string | boolean | ((h: HostView<V>) => boolean);
 export type ResultCondition<R, V = Vars> = string | boolean | ((r: R & TaskOutcome, h: HostView<V>) => boolean);
 
 /** Ansible's loop_control: how a loop names its item and index, shows items, paces itself. */
-export interface LoopControl<V = Vars> {
+export interface LoopControl<V = Vars, I = unknown> {
   /**
    * what an item's line shows instead of the whole item: a Jinja string rendered with the loop
    * var (`'{{ item.name }}'`) or a function; shown as `(censored)` if it holds a secret
    */
-  label?: string | ((item: unknown, h: HostView<V>) => string);
+  label?: string | ((item: I, h: HostView<V>) => string);
   /** the name of the item variable (default `item`) */
   loopVar?: string;
   /** a variable holding the item's index (from 0) */
@@ -60,14 +94,14 @@ export type FromVars<T, V = Vars> = T | Jinja | ((h: HostView<V>) => T);
 /** Environment for a task's commands: a map (values may be Jinja), a Jinja string giving a map, or a function. */
 export type Environment<V = Vars> = Readonly<Record<string, unknown>> | Jinja | ((h: HostView<V>) => Readonly<Record<string, unknown>>);
 
-export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
+export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars, I = unknown> {
   when?: Condition<V> | Condition<V>[];
-  /** a list, a Jinja expression that yields a list, or a function */
-  loop?: readonly unknown[] | string | ((h: HostView<V>) => readonly unknown[]);
+  /** a list (the item's type is its element type), a Jinja expression that yields a list, or a function */
+  loop?: LoopSource<I, V>;
   /** loop_control.loop_var (default `item`); same as `loopControl.loopVar` */
   loopVar?: string;
   /** Ansible's loop_control */
-  loopControl?: LoopControl<V>;
+  loopControl?: LoopControl<V, I>;
   /** handler names or `listen` topics notified when this task changed */
   notify?: string | string[];
   /** evaluated on every result, a failed one too; a list must all hold */
@@ -99,14 +133,24 @@ export interface TaskOptions<R extends ModuleResult = ModuleResult, V = Vars> {
   delay?: FromVars<number, V>;
   /** environment variables for the task's commands, merged per key: play < role < block < task */
   environment?: Environment<V>;
+  /**
+   * Ansible's `async`: run the task's command detached on the host, for at most this many
+   * seconds (command and shell, which run one command); 0 or absent: run it attached
+   */
+  async?: FromVars<number, V>;
+  /** seconds between checks of an async task (default 15, as Ansible); 0: fire and forget, check later with async_status */
+  poll?: FromVars<number, V>;
 }
 
-/** A handle on a task, to read its result from later tasks (`h.result(ref)`). */
-export interface TaskRef<R extends ModuleResult = ModuleResult> {
+/**
+ * A handle on a task, to read its result from later tasks (`h.result(ref)`). `T` is what the task
+ * registers: `Registered<R>`, `Registered<R> | SkippedResult` with a `when`, `LoopResult<...>` with a loop.
+ */
+export interface TaskRef<T = Registered<ModuleResult>> {
   readonly id: number;
   readonly name: string;
   /** phantom: carries the result type */
-  readonly __result?: R;
+  readonly __result?: T;
 }
 
 export interface TaskNode {
@@ -129,8 +173,8 @@ export interface BlockNode {
   rescue: Node[];
   always: Node[];
   opts: TaskOptions<ModuleResult, Vars>;
-  /** hosts that go through the whole block together, group after group */
-  serial?: number;
+  /** hosts that go through the whole block together, group after group (a size, 'N%' or a ramp) */
+  serial?: SerialSize | SerialSize[];
   role?: RoleInstance;
   source?: string;
 }
@@ -156,11 +200,17 @@ export interface HandlerNode extends TaskNode {
 /** A Jinja expression string, templated lazily on the host like Ansible's defaults. */
 export type Jinja = `${string}{{${string}}}${string}` | `${string}{%${string}%}${string}`;
 /** A handler: a module call, or one with task options and `listen` topics it also answers to. */
-export type HandlerSpec<V = Vars> = ModuleCall | { call: ModuleCall; opts?: TaskOptions<ModuleResult, V> & { listen?: string | string[] } };
+export type HandlerSpec<V = Vars> = ModuleCall<ModuleResult, V> | { call: ModuleCall<ModuleResult, V>; opts?: TaskOptions<ModuleResult, V> & { listen?: string | string[] } };
 
 /** A default: a value, a Jinja string rendered on the host, or a function of the host. */
 export type DefaultValue<T> = T | Jinja | ((h: HostView) => T);
 export type Defaults<V> = { [K in keyof V]?: DefaultValue<V[K]> };
+
+/** What a role's handlers function is given. */
+export interface RoleHandlerScope {
+  /** the role's name */
+  readonly role: string;
+}
 
 export interface RoleSpec<V extends object> {
   name: string;
@@ -169,7 +219,12 @@ export interface RoleSpec<V extends object> {
   defaults?: Defaults<V>;
   /** role vars (Ansible vars/main.yml): higher precedence than inventory */
   roleVars?: Partial<V>;
-  handlers?: Record<string, HandlerSpec<V>>;
+  /**
+   * handlers by name. Written as a function (`handlers: (r) => ({ ... })`), their args functions
+   * see the role's typed vars; in a plain object TypeScript types those before it knows the role's
+   * vars (options such as `when` are typed either way). NoInfer: the vars type comes from `vars`.
+   */
+  handlers?: Record<string, HandlerSpec<NoInfer<V>>> | ((r: RoleHandlerScope) => Record<string, HandlerSpec<NoInfer<V>>>);
   tasks: (t: import('./builder.js').TaskBuilder<V>) => void;
   dependencies?: RoleRef[];
   /** directory holding templates/ and files/ (defaults to the directory of the file that called defineRole) */

@@ -1,5 +1,4 @@
 import type { HostView, TaskRef, Vars } from '../dsl/types.js';
-import type { ModuleResult } from '../modules/types.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
 import { hostConstants, hostLevelVars } from './vars.js';
@@ -13,10 +12,11 @@ export function makeHostView(pc: PlayContext, host: string, vars: Vars): HostVie
     allVars: vars,
     groups: run.groups,
     groupNames: hostConstants(run, host).magic.group_names as string[],
-    result<R extends ModuleResult>(ref: TaskRef<R>) {
-      const r = state(run, host).results.get(ref.id);
-      if (!r) throw new Error(`task '${ref.name}' has not run on ${host}; read its result only after it ran (or guard with a condition)`);
-      return r as unknown as ReturnType<HostView['result']> & R;
+    result<T>(ref: TaskRef<T>, on: string = host): T {
+      if (!run.states.has(on)) throw new Error(`h.result('${ref.name}', '${on}'): '${on}' is not a host of this run`);
+      const r = state(run, on).results.get(ref.id);
+      if (!r) throw new Error(`task '${ref.name}' has not run on ${on}; read its result only after it ran (or guard with a condition)`);
+      return r as T;
     },
     hostvars: (name: string) => hostLevelVars(run, name),
   };

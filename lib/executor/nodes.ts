@@ -1,5 +1,6 @@
 import type { BlockNode, Condition, Node, TaskNode, TaskOptions } from '../dsl/types.js';
 import { mapLimit } from '../util/limit.js';
+import { batchSizes } from './batches.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
 import { flushHandlers } from './handlers.js';
@@ -58,12 +59,16 @@ function globToRegExp(glob: string): RegExp {
 export { globToRegExp };
 
 async function runBlock(pc: PlayContext, node: BlockNode, hosts: string[], inh: Inherited, scope: Scope): Promise<void> {
-  if (node.serial === undefined || node.serial >= hosts.length) return runBlockOn(pc, node, hosts, inh, scope);
+  if (node.serial === undefined) return runBlockOn(pc, node, hosts, inh, scope);
+  // group sizes as a play's serial cuts batches, of the hosts that reached the block
+  const sizes = batchSizes(node.serial, hosts.length);
   // one group of hosts through the whole block before the next starts: the others run nothing
   // meanwhile, so their registered results and facts are never overwritten by skips
-  for (let i = 0; i < hosts.length; i += node.serial) {
+  let at = 0;
+  for (const n of sizes) {
     if (pc.aborted || pc.run.stopped) return;
-    const group = live(pc, hosts.slice(i, i + node.serial), scope);
+    const group = live(pc, hosts.slice(at, at + n), scope);
+    at += n;
     if (group.length) await runBlockOn(pc, node, group, inh, scope);
   }
 }
@@ -133,12 +138,12 @@ export async function runTask(pc: PlayContext, node: TaskNode, hosts: string[], 
   }
   const byHost = new Map<string, HostOutcome>(targets.map((h, i) => [h, outcomes[i]]));
   if (opts.runOnce && outcomes[0]) {
-    // Ansible gives the one result to every host of the batch
+    // Ansible gives the one result to every host of the batch, but only the host that ran it is
+    // notified: its handlers run there alone (ansible-core 2.14, test/executor/semantics-ansible)
     for (const h of hosts.slice(1)) {
       const st = state(run, h);
       st.results.set(node.id, outcomes[0].result);
       if (opts.register) st.registered[opts.register] = outcomes[0].result;
-      if (outcomes[0].result.changed && opts.notify) for (const n of [opts.notify].flat()) st.notified.add(n);
       byHost.set(h, outcomes[0]);
     }
   }

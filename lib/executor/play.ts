@@ -8,6 +8,7 @@ import { state } from './context.js';
 import { cutBatches } from './batches.js';
 import { orderHosts } from './order.js';
 import { gatherFacts } from './facts.js';
+import { becomeFor } from './become.js';
 import { flushHandlers, dropNotifications } from './handlers.js';
 import { runNodes, TOP } from './nodes.js';
 import { ROOT_INHERITED, type Inherited } from './task.js';
@@ -41,7 +42,11 @@ function handlerNodes(specs: Record<string, HandlerSpec> | undefined, role?: Rol
 
 function handlersOf(role: RoleInstance): HandlerNode[] {
   let h = roleHandlers.get(role);
-  if (!h) roleHandlers.set(role, (h = handlerNodes(role.spec.handlers as Record<string, HandlerSpec> | undefined, role)));
+  if (!h) {
+    const given = role.spec.handlers;
+    const specs = typeof given === 'function' ? given({ role: role.name }) : given;
+    roleHandlers.set(role, (h = handlerNodes(specs as Record<string, HandlerSpec> | undefined, role)));
+  }
   return h;
 }
 
@@ -175,7 +180,9 @@ async function gather(pc: PlayContext): Promise<void> {
     const st = state(run, h);
     const started = Date.now();
     try {
-      st.facts = await gatherFacts(run.connections.get(h, hostLevelVars(run, h)));
+      const vars = hostLevelVars(run, h);
+      // under the play's become, as Ansible's implicit setup: root's user_* facts and env
+      st.facts = await gatherFacts(run.connections.get(h, vars), becomeFor(pc, {}, vars));
       st.gathered = true;
       st.touched = true;
       st.count('ok');

@@ -1,3 +1,4 @@
+import { userFrame } from '../util/userframe.js';
 import type { Playbook, RoleInstance } from '../dsl/types.js';
 import type { RunContext } from './context.js';
 import { topicsOf } from './handlers.js';
@@ -40,7 +41,8 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
     try {
       compiled = compilePlay(play);
     } catch (e) {
-      problems.push(`${name}: building its tasks failed: ${(e as Error).message}`);
+      const at = userFrame(e); // the playbook's or role's own line that threw
+      problems.push(`${name}: building its tasks failed${at ? ` at ${at}` : ''}: ${(e as Error).message}`);
       return;
     }
     for (const node of [...compiled.pre, ...compiled.main, ...compiled.post, ...compiled.handlers].flatMap((n) => allNodes([n]))) {
@@ -54,8 +56,8 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
           problems.push(`${('source' in node && node.source) || name}: ${node.kind} '${node.name}': option ${key}: ${(e as Error).message}`);
         }
       }
-      if (node.kind === 'block' && node.serial !== undefined && !(Number.isInteger(node.serial) && node.serial >= 1)) {
-        problems.push(`${node.source ?? name}: block '${node.name}': serial ${JSON.stringify(node.serial)} must be a whole number >= 1 (hosts that go through the block together)`);
+      if (node.kind === 'block' && node.serial !== undefined && !blockSerialOk(node.serial)) {
+        problems.push(`${node.source ?? name}: block '${node.name}': serial ${JSON.stringify(node.serial)} must be a whole number >= 1 or "N%" with N > 0, or a non-empty list of them (hosts that go through the block together)`);
       }
     }
     const topics = new Set(compiled.handlers.flatMap(topicsOf));
@@ -68,4 +70,10 @@ export function validatePlaybook(pb: Playbook, run: PreflightContext): void {
   });
   // a role used by several plays would report the same key once per play
   if (problems.length) throw new PlaybookError([...new Set(problems)].join('\n'));
+}
+
+/** A block's serial: sizes of at least one host (0 would mean "all" for a play, which a block has no use for). */
+function blockSerialOk(serial: unknown): boolean {
+  const one = (x: unknown): boolean => (typeof x === 'number' ? Number.isInteger(x) && x >= 1 : typeof x === 'string' && /^\d+(\.\d+)?%$/.test(x) && parseFloat(x) > 0);
+  return Array.isArray(serial) ? serial.length > 0 && serial.every(one) : one(serial);
 }

@@ -3,9 +3,8 @@ import type { FileDiff, ModuleContext, ModuleResult } from '../modules/types.js'
 import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
-import { renderString, templateValue, TemplateError } from '../template/index.js';
+import { renderString, templateValue, TemplateError, overlayVars } from '../template/index.js';
 import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
-import { toBool } from '../vars/merge.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
 import { applyResultConditions, checkResult, checkWhen } from './conditions.js';
@@ -18,6 +17,8 @@ import { jsonStringify } from '../util/json.js';
 import { environmentOn, hostOptions, noLogOn, TaskOptionError, type OptionScope } from './taskopts.js';
 import { withEnvironment } from '../connection/environment.js';
 import { dynamicInventory } from './dyninv.js';
+import { becomeFor } from './become.js';
+import { ASYNC_MODULES, AsyncTimeout, asyncConnection, Detached, jobResult, rememberJob, type AsyncRun } from './async.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'noLog: true' was specified for this result";
 
@@ -188,9 +189,6 @@ function withItemsHidden(result: Vars, hidden: Set<number>): Vars {
   return { ...result, results };
 }
 
-/** Result keys that describe a task rather than carry its data: never secrets themselves. */
-const RESULT_METADATA = new Set(['changed', 'failed', 'skipped', 'rc', 'cmd', 'start', 'end', 'delta', 'attempts', 'item', 'ansible_loop_var', 'dest', 'src', 'path', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size', 'checksum', 'backup_file', 'diff']);
-
 function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, result: Vars): void {
   const st = state(pc.run, host);
   const clean = { ...result };
@@ -200,7 +198,7 @@ function record(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions
   if (opts.register) st.registered[opts.register] = opts.noLog ? { ...clean } : clean;
   // a noLog task's result is a secret, and so is whatever is later rendered from it
   if (opts.noLog) {
-    noteSecret(Object.fromEntries(Object.entries(clean).filter(([k]) => !RESULT_METADATA.has(k))));
+    noteSecret(clean);
     if (opts.register) markSecretName(opts.register);
   }
 }
@@ -250,32 +248,40 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   // delegated to the implicit localhost (not in the inventory): Ansible runs that locally; the
   // connection is no longer chosen by the name, so say so rather than use the task host's
   const connVars = !delegate ? vars : run.states.has(delegate) ? hostLevelVars(run, delegate) : { ...vars, ansible_connection: 'local' };
-  const becomeOn = opts.become ?? pc.play.become ?? run.opts.become ?? toBool(connVars.ansible_become ?? false);
-  const become = becomeOn
-    ? {
-        user: String(opts.becomeUser ?? pc.play.becomeUser ?? run.opts.becomeUser ?? connVars.ansible_become_user ?? 'root'),
-        password: (connVars.ansible_become_password ?? connVars.ansible_become_pass) as string | undefined,
-      }
-    : (false as const);
+  const become = becomeFor(pc, opts, connVars);
   const check = opts.checkMode === false ? false : opts.checkMode === true ? true : run.opts.check;
 
   let result: Vars;
+  // hostOptions has made these numbers
+  const asyncLimit = (opts.async as number | undefined) ?? 0;
+  let job: AsyncRun | undefined;
+  let ctx: ModuleContext | undefined;
   try {
     // bad arguments are the module's failure (Ansible checks them in the module), so
     // failedWhen applies to them as to any other module failure
     const errs = validateArgs(mod, args);
     if (errs.length) throw new TaskError(`${where}, host ${host}: module ${mod.name}: ${errs.join('; ')}`);
-    const conn = withEnvironment(run.connections.get(connHost, connVars), (opts.environment ?? {}) as Record<string, string>);
-    const ctx: ModuleContext = {
+    if (asyncLimit > 0 && !ASYNC_MODULES.has(mod.name)) {
+      throw new TaskError(`${where}, host ${host}: option async: module ${mod.name} does not take it (tsplay runs async only for modules that run one command: ${[...ASYNC_MODULES].join(', ')})`);
+    }
+    // Ansible's own words for this refusal
+    if (asyncLimit > 0 && check) throw new ModuleFailure('check mode and async cannot be used on same task.');
+    let conn = withEnvironment(run.connections.get(connHost, connVars), (opts.environment ?? {}) as Record<string, string>);
+    const log = (message: string) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message });
+    if (asyncLimit > 0) {
+      job = asyncConnection(conn, asyncLimit, (opts.poll as number | undefined) ?? 15, log);
+      conn = job.conn;
+    }
+    ctx = {
       host,
       conn,
       check,
       diff: run.opts.diff && !opts.noLog,
       become,
       vars,
-      render: (text, name) => {
+      render: (text, name, extra) => {
         const before = secretReads();
-        const out = renderString(text, vars, { name, host });
+        const out = renderString(text, extra ? overlayVars(vars, extra) : vars, { name, host });
         if (secretReads() !== before) fromSecret = true;
         return out;
       },
@@ -286,12 +292,13 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
         const to = opts.runOnce ? pc.batch.filter((h) => !state(run, h).unreachable) : [host];
         for (const h of new Set([host, ...to])) Object.assign(state(run, h).registered, facts);
       },
-      log: (message) => run.reporter.emit({ type: 'log', host, task: node.name, message: opts.noLog ? '(censored)' : message }),
+      log,
       inventory: dynamicInventory(run, `task '${node.name}'${node.source ? ` at ${node.source}` : ''}`),
     };
     st.touched = true;
     const res = (await mod.run(args, ctx)) as ModuleResult & Vars;
     result = { ...res };
+    if (job?.job && job.status) result = jobResult(result, job.status, job.job);
     // slurped content (private keys, kubeconfigs) is masked from the moment it arrives
     for (const k of mod.secretResultKeys ?? []) if (typeof result[k] === 'string') noteSecret(result[k]);
     if (fromSecret && Array.isArray(res.diff)) result.diff = res.diff.map(secretDiff);
@@ -301,7 +308,13 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
       return { status: 'unreachable', result };
     }
     const extra = e instanceof ModuleFailure ? e.result : {};
-    result = { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host) };
+    if (e instanceof Detached && ctx) {
+      // poll 0: the job runs on; async_status builds the module's result from it later
+      rememberJob(e.job.jid, { module: mod, args, ctx });
+      result = { ansible_job_id: e.job.jid, changed: true, failed: 0, finished: 0, results_file: e.job.resultsFile, started: 1 };
+    } else if (e instanceof AsyncTimeout) {
+      result = { changed: false, failed: true, msg: e.message, async_result: e.last };
+    } else result = { ...extra, changed: false, failed: true, msg: errorMessage(e, where, host) };
     // a become that failed never reached the module: like Ansible, no failedWhen for it
     if (e instanceof BecomeError) return { status: 'failed', result: { ...result, ...(delegate ? { _delegated_to: delegate } : {}) } };
   }

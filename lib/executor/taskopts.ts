@@ -47,6 +47,8 @@ export function hostOptions(opts: TaskOptions, s: OptionScope): TaskOptions {
     ignoreUnreachable: optionValue('ignoreUnreachable', opts.ignoreUnreachable, flag, s),
     retries: optionValue('retries', opts.retries, wholeNumber, s),
     delay: optionValue('delay', opts.delay, wholeNumber, s),
+    async: optionValue('async', opts.async, wholeNumber, s),
+    poll: optionValue('poll', opts.poll, wholeNumber, s),
   };
 }
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { HostView, RoleInstance, Vars } from '../dsl/types.js';
 import { groupsOf, hostVarLayers } from '../inventory/index.js';
 import { Deferred, isTemplated, lazyVars } from '../template/index.js';
@@ -9,8 +11,9 @@ import { roleVarCheck } from './rolecheck.js';
 
 // Variable precedence, lowest first (the order an Ansible user expects):
 // role defaults < inventory group vars < group_vars/all < group_vars/* < inventory host vars <
-// host_vars/* < facts < play vars < role vars, role params < task vars < registered / set_fact <
-// extra vars. Magic vars (inventory_hostname, groups, ...) cannot be overridden.
+// host_vars/* < facts < play vars < role vars < block vars < task vars < registered / set_fact <
+// role params < extra vars (role params above set_fact as in Ansible: a role's own set_fact cannot
+// undo what the play passed it). Magic vars (inventory_hostname, groups, ...) cannot be overridden.
 
 /** What stays the same for a host all run long, worked out once: inventory layers and magic vars. */
 interface HostConstants {
@@ -46,6 +49,7 @@ export function hostLevelVars(run: RunContext, host: string): Vars {
 
 function magicVars(run: RunContext, host: string): Vars {
   return {
+    ...inventoryPlace(run, host),
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
     group_names: groupsOf(run.inv, host),
@@ -56,6 +60,18 @@ function magicVars(run: RunContext, host: string): Vars {
     ansible_verbosity: run.opts.verbosity ?? 0,
     hostvars: hostvarsProxy(run),
   };
+}
+
+/**
+ * inventory_file / inventory_dir: the inventory source that defined the host, absolute, as Ansible
+ * sets them (a lab inventory finds its key through them); none for an `h1,h2,` list.
+ */
+function inventoryPlace(run: RunContext, host: string): Vars {
+  const source = run.inv.hosts.get(host)?.source;
+  const file = source?.replace(/:\d+$/, '');
+  if (!file || !existsSync(file)) return {};
+  const abs = path.resolve(file);
+  return { inventory_file: abs, inventory_dir: path.dirname(abs) };
 }
 
 const hostvarsCache = new WeakMap<RunContext, Vars>();
@@ -86,8 +102,10 @@ export function roleChain(role: RoleInstance | undefined): RoleInstance[] {
 /** What taskVars needs of a role, worked out once per role instance instead of per task-host. */
 interface RoleInfo {
   defaults: [string, unknown][];
-  /** role vars and params of the role and its dependencies */
+  /** role vars of the role and its dependencies */
   level: Vars;
+  /** role params of the role and its dependencies (`role.with({...})`) */
+  params: Vars;
   /** declared boolean / integer / number variables */
   typed: Map<string, string>;
 }
@@ -106,7 +124,8 @@ function roleInfo(role: RoleInstance): RoleInfo {
     }
     info = {
       defaults,
-      level: Object.assign({}, ...chain.flatMap((r) => [r.spec.roleVars ?? {}, r.params])) as Vars,
+      level: Object.assign({}, ...chain.map((r) => r.spec.roleVars ?? {})) as Vars,
+      params: Object.assign({}, ...chain.map((r) => r.params)) as Vars,
       typed,
     };
     roleInfos.set(role, info);
@@ -143,6 +162,7 @@ export function taskVars(pc: PlayContext, host: string, scope: TaskScope): Vars 
     ...scope.taskVars,
     scope.loopVars ?? {},
     st.registered,
+    info?.params ?? {},
     run.opts.extraVars,
     magic,
     {

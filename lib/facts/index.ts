@@ -9,7 +9,8 @@ export type { Facts } from './parse.js';
 export class FactsError extends Error {}
 
 export async function gatherRawFacts(conn: Connection, become: BecomeSpec | false = false): Promise<Facts> {
-  const res = await conn.exec(FACTS_SCRIPT, become ? { become } : {});
+  // false: as the login user even where the host's vars ask for become (the task's become is already worked out)
+  const res = await conn.exec(FACTS_SCRIPT, { become });
   if (!res.stdout.includes('\n@@end')) {
     throw new FactsError(`${conn.host}: gathering facts failed (rc ${res.rc}): ${res.stderr.trim() || 'the host printed nothing'}; check that /bin/sh works there, or set gatherFacts: false`);
   }

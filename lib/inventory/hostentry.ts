@@ -20,3 +20,19 @@ export function checkHostEntry(entry: string): { hosts: string[]; port?: number 
   }
   return { hosts, port };
 }
+
+const PORT_VARS = ['ansible_port', 'ansible_ssh_port'];
+
+/**
+ * A port written in an inventory (`ansible_port=abc`) is checked where it is written, so the
+ * error names that file:line at load time instead of failing host by host when connecting.
+ * A Jinja value ('{{ base_port + 1 }}') is left to run time.
+ */
+export function checkVar(key: string, value: unknown): void {
+  if (!PORT_VARS.includes(key)) return;
+  if (typeof value === 'string' && value.includes('{{')) return;
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new LineProblem(`${key}=${JSON.stringify(value)} is not a port`, 'give a whole number between 1 and 65535');
+  }
+}

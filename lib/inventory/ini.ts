@@ -8,7 +8,7 @@
 import { atLine, invError } from './errors.js';
 import { addChild, addGroup, addHost, setGroupVar, type Inventory } from './model.js';
 import { pyLiteral } from './pyliteral.js';
-import { checkHostEntry } from './hostentry.js';
+import { checkHostEntry, checkVar } from './hostentry.js';
 import { shlexSplit } from '../util/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -23,6 +23,9 @@ interface Pending {
 
 export function parseIni(inv: Inventory, file: string, text: string): void {
   const lines = text.split(/\r\n|\r|\n/);
+  // Ansible reads an empty file as an inventory of no hosts, and then warns that the host list
+  // is empty; the file is named here so a wrong -i path is found at once
+  if (lines.every((l) => !l.trim() || /^[#;]/.test(l.trim()))) inv.warnings.push(`${file}: the INI inventory holds no hosts or groups (an empty file?)`);
   const pending = new Map<string, Pending>();
   let group = 'ungrouped';
   let state = 'hosts';
@@ -68,6 +71,11 @@ export function parseIni(inv: Inventory, file: string, text: string): void {
       }
       continue;
     }
+    if (line.startsWith('[') && !line.includes(']') && /^\[[^\s:]+(?::\w*)?\s*(?:#.*)?$/.test(line)) {
+      // otherwise it would be read as a host whose range is not closed
+      const name = line.slice(1).replace(/\s*#.*$/, '');
+      throw invError(where(), "section header is missing its closing ']'", line, `write [${name}]`);
+    }
     if (line.startsWith('[') && line.endsWith(']')) {
       throw invError(where(), 'invalid section header', line,
         'write [group], [group:children] or [group:vars] with no spaces or other characters inside the brackets');
@@ -89,7 +97,9 @@ export function parseIni(inv: Inventory, file: string, text: string): void {
           throw invError(where(), `expected key=value host variable after the host name, got '${t}'`, line,
             t.startsWith(';') ? "comments after a host start with '#' (';' only works at the start of a line)" : `write ${t}=VALUE, or start a comment with '#'`);
         }
-        vars.push([t.slice(0, eq), pyLiteral(t.slice(eq + 1))]);
+        const kv: [string, unknown] = [t.slice(0, eq), pyLiteral(t.slice(eq + 1))];
+        guard(() => checkVar(kv[0], kv[1]), t);
+        vars.push(kv);
       }
       for (const h of entry.hosts) {
         const host = guard(() => addHost(inv, h, `${file}:${lineno}`, group, entry.port), line);
@@ -102,6 +112,7 @@ export function parseIni(inv: Inventory, file: string, text: string): void {
       }
       const key = line.slice(0, eq).trim();
       const value = pyLiteral(line.slice(eq + 1).trim());
+      guard(() => checkVar(key, value), line);
       guard(() => setGroupVar(inv.groups.get(group) as ReturnType<typeof addGroup>, key, value), line);
     } else {
       const gm = GROUP_NAME.exec(line);

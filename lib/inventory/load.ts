@@ -4,6 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { importUserModule } from '../util/usercode.js';
+import { userFrame } from '../util/userframe.js';
 import { atLine, InventoryError, invError } from './errors.js';
 import { parseIni } from './ini.js';
 import { addHost, emptyInventory, reconcile, type Inventory } from './model.js';
@@ -51,7 +52,8 @@ async function parseFile(inv: Inventory, file: string, vault: VaultKeyring): Pro
     try {
       mod = await importUserModule(file);
     } catch (e) {
-      throw invError({ file }, `cannot load the TypeScript inventory: ${(e as Error).message.split('\n')[0]}`, undefined, 'fix the module so it compiles and exports defineInventory({...}) as default');
+      const where = userFrame(e);
+      throw invError({ file }, `cannot load the TypeScript inventory: ${(e as Error).message.split('\n')[0]}${where ? ` (thrown at ${where})` : ''}`, undefined, 'fix the module so it compiles and exports defineInventory({...}) as default');
     }
     loadTsSpec(inv, file, mod.default);
     return;
@@ -110,5 +112,7 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   }
   reconcile(inv);
   await loadVarDirs(inv, sources, vault);
+  // ansible-playbook's own words for an inventory without hosts
+  if (inv.hosts.size === 0) inv.warnings.push("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'");
   return inv;
 }

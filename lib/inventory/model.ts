@@ -45,10 +45,12 @@ export interface Inventory {
   /** always has all, ungrouped */
   groups: Map<string, InvGroup>;
   sources: string[];
+  /** what Ansible would warn about while reading (duplicate YAML keys, an empty source), with file:line */
+  warnings: string[];
 }
 
 export function emptyInventory(sources: string[] = []): Inventory {
-  const inv: Inventory = { hosts: new Map(), groups: new Map(), sources };
+  const inv: Inventory = { hosts: new Map(), groups: new Map(), sources, warnings: [] };
   addGroup(inv, 'all');
   addGroup(inv, 'ungrouped');
   addChild(inv, 'all', 'ungrouped');

@@ -42,11 +42,11 @@ export async function findVarsFiles(dir: string, name: string): Promise<string[]
   return [];
 }
 
-export async function loadVarsFor(dir: string, name: string, vault: VaultKeyring = NO_VAULT): Promise<Vars> {
+export async function loadVarsFor(dir: string, name: string, vault: VaultKeyring = NO_VAULT, warnings: string[] = []): Promise<Vars> {
   let data: Vars = {};
   if (name.startsWith('/')) return data; // chroot-style names are never looked up, like Ansible
   for (const f of await findVarsFiles(dir, name)) {
-    data = { ...data, ...loadVarsText(f, await fs.readFile(f, 'utf8'), vault) };
+    data = { ...data, ...loadVarsText(f, await fs.readFile(f, 'utf8'), vault, warnings) };
   }
   return data;
 }
@@ -68,12 +68,12 @@ export async function loadVarDirs(inv: Inventory, sources: string[], vault: Vaul
     const gst = await stat(gdir);
     const hst = await stat(hdir);
     for (const g of inv.groups.values()) {
-      const v = gst?.isDirectory() ? await loadVarsFor(gdir, g.name, vault) : {};
+      const v = gst?.isDirectory() ? await loadVarsFor(gdir, g.name, vault, inv.warnings) : {};
       g.fileVarsBySource.push(v);
       g.fileVars = { ...g.fileVars, ...v };
     }
     for (const h of inv.hosts.values()) {
-      const v = hst?.isDirectory() ? await loadVarsFor(hdir, h.name, vault) : {};
+      const v = hst?.isDirectory() ? await loadVarsFor(hdir, h.name, vault, inv.warnings) : {};
       h.fileVarsBySource.push(v);
       h.fileVars = { ...h.fileVars, ...v };
     }

@@ -3,9 +3,9 @@
 // the order they are written. JSON files use the same shape.
 import { isMap, isScalar, type Pair, type YAMLMap } from 'yaml';
 import { atLine, invError } from './errors.js';
-import { checkHostEntry } from './hostentry.js';
+import { checkHostEntry, checkVar } from './hostentry.js';
 import { addChild, addGroup, addHost, setGroupVar, type Inventory } from './model.js';
-import { lineOf, parseYaml, type YamlSource } from './yamlfile.js';
+import { lineOf, parseYaml, yamlToJs, type YamlSource } from './yamlfile.js';
 import { NO_VAULT, registerLeaves } from '../vault/file.js';
 import type { VaultKeyring } from '../vault/keyring.js';
 
@@ -15,7 +15,8 @@ const SECTIONS = ['vars', 'children', 'hosts'];
 export function parseYamlInventory(inv: Inventory, file: string, text: string, vault: VaultKeyring = NO_VAULT, encrypted = false): void {
   const src = parseYaml(file, text, vault);
   const root = src.doc.contents;
-  const data = src.doc.toJS({ maxAliasCount: -1 }) as unknown;
+  inv.warnings.push(...src.warnings);
+  const data = yamlToJs(src, file);
   if (src.encrypted || encrypted) registerLeaves(data);
   if (data === null || data === undefined || (typeof data === 'object' && Object.keys(data as object).length === 0)) {
     throw invError({ file }, 'empty YAML inventory', undefined, 'add groups, e.g. "all: {hosts: {k1-node01: {}}}"');
@@ -49,10 +50,8 @@ function sectionItems(src: YamlSource, file: string, group: string, section: str
   return (v as YAMLMap).items.map((p) => ({ key: keyText(src, file, p as Pair, section === 'vars' ? 'variable name' : section === 'hosts' ? `host pattern` : 'group name'), value: (p as Pair).value, node: (p as Pair).key }));
 }
 
-function toJs(src: YamlSource, node: unknown): unknown {
-  if (node === null || node === undefined) return null;
-  const n = node as { toJS?: (doc: unknown, opts: unknown) => unknown };
-  return typeof n.toJS === 'function' ? n.toJS(src.doc, { maxAliasCount: -1 }) : node;
+function toJs(src: YamlSource, node: unknown, file: string): unknown {
+  return yamlToJs(src, file, node);
 }
 
 function parseGroup(inv: Inventory, src: YamlSource, file: string, pair: Pair): string {
@@ -79,16 +78,19 @@ function parseGroup(inv: Inventory, src: YamlSource, file: string, pair: Pair): 
       const at = lineOf(src, e.node) ?? line;
       if (key === 'vars') {
         const g = inv.groups.get(name);
-        if (g) guard(() => setGroupVar(g, e.key, toJs(src, e.value)), e.key, at);
+        const value = toJs(src, e.value, file);
+        guard(() => checkVar(e.key, value), e.key, at);
+        if (g) guard(() => setGroupVar(g, e.key, value), e.key, at);
       } else if (key === 'children') {
         const child = parseGroup(inv, src, file, { key: e.node, value: e.value } as Pair);
         guard(() => addChild(inv, name, child), child, at);
       } else {
         const entry = guard(() => checkHostEntry(e.key), e.key, at);
-        const vars = toJs(src, e.value) ?? {};
+        const vars = toJs(src, e.value, file) ?? {};
         if (typeof vars !== 'object' || Array.isArray(vars)) {
           throw invError({ file, line: at }, `variables of host '${e.key}' must be a mapping`, e.key, 'write them as indented "name: value" lines under the host');
         }
+        for (const [k, v] of Object.entries(vars as Record<string, unknown>)) guard(() => checkVar(k, v), `${k}: ${JSON.stringify(v)}`, at);
         for (const h of entry.hosts) {
           const host = guard(() => addHost(inv, h, `${file}:${at}`, name, entry.port), e.key, at);
           for (const [k, v] of Object.entries(vars as Record<string, unknown>)) host.vars[k] = v;

@@ -3,6 +3,7 @@
 // the same). JSON files go through the same reader, as in Ansible.
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { invError } from './errors.js';
+import { aliasBombError, duplicateKeyWarnings, isAliasBomb, refuseUnknownTags, YAML_ALIAS_LIMIT } from './yamlcheck.js';
 import { decryptJsonVaults, NO_VAULT, openVaultFile, registerLeaves } from '../vault/file.js';
 import type { VaultKeyring } from '../vault/keyring.js';
 import { decryptVaultScalars, vaultTag } from '../vault/yaml.js';
@@ -10,6 +11,8 @@ import { decryptVaultScalars, vaultTag } from '../vault/yaml.js';
 export interface YamlSource {
   doc: Document;
   lines: LineCounter;
+  /** Ansible's warnings for this file (duplicate keys), each with file:line */
+  warnings: string[];
 }
 
 /**
@@ -33,9 +36,23 @@ export function parseYaml(file: string, raw: string, vault: VaultKeyring = NO_VA
     // a decrypted file's line is not quoted: it may hold a secret
     throw invError({ file, line }, `invalid YAML: ${err.message.split('\n')[0]}`, encrypted ? undefined : textLine, 'fix the YAML syntax at that line');
   }
+  refuseUnknownTags(doc, lines, file);
   // a format probe (is this extension-less file YAML?) leaves !vault values for the real parse
   if (opts.inline !== false) decryptVaultScalars(doc, lines, file, vault);
-  return { doc, lines, encrypted };
+  return { doc, lines, encrypted, warnings: duplicateKeyWarnings(doc, lines, file) };
+}
+
+/** The document's plain JS value, its aliases expanded up to YAML_ALIAS_LIMIT nodes. */
+export function yamlToJs(src: YamlSource, file: string, node: unknown = src.doc): unknown {
+  if (node === null || node === undefined) return null;
+  const n = node as { toJS?: (doc: unknown, opts: unknown) => unknown };
+  if (typeof n.toJS !== 'function') return node;
+  try {
+    return node === src.doc ? src.doc.toJS({ maxAliasCount: YAML_ALIAS_LIMIT }) : n.toJS(src.doc, { maxAliasCount: YAML_ALIAS_LIMIT });
+  } catch (e) {
+    if (isAliasBomb(e)) throw aliasBombError(file);
+    throw e;
+  }
 }
 
 /** 1-based line where a node starts, if known. */
@@ -45,14 +62,14 @@ export function lineOf(src: YamlSource, node: unknown): number | undefined {
 }
 
 /** Plain JS value of a YAML file meant to hold variables (group_vars/, host_vars/). */
-export function loadVarsText(file: string, raw: string, vault: VaultKeyring = NO_VAULT): Record<string, unknown> {
+export function loadVarsText(file: string, raw: string, vault: VaultKeyring = NO_VAULT, warnings: string[] = []): Record<string, unknown> {
   const { text, encrypted } = openVaultFile(file, raw, vault);
-  const data = varsOf(file, text, vault, encrypted);
+  const data = varsOf(file, text, vault, encrypted, warnings);
   if (encrypted) registerLeaves(data);
   return data;
 }
 
-function varsOf(file: string, text: string, vault: VaultKeyring, encrypted: boolean): Record<string, unknown> {
+function varsOf(file: string, text: string, vault: VaultKeyring, encrypted: boolean, warnings: string[]): Record<string, unknown> {
   const trimmed = text.trim();
   let data: unknown;
   if (trimmed.startsWith('{')) {
@@ -65,7 +82,8 @@ function varsOf(file: string, text: string, vault: VaultKeyring, encrypted: bool
   }
   if (data === undefined) {
     const src = parseYaml(file, text, vault);
-    data = src.doc.toJS({ maxAliasCount: -1 });
+    warnings.push(...src.warnings);
+    data = yamlToJs(src, file);
     if (data !== null && data !== undefined && !isMap(src.doc.contents) && !isScalar(src.doc.contents)) {
       throw invError({ file, line: lineOf(src, src.doc.contents) }, 'variables file must hold a mapping of names to values', undefined, 'write it as `name: value` lines');
     }

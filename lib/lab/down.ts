@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LabError } from './errors.js';
 import { stopHost } from './host.js';
 import { run } from './proc.js';
+import { unregisterLab } from './registry.js';
 import { currentState, labPaths, type LabState } from './state.js';
 import { checkRoot } from './validate.js';
 
@@ -33,7 +34,7 @@ export async function labDown(stateDirOrState: string | LabState, opts: LabDownO
     if (!(await anyExists([p.hostsDir, p.keyFile, p.knownHosts, p.sshConfig]))) return;
     throw new LabError(
       `${stateDir} holds no lab state file (state.json), so it is not a lab's state directory; nothing was removed. ` +
-        "Pass the --state-dir that 'tsplay lab up' used (default .tsplay/lab/<inventory name>)",
+        "Pass the --state-dir that 'tsplay lab up' used (default .tsplay/lab/<inventory name> beside the inventory)",
     );
   }
   const results = await Promise.allSettled((state?.hosts ?? []).map((h) => stopHost(h)));
@@ -54,7 +55,8 @@ export async function labDown(stateDirOrState: string | LabState, opts: LabDownO
   for (const f of [p.keyFile, `${p.keyFile}.pub`, p.knownHosts, p.sshConfig, p.stateFile])
     await rm(f, { force: true });
   await rmdirIfEmpty(stateDir);
-  // the default layout <cwd>/.tsplay/lab/<name>: drop the parents too once they are empty
+  await unregisterLab(stateDir);
+  // the default layout <inventory dir>/.tsplay/lab/<name>: drop the parents too once they are empty
   const parent = path.dirname(stateDir);
   if (path.basename(parent) === 'lab' && path.basename(path.dirname(parent)) === '.tsplay') {
     if (await rmdirIfEmpty(parent)) await rmdirIfEmpty(path.dirname(parent));

@@ -75,12 +75,15 @@ export function hostPaths(stateDir: string, name: string): HostPaths {
 }
 
 /**
- * Default state dir: `<cwd>/.tsplay/lab/<inventory file name without extension>`, so
- * `inventory/lab.ini` keeps its lab in `.tsplay/lab/lab/` and two inventories never share hosts.
+ * Default state dir: `.tsplay/lab/<inventory file name without extension>` beside the inventory
+ * file, so `inventory/lab.ini` keeps its lab in `inventory/.tsplay/lab/lab/`, two inventories never
+ * share hosts, and a lab inventory finds its key from any directory (its vars say
+ * `{{ inventory_dir }}/.tsplay/lab/<name>/`, which Ansible reads the same way).
  */
 export function defaultStateDir(inventoryPath: string, cwd: string = process.cwd()): string {
-  const base = path.basename(inventoryPath).replace(/\.(ini|ya?ml|ts|js|json)$/i, '');
-  return path.resolve(cwd, '.tsplay', 'lab', base || 'lab');
+  const file = path.resolve(cwd, inventoryPath);
+  const base = path.basename(file).replace(/\.[^.]*$/, '');
+  return path.join(path.dirname(file), '.tsplay', 'lab', base || 'lab');
 }
 
 export async function readState(stateDir: string): Promise<LabState | undefined> {

@@ -2,18 +2,20 @@
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { ensureDebs, KUBE_LAB_DEBS, LAB_DEBS } from './debs.js';
 import { LabError } from './errors.js';
 import { prepareHost, SSHD, startHost, stopHost, TINI, type LabHostSpec } from './host.js';
 import { ensureClientKey, knownHostsLines, readHostKeys } from './keys.js';
 import { isSameProcess } from './proc.js';
 import { defaultStateDir, hostPaths, labPaths, readState, writeState, type LabHostState, type LabState } from './state.js';
+import { registerLab } from './registry.js';
 import { daemonlessSystemctl } from './systemctl.js';
 import { checkUsers, usersSetupScript, type LabUser } from './users.js';
 import type { KubeRepo } from './kube/packages/repo.js';
 import { checkRoot, checkStateDir, normalizeSpecs } from './validate.js';
 
 export interface LabOptions {
-  /** default: `<cwd>/.tsplay/lab/<inventory file name without extension>` (see defaultStateDir) */
+  /** default: `.tsplay/lab/<inventory file name without extension>` beside the inventory (see defaultStateDir) */
   stateDir?: string;
   /** inventory path, only used to name the default state dir; default 'lab' */
   inventory?: string;
@@ -43,7 +45,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   checkUsers(users);
   const stateDir = path.resolve(opts.stateDir ?? defaultStateDir(opts.inventory ?? 'lab'));
   checkStateDir(stateDir);
-  await checkTools();
+  await ensureDebs(opts.kubeRepo ? [...LAB_DEBS, ...KUBE_LAB_DEBS] : LAB_DEBS);
   const paths = labPaths(stateDir);
 
   const prev = await readState(stateDir);
@@ -53,7 +55,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     const present = await readdir(stateDir).catch(() => [] as string[]);
     if (present.length) {
       throw new LabError(`${stateDir} is not empty and holds no lab state file (state.json); nothing was written. ` +
-        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name>)');
+        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name> beside the inventory)');
     }
   }
   const running = new Map<string, LabHostState>();
@@ -90,6 +92,7 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
   // the state file first: it is what makes this directory a lab's for `lab down`, even when
   // this `up` fails before any host starts
   await writeState(state);
+  await registerLab(stateDir);
   const [labPublicKey, systemctl, kubeRepo] = await Promise.all([
     ensureClientKey(paths.keyFile),
     findSystemctl(),
@@ -132,17 +135,6 @@ export async function labUp(hosts: LabHostSpec[], opts: LabOptions = {}): Promis
     throw new LabError(`${msgs.join('\n')}\n(hosts that did start are recorded in ${stateDir}; 'tsplay lab down' stops them)`);
   }
   return state;
-}
-
-async function checkTools(): Promise<void> {
-  const tools = [[TINI, 'tini'], [SSHD, 'openssh-server'], ['/usr/bin/setpriv', 'util-linux'], ['/usr/sbin/pivot_root', 'util-linux']] as const;
-  for (const [bin, pkg] of tools) {
-    try {
-      await access(bin);
-    } catch {
-      throw new LabError(`${bin} is missing: install the Debian package '${pkg}' (apt-get install ${pkg})`);
-    }
-  }
 }
 
 async function findSystemctl(): Promise<string> {

@@ -6,6 +6,7 @@ import { fileAttrSchema } from './common/attrs.js';
 import type { ContentArgs, FileContentResult } from './common/content.js';
 import { contentArgSchema, manageContent } from './common/content.js';
 import { probe } from './common/probe.js';
+import { templateFileVars } from '../template/template-vars.js';
 
 // template: render a nunjucks file from the role's templates/ with the host's vars, then manage
 // it like copy. Render errors (undefined variables, syntax) propagate with the template's name.
@@ -49,7 +50,8 @@ async function run(args: TemplateArgs, ctx: ModuleContext): Promise<TemplateResu
   } catch {
     throw new ModuleFailure(`template: cannot read '${path}' on the controller; check the src path`);
   }
-  const content = Buffer.from(ctx.render(text, path), 'utf8');
+  // Ansible's template action adds ansible_managed and template_* (lib/template/template-vars.ts)
+  const content = Buffer.from(ctx.render(text, path, templateFileVars(args.src, path, args.dest)), 'utf8');
   const destBase = args.dest.replace(/\/+$/, '') || '/';
   const specs = [destBase, `${destBase.replace(/\/$/, '')}/${basename(path).replace(/\.(j2|njk)$/, '')}`].map((p) => ({
     path: p,

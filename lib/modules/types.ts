@@ -1,4 +1,5 @@
 import type { BecomeSpec, Connection } from '../connection/types.js';
+import type { HostView } from '../dsl/types.js';
 
 // The contract between the executor and a module. A module file holds its typed args, its JSON
 // schema (validated again at run time: values also come from inventory, -e and JS callers), and
@@ -33,8 +34,11 @@ export interface ModuleContext {
   readonly become: BecomeSpec | false;
   /** merged vars of this host for this task (templated on access) */
   readonly vars: Record<string, unknown>;
-  /** render a nunjucks template text with this host's vars; `name` is used in error messages */
-  render(text: string, name: string): string;
+  /**
+   * render a nunjucks template text with this host's vars; `name` is used in error messages;
+   * `extra` vars are seen in front of the host's (the template module's ansible_managed, template_*)
+   */
+  render(text: string, name: string, extra?: Record<string, unknown>): string;
   /** find a file a task refers to (role files/ or templates/, then the playbook dir); absolute path */
   findFile(kind: 'files' | 'templates', rel: string): string;
   /** a result registered earlier (set_fact writes facts through this) */
@@ -66,21 +70,32 @@ export interface ModuleDef<A, R extends ModuleResult> {
   run(args: A, ctx: ModuleContext): Promise<R>;
 }
 
-/** Args given to a task: the typed value, or a function computing it from the host. */
-export type ArgsInput<A> = A | ((h: import('../dsl/types.js').HostView) => A);
+/**
+ * Args given to a task: the typed value, or a function computing it from the host. In a role the
+ * function sees the role's typed vars (`h.vars.etcd_client_port` is a number).
+ */
+export type ArgsInput<A, V = Record<string, unknown>> = A | ((h: HostView<V>) => A);
 
-export interface ModuleCall<R extends ModuleResult = ModuleResult> {
+export interface ModuleCall<R extends ModuleResult = ModuleResult, V = Record<string, unknown>> {
   readonly module: ModuleDef<unknown, R>;
-  readonly args: ArgsInput<unknown>;
+  readonly args: unknown;
+  /**
+   * phantom, never set: the vars its args function reads, inferred from the task builder the call
+   * is given to (a method, so a call made for one vars type is accepted where another is expected)
+   */
+  __vars?(h: HostView<V>): void;
 }
 
-/** Build the typed factory users call in tasks: `copy({ dest, content })`. */
-export function defineModule<A, R extends ModuleResult>(def: ModuleDef<A, R>): ((args: ArgsInput<A>) => ModuleCall<R>) & {
+/** The typed factory of a module: `copy({ dest, content })`, or `copy((h) => ({ ... }))`. */
+export type ModuleFactory<A, R extends ModuleResult> = (<V = Record<string, unknown>>(args: ArgsInput<A, V>) => ModuleCall<R, V>) & {
   def: ModuleDef<A, R>;
-} {
-  const factory = (args: ArgsInput<A>): ModuleCall<R> => ({
+};
+
+/** Build the typed factory users call in tasks: `copy({ dest, content })`. */
+export function defineModule<A, R extends ModuleResult>(def: ModuleDef<A, R>): ModuleFactory<A, R> {
+  const factory = <V>(args: ArgsInput<A, V>): ModuleCall<R, V> => ({
     module: def as unknown as ModuleDef<unknown, R>,
-    args: args as ArgsInput<unknown>,
+    args,
   });
   return Object.assign(factory, { def });
 }

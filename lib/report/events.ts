@@ -45,7 +45,18 @@ export type RunEvent =
       stopped?: { reason: string; untouched: string[] };
       retryFile?: string;
       durationMs: number;
-    };
+    }
+  /** after the recap (tsplay run): every task's wall time, slowest first, and the run's elapsed time */
+  | { type: 'profile'; tasks: TaskTime[]; elapsedMs: number };
+
+/** One task's wall time (all its batches added up), for the profile after the recap. */
+export interface TaskTime {
+  play: string;
+  task: string;
+  role?: string;
+  handler?: boolean;
+  durationMs: number;
+}
 
 export interface Reporter {
   emit(event: RunEvent): void;

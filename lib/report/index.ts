@@ -5,6 +5,7 @@ import { JsonReporter } from './json.js';
 import { PlainReporter } from './plain.js';
 import { defaultColor, isTTY } from './style.js';
 import { TtyReporter } from './tty.js';
+import { ProfilingReporter } from './profile.js';
 
 export type { HostStats, HostStatus, Reporter, RunEvent } from './events.js';
 export { formatDiff } from './diff-format.js';
@@ -25,9 +26,16 @@ export interface ReporterOptions {
   color?: boolean;
   /** values masked as ******** wherever they would appear (become/vault passwords) */
   secrets?: readonly string[];
+  /** add the task timing profile after the recap (tsplay run) */
+  profile?: boolean;
 }
 
 export function createReporter(opts: ReporterOptions): Reporter {
+  const r = pickReporter(opts);
+  return opts.profile ? new ProfilingReporter(r) : r;
+}
+
+function pickReporter(opts: ReporterOptions): Reporter {
   const out = opts.out ?? process.stdout;
   const color = opts.color ?? defaultColor(out);
   const secrets = opts.secrets ?? [];

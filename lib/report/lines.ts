@@ -45,6 +45,14 @@ function failureOutput(ev: HostResult, verbosity: number): string[] {
   return [...(lines.length > shown.length ? [`  ... (${lines.length - shown.length} earlier lines)`] : []), ...shown.map((l) => `  ${l}`)];
 }
 
+/** ` (rc=3)` after a failed command's message, so the exit status shows without -v. */
+function rcNote(ev: HostResult, text: string): string {
+  const rc = ev.result?.rc;
+  if (ev.status === 'ok' || ev.status === 'changed' || ev.status === 'skipped') return '';
+  if (typeof rc !== 'number' || rc === 0 || ev.result?.censored !== undefined || /\brc\b/.test(text)) return '';
+  return ` (rc=${rc})`;
+}
+
 /** Lines for one host result: `changed: [h -> d] => (item=x)`, `failed: [h]: msg` + `...ignoring`. */
 export function hostResultLines(ev: HostResult, opts: { verbosity: number; color: boolean }): string[] {
   const p = palette(opts.color);
@@ -55,7 +63,7 @@ export function hostResultLines(ev: HostResult, opts: { verbosity: number; color
   const head = `${hostRef(ev)}${item}`;
   const extra = resultSuffix(ev, opts.verbosity);
   const text = hidden ?? ev.msg;
-  const msg = text ? `: ${text}` : '';
+  const msg = text ? `: ${text}${rcNote(ev, text)}` : '';
   switch (ev.status) {
     case 'ok':
       return [p.green(`ok: ${head}${extra}`)];

@@ -3,6 +3,7 @@
 import type { Reporter, RunEvent } from './events.js';
 import { banner, diffLines, hostResultLines, logLines, retryLine, taskHeader, warningLine } from './lines.js';
 import { recapTail } from './recap.js';
+import { profileLines } from './profile.js';
 import { LineWriter } from './writer.js';
 
 export interface PlainReporterOptions {
@@ -58,6 +59,10 @@ export class PlainReporter implements Reporter {
       case 'recap':
         this.banner('PLAY RECAP');
         return this.w.lines(recapTail(ev, color));
+      case 'profile': {
+        const lines = profileLines(ev);
+        return lines.length ? this.section(lines) : undefined;
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import { DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, Pro
 import type { HostStatus, Reporter, RunEvent } from './events.js';
 import { banner, diffLines, hostResultLines, logLines, retryLine, taskHeader, warningLine } from './lines.js';
 import { recapTail } from './recap.js';
+import { profileLines } from './profile.js';
 import { palette, statusPaint, type Palette } from './style.js';
 import { maskSecrets } from './mask.js';
 
@@ -94,6 +95,10 @@ export class TtyReporter implements Reporter {
         this.endTask();
         this.section([banner('PLAY RECAP')]);
         return this.lines(recapTail(ev, this.opts.color));
+      case 'profile': {
+        const lines = profileLines(ev);
+        return lines.length ? this.section(lines) : undefined;
+      }
     }
   }
 

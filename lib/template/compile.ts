@@ -274,6 +274,20 @@ export function installStrictCompiler(): void {
       this._emit(']');
     });
   });
+  // {% set ns.attr = value %}: Jinja assigns attributes of namespace() objects only.
+  patch('compileSet', function (node, frame) {
+    const target = (node.targets as Node[])[0];
+    if (node.targets.length !== 1 || target?.typename !== 'LookupVal') return orig.compileSet!.call(this, node, frame);
+    call(this, node, 'setAttr', () => {
+      this._compileExpression(target.target, frame);
+      this._emit(', ');
+      this._compileExpression(target.val, frame);
+      this._emit(', ');
+      if (node.value) this._compileExpression(node.value, frame);
+      else this.compile(node.body, frame);
+    });
+    this._emitLine(';');
+  });
   // (a, b) is a tuple, not JS's comma operator.
   patch('compileGroup', function (node, frame) {
     if (node.children.length > 1) return this._compileAggregate(node, frame, '[', ']');
@@ -283,6 +297,17 @@ export function installStrictCompiler(): void {
   // obj.name(...) calls the Python method even when a dict also has data under that name.
   patch('compileFunCall', function (node, frame) {
     const callee = node.name as Node;
+    if (callee.typename === 'Symbol') {
+      // f(...): a global (lookup, range, namespace) or a macro; its failures get this line
+      this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+      call(this, node, 'callFn', () => {
+        this._compileExpression(callee, frame);
+        this._emit(`, ${JSON.stringify(String(callee.value))}, context, `);
+        this._compileAggregate(node.args, frame, '[', ']');
+      });
+      this._emit(')');
+      return;
+    }
     if (callee.typename !== 'LookupVal' || callee.val.typename !== 'Literal' || typeof callee.val.value !== 'string') {
       return orig.compileFunCall!.call(this, node, frame);
     }

@@ -10,7 +10,9 @@ import { STRICT, SHARED_NAME, installStrictCompiler, asTemplateError, displayPat
 import { Helpers, VARS_KEY, NATIVE_KEY, NAME_KEY } from './runtime.js';
 import { FILTERS } from './filters/index.js';
 import { TESTS } from './tests.js';
-import { GLOBALS } from './globals.js';
+import { GLOBALS, setLookupRenderer } from './globals.js';
+import { patchParser } from './parse.js';
+import { withQualifiedNames } from './qualified.js';
 import type { Vars } from './types.js';
 
 interface Loaded { src: string; path: string; noCache: boolean }
@@ -92,6 +94,7 @@ let envSingleton: { env: nunjucks.Environment; loader: FileLoader; helpers: Help
 
 function getEnv() {
   if (envSingleton) return envSingleton;
+  patchParser(); // before installJinjaCompat, which wraps the parser's aggregate parsing
   nunjucks.installJinjaCompat(); // slices (x[1:]) and True/False/None; lookups are ours (runtime.ts)
   installStrictCompiler();
   const loader = new FileLoader();
@@ -103,9 +106,10 @@ function getEnv() {
   const opts = (env as unknown as { opts: Record<string, unknown> }).opts;
   opts.throwOnUndefined = STRICT;
   opts.dev = true; // keeps our error objects intact instead of re-wrapping them
-  const helpers = new Helpers(FILTERS, TESTS, GLOBALS);
+  const helpers = new Helpers(withQualifiedNames(FILTERS, 'filter'), withQualifiedNames(TESTS, 'test'), GLOBALS);
   (env as unknown as { tsplay: Helpers }).tsplay = helpers;
   envSingleton = { env, loader, helpers };
+  setLookupRenderer((file, vars) => renderTemplateFile(file, vars));
   return envSingleton;
 }
 
@@ -233,6 +237,22 @@ export function evalNative(expr: string, vars: Vars, name: string, host?: string
   return value;
 }
 
+/**
+ * evalNative, also saying whether the value is the text a string-type filter returned last
+ * (`{{ d | to_json }}`), which Ansible keeps as text rather than reading it back as a literal.
+ */
+export function evalNativeText(expr: string, vars: Vars, name: string, host?: string): { value: unknown; filterText: boolean } {
+  const { helpers } = getEnv();
+  const saved = helpers.stringFilterOut;
+  helpers.stringFilterOut = undefined;
+  try {
+    const value = evalNative(expr, vars, name, host);
+    return { value, filterText: typeof value === 'string' && value === helpers.stringFilterOut };
+  } finally {
+    helpers.stringFilterOut = saved;
+  }
+}
+
 export function renderTemplateFile(file: string, vars: Vars, host?: string): string {
   const { env, loader } = getEnv();
   const abs = path.resolve(file);
@@ -254,4 +274,20 @@ export function renderTemplateFile(file: string, vars: Vars, host?: string): str
     throw (e instanceof TemplateError ? e : asTemplateError(e, abs)).withHost(host);
   }
   return padNewlines(newlines, run(t, vars, abs, host));
+}
+
+/**
+ * The syntax tree tsplay's own parser gives `src` (its Jinja extensions included), for static
+ * checks (`tsplay check`); throws nunjucks' error (with its line and column) on bad syntax.
+ */
+export function parseTemplate(src: string): unknown {
+  const { env } = getEnv();
+  const opts = (env as unknown as { opts: Record<string, unknown> }).opts;
+  return (nunjucks as unknown as { parser: { parse(src: string, ext: unknown[], opts: unknown): unknown } }).parser.parse(jinjaSource(src), [], opts);
+}
+
+/** Filter and test names templates may use (short and fully qualified). */
+export function helperNames(): { filters: Set<string>; tests: Set<string> } {
+  const h = getEnv().helpers as unknown as { filters: Record<string, unknown>; tests: Record<string, unknown> };
+  return { filters: new Set(Object.keys(h.filters)), tests: new Set(Object.keys(h.tests)) };
 }

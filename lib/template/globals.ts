@@ -2,6 +2,11 @@
 
 import { TemplateFault } from './errors.js';
 import { splitKw } from './filters/types.js';
+import { Namespace } from './namespace.js';
+import { runLookup, type LookupContext } from './lookups.js';
+import { VARS_KEY } from './runtime.js';
+import type { Vars } from './types.js';
+import { isDict } from './pyvalues.js';
 
 function range(...raw: unknown[]): number[] {
   const [args] = splitKw(raw);
@@ -30,4 +35,43 @@ function dict(...raw: unknown[]): Record<string, unknown> {
   return Object.assign(out, kw);
 }
 
-export const GLOBALS: Record<string, unknown> = { range, dict };
+/** namespace(a=1) or namespace({'a': 1}, b=2), as Jinja's. */
+function namespace(...raw: unknown[]): Namespace {
+  const [args, kw] = splitKw(raw);
+  const init: Record<string, unknown> = {};
+  for (const a of args) {
+    if (!isDict(a)) throw new TemplateFault('namespace() takes a dict or keyword arguments');
+    Object.assign(init, a);
+  }
+  return new Namespace(Object.assign(init, kw));
+}
+
+/** Renders a template file for the template lookup; env.ts sets it (it owns the environment). */
+let fileRenderer: ((file: string, vars: Vars) => string) | undefined;
+export function setLookupRenderer(fn: (file: string, vars: Vars) => string): void {
+  fileRenderer = fn;
+}
+
+/** nunjucks calls globals with its render context as `this`; the render's vars live in it. */
+interface RenderContext { ctx: Record<string, unknown> }
+
+function lookupContext(self: RenderContext): LookupContext {
+  const vars = (self?.ctx?.[VARS_KEY] ?? {}) as Vars;
+  return {
+    vars,
+    renderFile: (file, v) => {
+      if (!fileRenderer) throw new TemplateFault('no template renderer for the template lookup');
+      return fileRenderer(file, v);
+    },
+  };
+}
+
+function lookup(this: RenderContext, ...raw: unknown[]): unknown {
+  return runLookup(lookupContext(this), raw, false);
+}
+
+function query(this: RenderContext, ...raw: unknown[]): unknown {
+  return runLookup(lookupContext(this), raw, true);
+}
+
+export const GLOBALS: Record<string, unknown> = { range, dict, namespace, lookup, query, q: query };

@@ -6,3 +6,4 @@ export { TemplateError } from './errors.js';
 export { renderString, evalExpression, evalCondition, isTemplated, templateValue } from './native.js';
 export { Deferred, lazyVars } from './lazy.js';
 export { renderFile } from './file.js';
+export { templateFileVars, overlayVars } from './template-vars.js';

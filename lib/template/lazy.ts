@@ -7,7 +7,7 @@ import { TemplateError } from './errors.js';
 import { isTemplated, templateRaw } from './native.js';
 import { markLazy } from './lazy-marker.js';
 import { MAX_VAR_DEPTH } from './limits.js';
-import { isSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
+import { isSecretName, noteDerived, noteIfSecret, noteSecret, secretReads } from '../util/secrets.js';
 import type { Vars } from './types.js';
 
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
@@ -50,7 +50,7 @@ export function lazyVars(raw: Vars, opts: LazyOptions): Vars {
     chain.push(where);
     try {
       const before = secretReads();
-      const out = templateRaw(value, root, { name: `variable '${where}'`, host: opts.host });
+      const out = templateRaw(value, root, { name: `variable '${where}'`, host: opts.host, literal: true });
       // rendered from a secret: a secret too (util/secrets.ts)
       if (secretReads() !== before) {
         noteDerived(out);
@@ -84,12 +84,14 @@ export function lazyVars(raw: Vars, opts: LazyOptions): Vars {
           const v = done.get(key);
           if (isSecretName(key)) noteSecret(v);
           else if (tainted.get(t)?.has(key)) noteDerived(v);
+          else noteIfSecret(v);
           return v;
         }
         const value = (t as Record<string, unknown>)[key];
         const needsWork = (typeof value === 'string' && isTemplated(value)) || (value !== null && typeof value === 'object');
         if (!needsWork) {
           if (isSecretName(key)) noteSecret(value);
+          else noteIfSecret(value);
           if (t === raw) opts.onRead?.(key, value);
           return value;
         }

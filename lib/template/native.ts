@@ -3,10 +3,11 @@
 // other strings render to strings, and containers are templated deeply.
 
 import { TemplateError } from './errors.js';
-import { evalNative, renderText } from './env.js';
+import { evalNative, evalNativeText, renderText } from './env.js';
 import { truthy, isDict } from './pyvalues.js';
 import { isLazy } from './lazy-marker.js';
 import { checkRenderedSize } from './limits.js';
+import { ansibleEvalConcat } from './pyliteral.js';
 import type { RenderOptions, Vars } from './types.js';
 
 /** True when the text holds Jinja syntax ({{ or {%) and so needs rendering. */
@@ -50,6 +51,13 @@ export function templateRaw(value: unknown, vars: Vars, opts: RenderOptions): un
     if (!isTemplated(value)) return value;
     const single = singleExpression(value);
     // every variable's value passes here (lazy.ts), so the variable that grows too big is named
+    if (opts.literal) {
+      // Ansible's convert_data (pyliteral.ts), except for a string-type filter's whole result
+      if (single === undefined) return ansibleEvalConcat(checkRenderedSize(renderText(value, vars, opts.name, opts.host), opts.name, opts.host));
+      const { value: out, filterText } = evalNativeText(single, vars, opts.name, opts.host);
+      checkRenderedSize(out, opts.name, opts.host);
+      return typeof out === 'string' && !filterText ? ansibleEvalConcat(out) : out;
+    }
     const out = single !== undefined ? evalNative(single, vars, opts.name, opts.host) : renderText(value, vars, opts.name, opts.host);
     return checkRenderedSize(out, opts.name, opts.host);
   }

@@ -16,3 +16,7 @@ declare module 'nunjucks/src/parser.js' {
   const mod: { Parser: { prototype: Record<string, any> } };
   export default mod;
 }
+declare module 'nunjucks/src/nodes.js' {
+  const mod: Record<string, any>;
+  export default mod;
+}

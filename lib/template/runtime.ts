@@ -10,6 +10,7 @@ import { pyMethod } from './pymethods.js';
 import { pyPercent } from './pystring.js';
 import { asBigInt, normInt, type PyNum } from './pyint.js';
 import { MAX_RENDERED_CHARS } from './limits.js';
+import { Namespace } from './namespace.js';
 import { splitKw, type FilterFn, type Kw, type Registry, type TestFn } from './filters/types.js';
 
 /** Where the render's variables live inside nunjucks' context (a copy would defeat laziness). */
@@ -25,7 +26,16 @@ interface Context { ctx: Record<string, unknown> }
 
 const CONSTANTS: Record<string, unknown> = { True: true, False: false, None: null, true: true, false: false, none: null };
 
+/**
+ * Ansible's STRING_TYPE_FILTERS (by the name as written): their result, when it is a whole
+ * template's result, stays text (NativeJinjaText) instead of being read back as a literal.
+ */
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
 export class Helpers implements Registry {
+  /** the text the last string-type filter returned (see STRING_TYPE_FILTERS) */
+  stringFilterOut: string | undefined;
+
   constructor(
     private readonly filters: Record<string, FilterFn>,
     private readonly tests: Record<string, TestFn>,
@@ -112,6 +122,12 @@ export class Helpers implements Registry {
     return this.guard(line, file, () => (fn as (...a: unknown[]) => unknown)(...args), `${desc}()`);
   }
 
+  /** name(...) for a global function or a macro, called as nunjucks does (the context as `this`). */
+  callFn(line: number, file: string, fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
+    if (typeof fn !== 'function') throw new TemplateError(`'${name}' is a ${typeName(fn)}, not something to call`, file, line);
+    return this.guard(line, file, () => (fn as (...a: unknown[]) => unknown).apply(context, args));
+  }
+
   slice(line: number, file: string, obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
     if (!Array.isArray(obj) && typeof obj !== 'string') throw new TemplateError(`cannot slice a ${typeName(obj)}`, file, line);
     const n = obj.length;
@@ -137,7 +153,9 @@ export class Helpers implements Registry {
   callFilter(line: number, file: string, name: string, ...raw: unknown[]): unknown {
     if (!hasOwn(this.filters, name)) throw new TemplateError(`no filter named '${name}'`, file, line);
     const [args, kw] = splitKw(raw);
-    return this.guard(line, file, () => this.filter(name, args[0], args.slice(1), kw), `filter '${name}'`);
+    const out = this.guard(line, file, () => this.filter(name, args[0], args.slice(1), kw), `filter '${name}'`);
+    if (typeof out === 'string' && STRING_TYPE_FILTERS.has(name)) this.stringFilterOut = out;
+    return out;
   }
 
   callTest(line: number, file: string, name: string, ...raw: unknown[]): boolean {
@@ -217,6 +235,12 @@ export class Helpers implements Registry {
       out[typeof k === 'string' ? k : pyStr(k)] = flat[i + 1];
     }
     return out;
+  }
+
+  /** {% set obj.key = value %}: only a namespace() takes attributes, as in Jinja. */
+  setAttr(line: number, file: string, obj: unknown, key: unknown, value: unknown): void {
+    if (!(obj instanceof Namespace)) throw new TemplateError(`cannot assign attribute on non-namespace object (a ${typeName(obj)})`, file, line);
+    obj[String(key)] = value;
   }
 
   /** Runs fn; any failure that is not yet a TemplateError gets this file and line. */

@@ -15,6 +15,17 @@ const known = new Set<string>();
 const names = new Set<string>();
 let reads = 0;
 
+/**
+ * Keys of a task result (and of each loop item's result) that describe the task rather than carry
+ * its data: a noLog result's host names, paths and modes are not secrets (registering them would
+ * mask every later mention of the host, or of '0640').
+ */
+const RESULT_METADATA = new Set(['changed', 'failed', 'skipped', 'rc', 'cmd', 'start', 'end', 'delta', 'attempts', 'item', 'dest', 'src', 'source', 'path', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size', 'checksum', 'backup_file', 'diff', 'encoding', 'invocation']);
+
+function isResultMetadata(key: string): boolean {
+  return RESULT_METADATA.has(key) || key.startsWith('_') || key.startsWith('ansible_');
+}
+
 /** Values shorter than this are not masked: masking "1" or "yes" would garble every line. */
 export const MIN_SECRET_LENGTH = 4;
 
@@ -43,7 +54,10 @@ export function noteSecret(value: unknown): void {
   reads++;
   const walk = (v: unknown, depth: number): void => {
     if (typeof v === 'string' || typeof v === 'number') registerSecret(v);
-    else if (depth < 20 && v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x, depth + 1);
+    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else if (depth < 20 && v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) if (!isResultMetadata(k)) walk(x, depth + 1);
+    }
   };
   walk(value, 0);
 }
@@ -60,6 +74,15 @@ export function noteDerived(value: unknown): void {
   // a text that shows the secret itself is masked where the secret stands ("db=********"); only
   // a transformed one (base64, a hash, upper case) is masked whole
   if (typeof value === 'number' || (typeof value === 'string' && !holdsSecret(value))) registerSecret(value);
+}
+
+/**
+ * Reading a value that is itself a registered secret (an item of a list slurped under noLog, a
+ * field of a secret dict reached through another variable) is a secret read: what is rendered
+ * from it (`{{ item.content | b64decode }}`) is then registered in turn.
+ */
+export function noteIfSecret(value: unknown): void {
+  if ((typeof value === 'string' || typeof value === 'number') && known.has(String(value))) reads++;
 }
 
 /** How many secret reads the run has made so far: a render that moves it made a derived secret. */

@@ -13,6 +13,7 @@ import type { VaultKeyring } from '../vault/keyring.js';
 import { decryptVaultScalars, vaultTag } from '../vault/yaml.js';
 import type { Vars } from '../template/types.js';
 import { UserError } from '../util/errors.js';
+import { aliasBombError, duplicateKeyWarnings, isAliasBomb, refuseUnknownTags, YAML_ALIAS_LIMIT } from '../inventory/yamlcheck.js';
 
 export class ExtraVarsError extends UserError {
   constructor(message: string) {
@@ -23,14 +24,15 @@ export class ExtraVarsError extends UserError {
 
 const isMapping = (v: unknown): v is Vars => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Python-style escapes in -e values, as Ansible's _decode_escapes does (\n, \t, \uXXXX, ...). */
+/**
+ * Python-style escapes in -e values, as Ansible's _decode_escapes does (\n, \t, \xHH, \uHHHH,
+ * \UHHHHHHHH): octal escapes are not among them and stay as written (\N{NAME} is not decoded).
+ */
 function decodeEscapes(s: string): string {
   const simple: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_m, e: string) => {
-    if (e.length > 1 && /^[Uux]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/^[0-7]+$/.test(e)) return String.fromCodePoint(parseInt(e, 8));
-    return simple[e] ?? e;
-  });
+  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g, (_m, e: string) =>
+    e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : simple[e]!,
+  );
 }
 
 /** Splits on whitespace outside quotes and outside {{ }} / {% %}, keeping quotes in tokens. */
@@ -83,15 +85,22 @@ function parseKv(text: string, where: string): Vars {
 }
 
 /** A vars file's YAML with its inline `!vault` values decrypted. */
-function parseVarsYaml(text: string, file: string, vault: VaultKeyring): unknown {
+function parseVarsYaml(text: string, file: string, vault: VaultKeyring, warnings: string[]): unknown {
   const lines = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { ...PY_YAML_OPTIONS, lineCounter: lines, customTags: (tags: YAML.Tags) => [vaultTag, ...PY_YAML_OPTIONS.customTags(tags)] });
+  const doc = YAML.parseDocument(text, { ...PY_YAML_OPTIONS, uniqueKeys: false, lineCounter: lines, customTags: (tags: YAML.Tags) => [vaultTag, ...PY_YAML_OPTIONS.customTags(tags)] });
   if (doc.errors.length) throw doc.errors[0];
+  // what Ansible's loader refuses (!!python/object) or warns about (a key written twice)
+  refuseUnknownTags(doc, lines, file);
+  warnings.push(...duplicateKeyWarnings(doc, lines, file));
   decryptVaultScalars(doc, lines, file, vault);
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: YAML_ALIAS_LIMIT });
+  } catch (e) {
+    throw isAliasBomb(e) ? aliasBombError(file) : e;
+  }
 }
 
-function loadFile(spec: string, cwd: string, where: string, vault: VaultKeyring): Vars {
+function loadFile(spec: string, cwd: string, where: string, vault: VaultKeyring, warnings: string[]): Vars {
   const rel = spec.slice(1);
   if (!rel) throw new ExtraVarsError(`${where}: '@' must be followed by a file name, e.g. -e @vars.yml`);
   const file = path.resolve(cwd, rel);
@@ -105,24 +114,25 @@ function loadFile(spec: string, cwd: string, where: string, vault: VaultKeyring)
   const opened = openVaultFile(file, text, vault);
   let data: unknown;
   try {
-    data = parseVarsYaml(opened.text, file, vault);
+    data = parseVarsYaml(opened.text, file, vault, warnings);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const err = e as Error & { linePos?: { line: number }[] };
     const line = err.linePos?.[0]?.line;
     throw new ExtraVarsError(`${where}: ${file}${line ? `:${line}` : ''}: invalid YAML/JSON: ${err.message.split('\n')[0]}`);
   }
-  if (data === null || data === undefined) return {};
+  // ansible-playbook refuses an empty file too ("could not be made into a dictionary")
+  if (data === null || data === undefined) throw new ExtraVarsError(`${where}: ${file} is empty: Ansible refuses it too ("'@${rel}' could not be made into a dictionary"); put name: value lines in it or drop the -e`);
   if (!isMapping(data)) throw new ExtraVarsError(`${where}: ${file} must hold a mapping of variable names to values, not a ${Array.isArray(data) ? 'list' : typeof data}`);
   if (opened.encrypted) registerLeaves(data);
   return data;
 }
 
-function parseOne(arg: string, cwd: string, index: number, vault: VaultKeyring): Vars {
+function parseOne(arg: string, cwd: string, index: number, vault: VaultKeyring, warnings: string[]): Vars {
   const where = `-e #${index + 1}`;
   const text = arg.trim();
   if (!text) return {};
-  if (text.startsWith('@')) return loadFile(text, cwd, where, vault);
+  if (text.startsWith('@')) return loadFile(text, cwd, where, vault, warnings);
   if (text.startsWith('/') || text.startsWith('.')) {
     throw new ExtraVarsError(`${where}: '${text}' looks like a file name; prefix it with @ (-e @${text})`);
   }
@@ -139,8 +149,11 @@ function parseOne(arg: string, cwd: string, index: number, vault: VaultKeyring):
   return parseKv(text, where);
 }
 
-/** `vault` decrypts `-e @file` files that are vault data or hold inline `!vault` values. */
-export function parseExtraVars(args: string[], cwd: string, vault: VaultKeyring = NO_VAULT): Vars {
+/**
+ * `vault` decrypts `-e @file` files that are vault data or hold inline `!vault` values;
+ * `warnings` receives Ansible's warnings about the files (a duplicate key), with file:line:col.
+ */
+export function parseExtraVars(args: string[], cwd: string, vault: VaultKeyring = NO_VAULT, warnings: string[] = []): Vars {
   // combine_vars with hash_behaviour=replace: later -e replaces top-level keys
-  return args.reduce<Vars>((acc, a, i) => ({ ...acc, ...parseOne(a, cwd, i, vault) }), {});
+  return args.reduce<Vars>((acc, a, i) => ({ ...acc, ...parseOne(a, cwd, i, vault, warnings) }), {});
 }

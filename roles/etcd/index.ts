@@ -1,41 +1,13 @@
-import { command, defineRole, file, roleVars, systemd, template, v, wait_for } from '../../lib/index.js';
-import type { Infer } from '../../lib/index.js';
+import { command, defineRole, file, systemd, template, wait_for, type TaskBuilder } from '../../lib/index.js';
+import { etcdCertTasks } from './certs.js';
+import { etcdVars, type EtcdVars } from './vars.js';
+
+export { etcdVars, type EtcdVars } from './vars.js';
 
 // etcd as kubespray runs it: /etc/etcd.env rendered from the [etcd] group (seed 004), a systemd
-// unit, members started together, restarts one host at a time so the cluster keeps quorum.
-export const etcdVars = roleVars({
-  etcd_data_dir: v.string(),
-  etcd_address: v.string(),
-  etcd_client_port: v.integer(),
-  etcd_peer_port: v.integer(),
-  etcd_member_name: v.string(),
-  /** https with the kubespray cert layout, or http (the lab, on loopback only) */
-  etcd_tls: v.boolean(),
-  etcd_cert_dir: v.string(),
-  etcd_metrics: v.enum('basic', 'extensive'),
-  /** also listen on 127.0.0.1 (kubespray does; lab hosts share one loopback, so they do not) */
-  etcd_listen_loopback: v.boolean(),
-  etcd_election_timeout: v.integer(),
-  etcd_heartbeat_interval: v.integer(),
-  etcd_initial_cluster_token: v.string(),
-  /** `new` when forming a cluster; `existing` when adding a member to a running one (seed 004) */
-  etcd_initial_cluster_state: v.enum('new', 'existing'),
-  etcd_compaction_retention: v.string(),
-  etcd_snapshot_count: v.integer(),
-  etcd_peer_client_auth: v.boolean(),
-  etcd_bin: v.string(),
-  etcdctl_bin: v.string(),
-  // derived, as kubespray names them; override only to point elsewhere
-  etcd_scheme: v.enum('http', 'https'),
-  etcd_client_url: v.string(),
-  etcd_peer_url: v.string(),
-  /** every member's client URL, in [etcd] order */
-  etcd_access_addresses: v.string(),
-  /** ETCD_INITIAL_CLUSTER: etcdN=peer URL for every member, in [etcd] order */
-  etcd_peer_addresses: v.string(),
-  etcdctl_tls_flags: v.string(),
-});
-export type EtcdVars = Infer<typeof etcdVars>;
+// unit, members started together, restarts one host at a time so the cluster keeps quorum. With
+// etcd_tls (the default) it first makes and distributes the PKI (certs.ts). The play runs on the
+// etcd members and the control plane (which needs the node- certificates); only members run etcd.
 
 export default defineRole({
   name: 'etcd',
@@ -69,6 +41,23 @@ export default defineRole({
       "{% for m in groups['etcd'] %}etcd{{ loop.index }}={{ etcd_scheme }}://{{ hostvars[m]['ip'] | default(hostvars[m]['ansible_host']) }}:{{ etcd_peer_port }}{% if not loop.last %},{% endif %}{% endfor %}",
     etcdctl_tls_flags:
       '{% if etcd_tls %}--cacert={{ etcd_cert_dir }}/ca.pem --cert={{ etcd_cert_dir }}/admin-{{ inventory_hostname }}.pem --key={{ etcd_cert_dir }}/admin-{{ inventory_hostname }}-key.pem{% endif %}',
+    etcd_config_dir: '/etc/ssl/etcd',
+    etcd_script_dir: '/usr/local/bin/etcd-scripts',
+    etcd_cert_alt_names: [
+      "etcd.kube-system.svc.{{ dns_domain | default('cluster.local') }}",
+      'etcd.kube-system.svc',
+      'etcd.kube-system',
+      'etcd',
+    ],
+    etcd_cert_alt_ips: [],
+    certificates_key_size: 2048,
+    certificates_duration: 36500,
+    etcd_cert_renew_days: 30,
+    force_etcd_cert_refresh: false,
+    // both spellings of the control-plane group (kubespray's old and current names)
+    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default(groups['kube-master']) | default([]) }}",
+    etcd_cert_files:
+      "{{ (['ca.pem', 'ca-key.pem', 'member-' ~ inventory_hostname ~ '.pem', 'member-' ~ inventory_hostname ~ '-key.pem', 'admin-' ~ inventory_hostname ~ '.pem', 'admin-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in groups['etcd'] else ['ca.pem']) + (['node-' ~ inventory_hostname ~ '.pem', 'node-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in etcd_cert_node_hosts else []) }}",
   },
   handlers: {
     'restart etcd': {
@@ -79,20 +68,28 @@ export default defineRole({
     },
   },
   tasks: (t) => {
-    t.task('etcd data dir', file({ path: '{{ etcd_data_dir }}', state: 'directory', mode: '0700' }));
-    t.task('render /etc/etcd.env', template({ src: 'etcd.env.njk', dest: '/etc/etcd.env', mode: '0640' }), { notify: 'restart etcd' });
-    t.task('etcd systemd unit', template({ src: 'etcd.service.njk', dest: '/etc/systemd/system/etcd.service', mode: '0644' }), {
-      notify: 'restart etcd',
-    });
-    t.task('start and enable etcd', systemd({ name: 'etcd', state: 'started', enabled: true, daemon_reload: true }), { register: 'etcd_start' });
-    t.task('wait for the client port', wait_for((h) => ({ host: String(h.vars.etcd_address), port: Number(h.vars.etcd_client_port), timeout: 60 })));
-    t.flushHandlers();
-    t.task('cluster is healthy', command('{{ etcdctl_bin }} {{ etcdctl_tls_flags }} --endpoints={{ etcd_access_addresses }} endpoint health'), {
-      changedWhen: false,
-      checkMode: false,
-      retries: 10,
-      delay: 2,
-      until: (r) => r.rc === 0,
-    });
+    t.block('etcd PKI', (b) => etcdCertTasks(b), { when: 'etcd_tls' });
+    t.block('etcd member', (b) => etcdMemberTasks(b), { when: "inventory_hostname in groups['etcd']" });
   },
 });
+
+function etcdMemberTasks(t: TaskBuilder<EtcdVars>): void {
+  t.task('etcd data dir', file({ path: '{{ etcd_data_dir }}', state: 'directory', mode: '0700' }));
+  t.task('render /etc/etcd.env', template({ src: 'etcd.env.njk', dest: '/etc/etcd.env', mode: '0640' }), { notify: 'restart etcd' });
+  t.task('etcd systemd unit', template({ src: 'etcd.service.njk', dest: '/etc/systemd/system/etcd.service', mode: '0644' }), {
+    notify: 'restart etcd',
+  });
+  t.task('start and enable etcd', systemd({ name: 'etcd', state: 'started', enabled: true, daemon_reload: true }), { register: 'etcd_start' });
+  // under --check a member that would be started is not running: nothing to wait for or ask
+  const running = 'not (ansible_check_mode and etcd_start.changed)';
+  t.task('wait for the client port', wait_for((h) => ({ host: String(h.vars.etcd_address), port: Number(h.vars.etcd_client_port), timeout: 60 })), { when: running });
+  t.flushHandlers();
+  t.task('cluster is healthy', command('{{ etcdctl_bin }} {{ etcdctl_tls_flags }} --endpoints={{ etcd_access_addresses }} endpoint health'), {
+    changedWhen: false,
+    checkMode: false,
+    when: running,
+    retries: 10,
+    delay: 2,
+    until: (r) => r.rc === 0,
+  });
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -132,6 +132,10 @@ describe('tsplay CLI', function () {
     const dir = mkdtempSync(join(process.cwd(), 'test/.tmp-check-'));
     try {
       cpSync('roles/etcd', join(dir, 'roles/etcd'), { recursive: true });
+      for (const f of readdirSync(join(dir, 'roles/etcd')).filter((n) => n.endsWith('.ts') && n !== 'index.ts')) {
+        const p = join(dir, 'roles/etcd', f);
+        writeFileSync(p, readFileSync(p, 'utf8').replace(/\.\.\/\.\.\/lib\//g, '../../../../lib/'));
+      }
       const index = join(dir, 'roles/etcd/index.ts');
       const src = readFileSync(index, 'utf8').replace(/\.\.\/\.\.\/lib\//g, '../../../../lib/');
       const typo = src.replace("etcd_data_dir: '/var/lib/etcd',", "etcd_dta_dir: '/var/lib/etcd',");

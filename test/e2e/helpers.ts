@@ -30,6 +30,8 @@ export interface InventoryOptions {
   sshCommonArgs?: string;
   /** more INI text appended at the end */
   extra?: string;
+  /** etcd with its TLS PKI (the role's default) instead of the quicker plain http */
+  etcdTls?: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function writeLabInventory(state: LabState, file: string, opts: Inv
     'kube-node',
     '',
     '[etcd:vars]',
-    ...LAB_ETCD_VARS,
+    ...LAB_ETCD_VARS.filter((v) => !(opts.etcdTls && v.startsWith('etcd_tls='))),
     '',
     '[all:vars]',
     `ansible_ssh_private_key_file=${String(conn.ansible_ssh_private_key_file)}`,

@@ -169,10 +169,10 @@ describe('executor: linear strategy on the local connection', () => {
     expect(err?.message).to.match(/basics\.test\.ts:\d+: task 'x' notifies 'restart nothing'/);
   });
 
-  it('variable precedence: defaults < group < group_vars/all < group_vars/* < host < host_vars/* < play < role vars < role params < task vars < set_fact < extra vars', async () => {
+  it('variable precedence: defaults < group < group_vars/all < group_vars/* < host < host_vars/* < play < role vars < task vars < set_fact < role params < extra vars', async () => {
     // p_<layer> is set at that layer and at every layer below it, each to the layer's name: it must
     // come out as its own layer's name, so each layer is shown to beat the one just under it
-    const LAYERS = ['default', 'group', 'gvall', 'gv', 'host', 'hv', 'play', 'rolevar', 'param', 'task', 'fact', 'extra'] as const;
+    const LAYERS = ['default', 'group', 'gvall', 'gv', 'host', 'hv', 'play', 'rolevar', 'task', 'fact', 'param', 'extra'] as const;
     type Layer = (typeof LAYERS)[number];
     const from = (l: Layer): Record<string, string> => Object.fromEntries(LAYERS.slice(LAYERS.indexOf(l)).map((x) => [`p_${x}`, l]));
     const yaml = (l: Layer): string => Object.entries(from(l)).map(([k, val]) => `${k}: ${val}\n`).join('');

@@ -82,7 +82,9 @@ export async function startKube(o: KubeOptions): Promise<KubeFixture> {
   const members = Array.from({ length: o.etcdMembers ?? 1 }, (_, i) => ({ name: `etcd${i + 1}`, ip: `${o.subnet}.${11 + i}` }));
   await makeCert(pki, 'etcd-ca', '/CN=etcd-ca', CA_EXT);
   await makeCert(pki, 'ca', '/CN=kubernetes', CA_EXT);
-  await makeCert(pki, 'etcd-server', '/CN=etcd', leafExt(members.map((m) => `IP:${m.ip}`).join(','), 'serverAuth,clientAuth'), 'etcd-ca');
+  // peers dial from 127.0.0.1 (the machine's source address for loopback), and etcd checks a
+  // peer's certificate against its address: the SANs carry it, as kubespray's etcd certs do
+  await makeCert(pki, 'etcd-server', '/CN=etcd', leafExt([...members.map((m) => `IP:${m.ip}`), 'IP:127.0.0.1'].join(','), 'serverAuth,clientAuth'), 'etcd-ca');
   await makeCert(pki, 'apiserver-etcd-client', '/O=system:masters/CN=kube-apiserver-etcd-client', leafExt('', 'clientAuth'), 'etcd-ca');
   await makeCert(pki, 'apiserver', '/CN=kube-apiserver', leafExt(`IP:${apiIp},DNS:kubernetes,DNS:kubernetes.default`, 'serverAuth'), 'ca');
   await makeCert(pki, 'admin', '/O=system:masters/CN=kubernetes-admin', leafExt('', 'clientAuth'), 'ca');
@@ -172,7 +174,10 @@ export async function startKube(o: KubeOptions): Promise<KubeFixture> {
     for (;;) {
       const r = await client.raw('GET', '/readyz').catch(() => ({ code: 0, text: '' }));
       if (r.code === 200) break;
-      if (Date.now() > deadline) throw new Error(`apiserver double not ready after 30 s: ${r.code} ${r.text}`);
+      if (Date.now() > deadline) {
+        const tail = (await readFile(path.join(dir, `${members[0]!.name}.log`), 'utf8').catch(() => '')).split('\n').slice(-6).join('\n');
+        throw new Error(`apiserver double not ready after 30 s: ${r.code} ${r.text}\netcd log:\n${tail}`);
+      }
       await new Promise((res) => setTimeout(res, 300));
     }
     const kubectlBin = await realKubectl();
@@ -239,4 +244,36 @@ export function useKube(o: KubeOptions): () => KubeFixture {
     if (!fx) throw new Error('kube fixture is not up (before() failed)');
     return fx;
   };
+}
+
+/** A node the way a kubelet registers it: the object, then its status. */
+export async function registerNode(fx: KubeFixture, name: string, opts: { ready?: boolean; labels?: Record<string, string>; version?: string; ip?: string } = {}): Promise<void> {
+  await fx.client.create('/api/v1/nodes', {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(opts.labels ?? {}) } },
+    spec: {},
+  });
+  await fx.client.patch(
+    `/api/v1/nodes/${name}/status`,
+    {
+      status: {
+        conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+        addresses: [
+          { type: 'InternalIP', address: opts.ip ?? '10.0.0.1' },
+          { type: 'Hostname', address: name },
+        ],
+        nodeInfo: { kubeletVersion: opts.version ?? 'v1.35.2', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.0' },
+      },
+    },
+    'strategic',
+  );
+}
+
+/** `kubectl get` output as rows of cells (split on 2+ spaces), header first. */
+export function rows(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
 }

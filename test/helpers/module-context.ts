@@ -36,9 +36,9 @@ export function makeContext(opts: TestContextOptions = {}): TestContext {
     vars,
     logs,
     facts,
-    render(text: string, name: string): string {
+    render(text: string, name: string, extra?: Record<string, unknown>): string {
       try {
-        return env.renderString(text, vars);
+        return env.renderString(text, extra ? { ...vars, ...extra } : vars);
       } catch (e) {
         throw new Error(`template ${name}: ${(e as Error).message}`);
       }

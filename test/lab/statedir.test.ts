@@ -24,7 +24,7 @@ describe('tsplay lab down: only a lab state directory', () => {
     expect(err).to.be.instanceOf(LabError);
     expect((err as Error).message).to.equal(
       `${dir} holds no lab state file (state.json), so it is not a lab's state directory; nothing was removed. ` +
-        "Pass the --state-dir that 'tsplay lab up' used (default .tsplay/lab/<inventory name>)",
+        "Pass the --state-dir that 'tsplay lab up' used (default .tsplay/lab/<inventory name> beside the inventory)",
     );
     expect(await readFile(path.join(dir, 'hosts'), 'utf8')).to.equal('127.0.0.1 localhost\n');
     expect(await readFile(path.join(dir, 'known_hosts'), 'utf8')).to.equal('host ssh-ed25519 AAAA\n');
@@ -53,7 +53,7 @@ describe('tsplay lab down: only a lab state directory', () => {
     expect(err).to.be.instanceOf(LabError);
     expect((err as Error).message).to.equal(
       `${dir} is not empty and holds no lab state file (state.json); nothing was written. ` +
-        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name>)',
+        'Give --state-dir a new or empty directory of its own (default .tsplay/lab/<inventory name> beside the inventory)',
     );
     expect(await readFile(path.join(dir, 'known_hosts'), 'utf8')).to.equal('theirs\n');
     expect(await readFile(path.join(dir, 'id_ed25519'), 'utf8')).to.equal('their key\n');

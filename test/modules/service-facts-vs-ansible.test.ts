@@ -12,9 +12,9 @@ import { makeContext } from '../helpers/module-context.js';
 // service_facts equals Ansible's systemd scan on a lab host. Lab hosts run tini as PID 1 with
 // Debian's daemonless systemctl, so Ansible's own module would skip systemd (it checks that
 // /proc/1/comm says systemd): the reference is Ansible's module with only that check answered
-// yes, run from a temporary library dir. Ansible's sysv entries (source: sysv) are left out of
-// the comparison: tsplay reports systemd services only. This file uses labSubnet(60).
-describe('service_facts: tsplay equals ansible service_facts (systemd) on a lab host', function () {
+// yes, run from a temporary library dir. Its sysv entries (`service --status-all`) are compared
+// too. This file uses labSubnet(60).
+describe('service_facts: tsplay equals ansible service_facts (systemd and sysv) on a lab host', function () {
   this.timeout(120_000);
   const lab = useLab('svcfacts', [{ name: 'sv1', address: `${labSubnet(60)}.1` }]);
 
@@ -36,7 +36,14 @@ describe('service_facts: tsplay equals ansible service_facts (systemd) on a lab 
     try {
       const ctx = { ...makeContext(), conn };
       const res = await service_facts.def.run({}, ctx);
-      expect(res.ansible_facts.services).to.deep.equal(systemd);
+      const ours = res.ansible_facts?.services ?? {};
+      const bySource = (all: Record<string, { source: string }>, source: string) => Object.fromEntries(Object.entries(all).filter(([, s]) => s.source === source));
+      expect(bySource(ours, 'systemd')).to.deep.equal(systemd);
+      // and the sysv scan (`service --status-all`), as Ansible's: every init script, running or stopped
+      const sysv = bySource(theirs, 'sysv');
+      expect(Object.keys(sysv).length, 'Ansible found sysv services').to.be.above(2);
+      expect(bySource(ours, 'sysv')).to.deep.equal(sysv);
+      expect(Object.keys(ours).length).to.equal(Object.keys(theirs).length);
       expect(ctx.facts).to.have.nested.property('ansible_facts.services');
     } finally {
       await conn.close();

@@ -45,7 +45,7 @@ fatal: [k1-node02]: UNREACHABLE! ssh: connect to 127.0.1.3:22: connection refuse
 TASK [kubelet : install packages] **********************************************
 changed: [k1-node01] => (item=kubelet)
 ok: [k1-node01] => (item=kubectl)
-failed: [k1-node01] => (item=kubeadm): no such package
+failed: [k1-node01] => (item=kubeadm): no such package (rc=100)
 ...rescuing
 
 TASK [kubelet : set admin password] ********************************************

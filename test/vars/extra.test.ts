@@ -27,7 +27,6 @@ describe('parseExtraVars', () => {
     ['YAML flow dict is typed', ['{n: 5, b: yes}'], { n: 5, b: true }],
     ['@file.yml', ['@vars.yml'], { drain_timeout: '360s', serial: 2, flag: true, list: ['a', 'b'] }],
     ['@file.json', ['@vars.json'], { n: 1, nested: { k: true } }],
-    ['empty file adds nothing', ['@empty.yml'], {}],
     ['later -e wins per top-level key', ['@vars.json', 'n=2', '{"nested": {"j": 1}}'], { n: '2', nested: { j: 1 } }],
     ['empty argument is ignored', ['', 'a=1'], { a: '1' }],
   ];
@@ -37,6 +36,8 @@ describe('parseExtraVars', () => {
 
   const errors: [string, string[], RegExp][] = [
     ['missing file', ['@nope.yml'], /-e #1: file not found: .*nope\.yml/],
+    // ansible-playbook: "Invalid extra vars data supplied. '@empty.yml' could not be made into a dictionary"
+    ['an empty file is refused, as Ansible does', ['@empty.yml'], /-e #1: .*empty\.yml is empty: Ansible refuses it too/],
     ['invalid YAML names the file and line', ['@bad.yml'], /-e #1: .*bad\.yml:\d+: invalid YAML\/JSON/],
     ['a file that is not a mapping', ['@list.yml'], /list\.yml must hold a mapping/],
     ['a path without @', ['./vars.yml'], /prefix it with @ \(-e @\.\/vars\.yml\)/],

@@ -113,7 +113,8 @@ function policyFromSsh(host: string, v: string): HostKeyPolicy {
  */
 export function sshOptionsFromVars(host: string, vars: Record<string, unknown>, cli: SshCliOptions): SshOptions {
   const get = (...names: string[]) => first(vars, names)?.[1];
-  const argsText = [get('ansible_ssh_common_args'), get('ansible_ssh_extra_args')].filter(Boolean).join(' ');
+  // ansible_ssh_args: Ansible's ssh_args (ansible.cfg [ssh_connection]), before the other two
+  const argsText = [get('ansible_ssh_args'), get('ansible_ssh_common_args'), get('ansible_ssh_extra_args')].filter(Boolean).join(' ');
   let args;
   try {
     args = parseSshArgs(argsText);

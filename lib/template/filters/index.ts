@@ -5,6 +5,8 @@ import { STRING_FILTERS } from './strings.js';
 import { LIST_FILTERS } from './lists.js';
 import { DICT_FILTERS } from './dicts.js';
 import { SERIALIZE_FILTERS } from './serialize.js';
+import { IPADDR_FILTERS } from './ipaddr.js';
+import { RANDOM_FILTERS } from './random.js';
 import type { FilterFn } from './types.js';
 
 export const FILTERS: Record<string, FilterFn> = {
@@ -13,4 +15,6 @@ export const FILTERS: Record<string, FilterFn> = {
   ...LIST_FILTERS,
   ...DICT_FILTERS,
   ...SERIALIZE_FILTERS,
+  ...IPADDR_FILTERS,
+  ...RANDOM_FILTERS,
 };

@@ -3,39 +3,7 @@
 import { expect } from 'chai';
 import { ApiError, type KubeObject } from '../../../lib/lab/kube/common/client.js';
 import { labSubnet } from '../../helpers/lab.js';
-import { useKube, type KubeFixture } from '../../helpers/kube.js';
-
-/** A node the way a kubelet registers it: the object, then its status. */
-export async function registerNode(fx: KubeFixture, name: string, opts: { ready?: boolean; labels?: Record<string, string>; version?: string; ip?: string } = {}): Promise<void> {
-  await fx.client.create('/api/v1/nodes', {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(opts.labels ?? {}) } },
-    spec: {},
-  });
-  await fx.client.patch(
-    `/api/v1/nodes/${name}/status`,
-    {
-      status: {
-        conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-        addresses: [
-          { type: 'InternalIP', address: opts.ip ?? '10.0.0.1' },
-          { type: 'Hostname', address: name },
-        ],
-        nodeInfo: { kubeletVersion: opts.version ?? 'v1.35.2', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.7.0' },
-      },
-    },
-    'strategic',
-  );
-}
-
-/** `kubectl get` output as rows of cells (split on 2+ spaces), header first. */
-export function rows(text: string): string[][] {
-  return text
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s{2,}/));
-}
+import { registerNode, rows, useKube } from '../../helpers/kube.js';
 
 describe('kube-apiserver double with the real kubectl', function () {
   this.timeout(60000);
@@ -56,6 +24,28 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect([h.code, h.text]).to.deep.equal([200, 'ok']);
     const res = await fx.client.request<{ resources: { name: string; group?: string; version?: string; kind: string }[] }>('GET', '/api/v1');
     expect(res.resources.find((r) => r.name === 'pods/eviction')).to.deep.include({ group: 'policy', version: 'v1', kind: 'Eviction' });
+  });
+
+  it('the kubernetes Service takes the first IP of --service-cluster-ip-range; new Services get the next free ones', async function () {
+    const fx = kube();
+    type Svc = KubeObject & { spec: { clusterIP: string } };
+    expect((await fx.client.get<Svc>('/api/v1/namespaces/default/services/kubernetes')).spec.clusterIP).to.equal('10.96.0.1');
+    const ep = await fx.client.get<KubeObject & { subsets: { addresses: { ip: string }[]; ports: { port: number }[] }[] }>('/api/v1/namespaces/default/endpoints/kubernetes');
+    expect(ep.subsets).to.deep.equal([{ addresses: [{ ip: fx.server.replace(/^https:\/\/|:6443$/g, '') }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }]);
+    const c = await fx.kubectl(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
+    expect(c.code, c.stderr).to.equal(0);
+    const t = rows((await fx.kubectl(['get', 'svc'])).stdout);
+    expect(t[0]).to.deep.equal(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+    expect(t.slice(1).map((r) => r.slice(0, 5))).to.deep.equal([
+      ['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP'],
+      ['web', 'ClusterIP', '10.96.0.2', '<none>', '80/TCP'],
+    ]);
+    expect((await fx.client.get<Svc>('/api/v1/namespaces/default/services/web')).spec.clusterIP).to.equal('10.96.0.2');
+    const dns = await fx.client.create<Svc>('/api/v1/namespaces/kube-system/services', { metadata: { name: 'kube-dns' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 53 }] } });
+    expect(dns.spec.clusterIP).to.equal('10.96.0.10');
+    const dup = await fx.client.create('/api/v1/namespaces/kube-system/services', { metadata: { name: 'dup' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 53 }] } }).catch((e: ApiError) => e);
+    expect([(dup as ApiError).code, (dup as ApiError).reason]).to.deep.equal([422, 'Invalid']);
+    expect((dup as ApiError).message).to.include('provided IP is already allocated');
   });
 
   it('kubectl get nodes prints NAME STATUS ROLES AGE VERSION from the server Table', async function () {
@@ -131,8 +121,12 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect([a.code, a.stdout.trim()], a.stderr).to.deep.equal([0, 'configmap/settings created']);
     const b = await fx.kubectl(['apply', '--validate=false', '-f', '-'], { input: manifest('two') });
     expect([b.code, b.stdout.trim()], b.stderr).to.deep.equal([0, 'configmap/settings configured']);
-    const c = await fx.kubectl(['apply', '--validate=false', '-f', '-'], { input: manifest('two') });
-    expect(c.stdout.trim()).to.equal('configmap/settings unchanged');
+    // default validation: the minimal /openapi/v2 has no schemas, so kubectl skips validation
+    const c = await fx.kubectl(['apply', '-f', '-'], { input: manifest('two') });
+    expect(c.stdout.trim(), c.stderr).to.equal('configmap/settings unchanged');
+    const dry = await fx.kubectl(['label', 'cm', 'settings', 'x=y', '--dry-run=server']);
+    expect([dry.code, dry.stdout.trim()], dry.stderr).to.deep.equal([0, 'configmap/settings labeled']); // kubectl 1.20 adds no "(server dry run)" here
+    expect((await fx.client.get('/api/v1/namespaces/default/configmaps/settings')).metadata.labels).to.equal(undefined);
     const got = await fx.kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.mode}']);
     expect(got.stdout).to.equal('two');
     const d = await fx.kubectl(['delete', 'configmap', 'settings']);
@@ -189,6 +183,32 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect(s.status.conditions.map((c) => `${c.type}=${c.status}`)).to.deep.equal(['Ready=True', 'MemoryPressure=False']);
   });
 
+  it('watch from a list RV: ADDED, MODIFIED, DELETED, and objects leaving the selector arrive as DELETED', async function () {
+    const fx = kube();
+    const l = await fx.client.list('/api/v1/namespaces/default/configmaps', { labelSelector: 'app=w' });
+    const seen: string[] = [];
+    const w = fx.client.watch('/api/v1/namespaces/default/configmaps', { labelSelector: 'app=w', resourceVersion: l.metadata.resourceVersion }, (e) => {
+      seen.push(`${e.type} ${e.object.metadata.name} ${e.object.metadata.labels?.['app'] ?? ''}`);
+    });
+    try {
+      await fx.client.create('/api/v1/namespaces/default/configmaps', { metadata: { name: 'w1', labels: { app: 'w' } } });
+      await fx.client.create('/api/v1/namespaces/default/configmaps', { metadata: { name: 'other', labels: { app: 'x' } } });
+      await fx.client.patch('/api/v1/namespaces/default/configmaps/w1', { data: { a: '1' } }, 'merge');
+      await fx.client.patch('/api/v1/namespaces/default/configmaps/w1', { metadata: { labels: { app: 'gone' } } }, 'merge');
+      await fx.client.patch('/api/v1/namespaces/default/configmaps/other', { metadata: { labels: { app: 'w' } } }, 'merge');
+      await fx.client.delete('/api/v1/namespaces/default/configmaps/other');
+      for (let i = 0; i < 40 && seen.length < 5; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      w.stop();
+    }
+    expect(seen).to.deep.equal(['ADDED w1 w', 'MODIFIED w1 w', 'DELETED w1 gone', 'ADDED other w', 'DELETED other w']);
+    // resourceVersion unset: the current objects first, as ADDED
+    const initial: string[] = [];
+    const w2 = fx.client.watch('/api/v1/nodes', { fieldSelector: 'metadata.name=m1', timeoutSeconds: 1 }, (e) => initial.push(`${e.type} ${e.object.metadata.name}`));
+    await w2.done;
+    expect(initial).to.deep.equal(['ADDED m1']);
+  });
+
   it('kubectl wait --for=condition=Ready follows a watch until the pod is Ready', async function () {
     const fx = kube();
     await fx.client.create('/api/v1/namespaces/default/pods', { metadata: { name: 'web' }, spec: { nodeName: 'w1', containers: [{ name: 'c', image: 'nginx:1.25' }] } });
@@ -223,6 +243,17 @@ describe('kube-apiserver double with the real kubectl', function () {
     expect(held.metadata.deletionTimestamp).to.be.a('string');
     await fx.client.patch('/api/v1/namespaces/default/configmaps/held', { metadata: { finalizers: null } }, 'merge');
     expect(await fx.client.tryGet('/api/v1/namespaces/default/configmaps/held')).to.equal(null);
+  });
+
+  it('deleting a namespace deletes what it holds (the namespace controller, done at once)', async function () {
+    const fx = kube();
+    expect((await fx.kubectl(['create', 'namespace', 'tmp'])).code).to.equal(0);
+    await fx.client.create('/api/v1/namespaces/tmp/configmaps', { metadata: { name: 'a' } });
+    const d = await fx.kubectl(['delete', 'namespace', 'tmp']);
+    expect([d.code, d.stdout.trim()], d.stderr).to.deep.equal([0, 'namespace "tmp" deleted']);
+    expect(await fx.client.tryGet('/api/v1/namespaces/tmp/configmaps/a')).to.equal(null);
+    const e = await fx.client.create('/api/v1/namespaces/tmp/configmaps', { metadata: { name: 'b' } }).catch((x: ApiError) => x);
+    expect((e as ApiError).message).to.equal('namespaces "tmp" not found');
   });
 
   it('generateName, uid and creationTimestamp are set by the server; a missing namespace is 404', async function () {

@@ -1,8 +1,7 @@
 // End to end, the way the install guides (seed 003) build a cluster, on two lab hosts with the
 // lab's apt repository: install kubeadm/kubelet/kubectl 1.16.3 with apt and hold them, `kubeadm
 // init` on the master (stacked etcd: the real etcd run by the kubelet double from its static pod),
-// a CNI config file, and the real kubectl sees the node Ready. The worker is prepared the same way;
-// its `kubeadm join` is added here once the kubeadm double's join lands.
+// a CNI config file, `kubeadm join` of the worker, and the real kubectl sees both nodes Ready.
 //
 // The lab-only settings (listeners on the host's own address, the lab's /proc copies) and the one
 // difference the flow makes up for (the lab's systemctl does not honour Restart=always) are in
@@ -11,7 +10,7 @@ import { expect } from 'chai';
 import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
 import { labSsh, labSubnet, pidsOfHost, tempStateDir } from '../../helpers/lab.js';
-import { initConfig116, initScript, joinCommandOf, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
+import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
 
 const NET = labSubnet(82);
 const MASTER = { name: 'ke82-m1', address: `${NET}.1` };
@@ -34,7 +33,7 @@ async function listenersOfHost(hostPid: number): Promise<string[]> {
   });
 }
 
-describe('lab kube end to end: apt install, kubeadm init, CNI, nodes Ready (real kubectl)', function () {
+describe('lab kube end to end: apt install, kubeadm init, CNI, kubeadm join, nodes Ready (real kubectl)', function () {
   this.timeout(600000);
   let state: LabState | undefined;
   let stateDir: string | undefined;
@@ -82,6 +81,23 @@ describe('lab kube end to end: apt install, kubeadm init, CNI, nodes Ready (real
     const nodes = await nodesWhen([/ke82-m1\s+Ready\s/]);
     expect(nodes).to.match(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\n/);
     expect(nodes).to.match(/\nke82-m1\s+Ready\s+master\s+\S+\s+v1\.16\.3\n/);
+  });
+
+  it('joins the worker with the printed command; the real kubectl sees both nodes Ready with their versions', async () => {
+    await ok(WORKER.name, `${writeCniScript()} && ${kubeletExtraArgsScript(WORKER.address)}`);
+    const joined = await labSsh(state!, WORKER.name, `${joinCommand} 2>&1`);
+    expect(joined.stdout, joined.stdout + joined.stderr).to.contain('This node has joined the cluster');
+    expect(joined.rc).to.equal(0);
+    const nodes = await nodesWhen([/ke82-m1\s+Ready\s/, /ke82-w1\s+Ready\s/]);
+    expect(nodes).to.match(/\nke82-m1\s+Ready\s+master\s+\S+\s+v1\.16\.3\n/);
+    expect(nodes).to.match(/\nke82-w1\s+Ready\s+<none>\s+\S+\s+v1\.16\.3\n/);
+  });
+
+  it('kubectl version: the package\'s client version and the API server double\'s version through the real client', async () => {
+    expect(await ok(MASTER.name, 'kubectl --kubeconfig /etc/kubernetes/admin.conf version --short')).to.equal('Client Version: v1.16.3\nServer Version: v1.16.3\n');
+    const json = JSON.parse(await ok(MASTER.name, 'kubectl --kubeconfig=/etc/kubernetes/admin.conf version -o json')) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string; minor: string } };
+    expect(json.clientVersion.gitVersion).to.equal('v1.16.3');
+    expect(json.serverVersion).to.include({ gitVersion: 'v1.16.3', minor: '16' });
   });
 
   it('every listener of the doubles is on its host\'s own address, none on 127.0.0.1 or 0.0.0.0', async () => {

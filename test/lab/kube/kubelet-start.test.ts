@@ -102,13 +102,20 @@ describe('kubelet double: start-up and refusals', function () {
     expect(off.stderr).to.contain('"Kubelet version"');
   });
 
-  it('1.16+ refuses node-role labels in --node-labels; 1.15 takes them', async () => {
+  it('1.16+ refuses node-role labels in --node-labels; 1.15 takes them with a warning', async () => {
     const r = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml --node-labels=node-role.kubernetes.io/master=');
     expect(r.rc).to.equal(1);
     expect(r.stderr).to.contain("failed to validate kubelet flags: unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [node-role.kubernetes.io/master]");
     const old = await runKubelet(lab(), H, '1.15.6', '--config=/tmp/kl-config.yaml --node-labels=node-role.kubernetes.io/master=', { seconds: 3 });
     expect(old.rc, old.stderr).to.equal(124);
     expect(old.stderr).to.contain('"Kubelet version"');
+    expect(old.stderr).to.match(/^W\d{4} .* server\.go:\d+\] unknown 'kubernetes\.io' or 'k8s\.io' labels specified with --node-labels: \[node-role\.kubernetes\.io\/master\]$/m);
+  });
+
+  it('with a config but neither kubelet.conf nor bootstrap-kubelet.conf (a failed join): the real bootstrap error', async () => {
+    const r = await runKubelet(lab(), H, '1.16.3', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/tmp/kl-config.yaml');
+    expect(r.rc).to.equal(1);
+    expect(r.stderr).to.match(/^F\d{4} .* server\.go:\d+\] failed to run Kubelet: unable to load bootstrap kubeconfig: stat \/etc\/kubernetes\/bootstrap-kubelet\.conf: no such file or directory$/m);
   });
 
   it('a config file of another kind is refused with the decoder error', async () => {

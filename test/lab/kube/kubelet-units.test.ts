@@ -7,6 +7,7 @@ import { mapPath, parseImage, planExec } from '../../../lib/lab/kube/kubelet/ima
 import { parseKubeletFlags } from '../../../lib/lab/kube/kubelet/kubelet-flags.js';
 import { conditions, parseNodeLabels, parseTaints } from '../../../lib/lab/kube/kubelet/node-info.js';
 import { readPodSpec } from '../../../lib/lab/kube/kubelet/pod-spec.js';
+import { preStopSeconds, removalDelayMs } from '../../../lib/lab/kube/kubelet/termination.js';
 
 const v = (s: string): SemVer => parseVersion(s)!;
 
@@ -88,5 +89,18 @@ describe('kubelet double: flags, config, images, node info', () => {
     expect(ready(false, '1.16.3').message).to.equal('runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized');
     expect(ready(false, '1.35.2')).to.include({ status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' });
     expect(ready(true, '1.35.2')).to.include({ status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' });
+  });
+
+  it('a deleted pod stops after its longest preStop sleep plus a second, never after its grace period ends', () => {
+    expect(preStopSeconds({ lifecycle: { preStop: { exec: { command: ['sleep', '15'] } } } })).to.equal(15);
+    expect(preStopSeconds({ lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'nginx -s quit; sleep 5'] } } } })).to.equal(5);
+    expect(preStopSeconds({ lifecycle: { preStop: { sleep: { seconds: 7 } } } })).to.equal(7);
+    expect(preStopSeconds({ lifecycle: { preStop: { exec: { command: ['/usr/bin/drain-connections'] } } } })).to.equal(0);
+    const now = Date.parse('2026-12-02T06:00:00Z');
+    const spec = { containers: [{ name: 'a' }, { name: 'b', lifecycle: { preStop: { sleep: { seconds: 10 } } } }] };
+    expect(removalDelayMs(spec, '2026-12-02T06:00:30Z', now)).to.equal(11000);
+    expect(removalDelayMs(spec, '2026-12-02T06:00:04Z', now)).to.equal(4000);
+    expect(removalDelayMs({ containers: [{ name: 'a' }] }, '2026-12-02T06:05:00Z', now)).to.equal(1000);
+    expect(removalDelayMs(spec, '2026-12-02T05:59:00Z', now)).to.equal(0);
   });
 });

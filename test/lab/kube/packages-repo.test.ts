@@ -89,6 +89,9 @@ describe('lab kube packages: the apt repository on a lab host (fixture doubles, 
   it('ships the real unit and the kubeadm drop-in; systemctl starts the kubelet with them', async () => {
     expect(await ok('dpkg -S /lib/systemd/system/kubelet.service')).to.equal('kubelet: /lib/systemd/system/kubelet.service\n');
     expect(await ok('dpkg -S /etc/systemd/system/kubelet.service.d/10-kubeadm.conf')).to.equal('kubeadm: /etc/systemd/system/kubelet.service.d/10-kubeadm.conf\n');
+    // the -00 kubelet owns an empty manifests dir: 1.16's join refuses a non-empty one
+    expect(await ok('dpkg -S /etc/kubernetes/manifests')).to.equal('kubelet: /etc/kubernetes/manifests\n');
+    expect(await ok('ls -A /etc/kubernetes/manifests')).to.equal('');
     await ok('mkdir -p /var/lib/kubelet && echo \'KUBELET_KUBEADM_ARGS="--cgroup-driver=systemd"\' > /var/lib/kubelet/kubeadm-flags.env && echo "KUBELET_EXTRA_ARGS=--node-ip=10.0.0.9" > /etc/default/kubelet && rm -f /run/record-double.log');
     await ok('systemctl start kubelet');
     let log = '';

@@ -33,8 +33,8 @@ export function admitCreate(resource: string, o: KubeObject, v: SemVer): void {
       c['imagePullPolicy'] ??= String(c['image'] ?? '').endsWith(':latest') || !/:[^/]+$/.test(String(c['image'] ?? '')) ? 'Always' : 'IfNotPresent';
       c['resources'] ??= {};
     }
-    const st = obj(o['status']);
-    o['status'] = { ...st, phase: st['phase'] ?? 'Pending', qosClass: st['qosClass'] ?? 'BestEffort' };
+    // a new pod's status is the server's, whatever the client sent (pod strategy PrepareForCreate)
+    o['status'] = { phase: 'Pending', qosClass: 'BestEffort' };
   } else if (resource === 'nodes') {
     if (minor >= 1017) {
       const spec = obj(o['spec']);

@@ -55,10 +55,12 @@ export const invalid = (kind: string, name: string, causes: Cause[], group = '')
 
 export const badRequest = (message: string): StatusError => status(400, 'BadRequest', message);
 
-export const forbidden = (user: string, verb: string, q: Qualified, name: string, namespace: string | undefined): StatusError => {
-  const scope = namespace ? ` in the namespace "${namespace}"` : q.resource === 'namespaces' || !namespace ? ' at the cluster scope' : '';
+/** The authorizer's refusal: `pods "x" is forbidden: User "u" cannot create resource "pods/eviction" in API group "" in the namespace "ns"`. */
+export const forbidden = (user: string, verb: string, q: Qualified, name: string, namespace: string | undefined, subresource?: string): StatusError => {
+  const scope = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   const res = `${qualified(q)}${name ? ` "${name}"` : ''}`;
-  return status(403, 'Forbidden', `${res} is forbidden: User "${user}" cannot ${verb} resource "${q.resource}" in API group "${q.group}"${scope}`, {
+  const full = subresource ? `${q.resource}/${subresource}` : q.resource;
+  return status(403, 'Forbidden', `${res} is forbidden: User "${user}" cannot ${verb} resource "${full}" in API group "${q.group}"${scope}`, {
     name: name || undefined,
     group: q.group || undefined,
     kind: q.resource,
@@ -80,9 +82,6 @@ export const tooManyRequests = (message: string, causes: Cause[] = [], retryAfte
   status(429, 'TooManyRequests', message, { causes, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
 
 export const internal = (message: string): StatusError => status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
-
-/** etcd failures as the real server reports them (its storage errors pass the etcd text through). */
-export const storageTimeout = (message: string): StatusError => status(504, 'Timeout', message);
 
 export const gone = (message: string): StatusError => status(410, 'Expired', message);
 

@@ -1,7 +1,7 @@
 // POST pods/<name>/eviction: the PodDisruptionBudget rules of the real eviction REST handler
 // (kubernetes pkg/registry/core/pod/storage/eviction.go, ANCHORS §4.2).
 import type { KubeObject, Status } from '../common/client.js';
-import { badRequest, forbidden, StatusError, success, tooManyRequests } from './errors.js';
+import { badRequest, StatusError, success, tooManyRequests } from './errors.js';
 import { q, type DeleteOpts, type Registry } from './rest.js';
 import { fromSelectorObject, matchLabels, type LabelSelectorObject } from './selectors.js';
 
@@ -37,13 +37,24 @@ export async function evict(reg: Registry, ns: string, name: string, body: unkno
   };
   const pod = (await reg.get(podDef, ns, name)).obj;
   const phase = obj(pod['status'])['phase'];
+  const minorV = reg.version.major * 1000 + reg.version.minor;
   const done = async (): Promise<Status> => {
+    // PodDisruptionConditions (GA in 1.31, on by default from 1.26): the pod learns why it goes
+    if (minorV >= 1026 && !opts.dryRun) {
+      await reg.storage.update(reg.key(podDef, ns, name), (cur) => {
+        const st = obj(cur.obj['status']);
+        const conds = Array.isArray(st['conditions']) ? (st['conditions'] as R[]) : [];
+        if (st['phase'] === 'Succeeded' || st['phase'] === 'Failed' || conds.some((c) => c['type'] === 'DisruptionTarget' && c['status'] === 'True')) return null;
+        const cond = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+        return { ...cur.obj, status: { ...st, conditions: [...conds.filter((c) => c['type'] !== 'DisruptionTarget'), cond] } };
+      });
+    }
     await reg.delete(podDef, ns, name, opts);
     return { ...success(), code: 201 };
   };
   if (phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' || pod.metadata.deletionTimestamp) return done();
 
-  const minor = reg.version.major * 1000 + reg.version.minor;
+  const minor = minorV;
   const pdbs = (await reg.list(pdbDef, ns, {})).items.filter((p) => {
     const sel = obj(p['spec'])['selector'] as LabelSelectorObject | undefined;
     const empty = !sel || (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length);
@@ -122,7 +133,6 @@ function forbiddenPdb(name: string, why: string): StatusError {
 }
 
 function notFoundPdb(reg: Registry, name: string): StatusError {
-  void forbidden;
   return new StatusError({
     kind: 'Status',
     apiVersion: 'v1',

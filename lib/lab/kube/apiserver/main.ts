@@ -7,6 +7,7 @@ import { parseVersion, type SemVer } from '../common/versions.js';
 import { bootstrapPolicy } from './auth.js';
 import { BOOL_FLAGS, knownFlags } from './flags.js';
 import { Registry } from './rest.js';
+import { firstIp, parseCidr } from './serviceips.js';
 import { ApiServer } from './server.js';
 import { Storage } from './storage.js';
 import type { KubeObject } from '../common/client.js';
@@ -42,8 +43,16 @@ async function readRequired(flags: ParsedFlags, name: string): Promise<Buffer> {
   }
 }
 
+export interface StartOptions {
+  /**
+   * Called when a post-start hook gives up (etcd unreachable for 30 s), as the real server's
+   * fatal `PostStartHook "rbac/bootstrap-roles" failed`. Without it the double keeps retrying.
+   */
+  onFatal?: (message: string) => void;
+}
+
 /** Starts the server from parsed flags; resolves once it listens. */
-export async function startApiServer(flags: ParsedFlags, version: SemVer): Promise<RunningApiServer> {
+export async function startApiServer(flags: ParsedFlags, version: SemVer, opts: StartOptions = {}): Promise<RunningApiServer> {
   const f = (n: string): string | undefined => flags.flags.get(n);
   const etcdServers = f('etcd-servers');
   if (!etcdServers) throw new ConfigError('[--etcd-servers must be specified]');
@@ -53,7 +62,14 @@ export async function startApiServer(flags: ParsedFlags, version: SemVer): Promi
   const root = (f('etcd-prefix') ?? '/registry').replace(/\/+$/, '');
   const etcd = await openEtcd({ servers: etcdServers, caFile: f('etcd-cafile'), certFile: f('etcd-certfile'), keyFile: f('etcd-keyfile') });
   const storage = new Storage(etcd);
-  const reg = new Registry(storage, root, version);
+  let serviceRange;
+  try {
+    serviceRange = parseCidr(f('service-cluster-ip-range') ?? '10.0.0.0/24');
+  } catch (e) {
+    etcd.close();
+    throw new ConfigError(e instanceof Error ? e.message : String(e));
+  }
+  const reg = new Registry(storage, root, version, serviceRange);
   const host = f('bind-address') ?? '0.0.0.0';
   const port = Number(f('secure-port') ?? '6443');
   const advertise = f('advertise-address') ?? host;
@@ -78,9 +94,14 @@ export async function startApiServer(flags: ParsedFlags, version: SemVer): Promi
   let stopped = false;
   // post-start hooks: the default namespaces and the bootstrap RBAC policy, retried until etcd answers
   const bootstrap = async (): Promise<void> => {
+    const giveUp = Date.now() + 30000;
     while (!stopped) {
+      if (opts.onFatal && Date.now() > giveUp) {
+        opts.onFatal('PostStartHook "rbac/bootstrap-roles" failed: unable to initialize roles: timed out waiting for the condition');
+        return;
+      }
       try {
-        await ensureDefaults(reg);
+        await ensureDefaults(reg, advertise, port);
         ready = true;
         klog('I', 'storage_rbac.go:1', 'created the default namespaces and bootstrap RBAC policy');
         return;
@@ -106,7 +127,7 @@ export async function startApiServer(flags: ParsedFlags, version: SemVer): Promi
   };
 }
 
-async function ensureDefaults(reg: Registry): Promise<void> {
+async function ensureDefaults(reg: Registry, advertise: string, port: number): Promise<void> {
   const nsDef = reg.def('', 'namespaces');
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     if (!(await reg.storage.get(reg.key(nsDef, undefined, ns)))) {
@@ -120,6 +141,34 @@ async function ensureDefaults(reg: Registry): Promise<void> {
   };
   for (const r of roles) await put('clusterroles', r);
   for (const b of bindings) await put('clusterrolebindings', b);
+  // the `kubernetes` Service and this server's address in its Endpoints (the real endpoint
+  // reconciler also removes servers that stopped: the double never removes one)
+  const svcDef = reg.def('', 'services');
+  if (!(await reg.storage.get(reg.key(svcDef, 'default', 'kubernetes')))) {
+    await reg
+      .create(svcDef, 'default', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { type: 'ClusterIP', clusterIP: firstIp(reg.serviceRange), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }], sessionAffinity: 'None' },
+      })
+      .catch(ignoreExists);
+  }
+  if (advertise === '0.0.0.0' || advertise === '::') return;
+  const epDef = reg.def('', 'endpoints');
+  const key = reg.key(epDef, 'default', 'kubernetes');
+  const subset = (ips: string[]): Record<string, unknown> => ({ addresses: ips.map((ip) => ({ ip })), ports: [{ name: 'https', port, protocol: 'TCP' }] });
+  const updated = await reg.storage.update(key, (cur) => {
+    const subsets = (cur.obj['subsets'] as { addresses?: { ip: string }[] }[] | undefined) ?? [];
+    const ips = subsets.flatMap((x) => (x.addresses ?? []).map((a) => a.ip));
+    if (ips.includes(advertise)) return null;
+    return { ...cur.obj, subsets: [subset([...ips, advertise].sort())] };
+  });
+  if (!updated) {
+    await reg
+      .create(epDef, 'default', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [subset([advertise])] })
+      .catch(ignoreExists);
+  }
 }
 
 function ignoreExists(e: unknown): void {
@@ -133,17 +182,22 @@ export async function main(argv: string[], version: string): Promise<number> {
     process.stderr.write(`Error: invalid version ${version}\n`);
     return 1;
   }
+  const known = knownFlags(v);
+  // unknown flags first, as cobra does (an unknown `--x` must not swallow the next argument)
+  for (const a of argv) {
+    if (a === '--') break;
+    const m = /^--([^=]+)/.exec(a) ?? /^-([A-Za-z])(?:=|$)/.exec(a);
+    const name = m ? (m[1] === 'h' ? 'help' : m[1]!) : undefined;
+    if (name && !known.has(name)) {
+      process.stderr.write(`Error: unknown flag: ${a.startsWith('--') ? '--' : '-'}${m![1]}\n`);
+      return 1;
+    }
+  }
   let flags: ParsedFlags;
   try {
     flags = parseFlags(argv, { bools: BOOL_FLAGS, short: { v: 'v', h: 'help' } });
   } catch (e) {
     process.stderr.write(`Error: ${e instanceof FlagError ? e.message : String(e)}\n`);
-    return 1;
-  }
-  const known = knownFlags(v);
-  const unknown = flags.seen.find((n) => !known.has(n));
-  if (unknown) {
-    process.stderr.write(`Error: unknown flag: --${unknown}\n`);
     return 1;
   }
   if (flags.flags.get('help') === 'true') {
@@ -153,13 +207,19 @@ export async function main(argv: string[], version: string): Promise<number> {
   klog('I', 'server.go:565', `external host was not specified, using ${flags.flags.get('advertise-address') ?? ''}`);
   klog('I', 'server.go:161', `Version: ${`v${v.major}.${v.minor}.${v.patch}${v.pre}`}`);
   let running: RunningApiServer;
+  let fatal: ((msg: string) => void) | undefined;
   try {
-    running = await startApiServer(flags, v);
+    running = await startApiServer(flags, v, { onFatal: (m) => fatal?.(m) });
   } catch (e) {
     klog('E', 'run.go:74', `"command failed" err="${e instanceof Error ? e.message : String(e)}"`);
     return 1;
   }
   return new Promise<number>((resolve) => {
+    // klog.Fatalf exits with 255
+    fatal = (m) => {
+      klog('F', 'hooks.go:203', m);
+      void running.stop().then(() => resolve(255));
+    };
     const down = (): void => {
       klog('I', 'controller.go:1', 'Shutting down');
       void running.stop().then(() => resolve(0));

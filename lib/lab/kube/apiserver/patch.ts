@@ -51,6 +51,7 @@ function mergeKeyFor(field: string, parent: string): string | undefined {
 
 const PRIMITIVE_MERGE = new Set(['finalizers']);
 
+/** `field` is the key this value sits under, `parent` the key above it (ports' merge key depends on it). */
 export function strategicMergePatch(target: Json, patch: Json, field = '', parent = ''): Json {
   if (!isObj(patch)) return patch;
   if (patch['$patch'] === 'replace') {
@@ -60,13 +61,13 @@ export function strategicMergePatch(target: Json, patch: Json, field = '', paren
   if (patch['$patch'] === 'delete') return null;
   const out: JsonObj = isObj(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k.startsWith('$setElementOrder/') || k === '$retainKeys' || k === '$patch') continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const name = k.slice('$deleteFromPrimitiveList/'.length);
       const cur = out[name];
       if (Array.isArray(cur) && Array.isArray(v)) out[name] = cur.filter((x) => !v.some((d) => d === x));
       continue;
     }
+    if (k.startsWith('$')) continue; // $setElementOrder/..., $retainKeys, $patch: directives, not data
     if (v === null) {
       delete out[k];
       continue;
@@ -80,7 +81,7 @@ export function strategicMergePatch(target: Json, patch: Json, field = '', paren
       out[k] = v;
     }
   }
-  void parent;
+  void parent; // only list merging needs it (see mergeList)
   return out;
 }
 

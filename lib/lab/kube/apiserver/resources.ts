@@ -24,7 +24,8 @@ export interface ResourceDef {
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-export const verbsOf = (r: ResourceDef): string[] => (r.plural === 'events' ? VERBS : VERBS);
+/** Every resource of the double serves every verb (the real ones do too, for these kinds). */
+export const verbsOf = (_r: ResourceDef): string[] => VERBS;
 
 function def(d: Omit<ResourceDef, 'prefix' | 'subresources' | 'unconditionalUpdate' | 'statusSplit'> & Partial<ResourceDef>): ResourceDef {
   const subresources = d.subresources ?? [];

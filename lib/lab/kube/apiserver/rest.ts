@@ -6,9 +6,10 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import type { KubeObject } from '../common/client.js';
 import type { SemVer } from '../common/versions.js';
 import { admitCreate, HAS_GENERATION } from './admission.js';
-import { alreadyExists, badRequest, conflict, forbidden, gone, invalid, notFound, StatusError, unsupportedMediaType, type Qualified } from './errors.js';
+import { alreadyExists, badRequest, conflict, gone, invalid, notFound, StatusError, unsupportedMediaType, type Qualified } from './errors.js';
 import { jsonPatch, mergePatch, strategicMergePatch, type Json } from './patch.js';
 import { resourcesFor, type ResourceDef } from './resources.js';
+import { allocate, contains, parseCidr, type Cidr } from './serviceips.js';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { Storage, Stored } from './storage.js';
 
@@ -42,8 +43,32 @@ export class Registry {
     /** --etcd-prefix: `/registry` */
     readonly root: string,
     readonly version: SemVer,
+    /** --service-cluster-ip-range (default 10.0.0.0/24, as the real flag) */
+    readonly serviceRange: Cidr = parseCidr('10.0.0.0/24'),
   ) {
     this.defs = resourcesFor(version);
+  }
+
+  /** Gives a Service its spec.clusterIP (and clusterIPs) unless it is headless or ExternalName. */
+  private async allocateClusterIP(o: KubeObject): Promise<void> {
+    const spec = obj(o['spec']);
+    if (spec['type'] === 'ExternalName' || spec['clusterIP'] === 'None') return;
+    const want = typeof spec['clusterIP'] === 'string' ? spec['clusterIP'] : '';
+    const used = new Set<string>();
+    for (const s of (await this.storage.list(`${this.root}/services/specs/`)).items) {
+      const ip = obj(s.obj['spec'])['clusterIP'];
+      if (typeof ip === 'string') used.add(ip);
+    }
+    if (want) {
+      if (!contains(this.serviceRange, want)) {
+        throw invalid('Service', o.metadata.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${want}"}: failed to allocate IP ${want}: the provided IP (${want}) is not in the valid range. The range of valid IPs is ${rangeText(this.serviceRange)}` }]);
+      }
+      if (used.has(want)) {
+        throw invalid('Service', o.metadata.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${want}"}: failed to allocate IP ${want}: provided IP is already allocated` }]);
+      }
+    }
+    const ip = want || allocate(this.serviceRange, used);
+    o['spec'] = { ...spec, clusterIP: ip, clusterIPs: [ip] };
   }
 
   def(group: string, plural: string): ResourceDef {
@@ -177,6 +202,7 @@ export class Registry {
     if (HAS_GENERATION.has(def.plural)) o.metadata.generation = 1;
     if (def.statusSplit && def.plural !== 'pods' && def.plural !== 'namespaces' && def.plural !== 'nodes') delete o['status'];
     admitCreate(def.plural, o, this.version);
+    if (def.plural === 'services') await this.allocateClusterIP(o);
     const gen = !o.metadata.name;
     for (let attempt = 0; attempt < 8; attempt++) {
       if (gen) o.metadata.name = o.metadata.generateName + randomSuffix();
@@ -220,13 +246,12 @@ export class Registry {
     return out;
   }
 
-  private async finishIfDeleted(def: ResourceDef, key: string, s: Stored): Promise<KubeObject> {
+  private async finishIfDeleted(key: string, s: Stored): Promise<KubeObject> {
     const m = s.obj.metadata;
     if (m.deletionTimestamp && !(m.finalizers?.length) && !m.deletionGracePeriodSeconds) {
       const rev = await this.storage.deleteAt(key, s.rev);
       if (rev) return { ...s.obj, metadata: { ...m, resourceVersion: String(rev) } };
     }
-    void def;
     return s.obj;
   }
 
@@ -252,7 +277,7 @@ export class Registry {
     });
     if (!s) throw notFound(q(def), name);
     if (dryRun) return result!;
-    return this.finishIfDeleted(def, key, s);
+    return this.finishIfDeleted(key, s);
   }
 
   async patch(def: ResourceDef, ns: string | undefined, name: string, patchBody: unknown, contentType: string, sub: string | undefined, dryRun = false): Promise<KubeObject> {
@@ -285,7 +310,7 @@ export class Registry {
     });
     if (!s) throw notFound(q(def), name);
     if (dryRun) return result!;
-    return this.finishIfDeleted(def, key, s);
+    return this.finishIfDeleted(key, s);
   }
 
   /** Deletes (or marks for deletion). Returns the object as the real server does. */
@@ -337,11 +362,11 @@ export class Registry {
       for (const s of (await this.storage.list(prefix)).items) await this.storage.deleteAt(this.key(d, ns, s.obj.metadata.name!), s.rev);
     }
   }
+}
 
-  /** Real server answer for a delete that refers to a cluster-scope forbidden thing (kept for symmetry). */
-  forbidden(user: string, verb: string, def: ResourceDef, name: string, ns?: string): StatusError {
-    return forbidden(user, verb, q(def), name, ns);
-  }
+function rangeText(c: Cidr): string {
+  const ip = [24, 16, 8, 0].map((s) => Math.floor(c.base / 2 ** s) % 256).join('.');
+  return `${ip}/${32 - Math.log2(c.size)}`;
 }
 
 function randomSuffix(): string {

@@ -8,6 +8,7 @@ import { authenticate, authorize, type AuthnConfig, type AuthzConfig, type Attri
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, type DiscoveryContext } from './discovery.js';
 import { badRequest, forbidden, forbiddenPath, internal, methodNotAllowed, notFound, notFoundPath, StatusError, success, unauthorized } from './errors.js';
 import { evict } from './eviction.js';
+import { openApiJson, openApiProto } from './openapi.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { q, Registry, type DeleteOpts } from './rest.js';
 import type { ResourceDef } from './resources.js';
@@ -121,7 +122,7 @@ export class ApiServer {
   private async allow(user: UserInfo, a: Attributes): Promise<void> {
     if (await authorize(user, a, this.opts.authz, this.reg.storage)) return;
     if (a.path !== undefined) throw forbiddenPath(user.name, a.verb, a.path);
-    throw forbidden(user.name, a.verb, { resource: a.subresource ? `${a.resource}/${a.subresource}` : a.resource!, group: a.group ?? '' }, a.name ?? '', a.namespace);
+    throw forbidden(user.name, a.verb, { resource: a.resource!, group: a.group ?? '' }, a.name ?? '', a.namespace, a.subresource);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, user: UserInfo): Promise<void> {
@@ -129,7 +130,7 @@ export class ApiServer {
     const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (segs[0] !== 'api' && segs[0] !== 'apis') {
       await this.allow(user, { verb: method.toLowerCase(), path });
-      return this.nonResource(res, path, url, method);
+      return this.nonResource(res, path, url, method, req.headers['accept']);
     }
     // discovery
     let group = '';
@@ -177,7 +178,7 @@ export class ApiServer {
                 : '';
     if (!verb) throw methodNotAllowed();
     await this.allow(user, { verb, group: r.def.group, resource: r.def.plural, subresource: r.sub, namespace: r.namespace, name: r.name });
-    return this.resource(req, res, url, method, verb, r);
+    return this.resource(req, res, url, method, verb, r, user);
   }
 
   private resolve(group: string, version: string, rest: string[]): ResourceRoute | null {
@@ -198,7 +199,9 @@ export class ApiServer {
     return { def: d, gv, name: rest[1], sub: rest[2] };
   }
 
-  private async nonResource(res: ServerResponse, path: string, url: URL, method: string): Promise<void> {
+  private openapiPb: Buffer | undefined;
+
+  private async nonResource(res: ServerResponse, path: string, url: URL, method: string, accept: string | undefined): Promise<void> {
     if (method !== 'GET') throw methodNotAllowed();
     const v = this.reg.version;
     if (path === '/version') {
@@ -243,11 +246,20 @@ export class ApiServer {
       res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
       return void res.end(text);
     }
-    // /openapi/v2 and /openapi/v3 are not served: kubectl needs --validate=false for apply
+    if (path === '/openapi/v2') {
+      // protobuf when asked (kubectl), JSON otherwise
+      if (String(accept ?? '').includes('protobuf')) {
+        this.openapiPb ??= openApiProto(this.reg.defs);
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': this.openapiPb.length }); // as kube-openapi's handler
+        return void res.end(this.openapiPb);
+      }
+      return sendJson(res, 200, openApiJson(this.reg.defs));
+    }
+    // /openapi/v3 is not served (kubectl >= 1.27 then needs --validate=false for apply)
     throw notFoundPath();
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, method: string, verb: string, r: ResourceRoute): Promise<void> {
+  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, method: string, verb: string, r: ResourceRoute, user: UserInfo): Promise<void> {
     const { def, gv, namespace: ns, name, sub } = r;
     const reg = this.reg;
     const qp = url.searchParams;
@@ -300,6 +312,10 @@ export class ApiServer {
       if (sub === 'binding') return sendJson(res, 201, await this.bind(ns!, name!, parsed(), dryRun));
       if (sub || name) throw methodNotAllowed();
       const o = obj(parsed()) as KubeObject;
+      if (def.plural === 'certificatesigningrequests') {
+        // the requester's identity is recorded by the server (the approver and signer read it)
+        o['spec'] = { ...obj(o['spec']), username: user.name, groups: user.groups, uid: '' };
+      }
       if (def.plural === 'namespaces' && o.metadata) delete o.metadata.namespace;
       return out(201, await reg.create(def, ns, o, dryRun));
     }

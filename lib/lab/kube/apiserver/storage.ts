@@ -3,7 +3,7 @@
 // revision; writes are Txns comparing mod_revision, retried internally when they lose a race.
 import type { Etcd3, IKeyValue, IRangeResponse, ITxnResponse } from 'etcd3';
 import type { KubeObject } from '../common/client.js';
-import { StatusError, internal, storageTimeout } from './errors.js';
+import { StatusError, internal } from './errors.js';
 
 export interface Stored {
   key: string;
@@ -48,14 +48,24 @@ export function prefixEnd(prefix: string): Buffer {
   return Buffer.from([0]);
 }
 
-/** Turns etcd/gRPC failures into the Status the real server sends for them. */
+/**
+ * Turns etcd/gRPC failures into what the real server sends: its etcd3 store passes etcd's error
+ * through unchanged, which becomes a 500 Status with no reason and the error text as message
+ * (kubectl prints `Error from server: etcdserver: request timed out`). A member that does not
+ * answer within the deadline is Go's `context deadline exceeded`.
+ */
 export function storageError(e: unknown): StatusError {
   if (e instanceof StatusError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  if (/deadline exceeded|DEADLINE_EXCEEDED/i.test(msg)) return storageTimeout('Timeout: request did not complete within requested timeout - context deadline exceeded');
-  const m = /(etcdserver: [^\n]*)/.exec(msg);
-  if (m) return internal(m[1]!);
-  return internal(msg.replace(/^\d+ [A-Z_]+: /, ''));
+  const m = /(etcdserver: [^\n.]*)/.exec(msg);
+  const text = m
+    ? m[1]!
+    : /compacted/.test(msg)
+      ? 'mvcc: required revision has been compacted'
+      : /deadline|DEADLINE_EXCEEDED|No connection established|ECONNREFUSED|UNAVAILABLE|unavailable|circuit/i.test(msg)
+        ? 'context deadline exceeded'
+        : msg;
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: text, code: 500 });
 }
 
 function decode(kv: IKeyValue): Stored {
@@ -157,8 +167,9 @@ export class Storage {
   }
 
   /** A cheap linearizable read: fails when etcd has no quorum (healthz's etcd check). */
-  async ping(): Promise<void> {
-    await this.call(() => this.etcd.kv.range({ key: enc('health') }));
+  async ping(timeoutMs = 2000): Promise<void> {
+    // --etcd-healthcheck-timeout defaults to 2 s
+    await this.call(() => this.etcd.kv.range({ key: enc('health') }, { deadline: Date.now() + timeoutMs }));
   }
 
   /**

@@ -1,6 +1,7 @@
 // Server-side Tables (`Accept: application/json;as=Table;...`), the columns of the real printers
 // (kubernetes pkg/printers/internalversion/printers.go, ANCHORS §6): nodes, pods, namespaces,
-// PDBs; every other resource gets NAME and AGE.
+// PDBs, CSRs, deployments, replicasets, daemonsets, configmaps, secrets, services, leases (their
+// default columns); every other resource gets NAME and AGE.
 import type { KubeObject } from '../common/client.js';
 
 interface Column {
@@ -142,12 +143,89 @@ const pdbPrinter: Printer = {
   },
 };
 
+const csrPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Age'), col('SignerName'), col('Requestor'), col('Condition')],
+  cells(o, now) {
+    const spec = obj(o['spec']);
+    const conds = arr(obj(o['status'])['conditions']).map((c) => String(c['type']));
+    let cond = conds.length ? conds.join(',') : 'Pending';
+    if (obj(o['status'])['certificate']) cond += ',Issued';
+    return [o.metadata.name ?? '', age(o, now), String(spec['signerName'] ?? '') || '<none>', String(spec['username'] ?? ''), cond];
+  },
+};
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const name = (o: KubeObject): string => o.metadata.name ?? '';
+
+const deploymentPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age')],
+  cells(o, now) {
+    const st = obj(o['status']);
+    return [name(o), `${num(st['readyReplicas'])}/${num(obj(o['spec'])['replicas'] ?? 1)}`, num(st['updatedReplicas']), num(st['availableReplicas']), age(o, now)];
+  },
+};
+
+const replicaSetPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age')],
+  cells(o, now) {
+    const st = obj(o['status']);
+    return [name(o), num(obj(o['spec'])['replicas'] ?? 1), num(st['replicas']), num(st['readyReplicas']), age(o, now)];
+  },
+};
+
+const daemonSetPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), col('Age')],
+  cells(o, now) {
+    const st = obj(o['status']);
+    const sel = Object.entries(obj(obj(obj(obj(o['spec'])['template'])['spec'])['nodeSelector'])).map(([k, v]) => `${k}=${String(v)}`);
+    return [name(o), num(st['desiredNumberScheduled']), num(st['currentNumberScheduled']), num(st['numberReady']), num(st['updatedNumberScheduled']), num(st['numberAvailable']), sel.length ? sel.join(',') : '<none>', age(o, now)];
+  },
+};
+
+const configMapPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Data', 'integer'), col('Age')],
+  cells: (o, now) => [name(o), Object.keys(obj(o['data'])).length + Object.keys(obj(o['binaryData'])).length, age(o, now)],
+};
+
+const secretPrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Type'), col('Data', 'integer'), col('Age')],
+  cells: (o, now) => [name(o), String(o['type'] ?? 'Opaque'), Object.keys(obj(o['data'])).length, age(o, now)],
+};
+
+const servicePrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age')],
+  cells(o, now) {
+    const spec = obj(o['spec']);
+    const ports = arr(spec['ports']).map((p) => `${String(p['port'])}${p['nodePort'] ? `:${String(p['nodePort'])}` : ''}/${String(p['protocol'] ?? 'TCP')}`);
+    const ext = arr(spec['externalIPs']).map(String);
+    return [name(o), String(spec['type'] ?? 'ClusterIP'), String(spec['clusterIP'] ?? '') || '<none>', ext.length ? ext.join(',') : '<none>', ports.length ? ports.join(',') : '<none>', age(o, now)];
+  },
+};
+
+const leasePrinter: Printer = {
+  columns: [col('Name', 'string', 0, 'name'), col('Holder'), col('Age')],
+  cells: (o, now) => [name(o), String(obj(o['spec'])['holderIdentity'] ?? ''), age(o, now)],
+};
+
 const genericPrinter: Printer = {
   columns: [col('Name', 'string', 0, 'name'), col('Age')],
   cells: (o, now) => [o.metadata.name ?? '', age(o, now)],
 };
 
-const PRINTERS: Record<string, Printer> = { nodes: nodePrinter, pods: podPrinter, namespaces: namespacePrinter, poddisruptionbudgets: pdbPrinter };
+const PRINTERS: Record<string, Printer> = {
+  nodes: nodePrinter,
+  pods: podPrinter,
+  namespaces: namespacePrinter,
+  poddisruptionbudgets: pdbPrinter,
+  certificatesigningrequests: csrPrinter,
+  deployments: deploymentPrinter,
+  replicasets: replicaSetPrinter,
+  daemonsets: daemonSetPrinter,
+  configmaps: configMapPrinter,
+  secrets: secretPrinter,
+  services: servicePrinter,
+  leases: leasePrinter,
+};
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 

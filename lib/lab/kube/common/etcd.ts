@@ -25,7 +25,25 @@ async function readTls(path: string | undefined, flag: string): Promise<Buffer |
   }
 }
 
+let quieted = false;
+/**
+ * gRPC sets the TLS ServerName to the endpoint's host even when it is an IP address, and Node
+ * then warns (DEP0123) on every connection; etcd endpoints are IP addresses in kubeadm's
+ * manifests, so that one warning is dropped. Every other warning passes.
+ */
+function quietServerNameWarning(): void {
+  if (quieted) return;
+  quieted = true;
+  const orig = process.emitWarning.bind(process) as (...a: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    const code = typeof args[1] === 'object' && args[1] !== null ? (args[1] as { code?: unknown }).code : args[2];
+    if (code === 'DEP0123') return;
+    orig(...args);
+  }) as typeof process.emitWarning;
+}
+
 export async function openEtcd(c: EtcdConnection): Promise<Etcd3> {
+  quietServerNameWarning();
   const hosts = (typeof c.servers === 'string' ? c.servers.split(',') : [...c.servers]).map((s) => s.trim()).filter(Boolean);
   if (hosts.length === 0) throw new EtcdConfigError('--etcd-servers must be specified');
   const ca = await readTls(c.caFile, '--etcd-cafile');

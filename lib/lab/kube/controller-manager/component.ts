@@ -357,6 +357,7 @@ export async function runComponent(spec: ComponentSpec, argv: string[], version:
   process.on('SIGINT', onSignal);
   let elector: LeaderElector | undefined;
   let serving: Serving | undefined;
+  const closers: (() => void)[] = [];
   try {
     try {
       serving = await startServing(flags, { securePort: spec.securePort, insecurePort: spec.insecurePort }, version, {
@@ -373,7 +374,10 @@ export async function runComponent(spec: ComponentSpec, argv: string[], version:
       await work(stopAll.signal);
       return 0;
     }
-    elector = new LeaderElector(client, {
+    // leader election has a client of its own (as client-go's components do), so busy controllers never delay a renewal
+    const electionClient = new KubeClient(client.creds, { userAgent: `${spec.prog}/${gitVersion(version)}/leader-election`, timeoutMs: Math.max(1000, cfg.timings.renewDeadlineMs) });
+    closers.push(() => electionClient.close());
+    elector = new LeaderElector(electionClient, {
       namespace: cfg.resourceNamespace ?? 'kube-system',
       name: cfg.resourceName ?? spec.leaseName,
       ...cfg.timings,
@@ -393,6 +397,7 @@ export async function runComponent(spec: ComponentSpec, argv: string[], version:
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await serving?.close();
+    for (const f of closers) f();
     client.close();
   }
 }

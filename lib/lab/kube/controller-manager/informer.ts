@@ -2,7 +2,7 @@
 // watch from the list's resourceVersion, apply events, and on any end of the watch list again
 // (after a pause of at least 1 s, so a failing API is never hammered). onChange fires after each
 // batch of changes; consumers reconcile from the cache instead of asking the API again.
-import type { KubeClient, KubeObject, WatchEvent } from '../common/client.js';
+import { KubeClient, type KubeObject, type WatchEvent } from '../common/client.js';
 
 export function keyOf(o: KubeObject): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name);
@@ -14,14 +14,18 @@ export class Informer<T extends KubeObject> {
   private stopped = false;
   private current: { stop(): void } | undefined;
   private wake: (() => void) | undefined;
+  /** its own connection pool: a watch holds a socket for minutes, and the client's pool is small */
+  private readonly client: KubeClient;
 
   constructor(
-    private readonly client: KubeClient,
+    client: KubeClient,
     /** the collection path: `/api/v1/pods` */
     readonly path: string,
     private readonly onChange: () => void,
     private readonly onError: (msg: string) => void = () => {},
-  ) {}
+  ) {
+    this.client = new KubeClient(client.creds, { userAgent: 'informer', timeoutMs: 30000 });
+  }
 
   hasSynced(): boolean {
     return this.synced;
@@ -67,6 +71,7 @@ export class Informer<T extends KubeObject> {
     this.stopped = true;
     this.current?.stop();
     this.wake?.();
+    this.client.close();
   }
 
   private apply(e: WatchEvent<T>): void {

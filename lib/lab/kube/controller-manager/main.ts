@@ -2,7 +2,7 @@
 // it at every release the lab carries, /healthz on the secure port 10257 (and the insecure 10252
 // of the old releases), leader election on the Lease kube-system/kube-controller-manager, and,
 // while leader, the controllers the lab needs: deployment, replicaset, daemonset, disruption,
-// node lifecycle with taint eviction, garbage collector, CSR approving and signing.
+// node lifecycle with taint eviction, garbage collector, pod GC, CSR approving and signing.
 import type { ParsedFlags } from '../common/flags.js';
 import { parseVersion } from '../common/versions.js';
 import { COMPONENT_FLAGS, durationFlag, leaderTimings, runComponent, type ComponentContext, type FlagDef } from './component.js';
@@ -13,6 +13,7 @@ import { syncDisruptionBudgets } from './disruption.js';
 import { GarbageCollector } from './gc.js';
 import { Debouncer, Informer } from './informer.js';
 import { NodeLifecycle } from './nodelifecycle.js';
+import { POD_GC_PERIOD_MS, PodGC } from './podgc.js';
 import { syncDeployments, syncReplicaSets } from './replicaset.js';
 
 const S = (name: string, extra: Omit<FlagDef, 'name'> = {}): FlagDef => ({ name, ...extra });
@@ -171,16 +172,20 @@ export async function runControllers(c: ComponentContext): Promise<void> {
     if (c.signal.aborted) return;
     if (synced('deployments', 'replicasets', 'pods')) await step('deployment', () => syncDeployments(ctx));
     if (synced('replicasets', 'pods')) await step('replicaset', () => syncReplicaSets(ctx));
+    await step('nodelifecycle', () => lifecycle.taintPass());
     if (synced('daemonsets', 'nodes', 'pods')) await step('daemonset', () => syncDaemonSets(ctx));
     if (synced('pdbs', 'pods', 'replicasets', 'deployments')) await step('disruption', () => syncDisruptionBudgets(ctx));
     if (synced('csrs')) await step('csrsigning', () => csr.sync());
     await step('garbagecollector', () => gc.sweep());
   }, 200, 10000);
   const monitor = setInterval(() => void step('nodelifecycle', () => lifecycle.monitor()), monitorPeriod);
-  log.info('controllermanager.go:500', '"Started controllers" controllers=["deployment","replicaset","daemonset","disruption","nodelifecycle","garbagecollector","csrapproving","csrsigning"]');
+  const podgc = new PodGC(ctx);
+  const podgcTimer = setInterval(() => void step('podgc', () => podgc.sweep()), POD_GC_PERIOD_MS);
+  log.info('controllermanager.go:500', '"Started controllers" controllers=["deployment","replicaset","daemonset","disruption","nodelifecycle","garbagecollector","podgc","csrapproving","csrsigning"]');
   const runs = Object.values(caches).map((i: Informer<never>) => i.run());
   await new Promise<void>((r) => (c.signal.aborted ? r() : c.signal.addEventListener('abort', () => r(), { once: true })));
   clearInterval(monitor);
+  clearInterval(podgcTimer);
   deb.stop();
   for (const i of Object.values(caches)) (i as Informer<never>).stop();
   await Promise.all(runs);

@@ -82,11 +82,21 @@ export class NodeLifecycle {
     const now = Date.now();
     const nodes = caches.nodes.list();
     for (const n of nodes) await this.checkHealth(n, now);
-    const fresh = caches.nodes.list();
-    const allDown = fresh.length > 0 && fresh.every((n) => !isNodeReady(n));
-    for (const n of fresh) await this.reconcileTaints(n, allDown);
+    await this.taintPass();
     for (const name of [...this.probes.keys()]) if (!caches.nodes.items.has(name)) this.probes.delete(name);
     await this.evictPods();
+  }
+
+  /**
+   * The NoSchedule/NoExecute taints follow the conditions; run on every node change too (as
+   * doNoScheduleTaintingPass is), so a node that posts Ready loses admission's not-ready taint at once.
+   */
+  async taintPass(): Promise<void> {
+    const nodes = this.ctx.caches.nodes;
+    if (!nodes.hasSynced()) return;
+    const all = nodes.list();
+    const allDown = all.length > 0 && all.every((n) => !isNodeReady(n));
+    for (const n of all) await this.reconcileTaints(n, allDown);
   }
 
   private async checkHealth(node: Node, now: number): Promise<void> {

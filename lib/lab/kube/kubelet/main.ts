@@ -15,7 +15,7 @@ import { serveHealthz } from './healthz.js';
 import { KubeletFlagError, parseKubeletFlags } from './kubelet-flags.js';
 import { klogLine, log, q } from './log.js';
 import { NodeAgent } from './node-agent.js';
-import { NodeFlagError, parseNodeLabels, parseTaints, type HostFacts } from './node-info.js';
+import { ALLOWED_LABELS, NodeFlagError, parseNodeLabels, parseTaints, restrictedNodeLabels, type HostFacts } from './node-info.js';
 import { StaticPods } from './static-pods.js';
 
 class Fatal extends Error {}
@@ -88,7 +88,7 @@ export async function main(argv: string[], versionText: string): Promise<number>
     flags = parseKubeletFlags(argv, version);
   } catch (e) {
     if (!(e instanceof KubeletFlagError)) throw e;
-    fatal(version, compareVersions(version, parseVersion('1.23.0')!) < 0 ? e.message : `failed to parse kubelet flag: ${e.message}`, 'server.go:159');
+    fatal(version, compareVersions(version, parseVersion('1.23.0')!) < 0 ? e.message : `failed to parse kubelet flag: ${e.message}`, 'server.go:156');
     return 1;
   }
   if (flags.flags.get('version') === 'true') {
@@ -109,7 +109,15 @@ export async function main(argv: string[], versionText: string): Promise<number>
     let taints;
     try {
       labels = parseNodeLabels(flags.flags.get('node-labels'), version);
+      const restricted = restrictedNodeLabels(labels);
+      if (restricted.length) {
+        // 1.13-1.15 only warned (cmd/kubelet/app/server.go)
+        log.warn('server.go:218', `unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [${restricted.join(' ')}]`);
+        log.warn('server.go:219', `in 1.16, --node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) or be in the specifically allowed set (${ALLOWED_LABELS.join(', ')})`);
+      }
       taints = parseTaints(flags.flags.get('register-with-taints'));
+      // an external cloud provider initialises the node; until then the kubelet keeps pods off it
+      if (flags.flags.get('cloud-provider') === 'external') taints.push({ key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' });
     } catch (e) {
       if (e instanceof NodeFlagError) throw new Fatal(`failed to validate kubelet flags: ${e.message}`);
       throw e;
@@ -178,7 +186,7 @@ export async function main(argv: string[], versionText: string): Promise<number>
           return;
         }
         if (stopping) return;
-        agent = new NodeAgent({ client, cfg, version, host: await hostFacts(nodeName, flags.flags.get('node-ip')), labels, taints, statics });
+        agent = new NodeAgent({ client, cfg, version, host: await hostFacts(nodeName, flags.flags.get('node-ip')), labels, taints, statics, registerNode: flags.flags.get('register-node') !== 'false' });
         stoppers.unshift(() => agent?.stop());
         await agent.start();
       })().catch((e: unknown) => {

@@ -2,7 +2,8 @@
 // (kube-node-lease, renewed every leaseDuration/4) and its status (computed every
 // nodeStatusUpdateFrequency, sent when it changed or every nodeStatusReportFrequency), publish
 // mirror pods for its static pods, mark pods bound to it Running and Ready, and finish the deletion
-// of its terminating pods after their grace period (DELETE with gracePeriodSeconds 0).
+// of its terminating pods once their containers would have stopped (termination.ts; DELETE with
+// gracePeriodSeconds 0).
 import { readdir } from 'node:fs/promises';
 import { ApiError, type KubeClient, type KubeObject } from '../common/client.js';
 import type { SemVer } from '../common/versions.js';
@@ -11,6 +12,7 @@ import { log, q } from './log.js';
 import { conditions, defaultLabels, nodeStatus, type HostFacts, type NodeCondition, type Taint } from './node-info.js';
 import type { ContainerStatus } from './pod-runner.js';
 import type { StaticPods } from './static-pods.js';
+import { removalDelayMs } from './termination.js';
 
 export const CNI_DIR = '/etc/cni/net.d';
 
@@ -21,12 +23,14 @@ export interface AgentOptions {
   host: HostFacts;
   labels: Record<string, string>;
   taints: Taint[];
+  /** --register-node (default true): false leaves the Node to whoever creates it */
+  registerNode: boolean;
   statics: StaticPods | undefined;
 }
 
 type Obj = Record<string, unknown>;
 interface Pod extends KubeObject {
-  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name: string; image: string }[]; [k: string]: unknown };
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[]; [k: string]: unknown };
   status?: Obj;
 }
 
@@ -56,7 +60,10 @@ export class NodeAgent {
   private watchStop: (() => void) | undefined;
   private syncQueued = false;
   private syncing: Promise<void> = Promise.resolve();
-  private podIpNext = 2;
+  private podIpNext = 1;
+  private cidrCheckedAt = 0;
+  /** spec.podCIDR once the controller-manager allocated it (--allocate-node-cidrs) */
+  private podCIDR = '';
   private readonly podIps = new Map<string, string>();
 
   constructor(private readonly o: AgentOptions) {}
@@ -66,7 +73,7 @@ export class NodeAgent {
   }
 
   async start(): Promise<void> {
-    await this.register();
+    if (this.o.registerNode) await this.register();
     if (this.stopped) return;
     const leaseMs = Math.max(1000, (this.o.cfg.nodeLeaseDurationSeconds * 1000) / 4);
     void this.renewLease();
@@ -107,6 +114,7 @@ export class NodeAgent {
       try {
         const made = await c.create(`/api/v1/nodes`, node);
         this.nodeUid = made.metadata.uid ?? '';
+        this.notePodCIDR(made);
         log.info('kubelet_node_status.go:73', `"Successfully registered node" node=${q(this.name)}`);
         return;
       } catch (e) {
@@ -115,6 +123,7 @@ export class NodeAgent {
           try {
             const made = await c.patch(path, { metadata: { labels: defaultLabels(this.name) } }, 'merge');
             this.nodeUid = made.metadata.uid ?? '';
+            this.notePodCIDR(made);
             log.info('kubelet_node_status.go:73', `"Successfully registered node" node=${q(this.name)}`);
             return;
           } catch (e2) {
@@ -146,10 +155,12 @@ export class NodeAgent {
     const key = JSON.stringify(next.map((c) => [c.type, c.status, c.reason]));
     const due = Date.now() - this.lastSent >= this.o.cfg.nodeStatusReportFrequency;
     if (key === this.lastSentKey && !due) return;
+    // (the real kubelet reads its Node from an informer every period; the double reads it only when it sends)
     const c = this.o.client;
     const path = `/api/v1/nodes/${this.name}`;
     try {
       const node = await c.get(path);
+      this.notePodCIDR(node);
       const status = { ...((node['status'] as Obj | undefined) ?? {}), ...nodeStatus(this.o.host, this.o.version, this.o.cfg.maxPods, this.o.cfg.port) };
       // start from what the API holds so a transition keeps its time across kubelet restarts
       if (!this.lastConditions.length && Array.isArray(status['conditions'])) this.lastConditions = status['conditions'] as NodeCondition[];
@@ -160,10 +171,10 @@ export class NodeAgent {
       this.lastSent = Date.now();
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) {
-        // the Node was deleted (kubectl delete node): the real kubelet registers it again
+        // the Node was deleted (kubectl delete node): the real kubelet registers only at start, so
+        // it stays away until the kubelet restarts
         log.error('kubelet_node_status.go:535', `"Error updating node status, will retry" err=${q(`error getting node "${this.name}": nodes "${this.name}" not found`)}`);
         this.lastSentKey = '';
-        await this.register();
         return;
       }
       log.error('kubelet_node_status.go:535', `"Error updating node status, will retry" err=${q((e as Error).message)}`);
@@ -241,6 +252,7 @@ export class NodeAgent {
 
   private async syncPods(): Promise<void> {
     if (this.stopped) return;
+    await this.refreshPodCIDR();
     const statics = [...(this.o.statics?.pods.values() ?? [])];
     const mirrorHashes = new Set(statics.map((s) => s.hash));
     for (const [key, pod] of [...this.pods]) {
@@ -261,8 +273,7 @@ export class NodeAgent {
 
   private scheduleFinalDelete(key: string, pod: Pod): void {
     if (this.finalDeletes.has(key)) return;
-    const at = Date.parse(pod.metadata.deletionTimestamp!);
-    const wait = Math.max(0, (Number.isNaN(at) ? Date.now() : at) - Date.now());
+    const wait = removalDelayMs(pod.spec, pod.metadata.deletionTimestamp!);
     log.info('kubelet.go:2445', `"SyncLoop DELETE" source="api" pods=[${q(key)}] finalDeleteIn="${Math.round(wait / 1000)}s"`);
     this.finalDeletes.set(
       key,
@@ -285,14 +296,40 @@ export class NodeAgent {
     }
   }
 
+  private notePodCIDR(node: KubeObject): void {
+    const cidr = (node['spec'] as { podCIDR?: unknown } | undefined)?.podCIDR;
+    if (typeof cidr === 'string' && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr) && cidr !== this.podCIDR) {
+      log.info('kubelet_network.go:77', `"Updating Pod CIDR" originalPodCIDR=${q(this.podCIDR)} newPodCIDR=${q(cidr)}`);
+      this.podCIDR = cidr;
+    }
+  }
+
+  /** The controller-manager may allocate the node's podCIDR after registration: look until it has. */
+  private async refreshPodCIDR(force = false): Promise<void> {
+    if (this.podCIDR || (!force && Date.now() - this.cidrCheckedAt < 10_000)) return;
+    this.cidrCheckedAt = Date.now();
+    try {
+      this.notePodCIDR(await this.o.client.get(`/api/v1/nodes/${this.name}`));
+    } catch {
+      /* the next pass */
+    }
+  }
+
   private podIp(pod: Pod): string {
     if (pod.spec?.hostNetwork) return this.o.host.address;
     const uid = pod.metadata.uid ?? podKey(pod);
     let ip = this.podIps.get(uid);
     if (!ip) {
-      // no CNI plugin runs: addresses come from a per-node range (README "Test doubles")
-      const octet = parseInt(this.o.host.address.split('.')[3] ?? '1', 10) % 256;
-      ip = `10.88.${octet}.${this.podIpNext++ % 254 || 254}`;
+      // no CNI plugin runs: addresses from the node's podCIDR as host-local IPAM hands them out
+      // (from .2), or from 10.88.<host octet>.0/24 while the node has none (README "Test doubles")
+      const n = this.podIpNext++ % 250 || 250;
+      if (this.podCIDR) {
+        const [a, b, c] = this.podCIDR.split('/')[0]!.split('.');
+        ip = `${a}.${b}.${c}.${n + 1}`;
+      } else {
+        const octet = parseInt(this.o.host.address.split('.')[3] ?? '1', 10) % 256;
+        ip = `10.88.${octet}.${n + 1}`;
+      }
       this.podIps.set(uid, ip);
     }
     return ip;
@@ -300,6 +337,7 @@ export class NodeAgent {
 
   private async markRunning(pod: Pod): Promise<void> {
     const st = pod.status ?? {};
+    if (st['phase'] === 'Succeeded' || st['phase'] === 'Failed') return; // terminal: nothing runs any more
     const ready = Array.isArray(st['conditions']) && (st['conditions'] as Obj[]).some((c) => c['type'] === 'Ready' && c['status'] === 'True');
     if (st['phase'] === 'Running' && ready) return;
     const started = now();
@@ -313,6 +351,8 @@ export class NodeAgent {
       restartCount: 0,
       state: { running: { startedAt: started } },
     }));
+    // a pod that needs an address: look at the Node's podCIDR first (the allocator may have set it)
+    if (!pod.spec?.hostNetwork && !this.podIps.has(pod.metadata.uid ?? podKey(pod))) await this.refreshPodCIDR(true);
     const ip = this.podIp(pod);
     const status = {
       ...st,
@@ -324,6 +364,20 @@ export class NodeAgent {
       podIPs: [{ ip }],
       startTime: (st['startTime'] as string | undefined) ?? started,
       containerStatuses: containers,
+      // init containers ran to completion before the app containers started (as kwok's pod-ready stage)
+      ...(pod.spec?.initContainers?.length
+        ? {
+            initContainerStatuses: pod.spec.initContainers.map((c) => ({
+              name: c.name,
+              image: c.image,
+              imageID: '',
+              containerID: `lab://${pod.metadata.uid ?? ''}-${c.name}`,
+              ready: true,
+              restartCount: 0,
+              state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: started } },
+            })),
+          }
+        : {}),
     };
     try {
       await this.o.client.update(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { ...pod, status });

@@ -17,7 +17,7 @@ export interface NodeCondition {
   lastTransitionTime?: string;
 }
 
-const ALLOWED_LABELS = [
+export const ALLOWED_LABELS: readonly string[] = [
   'beta.kubernetes.io/arch', 'beta.kubernetes.io/instance-type', 'beta.kubernetes.io/os',
   'failure-domain.beta.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone',
   'kubernetes.io/arch', 'kubernetes.io/hostname', 'kubernetes.io/os',
@@ -35,22 +35,25 @@ export function parseNodeLabels(text: string | undefined, version: SemVer): Reco
     if (eq < 0) throw new NodeFlagError(`invalid argument "${text}" for "--node-labels" flag: ${part} must be formatted as key=value`);
     out[part.slice(0, eq)] = part.slice(eq + 1);
   }
-  if (compareVersions(version, parseVersion('1.16.0')!) >= 0) {
-    const bad = Object.keys(out).filter((k) => {
-      const ns = k.includes('/') ? k.slice(0, k.indexOf('/')) : '';
-      const restricted = ns === 'kubernetes.io' || ns.endsWith('.kubernetes.io') || ns === 'k8s.io' || ns.endsWith('.k8s.io');
-      if (!restricted || ALLOWED_LABELS.includes(k)) return false;
-      return !/^(kubelet\.kubernetes\.io|node\.kubernetes\.io)$/.test(ns) && !ns.endsWith('.kubelet.kubernetes.io') && !ns.endsWith('.node.kubernetes.io');
-    });
-    if (bad.length) {
-      throw new NodeFlagError(
-        `unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [${bad.join(' ')}]\n` +
-          `--node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) ` +
-          `or be in the specifically allowed set (${ALLOWED_LABELS.join(', ')})`,
-      );
-    }
+  const bad = restrictedNodeLabels(out);
+  if (bad.length && compareVersions(version, parseVersion('1.16.0')!) >= 0) {
+    throw new NodeFlagError(
+      `unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [${bad.join(' ')}]\n` +
+        `--node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) ` +
+        `or be in the specifically allowed set (${ALLOWED_LABELS.join(', ')})`,
+    );
   }
   return out;
+}
+
+/** Labels in the kubernetes.io / k8s.io namespaces a kubelet may not set on itself (1.13 warns, 1.16 refuses). */
+export function restrictedNodeLabels(labels: Record<string, string>): string[] {
+  return Object.keys(labels).filter((k) => {
+    const ns = k.includes('/') ? k.slice(0, k.indexOf('/')) : '';
+    const restricted = ns === 'kubernetes.io' || ns.endsWith('.kubernetes.io') || ns === 'k8s.io' || ns.endsWith('.k8s.io');
+    if (!restricted || ALLOWED_LABELS.includes(k)) return false;
+    return !/^(kubelet\.kubernetes\.io|node\.kubernetes\.io)$/.test(ns) && !ns.endsWith('.kubelet.kubernetes.io') && !ns.endsWith('.node.kubernetes.io');
+  });
 }
 
 /** `--register-with-taints=k=v:NoSchedule,k2:NoExecute` */

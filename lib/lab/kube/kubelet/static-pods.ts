@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { log } from './log.js';
 import { PodProcesses } from './pod-runner.js';
@@ -57,16 +57,28 @@ export class StaticPods {
     }, 200);
   }
 
+  private watchedPath = '';
+
+  /** inotify on the directory, or on its nearest existing parent until the directory appears. */
   private ensureWatch(): void {
-    if (this.watcher) return;
-    try {
-      this.watcher = watch(this.dir, () => this.kick());
-      this.watcher.on('error', () => {
+    if (this.watchedPath === this.dir) return;
+    for (let p = this.dir; ; p = dirname(p)) {
+      try {
+        const w = watch(p, () => this.kick());
+        w.on('error', () => {
+          w.close();
+          if (this.watcher === w) {
+            this.watcher = undefined;
+            this.watchedPath = '';
+          }
+        });
         this.watcher?.close();
-        this.watcher = undefined;
-      });
-    } catch {
-      /* the directory does not exist yet: the periodic check retries */
+        this.watcher = w;
+        this.watchedPath = p;
+        return;
+      } catch {
+        if (p === '/' || p === dirname(p)) return;
+      }
     }
   }
 
@@ -78,10 +90,13 @@ export class StaticPods {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.error('file.go:149', `"Unable to read config path" err=${JSON.stringify(String(e))} path=${JSON.stringify(this.dir)}`);
       names = [];
-      this.watcher?.close();
-      this.watcher = undefined;
+      if (this.watchedPath === this.dir) {
+        this.watcher?.close();
+        this.watcher = undefined;
+        this.watchedPath = '';
+      }
     }
-    if (names.length || this.watcher === undefined) this.ensureWatch();
+    this.ensureWatch();
     const wanted = new Map<string, { object: Record<string, unknown>; hash: string; file: string }>();
     for (const n of names) {
       const file = join(this.dir, n);

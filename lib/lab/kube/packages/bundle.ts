@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Message, Plugin } from 'esbuild';
 import { writeFileAtomic } from '../../../util/atomic.js';
+import { cacheDir as tsplayCacheDir } from '../../../util/cachedir.js';
 import { dynamicImport } from '../../../util/dynimport.js';
 
 // One file per double: lab hosts see no node_modules (the lab hides the checkout), so each program
@@ -29,8 +29,17 @@ export function kubeCacheDir(): string {
   return process.env.TSPLAY_KUBE_CACHE || '/var/cache/tsplay/kube';
 }
 
-const KUBE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const REPO_ROOT = resolve(KUBE_DIR, '..', '..', '..');
+/**
+ * The checkout's lib/lab/kube. Not from import.meta.url: under the prebuilt engine (bin/tsplay.js)
+ * that is the engine bundle's; the engine's cache dir is <root>/node_modules/.cache/tsplay either way.
+ */
+export function kubeSourcesDir(): string {
+  return join(repoRoot(), 'lib', 'lab', 'kube');
+}
+
+function repoRoot(): string {
+  return resolve(tsplayCacheDir(), '..', '..', '..');
+}
 
 interface Manifest {
   /** the bundle made from these inputs */
@@ -47,7 +56,7 @@ const pending = new Map<string, Promise<string>>();
  * with main's code. Run it as `TSPLAY_KUBE_VERSION=1.16.3 node <bundle> args...`.
  */
 export function bundleProgram(prog: KubeProgram, cacheDir = kubeCacheDir()): Promise<string> {
-  return bundleEntry(prog, join(KUBE_DIR, prog), cacheDir);
+  return bundleEntry(prog, join(kubeSourcesDir(), prog), cacheDir);
 }
 
 /** bundleProgram for any folder holding a `main.ts` of that shape (tests use a fixture). */
@@ -68,7 +77,7 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
   const dir = join(cacheDir, 'bundles');
   mkdirSync(dir, { recursive: true });
   // one manifest per checkout: worktrees sharing the machine cache must not replace each other's
-  const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8);
+  const checkout = createHash('sha256').update(repoRoot()).digest('hex').slice(0, 8);
   const manifestFile = join(dir, `${prog}.${checkout}.inputs.json`);
   const cached = readManifest(manifestFile);
   if (cached && existsSync(cached.out) && inputsUnchanged(cached.inputs)) return cached.out;
@@ -79,7 +88,7 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
   try {
     result = await esbuild.build({
       stdin: { contents: entrySource(prog), resolveDir: programDir, sourcefile: `${prog}-entry.ts`, loader: 'ts' },
-      absWorkingDir: REPO_ROOT,
+      absWorkingDir: repoRoot(),
       write: false,
       bundle: true,
       format: 'esm',
@@ -109,9 +118,9 @@ async function build(prog: string, programDir: string, cacheDir: string): Promis
   for (const file of Object.keys(result.metafile.inputs).sort()) {
     // the entry is text made here (entrySource, hashed into the key below), not a file
     if (file.startsWith('<stdin>') || file.endsWith(`${prog}-entry.ts`)) continue;
-    inputs[file] = hashFile(resolve(REPO_ROOT, file));
+    inputs[file] = hashFile(resolve(repoRoot(), file));
   }
-  for (const file of extraInputs) inputs[relative(REPO_ROOT, file)] = hashFile(file);
+  for (const file of extraInputs) inputs[relative(repoRoot(), file)] = hashFile(file);
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'));
   if (!code) throw new Error(`esbuild produced no bundle for ${prog}`);
   const key = createHash('sha256').update(entrySource(prog)).update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
@@ -180,7 +189,7 @@ function inputsUnchanged(inputs: Record<string, string>): boolean {
   for (const [file, hash] of Object.entries(inputs)) {
     let now: string;
     try {
-      now = hashFile(resolve(REPO_ROOT, file));
+      now = hashFile(resolve(repoRoot(), file));
     } catch {
       return false;
     }

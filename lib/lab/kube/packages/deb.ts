@@ -26,6 +26,8 @@ export interface DebSpec {
   depends?: string[];
   description: string;
   files: DebFile[];
+  /** empty directories the package owns (`/etc/kubernetes/manifests`) */
+  dirs?: string[];
   /** maintainer scripts (DEBIAN/postinst, prerm...) */
   scripts?: Record<string, string>;
 }
@@ -49,6 +51,7 @@ export async function buildDeb(spec: DebSpec, dir: string): Promise<string> {
       await chmod(dest, f.mode);
       bytes += (await stat(dest)).size;
     }
+    for (const d of spec.dirs ?? []) await mkdir(join(stage, d), { recursive: true, mode: 0o755 });
     await mkdir(join(stage, 'DEBIAN'));
     await writeFile(join(stage, 'DEBIAN', 'control'), controlText(spec, Math.ceil(bytes / 1024)));
     // as debhelper does, every file under /etc is a conffile (kept when the admin edited it)

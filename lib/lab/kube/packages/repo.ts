@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, link, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { KUBE_RELEASES, type KubeRelease } from '../common/versions.js';
-import { bundleEntry, bundleProgram, kubeCacheDir } from './bundle.js';
+import { bundleEntry, bundleProgram, kubeCacheDir, kubeSourcesDir } from './bundle.js';
 import { buildDeb, type DebSpec } from './deb.js';
 import { signingKey, signRelease } from './gpg.js';
 import { realKubectl } from './kubectl.js';
@@ -37,7 +36,6 @@ export interface KubeRepo {
   packages: string[];
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const pending = new Map<string, Promise<KubeRepo>>();
 
 /** The repository under `<cache>/repos/<key>`, built on first use. */
@@ -112,7 +110,7 @@ async function packageInputs(cacheDir: string): Promise<PackageInputs> {
     bundleProgram('apiserver', cacheDir),
     bundleProgram('controller-manager', cacheDir),
     bundleProgram('scheduler', cacheDir),
-    bundleEntry('kubectl-version', join(HERE, 'kubectl-version'), cacheDir),
+    bundleEntry('kubectl-version', join(kubeSourcesDir(), 'packages', 'kubectl-version'), cacheDir),
     realKubectl(),
   ]);
   return { kubeadm, kubelet, apiserver, controllerManager, scheduler, kubectlVersion, realKubectl: real };

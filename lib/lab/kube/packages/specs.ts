@@ -69,15 +69,18 @@ export function kubeletSpec(rel: KubeRelease, inp: PackageInputs): DebSpec {
       { path: `${IMAGES_DIR}/kube-controller-manager.mjs`, mode: 0o644, from: inp.controllerManager },
       { path: `${IMAGES_DIR}/kube-scheduler.mjs`, mode: 0o644, from: inp.scheduler },
       { path: kubeletUnitPath(n), mode: 0o644, text: kubeletUnit(n) },
-      // dpkg keeps no empty directories: the real packages ship these placeholder files
-      { path: '/etc/kubernetes/manifests/.kubelet-keep', mode: 0o644, text: '' },
+      // the -1.1 packages (built with debbuild, which keeps no empty directories) ship these
+      // placeholder files; the -00 packages own the empty /etc/kubernetes/manifests (a file in it
+      // would fail kubeadm join's DirAvailable--etc-kubernetes-manifests check before 1.23)
       ...(n === 'new'
         ? [
+            { path: '/etc/kubernetes/manifests/.kubelet-keep', mode: 0o644, text: '' },
             { path: '/var/lib/kubelet/.kubelet-keep', mode: 0o644, text: '' },
             { path: '/etc/default/kubelet', mode: 0o644, text: KUBELET_DEFAULTS },
           ]
         : []),
     ],
+    dirs: n === 'old' ? ['/etc/kubernetes/manifests'] : [],
     scripts: {
       // debhelper's systemd snippets: enable the unit; after an upgrade restart a running kubelet
       // on the new version (--restart-after-upgrade); stop it when the package is removed

@@ -130,9 +130,10 @@ export function unfitReason(pod: Pod, node: Node, modern: boolean): string | nul
     if (!tol.some((t) => tolerates(t, taint))) return modern ? `node(s) had untolerated taint {${key}: }` : "node(s) were not ready";
   }
   if (node.spec?.unschedulable && !tol.some((t) => tolerates(t, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }))) return 'node(s) were unschedulable';
-  if (!matchesNodeAffinity(pod.spec, node)) return modern ? "node(s) didn't match Pod's node affinity/selector" : "node(s) didn't match node selector";
+  // the default profile's filter order: NodeUnschedulable, TaintToleration, NodeAffinity; the first failure counts
   const taint = untoleratedTaint(node.spec?.taints ?? [], tol);
   if (taint) return modern ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : "node(s) had taints that the pod didn't tolerate";
+  if (!matchesNodeAffinity(pod.spec, node)) return modern ? "node(s) didn't match Pod's node affinity/selector" : "node(s) didn't match node selector";
   return null;
 }
 

@@ -40,6 +40,9 @@ export async function runScheduler(ctx: ComponentContext): Promise<void> {
   const schedule = async (): Promise<void> => {
     if (ctx.signal.aborted || !pods.hasSynced() || !nodes.hasSynced()) return;
     const load = new Map<string, number>();
+    // a pod deleted before its bound state reached us is no longer assumed anywhere
+    const present = new Set(pods.list().map((p) => String(p.metadata.uid)));
+    for (const uid of [...assumed.keys()]) if (!present.has(uid)) assumed.delete(uid);
     for (const p of pods.list()) {
       const node = p.spec.nodeName ?? assumed.get(String(p.metadata.uid));
       if (p.spec.nodeName) assumed.delete(String(p.metadata.uid));

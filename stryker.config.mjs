@@ -1,0 +1,25 @@
+// Mutation testing (issue 16): `npm run mutation` (bench/mutation.ts) runs Stryker once per scope
+// and prints each scope's score; MUTATION_SCOPE picks one scope for a single `npx stryker run`.
+// Not part of `npm test`: a full run takes most of an hour on two CPUs.
+import { SCOPES } from './bench/mutation-scopes.mjs';
+
+const scope = SCOPES[process.env.MUTATION_SCOPE ?? 'report-mask'];
+if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
+
+export default {
+  packageManager: 'npm',
+  testRunner: 'mocha',
+  // the tests are TypeScript, loaded through tsx as `npm test` does
+  testRunnerNodeArgs: ['--import', 'tsx'],
+  mochaOptions: { spec: scope.tests, config: '.mocharc.json' },
+  mutate: scope.mutate,
+  coverageAnalysis: 'perTest',
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
+  timeoutMS: 20000,
+  reporters: ['clear-text', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATION_SCOPE ?? 'report-mask'}.json` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  // the lab's state and caches are not part of the sandbox
+  ignorePatterns: ['.tsplay', 'reports', 'test/.tmp-*', 'inventory/.tsplay'],
+};
