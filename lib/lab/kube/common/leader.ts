@@ -148,6 +148,15 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * How long one renewal attempt may take: half the renew deadline (at least a retry period), so a
+   * request that is never answered (a kept-alive connection gone dead, an apiserver busy for a few
+   * seconds) costs one attempt and leaves time for another, instead of using up the whole deadline.
+   */
+  get attemptTimeoutMs(): number {
+    return Math.max(this.cfg.retryPeriodMs, Math.floor(this.cfg.renewDeadlineMs / 2));
+  }
+
   /** client-go's renew: retry every retryPeriod until a renewal succeeds or renewDeadline passes. */
   private async renewWithinDeadline(signal?: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + this.cfg.renewDeadlineMs;
@@ -155,9 +164,16 @@ export class LeaderElector {
       const left = deadline - Date.now();
       if (left <= 0) return false;
       const timer = new AbortController();
-      const ok = await Promise.race([this.tryAcquireOrRenew(), sleep(left, timer.signal).then(() => false)]);
+      const bound = Math.min(left, this.attemptTimeoutMs);
+      const TIMED_OUT = Symbol('timed out');
+      const ok = await Promise.race([this.tryAcquireOrRenew(), sleep(bound, timer.signal).then(() => (timer.signal.aborted ? false : TIMED_OUT))]);
       timer.abort();
-      if (ok) return true;
+      if (ok === TIMED_OUT) {
+        // what client-go logs when the attempt's context expires; the attempt is abandoned (its late
+        // answer, if any, is only observed) and the next one reads the lease afresh
+        this.cfg.log.error('leaderelection.go:330', `error retrieving resource lock ${this.key}: attempt timed out after ${bound} ms`);
+      }
+      if (ok === true) return true;
       if (signal?.aborted) return true;
       if (deadline - Date.now() <= 0) return false;
       await sleep(Math.min(this.cfg.retryPeriodMs, Math.max(0, deadline - Date.now())), signal);
@@ -208,8 +224,9 @@ export class LeaderElector {
       this.observe(updated, Date.now());
       return true;
     } catch (e) {
-      // 409 Conflict: someone wrote the lease since we read it; they win this round
-      if (errCode(e) !== 409) this.cfg.log.error('leaderelection.go:350', `Failed to update lock: ${e instanceof Error ? e.message : String(e)}`);
+      // 409 Conflict: someone wrote the lease since we read it; they win this round (a candidate
+      // keeps quiet about it; the holder says so, as client-go does, so a failing renewal is never silent)
+      if (errCode(e) !== 409 || spec.holderIdentity === this.identity) this.cfg.log.error('leaderelection.go:350', `Failed to update lock: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
   }

@@ -374,8 +374,10 @@ export async function runComponent(spec: ComponentSpec, argv: string[], version:
       await work(stopAll.signal);
       return 0;
     }
-    // leader election has a client of its own (as client-go's components do), so busy controllers never delay a renewal
-    const electionClient = new KubeClient(client.creds, { userAgent: `${spec.prog}/${gitVersion(version)}/leader-election`, timeoutMs: Math.max(1000, cfg.timings.renewDeadlineMs) });
+    // leader election has a client of its own (as client-go's components do), so busy controllers never delay a renewal;
+    // a request unanswered for half the renew deadline is dropped with its connection (LeaderElector bounds each
+    // attempt the same way) so the next attempt runs on a fresh one before the deadline
+    const electionClient = new KubeClient(client.creds, { userAgent: `${spec.prog}/${gitVersion(version)}/leader-election`, timeoutMs: Math.max(1000, Math.floor(cfg.timings.renewDeadlineMs / 2)) });
     closers.push(() => electionClient.close());
     elector = new LeaderElector(electionClient, {
       namespace: cfg.resourceNamespace ?? 'kube-system',
