@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { LabHostSpec } from '../../../lib/lab/index.js';
 import { parseVersion } from '../../../lib/lab/kube/common/versions.js';
-import { bootstrapTokenPhase, uploadCerts, uploadConfig } from '../../../lib/lab/kube/kubeadm/cluster.js';
+import { bootstrapTokenPhase, ensureAdminClusterRoleBinding, uploadCerts, uploadConfig } from '../../../lib/lab/kube/kubeadm/cluster.js';
 import { clusterFrom } from '../../../lib/lab/kube/kubeadm/config.js';
 import { kubeletConfig } from '../../../lib/lab/kube/kubeadm/kubelet.js';
 import type { Out } from '../../../lib/lab/kube/kubeadm/output.js';
@@ -73,6 +73,17 @@ describe('kubeadm double against the API', function () {
     const s = await c.get('/api/v1/namespaces/kube-system/secrets/bootstrap-token-abcdef');
     expect(s.type).to.equal('bootstrap.kubernetes.io/token');
     expect(Buffer.from((s.data as Record<string, string>)['auth-extra-groups']!, 'base64').toString()).to.equal('system:bootstrappers:kubeadm:default-node-token');
+    // admin.conf of kubeadm >= 1.29 (O=kubeadm:cluster-admins) is an administrator only through kubeadm:cluster-admins
+    const adminKc = await kube().userKubeconfig('kubernetes-admin', ['kubeadm:cluster-admins']);
+    const before = await kube().kubectl(['-n', 'kube-system', 'get', 'secrets', '-o', 'name'], { kubeconfig: adminKc });
+    expect(before.stderr).to.match(/forbidden/i);
+    await ensureAdminClusterRoleBinding(c);
+    await ensureAdminClusterRoleBinding(c); // a second run finds it and leaves it
+    const admins = await c.get('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubeadm:cluster-admins');
+    expect(admins.roleRef).to.deep.include({ name: 'cluster-admin' });
+    const after = await kube().kubectl(['-n', 'kube-system', 'get', 'secrets', '-o', 'name'], { kubeconfig: adminKc });
+    expect(after.code, after.stderr).to.equal(0);
+    expect(after.stdout).to.contain('secret/bootstrap-token-abcdef');
     const crb = await c.get('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubeadm:node-autoapprove-bootstrap');
     expect(crb.roleRef).to.deep.include({ name: 'system:certificates.k8s.io:certificatesigningrequests:nodeclient' });
     // anonymous: no credentials at all, only the kube-public RoleBinding lets this through
@@ -206,6 +217,17 @@ describe('kubeadm double against the API', function () {
     expect((await sh('kb77-cp2', 'cat /etc/kubernetes/pki/ca.key')).stdout).to.equal(await readFile(join(dir, 'ca.key'), 'utf8'));
     expect((await sh('kb77-cp2', 'cd /etc/kubernetes/pki && openssl verify -CAfile ca.crt apiserver.crt')).rc).to.equal(0);
     expect((await sh('kb77-cp2', 'ls /etc/kubernetes/manifests')).stdout).to.equal('kube-apiserver.yaml\nkube-controller-manager.yaml\nkube-scheduler.yaml\n');
+  });
+
+  it('upgrade node on a worker rewrites the kubelet configuration from the cluster and touches no manifest', async () => {
+    await labSsh(lab(), 'kb77-w', 'cat > /root/admin.conf', { input: await readFile(kube().kubeconfig, 'utf8') });
+    await sh('kb77-w', 'echo stale > /var/lib/kubelet/config.yaml');
+    const r = await sh('kb77-w', 'kubeadm upgrade node --kubeconfig /root/admin.conf');
+    expect(r.rc, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('[preflight] Skipping prepull. Not a control plane node.\n[upgrade] Skipping phase. Not a control plane node.\n');
+    expect(r.stdout).to.contain('[upgrade] The configuration for this node was successfully updated!\n[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.\n');
+    expect(parse((await sh('kb77-w', 'cat /var/lib/kubelet/config.yaml')).stdout)).to.include({ kind: 'KubeletConfiguration', cgroupDriver: 'systemd' });
+    expect((await sh('kb77-w', 'ls /etc/kubernetes/manifests 2>/dev/null | wc -l')).stdout.trim()).to.equal('0');
   });
 });
 

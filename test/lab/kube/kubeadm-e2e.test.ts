@@ -76,3 +76,91 @@ describe('kubeadm double end to end: init and upgrade with the kubelet and apise
     expect(cc).to.match(/^kubernetesVersion: v1\.17\.7$/m);
   });
 });
+
+/** kubeadm v1beta4 config (1.31+) of a single stacked-etcd master at `address`, listeners on its own address. */
+function initConfigV1beta4(name: string, address: string, version: string): string {
+  const arg = (n: string, v: string): string => `  - name: ${n}\n    value: ${v}`;
+  return [
+    'apiVersion: kubeadm.k8s.io/v1beta4',
+    'kind: InitConfiguration',
+    'localAPIEndpoint:',
+    `  advertiseAddress: ${address}`,
+    '  bindPort: 6443',
+    'nodeRegistration:',
+    `  name: ${name}`,
+    '---',
+    'apiVersion: kubeadm.k8s.io/v1beta4',
+    'kind: ClusterConfiguration',
+    `kubernetesVersion: ${version}`,
+    'networking:',
+    '  podSubnet: 10.244.0.0/16',
+    'etcd:',
+    '  local:',
+    '    extraArgs:',
+    `    - name: listen-client-urls\n      value: https://${address}:2379`,
+    `    - name: listen-metrics-urls\n      value: http://${address}:2381`,
+    'apiServer:',
+    '  extraArgs:',
+    arg('bind-address', address),
+    arg('etcd-servers', `https://${address}:2379`),
+    'controllerManager:',
+    '  extraArgs:',
+    arg('bind-address', address),
+    'scheduler:',
+    '  extraArgs:',
+    arg('bind-address', address),
+    '---',
+    'apiVersion: kubelet.config.k8s.io/v1beta1',
+    'kind: KubeletConfiguration',
+    'cgroupDriver: systemd',
+    'failCgroupV1: false',
+    `address: ${address}`,
+    `healthzBindAddress: ${address}`,
+    '',
+  ].join('\n');
+}
+
+describe('kubeadm double end to end, current releases: init 1.35.2 with a v1beta4 config, upgrade to 1.36.4', function () {
+  this.timeout(600000);
+  const M = { name: 'kc79-m1', address: `${labSubnet(79)}.1` };
+  let state: LabState | undefined;
+  let stateDir: string | undefined;
+  const ok = async (cmd: string): Promise<string> => {
+    const r = await labSsh(state!, M.name, cmd);
+    if (r.rc !== 0) throw new Error(`${cmd}: exit ${r.rc}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  before(async () => {
+    stateDir = await tempStateDir('kc79');
+    state = await labUp([M], { stateDir, kubeRepo: true });
+  });
+  after(async () => {
+    if (stateDir) {
+      await labDown(stateDir).catch(() => undefined);
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('initialises with registry.k8s.io images and the control-plane taint; admin.conf works through kubeadm:cluster-admins', async () => {
+    await ok(prepareNodeScript('1.35.2-1.1'));
+    await labSsh(state!, M.name, 'cat > /root/kubeadm-config.yaml', { input: initConfigV1beta4(M.name, M.address, 'v1.35.2') });
+    const init = await ok(initScript('/root/kubeadm-config.yaml'));
+    expect(init).to.match(/\nexit 0\n$/);
+    expect(init).to.contain(`[mark-control-plane] Marking the node ${M.name} as control-plane by adding the taints [node-role.kubernetes.io/control-plane:NoSchedule]`);
+    expect(await ok("grep -h 'image:' /etc/kubernetes/manifests/kube-apiserver.yaml")).to.equal('    image: registry.k8s.io/kube-apiserver:v1.35.2\n');
+    // (the node is also NotReady-tainted until a CNI config exists, as a real one)
+    expect((await ok(`${KUBECTL} get node ${M.name} -o jsonpath='{.spec.taints[*].key}'`)).split(' ')).to.include('node-role.kubernetes.io/control-plane');
+    expect(await ok(`${KUBECTL} get node ${M.name} -o jsonpath='{.metadata.labels}'`)).to.contain('"node-role.kubernetes.io/control-plane":""');
+    expect(await ok(`${KUBECTL} -n kube-system get cm kubelet-config -o name`)).to.equal('configmap/kubelet-config\n');
+  });
+
+  it('upgrade apply v1.36.4 with kubeadm 1.36.4 restarts the API server at the new version', async () => {
+    await ok('DEBIAN_FRONTEND=noninteractive apt-get install -qq -y --allow-change-held-packages kubeadm=1.36.4-1.1 >/dev/null');
+    const r = await labSsh(state!, M.name, 'kubeadm upgrade apply v1.36.4 -y');
+    expect(r.rc, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.36.4". Enjoy!');
+    const version = JSON.parse(await ok(`${KUBECTL} version -o json`)) as { serverVersion: { gitVersion: string } };
+    expect(version.serverVersion.gitVersion).to.equal('v1.36.4');
+  });
+});
+

@@ -261,4 +261,24 @@ describe('kubeadm double on lab hosts', function () {
     expect(tmp.stderr).to.contain('[reset] WARNING: Cleaning a non-default certificates directory: "/etc/kubernetes/ssl"');
     expect((await sh('ka75-new', 'find /etc/kubernetes | sort')).stdout).to.equal('/etc/kubernetes\n/etc/kubernetes/kubeadm-config.yaml\n/etc/kubernetes/manifests\n/etc/kubernetes/ssl\n/etc/kubernetes/tmp\n');
   });
+
+  it('init waits for the API server and fails with kubeadm\'s text when none comes up in time', async () => {
+    const a = `${NET}.2`;
+    const cfg = [
+      'apiVersion: kubeadm.k8s.io/v1beta4',
+      'kind: InitConfiguration',
+      'localAPIEndpoint:',
+      `  advertiseAddress: ${a}`,
+      'timeouts:',
+      '  controlPlaneComponentHealthCheck: 3s',
+    ].join('\n');
+    await labSsh(lab(), 'ka75-new', 'cat > /root/wait.yaml', { input: cfg + '\n' });
+    const r = await sh('ka75-new', 'kubeadm init --config /root/wait.yaml');
+    expect(r.rc).to.equal(1);
+    expect(r.stdout).to.contain('[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests". This can take up to 3s\n');
+    expect(r.stdout).to.contain("\nUnfortunately, an error has occurred:\n\tcontext deadline exceeded\n\nThis error is likely caused by:\n\t- The kubelet is not running\n");
+    expect(r.stderr).to.contain("error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster\n");
+    // everything before the wait was written
+    expect((await sh('ka75-new', 'ls /etc/kubernetes/manifests')).stdout).to.equal('etcd.yaml\nkube-apiserver.yaml\nkube-controller-manager.yaml\nkube-scheduler.yaml\n');
+  });
 });

@@ -284,3 +284,18 @@ export async function markControlPlane(c: KubeClient, nodeName: string, v: SemVe
 export function tokenTTLText(ms: number): string {
   return formatDuration(ms);
 }
+
+/**
+ * kubeadm >= 1.29 puts admin.conf in the `kubeadm:cluster-admins` group, which has rights only
+ * through the ClusterRoleBinding of the same name; kubeadm creates it right after the API comes up,
+ * with super-admin.conf (system:masters) when admin.conf may not (EnsureAdminClusterRoleBinding).
+ */
+export async function ensureAdminClusterRoleBinding(superAdmin: KubeClient): Promise<void> {
+  await createIfMissing(superAdmin, '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'kubeadm:cluster-admins' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'kubeadm:cluster-admins' }],
+  });
+}

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { KubeClient } from '../common/client.js';
 import type { ParsedFlags } from '../common/flags.js';
 import { parseVersion } from '../common/versions.js';
-import { bootstrapTokenPhase, markControlPlane, uploadCerts, uploadConfig } from './cluster.js';
+import { bootstrapTokenPhase, ensureAdminClusterRoleBinding, markControlPlane, uploadCerts, uploadConfig } from './cluster.js';
 import { boolFlag, parseCmd, checkMixedArgs, listFlag, type Ctx } from './context.js';
 import { CobraError, KubeadmError, phaseError } from './errors.js';
 import { joinCommand } from './joincmd.js';
@@ -97,6 +97,14 @@ const PHASES: Record<string, Phase> = {
     async run(r) {
       const t = r.s.init.controlPlaneTimeout || String((r.s.cluster.raw.apiServer as { timeoutForControlPlane?: unknown } | undefined)?.timeoutForControlPlane ?? '4m0s');
       await waitForAPI(ADMIN_CONF, parseDuration(t), r.ctx.v, r.ctx.out, MANIFESTS_DIR);
+      if (r.ctx.v.minor >= 29) {
+        const sa = await KubeClient.fromKubeconfig('/etc/kubernetes/super-admin.conf');
+        try {
+          await ensureAdminClusterRoleBinding(sa);
+        } finally {
+          sa.close();
+        }
+      }
     },
   },
   'upload-config': {

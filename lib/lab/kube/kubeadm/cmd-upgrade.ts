@@ -227,6 +227,7 @@ async function writeKubeletConfig(c: KubeClient, ctx: Ctx): Promise<void> {
   ctx.out.out(`[kubelet-start] Downloading configuration for the kubelet from the "${kcName}" ConfigMap in the kube-system namespace`);
   const cm = await c.get(`/api/v1/namespaces/kube-system/configmaps/${kcName}`);
   if (await exists(KUBELET_CONFIG)) {
+    await mkdir('/etc/kubernetes/tmp', { recursive: true });
     const dir = await mkdtemp('/etc/kubernetes/tmp/kubeadm-kubelet-config');
     await copyFile(KUBELET_CONFIG, join(dir, 'config.yaml'));
   }
