@@ -45,6 +45,7 @@ export { find } from './modules/find.js';
 export { unarchive } from './modules/unarchive.js';
 export { fetch } from './modules/fetch.js';
 export { slurp } from './modules/slurp.js';
+export { x509_certificate_info } from './modules/x509_certificate_info.js';
 export { sysctl } from './modules/sysctl.js';
 export { modprobe } from './modules/modprobe.js';
 export { swapoff } from './modules/swapoff.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RoleInstance } from '../dsl/types.js';
-import { renderFile } from '../template/index.js';
+import { overlayVars, renderFile, templateFileVars } from '../template/index.js';
 import { parseExtraVars } from '../vars/extra.js';
 import { previewVars } from '../executor/preview.js';
 import { importUserModule } from '../util/usercode.js';
@@ -37,6 +37,7 @@ export async function cmdTemplate(argv: string[]): Promise<number> {
   const inv = await loadInventories(o.inventory ?? loadAnsibleConfig(process.cwd()).inventory, vault);
   if (!inv.hosts.has(o.host)) throw new CliError(`host '${o.host}' is not in the inventory`);
   const vars = previewVars(inv, o.host, { extraVars: parseExtraVars(o['extra-vars'] ?? [], process.cwd(), vault), role: await roleOf(file), cwd: process.cwd() });
-  process.stdout.write(renderFile(file, vars, { host: o.host }));
+  // what the template module adds (ansible_managed, template_*), so the text is what a run writes
+  process.stdout.write(renderFile(file, overlayVars(vars, templateFileVars(file, resolve(file))), { host: o.host }));
   return 0;
 }

@@ -3,7 +3,7 @@ import type { FileDiff, ModuleContext, ModuleResult } from '../modules/types.js'
 import { ModuleFailure } from '../modules/types.js';
 import { BecomeError, UnreachableError } from '../connection/types.js';
 import type { HostStatus } from '../report/events.js';
-import { renderString, templateValue, TemplateError, overlayVars } from '../template/index.js';
+import { renderString, templateValue, TemplateError, overlayVars, removeOmit } from '../template/index.js';
 import { holdsSecret, markSecretName, noteDerived, noteSecret, secretReads } from '../util/secrets.js';
 import type { PlayContext } from './context.js';
 import { state } from './context.js';
@@ -239,7 +239,7 @@ async function execute(pc: PlayContext, node: TaskNode, host: string, opts: Task
   const rawKeys = new Set(mod.rawArgs ?? []);
   const given = typeof node.call.args === 'function' ? (node.call.args as (h: HostView) => unknown)(view) : node.call.args;
   const rendered = renderArgs(given, rawKeys, vars, where, host);
-  const args = rendered.args;
+  const args = removeOmit(rendered.args); // arguments set to `omit` are left out, as in Ansible
   // content rendered from a secret never shows in a diff, not even the old side (a rotated secret)
   let fromSecret = rendered.secret;
   const delegate = opts.delegateTo ? String(renderString(opts.delegateTo, vars, { name: `delegateTo of ${where}`, host })) : undefined;

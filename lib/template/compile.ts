@@ -277,7 +277,19 @@ export function installStrictCompiler(): void {
   // {% set ns.attr = value %}: Jinja assigns attributes of namespace() objects only.
   patch('compileSet', function (node, frame) {
     const target = (node.targets as Node[])[0];
-    if (node.targets.length !== 1 || target?.typename !== 'LookupVal') return orig.compileSet!.call(this, node, frame);
+    if (node.targets.length !== 1 || target?.typename !== 'LookupVal') {
+      // Jinja scoping: a set inside a loop (or macro) body makes a name of that body; nunjucks
+      // would assign the outer name (frame.set(..., true) resolves upwards). Outside any loop the
+      // frame is the top one, where both are the same.
+      const self = this as Compiler & { _emitLine(code: string): void };
+      const emitLine = self._emitLine;
+      self._emitLine = (code: string) => emitLine.call(self, /^frame\.set\(".*", t_\d+, true\);$/.test(code) ? code.replace(/, true\);$/, ');') : code);
+      try {
+        return orig.compileSet!.call(this, node, frame);
+      } finally {
+        delete (self as { _emitLine?: unknown })._emitLine;
+      }
+    }
     call(this, node, 'setAttr', () => {
       this._compileExpression(target.target, frame);
       this._emit(', ');
@@ -321,6 +333,28 @@ export function installStrictCompiler(): void {
     this._emit(')');
   });
 
+  // `for x in xs if cond` (parse.ts): the kept items, computed before the loop runs, with the
+  // loop's names bound to each item while cond is evaluated
+  proto.compileLoopFilter = function (this: Compiler & { _tmpid(): string }, node: Node, frame: Frame & { push(): Frame & { set(n: string, v: string): void } }) {
+    const out = this._tmpid();
+    const arr = this._tmpid();
+    const i = this._tmpid();
+    this._emit(`(function () { var ${out} = []; var ${arr} = `);
+    call(this, node, 'iter1', () => this._compileExpression(node.arr, frame));
+    this._emit(`; for (var ${i} = 0; ${i} < ${arr}.length; ${i}++) { `);
+    const inner = frame.push();
+    const target = node.target as Node;
+    const names: Node[] = target.typename === 'Array' ? target.children : [target];
+    names.forEach((n, u) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = ${target.typename === 'Array' ? `${arr}[${i}][${u}]` : `${arr}[${i}]`}; `);
+      inner.set(String(n.value), id);
+    });
+    this._emit('if (');
+    call(this, node, 'truthy', () => this._compileExpression(node.cond, inner));
+    this._emit(`) ${out}.push(${arr}[${i}]); } return ${out}; })()`);
+  };
+
   proto.compileTsCall = function (this: Compiler, node: Node, frame: Frame) {
     call(this, node, node.fn as string, () => {
       (node.args as Node[]).forEach((a, i) => {
@@ -331,7 +365,7 @@ export function installStrictCompiler(): void {
   };
   const origAssert = proto.assertType as (node: Node, ...types: unknown[]) => void;
   proto.assertType = function (this: Compiler, node: Node, ...types: unknown[]) {
-    if (node && node.typename === 'TsCall') return;
+    if (node && (node.typename === 'TsCall' || node.typename === 'LoopFilter')) return;
     return origAssert.call(this, node, ...types);
   };
 

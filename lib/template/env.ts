@@ -12,7 +12,8 @@ import { FILTERS } from './filters/index.js';
 import { TESTS } from './tests.js';
 import { GLOBALS, setLookupRenderer } from './globals.js';
 import { patchParser } from './parse.js';
-import { withQualifiedNames } from './qualified.js';
+import { collectionOnly, withQualifiedNames } from './qualified.js';
+import { IP_TESTS } from './filters/iptests.js';
 import type { Vars } from './types.js';
 
 interface Loaded { src: string; path: string; noCache: boolean }
@@ -106,7 +107,7 @@ function getEnv() {
   const opts = (env as unknown as { opts: Record<string, unknown> }).opts;
   opts.throwOnUndefined = STRICT;
   opts.dev = true; // keeps our error objects intact instead of re-wrapping them
-  const helpers = new Helpers(withQualifiedNames(FILTERS, 'filter'), withQualifiedNames(TESTS, 'test'), GLOBALS);
+  const helpers = new Helpers(withQualifiedNames(FILTERS, 'filter'), { ...withQualifiedNames(TESTS, 'test'), ...collectionOnly('ansible.utils', IP_TESTS) }, GLOBALS);
   (env as unknown as { tsplay: Helpers }).tsplay = helpers;
   envSingleton = { env, loader, helpers };
   setLookupRenderer((file, vars) => renderTemplateFile(file, vars));

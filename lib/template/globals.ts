@@ -3,6 +3,7 @@
 import { TemplateFault } from './errors.js';
 import { splitKw } from './filters/types.js';
 import { Namespace } from './namespace.js';
+import { OMIT_TOKEN } from './omit.js';
 import { runLookup, type LookupContext } from './lookups.js';
 import { VARS_KEY } from './runtime.js';
 import type { Vars } from './types.js';
@@ -74,4 +75,4 @@ function query(this: RenderContext, ...raw: unknown[]): unknown {
   return runLookup(lookupContext(this), raw, true);
 }
 
-export const GLOBALS: Record<string, unknown> = { range, dict, namespace, lookup, query, q: query };
+export const GLOBALS: Record<string, unknown> = { range, dict, namespace, lookup, query, q: query, omit: OMIT_TOKEN };

@@ -7,3 +7,4 @@ export { renderString, evalExpression, evalCondition, isTemplated, templateValue
 export { Deferred, lazyVars } from './lazy.js';
 export { renderFile } from './file.js';
 export { templateFileVars, overlayVars } from './template-vars.js';
+export { OMIT_TOKEN, removeOmit } from './omit.js';

@@ -1,7 +1,8 @@
 // Jinja syntax nunjucks' parser rejects, accepted in tsplay's (strict) templates only:
 // - a trailing comma in list, dict and tuple literals (`{'a': 1,}`, `[1, 2,]`, `(1,)`) and in
 //   call arguments (`namespace(ips=[],)`), and any expression as a dict key;
-// - a bare tuple after `for ... in` (`{% for x in "a", "b" %}`);
+// - a bare tuple after `for ... in` (`{% for x in "a", "b" %}`), and a loop filter
+//   (`{% for x in xs if x.enabled %}`);
 // - a test's one argument without parentheses (`x is sameas true`, `n is divisibleby 3`), and
 //   dotted test names (`v is ansible.builtin.version('1.2', '>=')`).
 // Other nunjucks users keep stock parsing: the lexer marks tsplay's token streams (compile.ts).
@@ -120,18 +121,22 @@ export function patchParser(): void {
       }
       return tuple;
     };
+    let node: any;
     try {
-      return origFor.call(this);
+      node = origFor.call(this);
     } finally {
       delete this.parseExpression;
     }
+    // `for x in xs if cond`: nunjucks read `xs if cond` as an inline if without else; Jinja
+    // filters the items (loop.index and loop.length count only those kept); compile.ts
+    if (node.arr && node.arr.typename === 'InlineIf' && node.arr.else_ === null) {
+      node.arr = { typename: 'LoopFilter', lineno: node.arr.lineno, colno: node.arr.colno, arr: node.arr.body, cond: node.arr.cond, target: node.name };
+    }
+    return node;
   };
 
-  const origIs = proto.parseIs as (this: P) => unknown;
-  proto.parseIs = function (this: P) {
-    if (!strict(this)) return origIs.call(this);
-    let node = this.parseCompare();
-    if (!this.skipSymbol('is')) return node;
+  /** After `is` [not]: the test's name, its arguments (in parentheses or one bare), as an Is node. */
+  const parseTest = function (this: P, node: any): any {
     const not = this.skipSymbol('not');
     const nameTok = this.nextToken() as Tok;
     let name: string;
@@ -153,8 +158,25 @@ export function patchParser(): void {
       const argNode = this.parsePrimary();
       test = new nodes.FunCall(nameTok.lineno, nameTok.colno, sym, new nodes.NodeList(next.lineno, next.colno, [argNode]));
     }
-    node = new nodes.Is(node.lineno, node.colno, node, test);
-    if (not) node = new nodes.Not(node.lineno, node.colno, node);
-    return node;
+    let out = new nodes.Is(node.lineno, node.colno, node, test);
+    if (not) out = new nodes.Not(node.lineno, node.colno, out);
+    return out;
+  };
+
+  // Jinja parses `is` with the filters (parse_filter_expr), so it binds tighter than operators:
+  // `a == b is defined` is `a == (b is defined)`, `x | length is divisibleby 3` tests the length
+  const origFilter = proto.parseFilter as (this: P, node: unknown) => unknown;
+  proto.parseFilter = function (this: P, node: unknown) {
+    if (!strict(this)) return origFilter.call(this, node);
+    let out = origFilter.call(this, node);
+    while (this.skipSymbol('is')) out = origFilter.call(this, parseTest.call(this, out));
+    return out;
+  };
+
+  const origIs = proto.parseIs as (this: P) => unknown;
+  proto.parseIs = function (this: P) {
+    if (!strict(this)) return origIs.call(this);
+    const node = this.parseCompare();
+    return this.skipSymbol('is') ? parseTest.call(this, node) : node;
   };
 }

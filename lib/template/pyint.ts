@@ -25,7 +25,7 @@ export function asBigInt(v: unknown): bigint | undefined {
 }
 
 const BIG_INT_TOKEN = /-?\d{16,}/;
-const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?/;
+const NUMBER = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
 
 /**
  * JSON.parse, but integers beyond 2^53 come back as exact BigInts. Outside strings, long integer
@@ -47,7 +47,9 @@ export function parseJsonExact(text: string): unknown {
       i = j + 1;
       continue;
     }
-    const m = c === '-' || (c >= '0' && c <= '9') ? NUMBER.exec(text.slice(i, i + 400)) : null;
+    // sticky at i, over the whole text: an RSA modulus has hundreds of digits
+    NUMBER.lastIndex = i;
+    const m = c === '-' || (c >= '0' && c <= '9') ? NUMBER.exec(text) : null;
     if (m) {
       const tok = m[0];
       const big = m[1] === undefined && m[2] === undefined ? BigInt(tok) : undefined;

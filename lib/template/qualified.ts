@@ -21,6 +21,11 @@ unreachable vault_encrypted version version_compare`.split(/\s+/);
 export const IP_FILTER_NAMES = ['ipaddr', 'ipwrap', 'ipv4', 'ipv6', 'ipmath', 'ipsubnet', 'network_in_usable',
   'network_in_network', 'next_nth_usable', 'previous_nth_usable', 'nthhost', 'cidr_merge', 'ip4_hex', 'hwaddr', 'macaddr'];
 
+/** Tables reachable only by a collection's name: ansible.utils' address tests. */
+export function collectionOnly<T>(prefix: string, table: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(table).map(([k, v]) => [`${prefix}.${k}`, v]));
+}
+
 /** `table` plus each of its entries under the fully qualified names Ansible gives it. */
 export function withQualifiedNames<T>(table: Record<string, T>, kind: 'filter' | 'test'): Record<string, T> {
   const out: Record<string, T> = { ...table };

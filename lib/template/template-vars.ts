@@ -18,6 +18,20 @@ export function pyDatetime(d: Date, micros = d.getMilliseconds() * 1000): string
   return micros ? `${base}.${p(micros, 6)}` : base;
 }
 
+/**
+ * datetime.fromtimestamp(os.path.getmtime(p)) as text: Python's float seconds
+ * (sec + nsec * 1e-9), the fraction rounded half-even to microseconds.
+ */
+function mtimeText(ns: bigint): string {
+  const t = Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) * 1e-9;
+  let sec = Math.floor(t);
+  const x = (t - sec) * 1e6;
+  let us = Math.round(x);
+  if (Math.abs(x % 1) === 0.5 && us % 2 !== 0) us -= 1; // half to even
+  if (us >= 1_000_000) { sec += 1; us -= 1_000_000; }
+  return pyDatetime(new Date(sec * 1000), us);
+}
+
 /** The owner's user name from /etc/passwd, else the uid as text (as Ansible falls back). */
 function ownerName(uid: number): string {
   try {
@@ -31,13 +45,12 @@ function ownerName(uid: number): string {
 
 /** `src` as the task gave it, `fullpath` the file found, `dest` the task's dest (template module). */
 export function templateFileVars(src: string, fullpath: string, dest?: string): Vars {
-  const st = fs.statSync(fullpath);
-  const micros = Math.round((st.mtimeMs % 1000) * 1000);
+  const st = fs.statSync(fullpath, { bigint: true });
   return {
     template_host: os.hostname(),
     template_path: src,
-    template_mtime: pyDatetime(st.mtime, micros),
-    template_uid: ownerName(st.uid),
+    template_mtime: mtimeText(st.mtimeNs),
+    template_uid: ownerName(Number(st.uid)),
     template_run_date: pyDatetime(new Date()),
     template_destpath: dest ?? null,
     template_fullpath: path.resolve(fullpath),

@@ -17,6 +17,8 @@ const pyBool = {
 
 export const PY_YAML_OPTIONS = {
   version: '1.1' as const,
+  // PyYAML keeps a mapping's last value for a repeated key (Ansible's loader also warns)
+  uniqueKeys: false,
   customTags: (tags: YAML.Tags) => [pyBool, ...tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:bool')],
 };
 

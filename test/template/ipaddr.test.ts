@@ -17,6 +17,7 @@ describe('address filter errors name the filter and the reason', () => {
     ["{{ '10.0.5.0/24' | ipsubnet('10.1.0.0/16') }}", /10\.0\.5\.0\/24 is not in the subnet 10\.1\.0\.0\/16/],
     ["{{ '10.0.0.0/24' | next_nth_usable('2') }}", /Must pass in an integer/],
     ['{{ {} | ipaddr }}', /Unrecognized type <dict> for ipaddr filter <value>/],
+    ['{{ 5 | ipwrap }}', /Unrecognized type <int> for ipwrap filter <value>/],
     ["{{ '10.0.0.0/24' | ansible.builtin.ipaddr }}", /no filter named 'ansible\.builtin\.ipaddr'/],
   ];
   for (const [t, re] of table) it(t, () => expect(() => r(t)).to.throw(re));

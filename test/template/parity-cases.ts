@@ -22,11 +22,19 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: '{% for x in "a", v, 3 %}{{ x }};{% endfor %}', vars: { v: 'b' } },
     { template: '{% for x in "a", "b" %}{{ loop.index }}{{ x }}{% if not loop.last %},{% endif %}{% endfor %}' },
   ],
+  'for with a loop filter': [
+    { template: "{% for x in xs if x > 1 %}{{ loop.index }}/{{ loop.length }}:{{ x }}{% if not loop.last %},{% endif %}{% else %}none{% endfor %}|{% for x in xs if x > 5 %}{{ x }}{% else %}none{% endfor %}", vars: { xs: [1, 2, 3] } },
+    { template: "{% for k, v in d.items() if v %}{{ k }}={{ v }};{% endfor %} {% for h in hosts if hv[h].ip is defined %}{{ h }}{{ loop.revindex }} {% endfor %}", vars: { d: { a: 1, b: 0, c: 2 }, hosts: ['a', 'b', 'c'], hv: { a: { ip: 1 }, b: {}, c: { ip: 3 } } } },
+  ],
+  'set inside a loop stays in the loop (why namespace() exists)': [
+    { template: "{% set x = 0 %}{% for i in [1, 2] %}{% set x = i %}{{ x }}{% endfor %}{{ x }}|{% if true %}{% set y = 5 %}{% endif %}{{ y }}|{% macro m() %}{% set z = 9 %}{{ z }}{% endmacro %}{% set z = 1 %}{{ m() }}{{ z }}|{% set a = 1 %}{% set a = a + 1 %}{{ a }}" },
+  ],
   'tests with one bare argument (6)': [
     { template: '{{ x is sameas true }} {{ y is sameas true }} {{ n is sameas none }}', vars: { x: true, y: 1, n: null } },
     { template: '{{ 9 is divisibleby 3 }} {{ 9 is not divisibleby 2 }} {{ 10 is divisibleby(5) }}' },
     { template: "{{ n is divisibleby 3 and n is not divisibleby 2 }}", vars: { n: 9 } },
     { template: "{{ 'ab' is match 'a' }} {{ v is version '1.2' }} {{ v is eq '1.3' }}", vars: { v: '1.3' } },
+    { template: "{{ a == b is defined }} {{ 1 + 2 is number }} {{ 'a' ~ 'b' is string }} {{ l | length is divisibleby 3 }} {{ not z is defined }} {{ a is defined and a }}", vars: { a: true, b: 1, l: [1, 2, 3] } },
     { template: "{{ v is ansible.builtin.version('1.20', '>=') }} {{ r is ansible.builtin.succeeded }}", vars: { v: '1.21', r: { failed: false } } },
   ],
   'namespace() and fully qualified names (15)': [
@@ -54,5 +62,8 @@ export const PARITY: Record<string, ParityCase[]> = {
     { template: "{{ ['a', 'b', 'c', 'd'] | random(seed='node1') }} {{ 'xyz' | random(seed='s') }} {{ hosts | random(seed=inventory_hostname) }}", vars: { inventory_hostname: 'n3', hosts: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] } },
     { template: "{{ [1, 2, 3, 4, 5, 6, 7, 8] | shuffle(seed='abc') }} {{ range(20) | shuffle(seed=42) | list }} {{ 'hello' | shuffle(seed=1) }}" },
     { template: "{% for h in ['k1', 'k2', 'k3', 'k4', 'k5'] %}{{ 59 | random(seed=h) }} {% endfor %}" },
+  ],
+  'from_yaml keeps the last of duplicate keys (2)': [
+    { template: "{{ y | from_yaml | to_json }} {{ (y2 | from_yaml).a.b }} {{ y3 | from_yaml_all | list | to_json }} {{ d | from_yaml | to_json }}", vars: { d: { x: [1] }, y: 'a: 1\nb: 2\na: 3\n', y2: 'a:\n  b: x\n  b: y\nc: 1\nc: 2\n', y3: 'k: 1\nk: 2\n---\nk: 3\nk: [4]\n' } },
   ],
 };

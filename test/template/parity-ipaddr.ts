@@ -41,3 +41,13 @@ export const IPADDR_CASES: ParityCase[] = [
   { template: "{{ '10.0.0.0/24' | ansible.utils.network_in_network('10.0.0.0') }} {{ '10.0.0.0/24' | network_in_network('10.0.0.255') }} {{ '10.0.0.0/16' | network_in_network('10.0.3.0/24') }} {{ '10.0.0.0/24' | network_in_network('10.1.0.0/24') }}" },
   { template: "{{ '10.0.0.1' | ansible.netcommon.ipaddr('address') }} {{ 'fd00::1' | ansible.netcommon.ipwrap }}" },
 ];
+
+const TEST_VALUES = ['10.0.0.1', '10.0.0.0/8', '10.0.0.1/8', '10.0.0.0/255.0.0.0', '10.0.0.0/0.255.255.255', '01.2.3.4', '10.2/16',
+  'fd00::13', 'fd00::/8', 'fd00::1/8', '::ffff:10.0.0.1', '::', '1.2.3.4/33', 'x', '', '5'];
+
+/** ansible.utils' tests (on Python's ipaddress) for every value. */
+export const IP_TEST_CASES: ParityCase[] = TEST_VALUES.map((v) => ({
+  template: ['ip', 'ip_address', 'ipv4', 'ipv4_address', 'ipv6', 'ipv6_address'].map((t) => `{{ v is ansible.utils.${t} }}`).join(' ')
+    + " {{ v is ansible.utils.in_network('10.0.0.0/8') }} {{ v is ansible.utils.in_network('fd00::/8') }} {{ v is ansible.utils.in_any_network(['192.168.0.0/16', '10.0.0.0/16']) }} {{ v is not ansible.utils.ipv6 }}",
+  vars: { v },
+}));

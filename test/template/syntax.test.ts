@@ -36,6 +36,9 @@ describe('syntax errors stay located', () => {
   it('Jinja builtins are not under ansible.builtin (as in Ansible)', () => {
     expect(() => r("{{ x | ansible.builtin.default('d') }}", { x: 1 })).to.throw(/no filter named 'ansible\.builtin\.default'/);
   });
+  it('an undefined name in a loop filter names its line', () => {
+    expect(() => r('{% for x in [1]\n if nope %}{% endfor %}')).to.throw(/^t\.j2:2: host h1: undefined variable 'nope'/);
+  });
   it('is without a test name', () => {
     expect(() => r('{{ 1 is 2 }}')).to.throw(/^t\.j2:1: host h1: syntax error: expected a test name after 'is'/);
   });

@@ -4,10 +4,10 @@ import { expect } from 'chai';
 import { renderString, lazyVars } from '../../lib/template/index.js';
 import { ansibleRenderAll, type AnsibleResult } from '../helpers/ansible-templar.js';
 import { PARITY as BASE, type ParityCase } from './parity-cases.js';
-import { IPADDR_CASES } from './parity-ipaddr.js';
+import { IPADDR_CASES, IP_TEST_CASES } from './parity-ipaddr.js';
 import { LOOKUP_CASES, LOOKUP_ENV } from './parity-lookups.js';
 
-const PARITY: Record<string, ParityCase[]> = { ...BASE, 'ansible.utils address filters (1)': IPADDR_CASES, 'lookup() and query() (7)': LOOKUP_CASES };
+const PARITY: Record<string, ParityCase[]> = { ...BASE, 'ansible.utils address filters (1)': IPADDR_CASES, 'ansible.utils address tests': IP_TEST_CASES, 'lookup() and query() (7)': LOOKUP_CASES };
 
 const all: ParityCase[] = Object.values(PARITY).flat();
 

@@ -231,9 +231,11 @@ function queryArg(a: unknown[], kw: Record<string, unknown>, index = 0): string 
   return q === null || q === undefined ? '' : pyStr(q);
 }
 
-function checkValue(v: unknown, name: string, bools = false): void {
-  if (typeof v === 'string' || Array.isArray(v) || typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'boolean' && !bools) || (bools && typeof v === 'boolean')) return;
-  throw new TemplateFault(`Unrecognized type <${typeName(v)}> for ${name} filter <value>`);
+/** The value types each filter's wrapper accepts: ipaddr/ipv4/ipv6 str, list, int (bool is an int); ipwrap str, list, bool. */
+function checkValue(v: unknown, name: string): void {
+  const isInt = typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'boolean';
+  const ok = typeof v === 'string' || Array.isArray(v) || (name === 'ipwrap' ? typeof v === 'boolean' : isInt);
+  if (!ok) throw new TemplateFault(`Unrecognized type <${typeName(v)}> for ${name} filter <value>`);
 }
 
 function normalized(value: unknown): string | false {
@@ -294,12 +296,11 @@ export const IPADDR_FILTERS: Record<string, FilterFn> = {
   },
   ipv4: (v, a, kw) => { checkValue(v, 'ipv4'); return ipaddr(v, queryArg(a, kw), 4, 'ipv4'); },
   ipv6: (v, a, kw) => { checkValue(v, 'ipv6'); return ipaddr(v, queryArg(a, kw), 6, 'ipv6'); },
-  ipwrap: (v, a, kw) => {
-    checkValue(v, 'ipwrap', true);
+  ipwrap: (v, _a, kw) => {
+    checkValue(v, 'ipwrap');
     // ansible.utils' ipwrap takes its value positionally and nothing else: a positional query
     // is dropped (`ipwrap('address')` wraps the whole value); only query= is used
     const query = kw.query === undefined || kw.query === null ? '' : pyStr(kw.query);
-    void a;
     try {
       if (Array.isArray(v)) return v.map((e) => (truthy(ipaddr(e, query, false, 'ipwrap')) ? ipaddr(e, 'wrap') : e));
       const r = ipaddr(v, query, false, 'ipwrap');

@@ -42,7 +42,9 @@ export const SERIALIZE_FILTERS: Record<string, FilterFn> = {
     flow: 'never',
     sortKeys: truthy(kw.sort_keys ?? true),
   }),
+  // as Ansible's: anything not a string is returned as it is
   from_yaml: (v) => {
+    if (typeof v !== 'string') return v;
     try {
       return parseYamlExact(text(v, 'from_yaml'));
     } catch (e) {
@@ -50,6 +52,7 @@ export const SERIALIZE_FILTERS: Record<string, FilterFn> = {
     }
   },
   from_yaml_all: (v) => {
+    if (typeof v !== 'string') return v;
     try {
       return parseYamlAllExact(text(v, 'from_yaml_all'));
     } catch (e) {
