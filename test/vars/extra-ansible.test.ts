@@ -25,6 +25,9 @@ const CASES: Record<string, string> = {
   spaced: "'a b  c'",
   equals: 'k=v=w',
   mixed: 'x\\ty\\\\z\\aw\\bq\\fe\\vr\\rt',
+  empty_quotes: "''",
+  quoted_mid: 'a"b c"d',
+  padded: "' x '",
 };
 
 describe('-e key=value, side by side with ansible-playbook 2.14', function () {

@@ -27,6 +27,8 @@ describe('parseExtraVars', () => {
     ['quotes escaped inside quotes', [`q="it\\'s" r='say \\"hi\\"'`], { q: "it's", r: 'say "hi"' }],
     ['octal and unknown escapes stay as written', ['o=\\101\\7 u=a\\d+'], { o: '\\101\\7', u: 'a\\d+' }],
     ['jinja stays one value', ['v={{ a | default(1) }}'], { v: '{{ a | default(1) }}' }],
+    // as ansible-playbook 2.14 gives them (extra-ansible.test.ts)
+    ['empty quotes, quotes inside a value, padding inside quotes', [`e='' m=a"b c"d p=' x '`], { e: '', m: 'a"b c"d', p: ' x ' }],
     ['JSON dict is typed', ['{"n": 5, "l": [1, 2], "b": true}'], { n: 5, l: [1, 2], b: true }],
     ['YAML flow dict is typed', ['{n: 5, b: yes}'], { n: 5, b: true }],
     ['@file.yml', ['@vars.yml'], { drain_timeout: '360s', serial: 2, flag: true, list: ['a', 'b'] }],

@@ -6,40 +6,14 @@ import { readFile } from 'node:fs/promises';
 import type { ExecResult } from '../../../lib/connection/types.js';
 import type { LabState } from '../../../lib/lab/index.js';
 import { bundleProgram, VERSION_ENV } from '../../../lib/lab/kube/packages/bundle.js';
+import { KUBEADM_DROP_IN, kubeletUnit } from '../../../lib/lab/kube/packages/units.js';
 import { labSsh } from '../../helpers/lab.js';
 
 export const BUNDLE_ON_HOST = '/usr/lib/kubelet-double/kubelet.mjs';
 
-/** kubernetes/release: cmd/krel/templates/latest/kubelet/kubelet.service */
-export const KUBELET_UNIT = `[Unit]
-Description=kubelet: The Kubernetes Node Agent
-Documentation=https://kubernetes.io/docs/home/
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-ExecStart=/usr/bin/kubelet
-Restart=always
-StartLimitInterval=0
-RestartSec=10
-
-[Install]
-WantedBy=multi-user.target
-`;
-
-/** kubernetes/release: cmd/krel/templates/latest/kubeadm/10-kubeadm.conf */
-export const KUBEADM_DROPIN = `# Note: This dropin only works with kubeadm and kubelet v1.11+
-[Service]
-Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
-Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
-# This is a file that "kubeadm init" and "kubeadm join" generates at runtime, populating the KUBELET_KUBEADM_ARGS variable dynamically
-EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
-# This is a file that the user can use for overrides of the kubelet args as a last resort. Preferably, the user should use
-# the .NodeRegistration.KubeletExtraArgs object in the configuration files instead. KUBELET_EXTRA_ARGS should be sourced from this file.
-EnvironmentFile=-/etc/default/kubelet
-ExecStart=
-ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
-`;
+/** the unit and the kubeadm drop-in the real -1.1 packages ship (the packages' own copies) */
+export const KUBELET_UNIT = kubeletUnit('new');
+export const KUBEADM_DROPIN = KUBEADM_DROP_IN;
 
 /** Runs a command on a host and fails with its output when it exits non-zero. */
 export async function sh(state: LabState, host: string, command: string, input?: string): Promise<ExecResult> {
