@@ -2,8 +2,7 @@
 // repository, `kubeadm init` 1.16.3 on a master (stacked real etcd, the kubelet double running the
 // static pods), then kubeadm 1.17.7 from apt and `kubeadm upgrade plan` / `upgrade apply v1.17.7`:
 // the kubelet restarts the API server at the new version and the real kubectl sees it. (A worker's
-// join through the TLS bootstrap waits on the controller-manager double's CSR signer: see
-// NOTES-k-adm.md.)
+// join through the TLS bootstrap is covered by test/lab/kube/e2e.test.ts.)
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
