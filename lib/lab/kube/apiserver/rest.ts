@@ -265,10 +265,21 @@ export class Registry {
     if (!wantRV && !def.unconditionalUpdate) {
       throw invalid(def.kind, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }], def.group);
     }
+    return this.writeOver(def, key, name, sub, dryRun, (cur) => {
+      if (wantRV && wantRV !== String(cur.rev)) throw conflict(q(def), name);
+      return b;
+    });
+  }
+
+  /**
+   * The write shared by PUT and PATCH: `given` makes the new object from the stored one (and may
+   * refuse it); the store's CAS loop retries it on a concurrent write; a dry run stores nothing
+   * and answers with the object as it would be.
+   */
+  private async writeOver(def: ResourceDef, key: string, name: string, sub: string | undefined, dryRun: boolean, given: (cur: { obj: KubeObject; rev: number }) => KubeObject): Promise<KubeObject> {
     let result: KubeObject | undefined;
     const s = await this.storage.update(key, (cur) => {
-      if (wantRV && wantRV !== String(cur.rev)) throw conflict(q(def), name);
-      const next = this.prepareUpdate(def, sub, cur.obj, b);
+      const next = this.prepareUpdate(def, sub, cur.obj, given(cur));
       if (dryRun) {
         result = { ...next, metadata: { ...next.metadata, resourceVersion: String(cur.rev) } };
         return null;
@@ -282,35 +293,23 @@ export class Registry {
 
   async patch(def: ResourceDef, ns: string | undefined, name: string, patchBody: unknown, contentType: string, sub: string | undefined, dryRun = false): Promise<KubeObject> {
     const ct = contentType.split(';')[0]!.trim();
-    const apply = (cur: KubeObject): KubeObject => {
-      const base = clone(cur) as unknown as Json;
-      let out: Json;
-      if (ct === 'application/strategic-merge-patch+json') out = strategicMergePatch(base, patchBody as Json);
-      else if (ct === 'application/merge-patch+json') out = mergePatch(base, patchBody as Json);
-      else if (ct === 'application/json-patch+json') out = jsonPatch(base, patchBody);
-      else throw unsupportedMediaType(ct);
-      if (!out || typeof out !== 'object' || Array.isArray(out)) throw badRequest('the patch did not produce an object');
-      return out as unknown as KubeObject;
+    const patchers: Record<string, (base: Json) => Json> = {
+      'application/strategic-merge-patch+json': (base) => strategicMergePatch(base, patchBody as Json),
+      'application/merge-patch+json': (base) => mergePatch(base, patchBody as Json),
+      'application/json-patch+json': (base) => jsonPatch(base, patchBody),
     };
-    if (ct !== 'application/strategic-merge-patch+json' && ct !== 'application/merge-patch+json' && ct !== 'application/json-patch+json') throw unsupportedMediaType(ct);
-    const key = this.key(def, ns, name);
-    let result: KubeObject | undefined;
-    const s = await this.storage.update(key, (cur) => {
-      const patched = apply(cur.obj);
+    const patcher = patchers[ct];
+    if (!patcher) throw unsupportedMediaType(ct);
+    return this.writeOver(def, this.key(def, ns, name), name, sub, dryRun, (cur) => {
+      const out = patcher(clone(cur.obj) as unknown as Json);
+      if (!out || typeof out !== 'object' || Array.isArray(out)) throw badRequest('the patch did not produce an object');
+      const patched = out as unknown as KubeObject;
       patched.metadata = obj(patched.metadata) as KubeObject['metadata'];
       const rv = patched.metadata.resourceVersion;
       if (rv && rv !== String(cur.rev)) throw conflict(q(def), name);
       if (patched.metadata.name !== undefined && patched.metadata.name !== name) throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
-      const next = this.prepareUpdate(def, sub, cur.obj, patched);
-      if (dryRun) {
-        result = { ...next, metadata: { ...next.metadata, resourceVersion: String(cur.rev) } };
-        return null;
-      }
-      return next;
+      return patched;
     });
-    if (!s) throw notFound(q(def), name);
-    if (dryRun) return result!;
-    return this.finishIfDeleted(key, s);
   }
 
   /** Deletes (or marks for deletion). Returns the object as the real server does. */
