@@ -11,9 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../lib/lab/kube/common/client.js';
-import { useKube } from '../../helpers/kube.js';
-import { labSsh, labSubnet, useLab } from '../../helpers/lab.js';
-import { eventually, installKubelet, put, runKubelet, sh } from './kubelet-helpers.js';
+import { labSsh, labSubnet } from '../../helpers/lab.js';
+import { eventually, installKubelet, put, runKubelet, sh, useKubeletCluster } from './kubelet-helpers.js';
 
 const run = promisify(execFile);
 const NET = labSubnet(102);
@@ -39,14 +38,7 @@ type Node = KubeObject & {
 
 describe('kubelet double: through the API', function () {
   this.timeout(60000);
-  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
-  // their API server still answers, and nothing is left retrying
-  after(async function () {
-    this.timeout(30000);
-    for (const h of [A, B]) await Promise.resolve().then(() => labSsh(lab(), h, 'systemctl stop kubelet')).catch(() => undefined);
-  });
-  const kube = useKube({ subnet: NET, version: '1.35.2' });
-  const lab = useLab('kl102', [
+  const { kube, lab } = useKubeletCluster('kl102', NET, '1.35.2', [
     { name: A, address: ADDR_A },
     { name: B, address: ADDR_B },
   ]);

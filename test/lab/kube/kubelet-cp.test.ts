@@ -9,9 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { bundleProgram } from '../../../lib/lab/kube/packages/bundle.js';
-import { useKube } from '../../helpers/kube.js';
-import { labSsh, labSubnet, useLab } from '../../helpers/lab.js';
-import { eventually, installKubelet, put, sh } from './kubelet-helpers.js';
+import { labSsh, labSubnet } from '../../helpers/lab.js';
+import { eventually, installKubelet, put, sh, useKubeletCluster } from './kubelet-helpers.js';
 
 const run = promisify(execFile);
 const NET = labSubnet(103);
@@ -60,14 +59,7 @@ spec:
 
 describe('kubelet double: a control plane\'s static kube-apiserver', function () {
   this.timeout(60000);
-  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
-  // their API server still answers, and nothing is left retrying
-  after(async function () {
-    this.timeout(30000);
-    await Promise.resolve().then(() => labSsh(lab(), H, 'systemctl stop kubelet')).catch(() => undefined);
-  });
-  const kube = useKube({ subnet: NET, version: '1.35.2' });
-  const lab = useLab('kl103', [{ name: H, address: ADDR }]);
+  const { kube, lab } = useKubeletCluster('kl103', NET, '1.35.2', [{ name: H, address: ADDR }]);
 
   before(async function () {
     this.timeout(180000);

@@ -4,10 +4,11 @@
 // kubeadm drop-in /etc/systemd/system/kubelet.service.d/10-kubeadm.conf.
 import { readFile } from 'node:fs/promises';
 import type { ExecResult } from '../../../lib/connection/types.js';
-import type { LabState } from '../../../lib/lab/index.js';
+import type { LabHostSpec, LabState } from '../../../lib/lab/index.js';
 import { bundleProgram, VERSION_ENV } from '../../../lib/lab/kube/packages/bundle.js';
 import { KUBEADM_DROP_IN, kubeletUnit } from '../../../lib/lab/kube/packages/units.js';
-import { labSsh } from '../../helpers/lab.js';
+import { useKube, type KubeFixture } from '../../helpers/kube.js';
+import { labSsh, useLab } from '../../helpers/lab.js';
 
 export const BUNDLE_ON_HOST = '/usr/lib/kubelet-double/kubelet.mjs';
 
@@ -59,4 +60,20 @@ export async function eventually<T>(what: string, ms: number, check: () => Promi
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${String(last)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * An API server double over real etcd and lab hosts for kubelets, for one describe(). The
+ * kubelets are stopped first at the end (this after() is registered before the fixtures'), while
+ * their API server still answers, so nothing is left retrying.
+ */
+export function useKubeletCluster(tag: string, subnet: string, version: string, hosts: LabHostSpec[]): { kube: () => KubeFixture; lab: () => LabState } {
+  let lab: (() => LabState) | undefined;
+  after(async function () {
+    this.timeout(30000);
+    for (const h of hosts) await Promise.resolve().then(() => labSsh(lab!(), h.name, 'systemctl stop kubelet')).catch(() => undefined);
+  });
+  const kube = useKube({ subnet, version });
+  lab = useLab(tag, hosts);
+  return { kube, lab };
 }

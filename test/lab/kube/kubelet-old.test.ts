@@ -9,9 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../../../lib/lab/kube/common/client.js';
-import { useKube } from '../../helpers/kube.js';
-import { labSsh, labSubnet, useLab } from '../../helpers/lab.js';
-import { eventually, installKubelet, put, runKubelet, sh } from './kubelet-helpers.js';
+import { labSubnet } from '../../helpers/lab.js';
+import { eventually, installKubelet, put, runKubelet, sh, useKubeletCluster } from './kubelet-helpers.js';
 
 const run = promisify(execFile);
 const NET = labSubnet(104);
@@ -25,14 +24,7 @@ type Csr = KubeObject & { spec: { request: string; signerName?: string; usages: 
 
 describe('kubelet double: the 1.16 era', function () {
   this.timeout(60000);
-  // registered before the fixtures' own after() hooks, so it runs first: the kubelets stop while
-  // their API server still answers, and nothing is left retrying
-  after(async function () {
-    this.timeout(30000);
-    for (const h of [A, B]) await Promise.resolve().then(() => labSsh(lab(), h, 'systemctl stop kubelet')).catch(() => undefined);
-  });
-  const kube = useKube({ subnet: NET, version: '1.16.3' });
-  const lab = useLab('kl104', [
+  const { kube, lab } = useKubeletCluster('kl104', NET, '1.16.3', [
     { name: A, address: `${NET}.1` },
     { name: B, address: `${NET}.2` },
   ]);
