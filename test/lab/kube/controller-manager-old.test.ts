@@ -7,24 +7,13 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Csr, Pod, PodDisruptionBudget } from '../../../lib/lab/kube/controller-manager/types.js';
 import { useKube } from '../../helpers/kube.js';
 import { labSubnet } from '../../helpers/lab.js';
+import { ROOT, until } from './ctl-helpers.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>, detail: () => string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('controller-manager double at 1.16.3 (policy/v1beta1, certificates v1beta1, insecure port)', function () {
   this.timeout(120000);

@@ -3,46 +3,18 @@
 // kubelets: it registers Nodes with their own node credentials, renews their Leases, and marks
 // the pods bound to them Running and Ready (what the kubelet double does on lab hosts).
 import { expect } from 'chai';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KubeClient, type KubeObject } from '../../../lib/lab/kube/common/client.js';
 import { renderKubeconfig } from '../../../lib/lab/kube/common/kubeconfig.js';
 import type { Csr, DaemonSet, Node, Pod, PodDisruptionBudget, ReplicaSet } from '../../../lib/lab/kube/controller-manager/types.js';
 import { useKube } from '../../helpers/kube.js';
 import { labSubnet } from '../../helpers/lab.js';
+import { spawnDouble, until, type Proc } from './ctl-helpers.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-interface Proc {
-  p: ChildProcess;
-  log: () => string;
-  exited: Promise<number>;
-}
-
-function spawnDouble(prog: 'controller-manager' | 'scheduler', version: string, args: string[]): Proc {
-  const entry = path.join(ROOT, 'lib/lab/kube', prog, 'main.ts');
-  const code = `const m = await import(${JSON.stringify(entry)}); process.exit(await m.main(${JSON.stringify(args)}, ${JSON.stringify(version)}));`;
-  const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  p.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number>((r) => p.on('exit', (c, sig) => r(c ?? (sig ? 128 : -1))));
-  return { p, log: () => out, exited };
-}
-
-async function until<T>(what: string, ms: number, f: () => Promise<T | undefined | null | false> | T | undefined | null | false, detail: () => string = () => ''): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 

@@ -4,43 +4,11 @@
 // to the other within leaseDuration + retryPeriod; a leader that cannot renew (etcd stopped)
 // logs `leaderelection lost` and exits 1 within the renew deadline.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { useKube } from '../../helpers/kube.js';
 import { labSubnet } from '../../helpers/lab.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-interface Proc {
-  p: ChildProcess;
-  log: () => string;
-  exited: Promise<number>;
-}
-
-/** The double's main(argv, version) in its own node process, as the kubelet double runs the image bundle. */
-function spawnDouble(prog: 'controller-manager' | 'scheduler', version: string, args: string[]): Proc {
-  const entry = path.join(ROOT, 'lib/lab/kube', prog, 'main.ts');
-  const code = `const m = await import(${JSON.stringify(entry)}); process.exit(await m.main(${JSON.stringify(args)}, ${JSON.stringify(version)}));`;
-  const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  p.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number>((r) => p.on('exit', (c, sig) => r(c ?? (sig ? 128 : -1))));
-  return { p, log: () => out, exited };
-}
-
-async function until<T>(what: string, ms: number, f: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { spawnDouble, until, type Proc } from './ctl-helpers.js';
 
 function healthz(host: string, port: number): Promise<{ code: number; body: string; cn: string }> {
   return new Promise((resolve, reject) => {
