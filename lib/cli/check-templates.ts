@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Node, Playbook, PlaySpec, RoleInstance, Vars } from '../dsl/types.js';
 import { collectNodes } from '../dsl/builder.js';
+import { allNodes } from '../executor/play.js';
+import { roleChain } from '../executor/vars.js';
 import { helperNames, parseTemplate } from '../template/env.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -72,35 +74,13 @@ function strings(v: unknown, path = ''): [string, string][] {
 /** Options whose strings are bare Jinja expressions (`when`, `changedWhen`...), not templates. */
 const EXPRESSION_OPTIONS = new Set(['when', 'changedWhen', 'failedWhen', 'until']);
 
-function roleChainOf(role: RoleInstance): RoleInstance[] {
-  const out: RoleInstance[] = [];
-  const visit = (r: RoleInstance): void => {
-    if (out.includes(r)) return;
-    for (const d of (r.spec.dependencies ?? []) as RoleInstance[]) visit(d);
-    out.push(r);
-  };
-  visit(role);
-  return out;
-}
-
 function declared(role: RoleInstance): string[] {
-  return roleChainOf(role).flatMap((r) => Object.keys((r.spec.vars.json as { properties?: Record<string, unknown> }).properties ?? {}));
-}
-
-function walkNodes(nodes: Node[], fn: (n: Node) => void): void {
-  for (const n of nodes) {
-    fn(n);
-    if (n.kind === 'block') {
-      walkNodes(n.block, fn);
-      walkNodes(n.rescue, fn);
-      walkNodes(n.always, fn);
-    }
-  }
+  return roleChain(role).flatMap((r) => Object.keys((r.spec.vars.json as { properties?: Record<string, unknown> }).properties ?? {}));
 }
 
 /** Names a play's tasks make for later ones: registers, set_fact keys, loop vars. */
 function madeNames(nodes: Node[], into: Set<string>): void {
-  walkNodes(nodes, (n) => {
+  for (const n of allNodes(nodes)) {
     const o = n.opts as { register?: string; loopControl?: { loopVar?: string; indexVar?: string } };
     if (o.register) into.add(o.register);
     if (o.loopControl?.loopVar) into.add(o.loopControl.loopVar);
@@ -109,11 +89,11 @@ function madeNames(nodes: Node[], into: Set<string>): void {
       const args = n.call.args;
       if (args && typeof args === 'object') for (const k of Object.keys(args as Vars)) into.add(k);
     }
-  });
+  }
 }
 
 function textsOfNodes(nodes: Node[], known: Set<string>, out: Text[], isExpr: (k: string) => boolean): void {
-  walkNodes(nodes, (n) => {
+  for (const n of allNodes(nodes)) {
     const where = n.kind === 'task' || n.kind === 'block' ? (n.source ?? n.name) : n.name;
     const label = `${n.kind} '${n.name}'`;
     if (n.kind === 'task') {
@@ -129,7 +109,7 @@ function textsOfNodes(nodes: Node[], known: Set<string>, out: Text[], isExpr: (k
       }
       if (k === 'vars' && v && typeof v === 'object') for (const [vk, s] of strings(v)) out.push(stringText(s, where, known, `${label} var ${vk}`));
     }
-  });
+  }
 }
 
 /** Every Jinja text of the playbook's roles and plays, with the names known where it is used. */
@@ -140,7 +120,7 @@ export function collectTexts(pb: Playbook, inventoryNames: Iterable<string>): Te
     const common = new Set<string>([...inventoryNames, ...Object.keys(play.vars ?? {})]);
     const playNodes = [...collectNodes(play.preTasks), ...collectNodes(play.tasks), ...collectNodes(play.postTasks)];
     const entries = (play.roles ?? []).map((r) => ('role' in r && (r as { role?: unknown }).role ? (r as { role: RoleInstance; vars?: Vars }) : { role: r as RoleInstance, vars: undefined }));
-    const roleNodes = entries.flatMap((e) => roleChainOf(e.role).map((r) => ({ role: r, nodes: collectNodes(r.spec.tasks, r), vars: e.vars })));
+    const roleNodes = entries.flatMap((e) => roleChain(e.role).map((r) => ({ role: r, nodes: collectNodes(r.spec.tasks, r), vars: e.vars })));
     // what any task of the play registers or sets is known to all of its texts (order is not checked)
     madeNames(playNodes, common);
     for (const rn of roleNodes) madeNames(rn.nodes, common);
