@@ -1,30 +1,30 @@
 // A cluster of the Kubernetes doubles idling: how much of the machine's CPUs it takes, and how
 // long from `kubeadm init` to every node Ready. Prints figures; asserts nothing; never makes one
 // up: whatever step of the flow fails is printed as not measured, with the error.
-// Run as root: npx tsx bench/kube-idle.ts [--masters 3] [--workers 5] [--idle 60]
-// Uses 127.0.23.x and a temp state dir; the lab is always taken down again.
+// Run as root: npx tsx bench/kube-idle.ts [--masters 3] [--workers 5] [--idle 60] [--net 127.0.23]
+// Uses <net>.x and a temp state dir; the lab is always taken down again.
 //
 // The flow is the install guides' (lib/lab/kube/packages/labflow.ts): packages 1.16.3 from the
-// lab's apt repository, `kubeadm init` on the first master (stacked etcd), a CNI config file,
-// `kubeadm join` of the others. The second and third masters join as nodes (kubelet double only):
-// each would need its own stacked-etcd listen address, which one cluster-wide ClusterConfiguration
-// cannot give per node in the lab (external etcd would; not wired here).
+// lab's apt repository, `kubeadm init --upload-certs` on the first master (stacked etcd,
+// controlPlaneEndpoint = that master), a CNI config file, `kubeadm join --control-plane
+// --certificate-key` of the other masters one at a time (each adds its etcd member, as kubeadm
+// does), then `kubeadm join` of the workers.
 import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { labDown, labExec, labUp, type LabHostSpec, type LabState } from '../lib/lab/index.js';
-import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../lib/lab/kube/packages/labflow.js';
+import { controlPlaneJoinCommandOf, initConfig116, initScript, joinCommandOf, prepareNodeScript, writeCniScript } from '../lib/lab/kube/packages/labflow.js';
 
 const { values: o } = parseArgs({
-  options: { masters: { type: 'string', default: '3' }, workers: { type: 'string', default: '5' }, idle: { type: 'string', default: '60' } },
+  options: { masters: { type: 'string', default: '3' }, workers: { type: 'string', default: '5' }, idle: { type: 'string', default: '60' }, net: { type: 'string', default: '127.0.23' } },
 });
 const masters = Number(o.masters);
 const workers = Number(o.workers);
 const idleSeconds = Number(o.idle);
 const hosts: LabHostSpec[] = [
-  ...Array.from({ length: masters }, (_, i) => ({ name: `kb-master0${i + 1}`, address: `127.0.23.${i + 1}` })),
-  ...Array.from({ length: workers }, (_, i) => ({ name: `kb-node0${i + 1}`, address: `127.0.23.${masters + i + 1}` })),
+  ...Array.from({ length: masters }, (_, i) => ({ name: `kb-master0${i + 1}`, address: `${o.net}.${i + 1}` })),
+  ...Array.from({ length: workers }, (_, i) => ({ name: `kb-node0${i + 1}`, address: `${o.net}.${masters + i + 1}` })),
 ];
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -89,20 +89,26 @@ try {
   console.log(`apt-get install kubeadm kubelet kubectl 1.16.3-00 on ${hosts.length} hosts: ${secs(performance.now() - t)}`);
 
   const m1 = hosts[0];
-  await sh(state, m1.name, 'cat > /root/kubeadm-config.yaml', initConfig116(m1.name, m1.address));
+  await sh(state, m1.name, 'cat > /root/kubeadm-config.yaml', initConfig116(m1.name, m1.address, 'v1.16.3', `${m1.address}:6443`));
   const t0 = performance.now();
-  const init = await sh(state, m1.name, initScript('/root/kubeadm-config.yaml'));
+  const init = await sh(state, m1.name, initScript('/root/kubeadm-config.yaml', '--upload-certs'));
   if (!/\nexit 0\n$/.test(init.out)) throw new Error(`kubeadm init failed:\n${init.out.trim().split('\n').slice(-5).join('\n')}`);
   console.log(`kubeadm init on ${m1.name}: ${secs(performance.now() - t0)}`);
   const join = joinCommandOf(init.out);
-  const joining = hosts.slice(1);
-  const joined = await limited(joining, 4, async (h) => {
-    // further masters would need their own stacked etcd listen address, which a cluster-wide
-    // ClusterConfiguration cannot give per node; they join as nodes running the kubelet double
-    const r = await sh(state!, h.name, `${kubeletExtraArgsScript(h.address)} && ${join} 2>&1`);
+  const cpJoin = controlPlaneJoinCommandOf(init.out);
+  const joined: { name: string; ok: boolean; out: string }[] = [];
+  // masters one at a time, as kubespray joins them: each adds a member to the stacked etcd
+  for (const h of hosts.slice(1, masters)) {
+    const tj = performance.now();
+    const r = await sh(state, h.name, `${cpJoin} 2>&1`);
+    joined.push({ name: h.name, ok: r.rc === 0, out: r.out });
+    console.log(`kubeadm join --control-plane on ${h.name}: ${r.rc === 0 ? secs(performance.now() - tj) : 'failed'}`);
+  }
+  joined.push(...(await limited(hosts.slice(masters), 4, async (h) => {
+    const r = await sh(state!, h.name, `${join} 2>&1`);
     return { name: h.name, ok: r.rc === 0, out: r.out };
-  });
-  for (const j of joined.filter((x) => !x.ok)) console.log(`kubeadm join on ${j.name}: failed: ${j.out.trim().split('\n')[0]}`);
+  })));
+  for (const j of joined.filter((x) => !x.ok)) console.log(`kubeadm join on ${j.name}: failed: ${j.out.trim().split('\n').slice(-3).join(' | ')}`);
   const expected = 1 + joined.filter((j) => j.ok).length;
   let nodes = await readyNodes(state);
   const deadline = performance.now() + 240000;

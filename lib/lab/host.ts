@@ -43,6 +43,7 @@ export interface HostContext {
 }
 
 export const TINI = '/usr/bin/tini';
+export const LAB_ADDRESS_FILE = '/etc/tsplay-lab/address';
 export const SSHD = '/usr/sbin/sshd';
 
 /** Writes everything the host needs into its upper dir; returns its public host keys. */
@@ -60,6 +61,8 @@ export async function prepareHost(spec: Required<LabHostSpec>, ctx: HostContext)
     writeUpper(p.upper, '/root/.ssh/authorized_keys', ctx.labPublicKey + '\n', { mode: 0o600 }),
     writeUpper(p.upper, '/etc/hostname', spec.name + '\n', { mode: 0o644 }),
     writeUpper(p.upper, '/etc/hosts', ctx.etcHosts, { mode: 0o644 }),
+    // the host's own address: the Kubernetes doubles' stand-in for a network namespace (kube/common/labnet.ts)
+    writeUpper(p.upper, LAB_ADDRESS_FILE, spec.address + '\n', { mode: 0o644 }),
     copyIntoUpper(p.upper, '/usr/local/bin/systemctl', ctx.systemctl, 0o755),
     copyIntoUpper(p.upper, '/usr/bin/systemctl', ctx.systemctl, 0o755),
   ]);

@@ -3,14 +3,15 @@
 // init` on the master (stacked etcd: the real etcd run by the kubelet double from its static pod),
 // a CNI config file, `kubeadm join` of the worker, and the real kubectl sees both nodes Ready.
 //
-// The lab-only settings (listeners on the host's own address, the lab's /proc copies) and the one
-// difference the flow makes up for (the lab's systemctl does not honour Restart=always) are in
-// lib/lab/kube/packages/labflow.ts.
+// The kubeadm config has no lab-only listen addresses: each lab host's /etc/tsplay-lab/address
+// moves the doubles' loopback/wildcard listeners to the host's own address (common/labnet.ts), and
+// the last test checks that nothing ends up on 127.0.0.1 or 0.0.0.0. The lab's /proc copies and the
+// one difference the flow makes up for (Restart=always) are in lib/lab/kube/packages/labflow.ts.
 import { expect } from 'chai';
 import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
 import { labSsh, labSubnet, pidsOfHost, tempStateDir } from '../../helpers/lab.js';
-import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
+import { initConfig116, initScript, joinCommandOf, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
 
 const NET = labSubnet(82);
 const MASTER = { name: 'ke82-m1', address: `${NET}.1` };
@@ -84,7 +85,7 @@ describe('lab kube end to end: apt install, kubeadm init, CNI, kubeadm join, nod
   });
 
   it('joins the worker with the printed command; the real kubectl sees both nodes Ready with their versions', async () => {
-    await ok(WORKER.name, `${writeCniScript()} && ${kubeletExtraArgsScript(WORKER.address)}`);
+    await ok(WORKER.name, writeCniScript());
     const joined = await labSsh(state!, WORKER.name, `${joinCommand} 2>&1`);
     expect(joined.stdout, joined.stdout + joined.stderr).to.contain('This node has joined the cluster');
     expect(joined.rc).to.equal(0);

@@ -78,9 +78,8 @@ describe('kubeadm double end to end: init and upgrade with the kubelet and apise
   });
 });
 
-/** kubeadm v1beta4 config (1.31+) of a single stacked-etcd master at `address`, listeners on its own address. */
+/** kubeadm v1beta4 config (1.31+) of a single stacked-etcd master at `address`: kubeadm's default listeners, as on a real node. */
 function initConfigV1beta4(name: string, address: string, version: string): string {
-  const arg = (n: string, v: string): string => `  - name: ${n}\n    value: ${v}`;
   return [
     'apiVersion: kubeadm.k8s.io/v1beta4',
     'kind: InitConfiguration',
@@ -95,28 +94,11 @@ function initConfigV1beta4(name: string, address: string, version: string): stri
     `kubernetesVersion: ${version}`,
     'networking:',
     '  podSubnet: 10.244.0.0/16',
-    'etcd:',
-    '  local:',
-    '    extraArgs:',
-    `    - name: listen-client-urls\n      value: https://${address}:2379`,
-    `    - name: listen-metrics-urls\n      value: http://${address}:2381`,
-    'apiServer:',
-    '  extraArgs:',
-    arg('bind-address', address),
-    arg('etcd-servers', `https://${address}:2379`),
-    'controllerManager:',
-    '  extraArgs:',
-    arg('bind-address', address),
-    'scheduler:',
-    '  extraArgs:',
-    arg('bind-address', address),
     '---',
     'apiVersion: kubelet.config.k8s.io/v1beta1',
     'kind: KubeletConfiguration',
     'cgroupDriver: systemd',
     'failCgroupV1: false',
-    `address: ${address}`,
-    `healthzBindAddress: ${address}`,
     '',
   ].join('\n');
 }

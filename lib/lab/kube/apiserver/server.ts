@@ -3,6 +3,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../common/client.js';
+import { listenHost } from '../common/labnet.js';
 import { gitVersion, type SemVer } from '../common/versions.js';
 import { authenticate, authorize, type AuthnConfig, type AuthzConfig, type Attributes, type UserInfo } from './auth.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, type DiscoveryContext } from './discovery.js';
@@ -92,7 +93,7 @@ export class ApiServer {
     );
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => {
+      server.listen(port, listenHost(host), () => {
         server.off('error', reject);
         resolve(server);
       });

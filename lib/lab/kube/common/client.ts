@@ -4,6 +4,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { readKubeconfig, type KubeCredentials } from './kubeconfig.js';
+import { connectUrl } from './labnet.js';
 
 export interface ObjectMeta {
   name?: string;
@@ -164,7 +165,7 @@ export class KubeClient {
   }
 
   private url(path: string, query?: RequestOptions['query']): URL {
-    const u = new URL(this.creds.server + path);
+    const u = new URL(connectUrl(this.creds.server) + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
     return u;
   }

@@ -2,6 +2,7 @@
 // `--etcd-servers` plus the `--etcd-cafile/--etcd-certfile/--etcd-keyfile` TLS files.
 import { readFile } from 'node:fs/promises';
 import { Etcd3, type IOptions } from 'etcd3';
+import { connectUrl } from './labnet.js';
 
 export interface EtcdConnection {
   /** `https://10.0.0.1:2379,https://10.0.0.2:2379` or a list */
@@ -44,7 +45,7 @@ function quietServerNameWarning(): void {
 
 export async function openEtcd(c: EtcdConnection): Promise<Etcd3> {
   quietServerNameWarning();
-  const hosts = (typeof c.servers === 'string' ? c.servers.split(',') : [...c.servers]).map((s) => s.trim()).filter(Boolean);
+  const hosts = (typeof c.servers === 'string' ? c.servers.split(',') : [...c.servers]).map((s) => connectUrl(s.trim())).filter(Boolean);
   if (hosts.length === 0) throw new EtcdConfigError('--etcd-servers must be specified');
   const ca = await readTls(c.caFile, '--etcd-cafile');
   const cert = await readTls(c.certFile, '--etcd-certfile');

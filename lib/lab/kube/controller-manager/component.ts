@@ -11,6 +11,7 @@ import path from 'node:path';
 import { KubeClient } from '../common/client.js';
 import { FlagError, parseFlags, type ParsedFlags } from '../common/flags.js';
 import { LeaderElector, stderrKlog, type Klog } from '../common/leader.js';
+import { listenHost } from '../common/labnet.js';
 import { compareVersions, gitVersion, parseVersion } from '../common/versions.js';
 
 export interface FlagDef {
@@ -249,7 +250,7 @@ function listen(server: http.Server | https.Server, host: string, port: number):
       reject(new Error(`failed to create listener: failed to listen on ${host}:${port}: listen tcp ${host}:${port}: ${what}`));
     };
     server.once('error', onErr);
-    server.listen(port, host, () => {
+    server.listen(port, listenHost(host), () => {
       server.off('error', onErr);
       resolve();
     });

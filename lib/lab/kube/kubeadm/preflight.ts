@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import net from 'node:net';
+import { listenHost } from '../common/labnet.js';
 import { compareVersions, gitVersion, parseVersion, type SemVer } from '../common/versions.js';
 import { EXIT_PREFLIGHT, EXIT_VALIDATION, KubeadmError } from './errors.js';
 import { cpuCount, memoryMB, readProc } from './labproc.js';
@@ -60,17 +61,17 @@ export function fileContent(path: string, want: string): Check {
 }
 
 /**
- * Port-N. The real check binds `:N` (every address); lab hosts share one network namespace, so
- * the lab binds the node's own address instead (documented difference).
+ * Port-N: binds `:N` (every address) as the real check does; on a lab host that means the host's
+ * own address (common/labnet.ts).
  */
-export function portOpen(port: number, address: string): Check {
+export function portOpen(port: number): Check {
   return {
     name: `Port-${port}`,
     run: () =>
       new Promise((resolve) => {
         const s = net.createServer();
         s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' ? fail(`Port ${port} is in use`) : ok()));
-        s.listen({ port, host: address || undefined, exclusive: true }, () => s.close(() => resolve(ok())));
+        s.listen({ port, host: listenHost(undefined), exclusive: true }, () => s.close(() => resolve(ok())));
       }),
   };
 }
@@ -195,9 +196,9 @@ export function checksFor(r: RoleChecks): Check[] {
   }
   list.push(serviceKubelet);
   if (r.isControlPlane) {
-    list.push(portOpen(r.bindPort, r.address));
-    list.push(portOpen(m >= 20 ? 10259 : 10251, r.address));
-    list.push(portOpen(m >= 20 ? 10257 : 10252, r.address));
+    list.push(portOpen(r.bindPort));
+    list.push(portOpen(m >= 20 ? 10259 : 10251));
+    list.push(portOpen(m >= 20 ? 10257 : 10252));
     for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']) list.push(fileAvailable(`${r.manifestsDir}/${c}.yaml`));
   }
   if (r.isJoin) {
@@ -209,10 +210,10 @@ export function checksFor(r: RoleChecks): Check[] {
   list.push(fileContent('/proc/sys/net/ipv4/ip_forward', '1'));
   list.push(swap);
   list.push(kubeletVersion(r.controlPlane, r.kubeadm));
-  list.push(portOpen(10250, r.address));
+  list.push(portOpen(10250));
   if (r.isControlPlane && r.etcdDataDir) {
-    list.push(portOpen(2379, r.address));
-    list.push(portOpen(2380, r.address));
+    list.push(portOpen(2379));
+    list.push(portOpen(2380));
     list.push(dirAvailable(r.etcdDataDir));
   }
   if (r.isJoin && !r.isControlPlane && r.caCertPath) list.push(fileAvailable(r.caCertPath));

@@ -2,6 +2,7 @@
 // `kubeadm init` polls it ("[kubelet-check]"). A kubelet that cannot bind it logs the error and
 // keeps running, as the real one does.
 import http from 'node:http';
+import { listenHost } from '../common/labnet.js';
 import { log } from './log.js';
 
 export function serveHealthz(address: string, port: number): http.Server | undefined {
@@ -19,6 +20,6 @@ export function serveHealthz(address: string, port: number): http.Server | undef
     const why = e.code === 'EADDRINUSE' ? 'bind: address already in use' : e.code === 'EADDRNOTAVAIL' ? 'bind: cannot assign requested address' : e.message;
     log.error('server.go:1211', `"Failed to start healthz server" err="listen tcp ${address}:${port}: ${why}"`);
   });
-  server.listen(port, address);
+  server.listen(port, listenHost(address));
   return server;
 }

@@ -7,6 +7,7 @@
 // Paths inside the container that come from hostPath volumes are mapped back to the host paths.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { etcdArgs } from '../common/labnet.js';
 
 /** packages/bundle.ts VERSION_ENV: the bundles' entry reads their version from it (not imported: that module pulls in esbuild). */
 const VERSION_ENV = 'TSPLAY_KUBE_VERSION';
@@ -92,7 +93,11 @@ export function planExec(image: string, command: string[], args: string[], env: 
   }
   const full = command.length ? [...command, ...args] : [...(ENTRYPOINTS[ref.name] ?? []), ...args];
   const host = HOST_BINARIES[ref.name];
-  if (host && full.length) return { file: host, argv0: full[0], args: full.slice(1).map(map), env, how: `host ${host}` };
+  if (host && full.length) {
+    const args = full.slice(1).map(map);
+    // no network namespace per lab host: etcd's loopback/wildcard listeners go to the host's address
+    return { file: host, argv0: full[0], args: ref.name === 'etcd' ? etcdArgs(args) : args, env, how: `host ${host}` };
+  }
   if (full.length) {
     const file = onPath(map(full[0]!), env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
     if (file) return { file, argv0: full[0], args: full.slice(1).map(map), env, how: `host ${file}` };

@@ -1,11 +1,9 @@
-// The install guides' flow (seed 003) as shell text for lab hosts, shared by the end-to-end test
-// and bench/kube-idle.ts. Lab-only settings go through the tools' own configuration:
-// - every listener on the host's own address: kubeadm's ClusterConfiguration (etcd listen URLs,
-//   apiserver/controller-manager/scheduler bind-address and 1.16's insecure --address) and the
-//   KubeletConfiguration (address, healthzBindAddress); a joining node's kubelet gets its own via
-//   KUBELET_EXTRA_ARGS in /etc/default/kubelet (the kubelet config is cluster-wide);
-// - the guides' "prepare the node" kernel settings (ip_forward, bridge-nf-call-iptables, swap off)
-//   go to the lab's /etc/tsplay-lab/proc copies the doubles read, since lab hosts share one kernel.
+// The install guides' flow (seed 003) as shell text for lab hosts, shared by the end-to-end tests
+// and bench/kube-idle.ts. The kubeadm configuration is what a real node gets: no lab-only listen
+// addresses (the lab's per-host address file does that job, lib/lab/kube/common/labnet.ts). The one
+// lab-only setting: the guides' "prepare the node" kernel settings (ip_forward,
+// bridge-nf-call-iptables, swap off) go to the lab's /etc/tsplay-lab/proc copies the doubles read,
+// since lab hosts share one kernel.
 
 /** apt-get install of the three packages at `debVersion`, hold, and the node's kernel settings. */
 export function prepareNodeScript(debVersion: string): string {
@@ -20,8 +18,11 @@ export function prepareNodeScript(debVersion: string): string {
   ].join(' && ');
 }
 
-/** kubeadm v1beta2 config (1.15-1.21) of a single stacked-etcd master at `address`. */
-export function initConfig116(name: string, address: string, version = 'v1.16.3'): string {
+/**
+ * kubeadm v1beta2 config (1.15-1.21) of a stacked-etcd master at `address`; with
+ * `controlPlaneEndpoint` (host:port) other masters can join it (`kubeadm init --upload-certs`).
+ */
+export function initConfig116(name: string, address: string, version = 'v1.16.3', controlPlaneEndpoint?: string): string {
   return `apiVersion: kubeadm.k8s.io/v1beta2
 kind: InitConfiguration
 localAPIEndpoint:
@@ -33,31 +34,12 @@ nodeRegistration:
 apiVersion: kubeadm.k8s.io/v1beta2
 kind: ClusterConfiguration
 kubernetesVersion: ${version}
-networking:
+${controlPlaneEndpoint ? `controlPlaneEndpoint: ${controlPlaneEndpoint}\n` : ''}networking:
   podSubnet: 10.244.0.0/16
-etcd:
-  local:
-    extraArgs:
-      listen-client-urls: https://${address}:2379
-      listen-metrics-urls: http://${address}:2381
-apiServer:
-  extraArgs:
-    bind-address: ${address}
-    etcd-servers: https://${address}:2379
-controllerManager:
-  extraArgs:
-    bind-address: ${address}
-    address: ${address}
-scheduler:
-  extraArgs:
-    bind-address: ${address}
-    address: ${address}
 ---
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 cgroupDriver: systemd
-address: ${address}
-healthzBindAddress: ${address}
 `;
 }
 
@@ -75,9 +57,9 @@ export function writeCniScript(): string {
  * kubelet exits, and systemd would start it again 10 s later: this starts it once kubelet.conf
  * exists, as that restart would.
  */
-export function initScript(configFile: string): string {
+export function initScript(configFile: string, extraFlags = ''): string {
   return [
-    `(setsid kubeadm init --config ${configFile} > /root/init.log 2>&1; echo "exit $?" >> /root/init.log) &`,
+    `(setsid kubeadm init --config ${configFile}${extraFlags ? ' ' + extraFlags : ''} > /root/init.log 2>&1; echo "exit $?" >> /root/init.log) &`,
     'for i in $(seq 1 300); do [ -f /etc/kubernetes/kubelet.conf ] && break; sleep 0.2; done',
     'sleep 1; systemctl is-active --quiet kubelet || systemctl start kubelet',
     'for i in $(seq 1 240); do grep -q "^exit " /root/init.log && break; sleep 1; done',
@@ -90,6 +72,8 @@ export function joinCommandOf(initLog: string): string {
   return /(kubeadm join \S+ --token \S+ \\\n\s+--discovery-token-ca-cert-hash sha256:[0-9a-f]{64})/.exec(initLog)?.[1].replace(/\\\n\s+/, '') ?? '';
 }
 
-export function kubeletExtraArgsScript(address: string): string {
-  return `echo 'KUBELET_EXTRA_ARGS=--address=${address} --healthz-bind-address=${address} --node-ip=${address}' > /etc/default/kubelet`;
+/** The control-plane join command (`--control-plane --certificate-key`) kubeadm init printed, on one line; '' when none. */
+export function controlPlaneJoinCommandOf(initLog: string): string {
+  const m = /(kubeadm join \S+ --token \S+ \\\n\s+--discovery-token-ca-cert-hash sha256:[0-9a-f]{64} \\\n\s+--control-plane --certificate-key [0-9a-f]{64})/.exec(initLog);
+  return m ? m[1]!.replace(/\\\n\s+/g, '') : '';
 }
