@@ -18,6 +18,7 @@ import { dropCapabilities, freshAccounts, hiddenPaths, kernelMounts, pivotInto, 
 import { ensureHostKeys } from './keys.js';
 import { childrenOf, isSameProcess, LAB_ENV, procStat, run, sleep, waitGone } from './proc.js';
 import { hostPaths, type LabHostState } from './state.js';
+import { supervised, writeSupervisor } from './supervisor.js';
 import { copyIntoUpper, ensureUpperDir, writeUpper } from './upper.js';
 import { prepareKubeHost } from './kube/packages/host.js';
 import type { KubeRepo } from './kube/packages/repo.js';
@@ -65,6 +66,7 @@ export async function prepareHost(spec: Required<LabHostSpec>, ctx: HostContext)
     writeUpper(p.upper, LAB_ADDRESS_FILE, spec.address + '\n', { mode: 0o644 }),
     copyIntoUpper(p.upper, '/usr/local/bin/systemctl', ctx.systemctl, 0o755),
     copyIntoUpper(p.upper, '/usr/bin/systemctl', ctx.systemctl, 0o755),
+    writeSupervisor(p.upper),
   ]);
   if (ctx.kubeRepo) await prepareKubeHost(p.upper, ctx.kubeRepo);
   if (ctx.usersScript) await writeFile(p.setup, ctx.usersScript, { mode: 0o600 });
@@ -98,7 +100,8 @@ function bootScript(spec: Required<LabHostSpec>, ctx: HostContext): string {
   const p = hostPaths(ctx.stateDir, spec.name);
   const M = shq(p.merged);
   // sshd's settings are all in the lab's own config (isolation.ts), none from the machine's
-  const sshd = [...dropCapabilities(), TINI, '--', SSHD, '-D', '-e', '-f', SSHD_CONFIG];
+  // sshd under the Restart= supervisor (supervisor.ts), which tini reaps and signals as before
+  const sshd = [...dropCapabilities(), TINI, '--', ...supervised([SSHD, '-D', '-e', '-f', SSHD_CONFIG])];
   return [
     '#!/bin/sh',
     `# tsplay lab host ${spec.name}: PID 1 of its own PID, mount and UTS namespaces`,

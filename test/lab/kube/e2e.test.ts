@@ -5,8 +5,9 @@
 //
 // The kubeadm config has no lab-only listen addresses: each lab host's /etc/tsplay-lab/address
 // moves the doubles' loopback/wildcard listeners to the host's own address (common/labnet.ts), and
-// the last test checks that nothing ends up on 127.0.0.1 or 0.0.0.0. The lab's /proc copies and the
-// one difference the flow makes up for (Restart=always) are in lib/lab/kube/packages/labflow.ts.
+// the last test checks that nothing ends up on 127.0.0.1 or 0.0.0.0. kubeadm 1.16 starts the kubelet
+// before kubelet.conf exists: the kubelet unit's Restart=always brings it up 10 s later, as systemd
+// does (lib/lab/supervisor.ts). The lab's /proc copies are in lib/lab/kube/packages/labflow.ts.
 import { expect } from 'chai';
 import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
