@@ -202,7 +202,9 @@ export function checksFor(r: RoleChecks): Check[] {
     for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']) list.push(fileAvailable(`${r.manifestsDir}/${c}.yaml`));
   }
   if (r.isJoin) {
-    if (!r.isControlPlane) list.push(dirAvailable(r.manifestsDir));
+    // a worker's manifests folder must be empty up to 1.22; kubeadm 1.23 dropped that check
+    // (kubernetes#104942), so the -1.1 kubelet package's manifests/.kubelet-keep does not stop a join
+    if (!r.isControlPlane && m < 23) list.push(dirAvailable(r.manifestsDir));
     list.push(fileAvailable('/etc/kubernetes/kubelet.conf'));
     list.push(fileAvailable('/etc/kubernetes/bootstrap-kubelet.conf'));
   }
