@@ -72,3 +72,12 @@ export function controlPlaneJoinCommandOf(initLog: string): string {
   const m = /(kubeadm join \S+ --token \S+ \\\n\s+--discovery-token-ca-cert-hash sha256:[0-9a-f]{64} \\\n\s+--control-plane --certificate-key [0-9a-f]{64})/.exec(initLog);
   return m ? m[1]!.replace(/\\\n\s+/g, '') : '';
 }
+
+/**
+ * KUBELET_EXTRA_ARGS with the node's own address for the kubelet's listeners and node IP. Not
+ * needed any more (the lab's address file maps the kubelet's defaults, common/labnet.ts); kept so
+ * that callers on other branches still build. Real flags, harmless on a real node too.
+ */
+export function kubeletExtraArgsScript(address: string): string {
+  return `echo 'KUBELET_EXTRA_ARGS=--address=${address} --healthz-bind-address=${address} --node-ip=${address}' > /etc/default/kubelet`;
+}
