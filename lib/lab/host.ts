@@ -21,6 +21,7 @@ import { hostPaths, type LabHostState } from './state.js';
 import { supervised, writeSupervisor } from './supervisor.js';
 import { copyIntoUpper, ensureUpperDir, writeUpper } from './upper.js';
 import { prepareKubeHost } from './kube/packages/host.js';
+import { kernelBootConfig, kernelBootLines, prepareKernel } from './kernel/index.js';
 import type { KubeRepo } from './kube/packages/repo.js';
 
 export interface LabHostSpec {
@@ -69,6 +70,7 @@ export async function prepareHost(spec: Required<LabHostSpec>, ctx: HostContext)
     writeSupervisor(p.upper),
   ]);
   if (ctx.kubeRepo) await prepareKubeHost(p.upper, ctx.kubeRepo);
+  await prepareKernel(ctx.stateDir, p.dir, p.upper);
   if (ctx.usersScript) await writeFile(p.setup, ctx.usersScript, { mode: 0o600 });
   await writeFile(p.boot, bootScript(spec, ctx), { mode: 0o700 });
   return keys;
@@ -113,8 +115,10 @@ function bootScript(spec: Required<LabHostSpec>, ctx: HostContext): string {
     `mount -t tmpfs -o mode=755 tmpfs ${M}/run`,
     `mkdir -m 755 ${M}/run/sshd`,
     `mkdir -m 1777 ${M}/run/lock`,
+    ...kernelBootLines(M, ctx.stateDir, p.dir),
     `hostname ${shq(spec.name)}`,
     ctx.usersScript ? `chroot ${M} /bin/sh -s < ${shq(p.setup)}` : '',
+    ...kernelBootConfig(M),
     ...pivotInto(M),
     `exec ${sshd.map(shq).join(' ')}`,
     '',

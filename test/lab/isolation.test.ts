@@ -103,13 +103,17 @@ describe('tsplay lab: a host\'s root cannot reach the machine', function () {
     expect(r.out).to.match(/ls: cannot access .*: No such file or directory/);
   });
 
-  it('cannot remount /sys or /proc/sys read-write, or write a kernel setting', async () => {
+  it('cannot remount /sys or /proc/sys read-write; a kernel setting it writes is its own copy (lib/lab/kernel)', async () => {
     const state = lab();
-    const fwd = (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim(); // writes the same value: no change
-    const r = await asRoot(state, `mount -o remount,rw /sys && echo SYS-RW; mount -o remount,rw /proc/sys && echo PROC-RW; echo ${fwd} > /proc/sys/net/ipv4/ip_forward && echo WROTE; grep -E ' /sys | /proc/sys ' /proc/mounts`);
-    expect(r.out).to.not.match(/SYS-RW|PROC-RW|WROTE/);
+    const fwd = (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim();
+    const other = fwd === '1' ? '0' : '1';
+    const r = await asRoot(state, `mount -o remount,rw /sys && echo SYS-RW; mount -o remount,rw /proc/sys && echo PROC-RW; echo ${other} > /proc/sys/net/ipv4/ip_forward && echo WROTE; cat /proc/sys/net/ipv4/ip_forward; grep -E ' /sys | /proc/sys ' /proc/mounts`);
+    expect(r.out).to.not.match(/SYS-RW|PROC-RW/);
+    expect(r.out).to.match(new RegExp(`WROTE\n${other}\n`));
+    expect((await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).trim(), "the machine's value").to.equal(fwd);
     expect(r.out).to.match(/ \/sys sysfs ro,/);
     expect(r.out).to.match(/ \/proc\/sys proc ro,/);
+    expect(r.out).to.match(/ \/proc\/sys tmpfs rw,/);
   });
 
   it('has no disk or memory device and cannot make one', async () => {

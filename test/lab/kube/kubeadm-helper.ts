@@ -1,8 +1,8 @@
 // Puts the kubeadm double on a lab host until the packages of the lab's apt repository carry it:
 // the esbuild bundle of lib/lab/kube/kubeadm/main.ts at /usr/lib/kubeadm-double/kubeadm.mjs and
 // a launcher /usr/bin/kubeadm that runs it with /usr/bin/node at the given version. Also a
-// stand-in `kubelet --version` for the KubeletVersion preflight check, and the lab-only /proc
-// copies (ip_forward, bridge-nf-call-iptables, swaps) under /etc/tsplay-lab.
+// stand-in `kubelet --version` for the KubeletVersion preflight check, and the node's kernel
+// settings made with the real commands (on a lab host they change its own copies: lib/lab/kernel).
 import { readFile } from 'node:fs/promises';
 import type { LabState } from '../../../lib/lab/index.js';
 import { bundleProgram } from '../../../lib/lab/kube/packages/bundle.js';
@@ -17,10 +17,9 @@ export async function installKubeadm(state: LabState, host: string, version: str
   const script = [
     `printf '%s' '${launcher.replace(/'/g, "'\\''")}' > /usr/bin/kubeadm && chmod 755 /usr/bin/kubeadm`,
     `[ -e /usr/bin/kubelet ] || { printf '%s' '${kubelet.replace(/'/g, "'\\''")}' > /usr/bin/kubelet && chmod 755 /usr/bin/kubelet; }`,
-    'mkdir -p /etc/tsplay-lab/proc/sys/net/ipv4 /etc/tsplay-lab/proc/sys/net/bridge',
-    'echo 1 > /etc/tsplay-lab/proc/sys/net/ipv4/ip_forward',
-    'echo 1 > /etc/tsplay-lab/proc/sys/net/bridge/bridge-nf-call-iptables',
-    "printf 'Filename\\t\\t\\t\\tType\\t\\tSize\\t\\tUsed\\t\\tPriority\\n' > /etc/tsplay-lab/proc/swaps",
+    'swapoff -a',
+    'modprobe br_netfilter',
+    'sysctl -q -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1',
   ].join(' && ');
   const r = await labSsh(state, host, script);
   if (r.rc !== 0) throw new Error(`cannot install the kubeadm launcher on ${host}: ${r.stderr}`);

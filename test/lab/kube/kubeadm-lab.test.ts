@@ -62,7 +62,7 @@ describe('kubeadm double on lab hosts', function () {
   });
 
   it('fails preflight with the real names, exit 2, and lets --ignore-preflight-errors downgrade them', async () => {
-    await sh('ka75-old', 'echo 0 > /etc/tsplay-lab/proc/sys/net/ipv4/ip_forward && mkdir -p /etc/kubernetes/manifests && echo x > /etc/kubernetes/manifests/kube-apiserver.yaml');
+    await sh('ka75-old', 'sysctl -q -w net.ipv4.ip_forward=0 && mkdir -p /etc/kubernetes/manifests && echo x > /etc/kubernetes/manifests/kube-apiserver.yaml');
     const r = await sh('ka75-old', 'kubeadm init --skip-phases=kubelet-start');
     expect(r.rc).to.equal(2);
     expect(r.stdout).to.contain('[preflight] Running pre-flight checks\n');
@@ -81,11 +81,11 @@ describe('kubeadm double on lab hosts', function () {
     const all = await sh('ka75-old', 'kubeadm init phase preflight --ignore-preflight-errors=all,Swap');
     expect(all.rc).to.equal(3);
     expect(all.stderr).to.contain("don't specify individual checks if 'all' is used");
-    await sh('ka75-old', 'echo 1 > /etc/tsplay-lab/proc/sys/net/ipv4/ip_forward && rm -rf /etc/kubernetes');
+    await sh('ka75-old', 'sysctl -q -w net.ipv4.ip_forward=1 && rm -rf /etc/kubernetes');
   });
 
   it('checks the kubelet version against the control plane and swap through /proc/swaps', async () => {
-    await sh('ka75-old', "printf 'Filename Type Size Used Priority\\n/swapfile file 1024 0 -2\\n' > /etc/tsplay-lab/proc/swaps");
+    await sh('ka75-old', 'truncate -s 1M /swapfile && chmod 600 /swapfile && swapon /swapfile');
     const r = await sh('ka75-old', 'kubeadm init phase preflight --kubernetes-version v1.15.6');
     expect(r.rc).to.equal(2);
     expect(r.stderr).to.contain('\t[ERROR Swap]: running with swap on is not supported. Please disable swap\n');
@@ -93,7 +93,7 @@ describe('kubeadm double on lab hosts', function () {
     const old = await sh('ka75-old', 'kubeadm init phase preflight --kubernetes-version v1.14.3');
     expect(old.rc).to.equal(1);
     expect(old.stderr).to.contain('this version of kubeadm only supports deploying clusters with the control plane version >= 1.15.0. Current version: v1.14.3');
-    await sh('ka75-old', "printf 'Filename Type Size Used Priority\\n' > /etc/tsplay-lab/proc/swaps");
+    await sh('ka75-old', 'swapoff -a');
   });
 
   const pin = (host: string, file: string) => sh(host, `openssl x509 -pubkey -noout -in ${file} | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1`);

@@ -91,15 +91,15 @@ describe('kubelet double: start-up and refusals', function () {
     expect(ok.stderr).to.contain('"Kubelet version" kubeletVersion="v1.16.3"');
   });
 
-  it("refuses to run with swap on while failSwapOn is true (the lab's copy of /proc/swaps, as for the kubeadm double)", async () => {
-    await put(lab(), H, '/tmp/kl-proc/proc/swaps', 'Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n/swapfile                               file\t\t1048572\t0\t-2\n');
-    const r = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml', { env: 'TSPLAY_LAB_PROC_DIR=/tmp/kl-proc' });
+  it("refuses to run with swap on while failSwapOn is true (the host's own /proc/swaps, swapon double)", async () => {
+    await sh(lab(), H, 'truncate -s 1M /swapfile && chmod 600 /swapfile && swapon /swapfile');
+    const r = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml');
     expect(r.rc).to.equal(1);
     expect(r.stderr).to.contain('failed to run Kubelet: running with swap on is not supported, please disable swap! or set --fail-swap-on flag to false. /proc/swaps contained: [Filename');
-    const off = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml --fail-swap-on=false', { env: 'TSPLAY_LAB_PROC_DIR=/tmp/kl-proc', seconds: 3 });
+    const off = await runKubelet(lab(), H, '1.16.3', '--config=/tmp/kl-config.yaml --fail-swap-on=false', { seconds: 3 });
     expect(off.rc, off.stderr).to.equal(124);
     expect(off.stderr).to.not.contain('swap');
-    expect(off.stderr).to.contain('"Kubelet version"');
+    expect(off.stderr).to.contain('"Kubelet version"');    await sh(lab(), H, 'swapoff -a');
   });
 
   it('1.16+ refuses node-role labels in --node-labels; 1.15 takes them with a warning', async () => {

@@ -1,8 +1,9 @@
-// Kernel-wide state (/proc/sys, /proc/swaps, /proc/meminfo, the CPU count) is the same for every
-// lab host: they share one kernel. So a lab host may hold its own copy under /etc/tsplay-lab
-// (`/etc/tsplay-lab/proc/sys/net/ipv4/ip_forward`, `/etc/tsplay-lab/nproc`), or the environment
-// variable TSPLAY_LAB_PROC_DIR may name another folder; when present it is read instead of the
-// kernel's. Lab-only, documented in README "Test doubles"; roles never branch on it.
+// What the kubeadm double reads of the kernel. Lab hosts have their own copies of the kernel files
+// node preparation changes (/proc/sys, /proc/swaps: lib/lab/kernel), so those are read at their
+// normal paths, as the real kubeadm reads them. The CPU count and memory size stay the machine's;
+// a lab host may pretend otherwise with /etc/tsplay-lab/nproc and /etc/tsplay-lab/proc/meminfo
+// (or the folder named by TSPLAY_LAB_PROC_DIR), to reproduce NumCPU/Mem refusals. Lab-only,
+// documented in README "Test doubles"; roles never touch them.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 
@@ -10,16 +11,13 @@ function labDir(): string {
   return process.env.TSPLAY_LAB_PROC_DIR || '/etc/tsplay-lab';
 }
 
-/** The text of a /proc file, from the lab's copy when it has one; null when neither exists. */
+/** The text of a /proc file; null when it does not exist or cannot be read. */
 export async function readProc(path: string): Promise<string | null> {
-  for (const p of [labDir() + path, path]) {
-    try {
-      return await readFile(p, 'utf8');
-    } catch {
-      /* try the next */
-    }
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
   }
-  return null;
 }
 
 export async function cpuCount(): Promise<number> {
@@ -32,9 +30,9 @@ export async function cpuCount(): Promise<number> {
   return os.availableParallelism();
 }
 
-/** MemTotal in MB, from /proc/meminfo (or the lab's copy). */
+/** MemTotal in MB, from /proc/meminfo (or the lab's pretend copy). */
 export async function memoryMB(): Promise<number> {
-  const text = await readProc('/proc/meminfo');
+  const text = (await readProc(labDir() + '/proc/meminfo')) ?? (await readProc('/proc/meminfo'));
   const m = text ? /^MemTotal:\s+(\d+) kB/m.exec(text) : null;
   return m ? Math.floor(Number(m[1]) / 1024) : Math.floor(os.totalmem() / (1 << 20));
 }

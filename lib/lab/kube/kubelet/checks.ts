@@ -4,30 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { compareVersions, parseVersion, type SemVer } from '../common/versions.js';
 import type { ParsedFlags } from '../common/flags.js';
 
-/**
- * Kernel-wide state is shared by every lab host, so a host may hold its own copy: the same
- * convention as the kubeadm double (kubeadm/labproc.ts): `/etc/tsplay-lab/proc/swaps`, or the
- * folder named by TSPLAY_LAB_PROC_DIR (settable in /etc/default/kubelet, an EnvironmentFile of the
- * unit), is read instead of /proc/swaps when present. Lab-only; roles never set it.
- */
-export const LAB_PROC_ENV = 'TSPLAY_LAB_PROC_DIR';
-
-export async function readLabProc(path: string): Promise<string | null> {
-  for (const p of [(process.env[LAB_PROC_ENV] || '/etc/tsplay-lab') + path, path]) {
-    try {
-      return await readFile(p, 'utf8');
-    } catch {
-      /* the next */
-    }
-  }
-  return null;
-}
-
 /** The refusal text, or null when swap is off (only the header line in /proc/swaps). */
 export async function swapRefusal(failSwapOn: boolean, version: SemVer): Promise<string | null> {
   if (!failSwapOn) return null;
-  // the real kubelet treats an unreadable /proc/swaps as no swap
-  const text = (await readLabProc('/proc/swaps')) ?? '';
+  // the real kubelet treats an unreadable /proc/swaps as no swap; lab hosts have their own copy
+  // (lib/lab/kernel), changed by the swapon/swapoff doubles
+  const text = await readFile('/proc/swaps', 'utf8').catch(() => '');
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length <= 1) return null;
   // pkg/kubelet/cm/container_manager_linux.go; the wording changed when swap support arrived (1.22)

@@ -1,9 +1,8 @@
 // The install guides' flow (seed 003) as shell text for lab hosts, shared by the end-to-end tests
-// and bench/kube-idle.ts. The kubeadm configuration is what a real node gets: no lab-only listen
-// addresses (the lab's per-host address file does that job, lib/lab/kube/common/labnet.ts). The one
-// lab-only setting: the guides' "prepare the node" kernel settings (ip_forward,
-// bridge-nf-call-iptables, swap off) go to the lab's /etc/tsplay-lab/proc copies the doubles read,
-// since lab hosts share one kernel.
+// and bench/kube-idle.ts. What a real node gets: no lab-only listen addresses (the lab's per-host
+// address file does that job, lib/lab/kube/common/labnet.ts), and the guides' "prepare the node"
+// kernel settings (swap off, br_netfilter, ip_forward and bridge-nf-call-iptables) with the real
+// commands, which on a lab host change its own kernel copies only (lib/lab/kernel).
 
 /** apt-get install of the three packages at `debVersion`, hold, and the node's kernel settings. */
 export function prepareNodeScript(debVersion: string): string {
@@ -11,10 +10,9 @@ export function prepareNodeScript(debVersion: string): string {
     'apt-get update -qq',
     `DEBIAN_FRONTEND=noninteractive apt-get install -qq -y kubeadm=${debVersion} kubelet=${debVersion} kubectl=${debVersion} >/dev/null`,
     'apt-mark hold kubeadm kubelet kubectl >/dev/null',
-    'mkdir -p /etc/tsplay-lab/proc/sys/net/ipv4 /etc/tsplay-lab/proc/sys/net/bridge',
-    'echo 1 > /etc/tsplay-lab/proc/sys/net/ipv4/ip_forward',
-    'echo 1 > /etc/tsplay-lab/proc/sys/net/bridge/bridge-nf-call-iptables',
-    "printf 'Filename\\t\\t\\t\\tType\\t\\tSize\\t\\tUsed\\t\\tPriority\\n' > /etc/tsplay-lab/proc/swaps",
+    'swapoff -a',
+    'modprobe br_netfilter',
+    'sysctl -q -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1',
   ].join(' && ');
 }
 
