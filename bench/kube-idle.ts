@@ -70,6 +70,12 @@ async function cpuTicks(state: LabState): Promise<Map<number, { ticks: number; l
   return out;
 }
 
+/** Holder and leaseTransitions of the controller-manager's and scheduler's leader Leases: a leader lost during the window shows as a new transition. */
+async function leaders(state: LabState): Promise<string> {
+  const r = await sh(state, hosts[0].name, "kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get lease kube-controller-manager kube-scheduler -o jsonpath='{range .items[*]}{.metadata.name}={.spec.holderIdentity} transitions={.spec.leaseTransitions}{\"\\n\"}{end}' 2>&1");
+  return r.out.trim().split('\n').map((l) => l.replace(/_[0-9a-f-]{36}/, '')).join('; ');
+}
+
 async function readyNodes(state: LabState): Promise<{ ready: number; text: string }> {
   const r = await sh(state, hosts[0].name, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers 2>&1');
   const text = r.out;
@@ -121,10 +127,12 @@ try {
   if (expected < hosts.length) console.log(`(all ${hosts.length} nodes Ready: not measured: ${hosts.length - expected} did not join)`);
 
   await new Promise((r) => setTimeout(r, 10000)); // settle: no start-up work in the window
+  const leadersBefore = await leaders(state);
   const before = await cpuTicks(state);
   const w0 = performance.now();
   await new Promise((r) => setTimeout(r, idleSeconds * 1000));
   const after = await cpuTicks(state);
+  const leadersAfter = await leaders(state);
   const wall = (performance.now() - w0) / 1000;
   const hz = 100; // USER_HZ on Linux
   const byLabel = new Map<string, number>();
@@ -136,6 +144,8 @@ try {
   }
   const cpus = os.availableParallelism();
   console.log(`idle ${wall.toFixed(0)} s, ${nodes.ready} nodes Ready, ${after.size} processes: ${((100 * total) / wall / cpus).toFixed(1)} % of ${cpus} CPUs (${((100 * total) / wall).toFixed(1)} % of one CPU)`);
+  console.log(`leader Leases before the window: ${leadersBefore}`);
+  console.log(`leader Leases after the window:  ${leadersAfter}`);
   for (const [label, s] of [...byLabel].sort((a, b) => b[1] - a[1]).slice(0, 8))
     console.log(`  ${label.padEnd(26)} ${((100 * s) / wall).toFixed(2)} % of one CPU`);
 } catch (e) {

@@ -4,8 +4,9 @@
 // boot.sh (PID 1 of the new PID namespace) mounts the overlay (lower `/`, per-host upper/work),
 // a fresh /proc (its sys read-only), a fresh read-only /sys and a small /dev, tmpfs on /tmp and
 // /run, sets the hostname, runs the users script in the new root, pivots into it, then execs
-// `setpriv <fewer capabilities> tini -- sshd -D -f <the lab's config>` (isolation.ts says what
-// is hidden and why). tini stays PID 1 and reaps orphans; killing it makes the kernel end every
+// `setpriv <fewer capabilities> tini -- python3 supervise.py -- sshd -D -f <the lab's config>`
+// (isolation.ts says what is hidden and why; supervisor.ts gives services Restart=). tini stays
+// PID 1 and reaps orphans; killing it makes the kernel end every
 // process of the host (services included), and the host's mounts vanish with its private mount
 // namespace.
 import { spawn } from 'node:child_process';
