@@ -1,6 +1,6 @@
-import { command, copy, debug, defineRole, fail, file, lineinfile, set_fact, shell, systemd, type TaskBuilder } from '../../lib/index.js';
+import { command, copy, debug, defineRole, fail, file, lineinfile, set_fact, shell, systemd, type HostView, type TaskBuilder } from '../../lib/index.js';
 import etcd from '../etcd/index.js';
-import { initialCluster, parseMemberList, planRecovery, type MemberProbe, type RecoverPlan } from './plan.js';
+import { initialCluster, parseMemberList, type ListedMember, planRecovery, type MemberProbe, type RecoverPlan } from './plan.js';
 import { recoverEtcdVars, type RecoverEtcdVars } from './vars.js';
 
 export { recoverEtcdVars, type RecoverEtcdVars } from './vars.js';
@@ -163,9 +163,19 @@ function finalTasks(t: TaskBuilder<RecoverEtcdVars>): void {
     },
   });
   t.task('the whole member list', set_fact((h) => ({
-    etcd_recover_cluster: parseMemberList(String(h.result(list).stdout)).flatMap((m) => m.peerUrls.map((u) => `${m.name}=${u}`)).join(','),
+    etcd_recover_cluster: inInventoryOrder(h, parseMemberList(String(h.result(list).stdout))).flatMap((m) => m.peerUrls.map((u) => `${m.name}=${u}`)).join(','),
   })));
   setInitialCluster(t, '{{ etcd_recover_cluster }}', 'existing');
+}
+
+/** members in [etcd] order (as roles/etcd writes ETCD_INITIAL_CLUSTER), not etcd's order by ID */
+function inInventoryOrder(h: HostView<RecoverEtcdVars>, members: ListedMember[]): ListedMember[] {
+  const urls = (h.groups.etcd ?? []).map((m) => (h.hostvars(m).etcd_recover_probe as MemberProbe).peerUrl);
+  const rank = (m: ListedMember): number => {
+    const i = urls.findIndex((u) => m.peerUrls.includes(u));
+    return i < 0 ? urls.length : i;
+  };
+  return [...members].sort((a, b) => rank(a) - rank(b));
 }
 
 /** ETCD_INITIAL_CLUSTER and ETCD_INITIAL_CLUSTER_STATE in /etc/etcd.env, the rest as roles/etcd wrote it. */
