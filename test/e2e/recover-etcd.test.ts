@@ -1,12 +1,16 @@
 import { expect } from 'chai';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { registerNode, startKube, type KubeFixture } from '../helpers/kube.js';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
 import { clusterHosts, describeRun, FIXTURES, hostResults, REPO, recap, tsplay, writeLabInventory } from './helpers.js';
 
 // Seed 004's etcd recovery on a real three-member etcd over TLS (Debian's etcd in lab hosts, the
 // kubespray PKI from roles/etcd): keys written, two members stopped with their data wrecked, writes
 // fail; playbooks/recover-etcd.ts restores the surviving member as a one-member cluster and adds
-// the other two back; every key is there on every member. A healthy cluster is refused untouched.
+// the other two back; every key is there on every member, and the Kubernetes objects that the
+// kube-apiserver double stored there (under /registry) are served again. A healthy cluster is
+// refused untouched.
 // This file uses labSubnet(165).
 const RECOVER = path.join(REPO, 'playbooks/recover-etcd.ts');
 const SUBNET = labSubnet(165);
@@ -27,12 +31,30 @@ describe('e2e: recover-etcd.ts (3 → 1 → 3)', function () {
   const snapshot = async (): Promise<string[]> =>
     Promise.all(MASTERS.map(async (h) => (await labSsh(lab(), h, 'systemctl is-active etcd; ls -d /var/lib/etcd* /var/backups/etcd-recover-* 2>&1; sha256sum /etc/etcd.env')).stdout));
 
-  before(async () => {
+  /** the kube-apiserver double (in this process, on SUBNET.10) over the lab's etcd, with k1-master01's node- certificate as kubespray gives it */
+  const kube = async (): Promise<KubeFixture> => {
+    const dir = lab().stateDir;
+    for (const f of ['ca.pem', 'node-k1-master01.pem', 'node-k1-master01-key.pem']) await writeFile(path.join(dir, f), (await labSsh(lab(), 'k1-master01', `cat ${SSL}/${f}`)).stdout, { mode: 0o600 });
+    return startKube({ subnet: SUBNET, etcd: { endpoints: HOSTS.map((_, i) => url(i)), caFile: path.join(dir, 'ca.pem'), certFile: path.join(dir, 'node-k1-master01.pem'), keyFile: path.join(dir, 'node-k1-master01-key.pem') } });
+  };
+  const DEPLOY = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.25}]}\n';
+
+  before(async function () {
+    this.timeout(180_000);
     inv = await writeLabInventory(lab(), path.join(lab().stateDir, 'hosts.ini'), { etcdTls: true });
     const form = await tsplay(['run', path.join(FIXTURES, 'etcd-cluster.ts'), '-i', inv, '--json']);
     expect(form.code, describeRun(form)).to.equal(0);
     const put = await labSsh(lab(), 'k1-master01', `for i in $(seq 1 ${KEYS}); do etcdctl --cacert=${SSL}/ca.pem --cert=${SSL}/admin-k1-master01.pem --key=${SSL}/admin-k1-master01-key.pem --endpoints=${url(0)} put /tsplay/key$i value$i >/dev/null || exit 1; done`);
     expect(put.rc, put.stderr).to.equal(0);
+    // Kubernetes objects in the same etcd
+    const fx = await kube();
+    try {
+      for (const n of MASTERS) await registerNode(fx, n);
+      const apply = await fx.kubectl(['apply', '-f', '-'], { input: DEPLOY });
+      expect(apply.code, apply.stderr).to.equal(0);
+    } finally {
+      await fx.stop();
+    }
   });
 
   it('refuses a healthy cluster and changes nothing', async () => {
@@ -100,6 +122,17 @@ describe('e2e: recover-etcd.ts (3 → 1 → 3)', function () {
     expect((await labSsh(lab(), 'k1-master03', 'cat /var/backups/etcd-recover-*/current.db | wc -c')).stdout.trim()).to.not.equal('0');
     const write = await ctl('k1-master02', url(1), '--command-timeout=5s put /tsplay/after-recovery ok');
     expect(write.rc, write.stderr).to.equal(0);
+
+    // the API serves the objects stored before the failure
+    const fx = await kube();
+    try {
+      const nodes = await fx.kubectl(['get', 'nodes', '-o', 'name']);
+      expect(nodes.stdout.split('\n').filter(Boolean), nodes.stderr).to.have.members(MASTERS.map((n) => `node/${n}`));
+      const dep = await fx.kubectl(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}']);
+      expect(dep.stdout, dep.stderr).to.equal('2 nginx:1.25');
+    } finally {
+      await fx.stop();
+    }
 
     // a restart of every member keeps the cluster (etcd.env is right for an existing data dir)
     for (const h of MASTERS) expect((await labSsh(lab(), h, 'systemctl restart etcd')).rc, h).to.equal(0);
