@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { registerNode, startKube, type KubeFixture } from '../helpers/kube.js';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
 import { clusterHosts, describeRun, FIXTURES, hostResults, REPO, recap, tsplay, writeLabInventory } from './helpers.js';
@@ -146,5 +146,29 @@ describe('e2e: recover-etcd.ts (3 → 1 → 3)', function () {
     expect(rerun.stdout).to.include('etcd still has quorum: 3 of 3 members healthy');
     for (const h of MASTERS) expect(recap(rerun)[h], h).to.include({ changed: 0 });
     expect(await snapshot()).to.deep.equal(before);
+  });
+
+  it('replaces a member named in broken_etcd while the others keep quorum', async () => {
+    const wreck = await labSsh(lab(), 'k1-master02', 'systemctl stop etcd && rm -rf /var/lib/etcd/member');
+    expect(wreck.rc, wreck.stderr).to.equal(0);
+    const ids = async (): Promise<Record<string, string>> =>
+      Object.fromEntries((await ctl('k1-master01', url(0), 'member list')).stdout.trim().split('\n').map((l) => l.split(', ')).map((r) => [r[2], r[0]]));
+    const before = await ids();
+    const inv2 = path.join(lab().stateDir, 'broken.ini');
+    await writeFile(inv2, `${await readFile(inv, 'utf8')}\n[broken_etcd]\nk1-master02\n`);
+    const run = await tsplay(['run', RECOVER, '-i', inv2, '--json']);
+    expect(run.code, describeRun(run)).to.equal(0);
+    expect(run.stdout).to.include('quorum kept. Replace etcd2 on k1-master02');
+    // the other members keep their data dirs: only k1-master02's moved aside in this run
+    expect(hostResults(run, 'data dir aside (kept)').filter((r) => r.status !== 'skipped').map((r) => r.host)).to.deep.equal(['k1-master02']);
+    const after = await ids();
+    expect(Object.keys(after).sort()).to.deep.equal(['etcd1', 'etcd2', 'etcd3']);
+    expect(after['etcd1']).to.equal(before['etcd1']);
+    expect(after['etcd3']).to.equal(before['etcd3']);
+    expect(after['etcd2'], 'etcd2 joined again as a new member').to.not.equal(before['etcd2']);
+    const keys = await ctl('k1-master02', url(1), '--consistency=s get --prefix /tsplay/key --keys-only');
+    expect(keys.stdout.split('\n').filter(Boolean)).to.have.lengthOf(KEYS);
+    const health = await ctl('k1-master03', all, 'endpoint health');
+    expect(health.rc, health.stdout + health.stderr).to.equal(0);
   });
 });
