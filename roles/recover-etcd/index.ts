@@ -32,12 +32,14 @@ export default defineRole({
   },
   tasks: (t) => {
     probeAndPlan(t);
-    const act = `${PLAN}.mode != 'refuse' and not ansible_check_mode`;
-    t.block('restore one member from its own data', (b) => restoreTasks(b), { when: `${PLAN}.mode == 'restore' and not ansible_check_mode` });
+    const act = `${PLAN}.mode != 'refuse' and not ansible_check_mode and etcd_recover_probe.reachable`;
+    t.block('restore one member from its own data', (b) => restoreTasks(b), { when: `${PLAN}.mode == 'restore' and not ansible_check_mode and etcd_recover_probe.reachable` });
     t.block('add the other members back, one at a time', (b) => addMemberTasks(b), { when: `inventory_hostname in ${PLAN}.add and not ansible_check_mode`, serial: 1 });
     t.block('every member knows the whole cluster', (b) => finalTasks(b), { when: act });
   },
 });
+
+type Probed = MemberProbe & { env: boolean; reachable: boolean };
 
 /** What each member is and has, then the same plan on every host (from all the probes). */
 function probeAndPlan(t: TaskBuilder<RecoverEtcdVars>): void {
@@ -47,11 +49,18 @@ function probeAndPlan(t: TaskBuilder<RecoverEtcdVars>): void {
       `if [ -f ${ENV} ]; then echo "env yes"; else echo "env no"; fi; ` +
       'if {{ etcdctl_bin }} {{ etcdctl_tls_flags }} --endpoints={{ etcd_client_url }} --dial-timeout=2s --command-timeout=5s endpoint health >/dev/null 2>&1; ' +
       'then echo "health ok"; else echo "health down"; fi',
-  ), { changedWhen: false, checkMode: false });
+  ), {
+    changedWhen: false,
+    checkMode: false,
+    // a dead server is what seed 004 recovers from: it is left out, not a reason to stop
+    ignoreUnreachable: true,
+  });
   t.task('what this member reported', set_fact((h) => {
-    const out = String(h.result(probe).stdout);
+    const r = h.result(probe);
+    const unreachable = (r as { unreachable?: boolean }).unreachable === true;
+    const out = unreachable ? '' : String(r.stdout);
     const db = /^db (\d+) (\d+)$/m.exec(out);
-    const me: MemberProbe & { env: boolean } = {
+    const me: Probed = {
       host: h.name,
       name: h.vars.etcd_member_name,
       peerUrl: h.vars.etcd_peer_url,
@@ -59,14 +68,19 @@ function probeAndPlan(t: TaskBuilder<RecoverEtcdVars>): void {
       db: db ? { size: Number(db[1]), mtime: Number(db[2]) } : null,
       healthy: /^health ok$/m.test(out),
       env: /^env yes$/m.test(out),
+      reachable: !unreachable,
     };
     // one name per run for the data dirs moved aside and the backup of the db
     return { etcd_recover_probe: me, etcd_recover_stamp: new Date().toISOString().replace(/[-:]|\.\d+/g, '') };
   }));
   t.task('plan the recovery', set_fact((h) => {
-    const members = (h.groups.etcd ?? []).map((m) => h.hostvars(m).etcd_recover_probe as MemberProbe & { env: boolean });
+    // members outside --limit have no probe, unreachable ones an empty one: both are left out
+    const probed = (h.groups.etcd ?? []).map((m) => h.hostvars(m).etcd_recover_probe as Probed | undefined);
+    const members = probed.filter((m): m is Probed => m !== undefined && m.reachable);
+    const missing = (h.groups.etcd ?? []).filter((m) => !members.some((x) => x.host === m));
     const plan: RecoverPlan & { ops?: string } = planRecovery({
       members,
+      missing,
       broken: [...(h.groups.broken_etcd ?? [])],
       source: h.vars.etcd_recover_member,
       force: h.vars.etcd_recover_force,
@@ -82,7 +96,8 @@ function probeAndPlan(t: TaskBuilder<RecoverEtcdVars>): void {
     return { [PLAN]: plan };
   }));
   t.task('the plan', debug({ msg: `{{ ${PLAN}.summary }}` }), { runOnce: true });
-  t.task('stop: nothing was changed', fail({ msg: `{{ ${PLAN}.error }}` }), { when: `${PLAN}.error is defined` });
+  // the plan is the same on every member: say it once; the play's anyErrorsFatal stops them all
+  t.task('stop: nothing was changed', fail({ msg: `{{ ${PLAN}.error }}` }), { when: `${PLAN}.error is defined`, runOnce: true });
 }
 
 /** Seed 004 steps 1–3 on the chosen member: copy the live db, restore it as a one-member cluster, start. */
@@ -102,7 +117,7 @@ function restoreTasks(t: TaskBuilder<RecoverEtcdVars>): void {
       '--data-dir={{ etcd_data_dir }}.restore-{{ etcd_recover_stamp }}',
   ), { when: source, environment: { ETCDCTL_API: '3' } });
   t.task('old data dir aside, the restored one in its place', shell(
-    `set -e; mv {{ etcd_data_dir }} ${ASIDE}; mv {{ etcd_data_dir }}.restore-{{ etcd_recover_stamp }} {{ etcd_data_dir }}; chmod 0700 {{ etcd_data_dir }}; echo "old data kept in ${ASIDE}"`,
+    `set -e; if [ -e {{ etcd_data_dir }} ]; then mv {{ etcd_data_dir }} ${ASIDE}; fi; mv {{ etcd_data_dir }}.restore-{{ etcd_recover_stamp }} {{ etcd_data_dir }}; chmod 0700 {{ etcd_data_dir }}; echo "old data kept in ${ASIDE}"`,
   ), { when: source });
   setInitialCluster(t, '{{ etcd_member_name }}={{ etcd_peer_url }}', 'new', source);
   t.task('start the restored member', systemd({ name: 'etcd', state: 'started', enabled: true }), { when: source });
@@ -155,11 +170,11 @@ function addMemberTasks(t: TaskBuilder<RecoverEtcdVars>): void {
 function finalTasks(t: TaskBuilder<RecoverEtcdVars>): void {
   const list = t.task('members', command(`${OPS_CTL} member list`), { delegateTo: OPS, changedWhen: false, ...WAIT, until: (r) => r.rc === 0 });
   t.task('all members started', fail((h) => ({
-    msg: `after the recovery etcd lists ${parseMemberList(String(h.result(list).stdout)).map((m) => `${m.name || '(unnamed)'} ${m.started ? 'started' : 'unstarted'}`).join(', ')}; expected ${(h.groups.etcd ?? []).length} started members`,
+    msg: `after the recovery etcd lists ${parseMemberList(String(h.result(list).stdout)).map((m) => `${m.name || '(unnamed)'} ${m.started ? 'started' : 'unstarted'}`).join(', ')}; expected ${reached(h)} started members`,
   })), {
     when: (h) => {
       const ms = parseMemberList(String(h.result(list).stdout));
-      return ms.length !== (h.groups.etcd ?? []).length || !ms.every((m) => m.started);
+      return ms.length !== reached(h) || !ms.every((m) => m.started);
     },
   });
   t.task('the whole member list', set_fact((h) => ({
@@ -168,9 +183,14 @@ function finalTasks(t: TaskBuilder<RecoverEtcdVars>): void {
   setInitialCluster(t, '{{ etcd_recover_cluster }}', 'existing');
 }
 
+/** how many members this run reached (the others were left out of the plan) */
+function reached(h: HostView<RecoverEtcdVars>): number {
+  return (h.groups.etcd ?? []).filter((m) => (h.hostvars(m).etcd_recover_probe as Probed | undefined)?.reachable).length;
+}
+
 /** members in [etcd] order (as roles/etcd writes ETCD_INITIAL_CLUSTER), not etcd's order by ID */
 function inInventoryOrder(h: HostView<RecoverEtcdVars>, members: ListedMember[]): ListedMember[] {
-  const urls = (h.groups.etcd ?? []).map((m) => (h.hostvars(m).etcd_recover_probe as MemberProbe).peerUrl);
+  const urls = (h.groups.etcd ?? []).map((m) => (h.hostvars(m).etcd_recover_probe as Probed | undefined)?.peerUrl ?? '');
   const rank = (m: ListedMember): number => {
     const i = urls.findIndex((u) => m.peerUrls.includes(u));
     return i < 0 ? urls.length : i;

@@ -16,8 +16,10 @@ export interface MemberProbe {
 }
 
 export interface PlanInput {
-  /** the [etcd] group, in inventory order */
+  /** the [etcd] members this run reached, in inventory order */
   members: MemberProbe[];
+  /** [etcd] hosts not reached (unreachable, or outside --limit): down, and left out */
+  missing?: string[];
   /** hosts of kubespray's broken_etcd group */
   broken: string[];
   /** the member whose data is restored (etcd_recover_member) */
@@ -47,10 +49,15 @@ const when = (t: number): string => new Date(t * 1000).toISOString().replace(/\.
 
 export function planRecovery(p: PlanInput): RecoverPlan {
   const healthy = p.members.filter((m) => m.healthy);
-  const quorum = healthy.length > Math.floor(p.members.length / 2);
-  const state = `${healthy.length} of ${p.members.length} members healthy${healthy.length ? ` (${healthy.map((m) => `${m.name} on ${m.host}`).join(', ')})` : ''}`;
+  const missing = p.missing ?? [];
+  const total = p.members.length + missing.length;
+  const quorum = healthy.length > Math.floor(total / 2);
+  const state =
+    `${healthy.length} of ${total} members healthy${healthy.length ? ` (${healthy.map((m) => `${m.name} on ${m.host}`).join(', ')})` : ''}` +
+    (missing.length ? `, ${missing.join(', ')} not reached (left out: add ${missing.length > 1 ? 'them' : 'it'} back later with broken_etcd)` : '');
+  if (!p.members.length) return { mode: 'refuse', add: [], endpoints: [], summary: `etcd: ${state}`, error: `no etcd member was reached (${missing.join(', ')}): nothing to recover from` };
   const stop = (error: string): RecoverPlan => ({ mode: 'refuse', add: [], endpoints: [], summary: `etcd: ${state}; nothing changed`, error });
-  const unknown = p.broken.filter((b) => !p.members.some((m) => m.host === b));
+  const unknown = p.broken.filter((b) => !p.members.some((m) => m.host === b) && !missing.includes(b));
   if (unknown.length) return stop(`broken_etcd names ${unknown.join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} not in the etcd group; list only etcd members there`);
 
   if (quorum && !p.force) {

@@ -62,6 +62,16 @@ describe('recover-etcd plan', () => {
     expect(planRecovery(input(five, { broken: ['k1-master04'] })).error).to.include('k1-master05 is unhealthy but not in broken_etcd');
   });
 
+  it('leaves out members it could not reach (a dead server), counting them as down', () => {
+    const p = planRecovery(input([member(1, { healthy: false }), member(2, { healthy: false })], { missing: ['k1-master03'] }));
+    expect(p).to.include({ mode: 'restore', source: 'k1-master01' });
+    expect(p.add).to.deep.equal(['k1-master02']);
+    expect(p.summary).to.include('0 of 3 members healthy, k1-master03 not reached (left out: add it back later with broken_etcd)');
+    // two of three reached and healthy: quorum, even with the third unreachable
+    expect(planRecovery(input([member(1), member(2)], { missing: ['k1-master03'] })).error).to.include('etcd still has quorum: 2 of 3 members healthy');
+    expect(planRecovery(input([], { missing: ['k1-master01'] })).error).to.include('no etcd member was reached (k1-master01)');
+  });
+
   it('restores anyway when forced', () => {
     const p = planRecovery(input([member(1), member(2), member(3)], { force: true }));
     expect(p).to.include({ mode: 'restore', source: 'k1-master01' });
