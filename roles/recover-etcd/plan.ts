@@ -69,16 +69,22 @@ export function planRecovery(p: PlanInput): RecoverPlan {
           `to restore from one member anyway (every other member is wiped and added again), pass -e etcd_recover_force=true.`,
       );
     }
+    // a member in broken_etcd that is healthy again (a rerun after the replacement) is left alone
+    const fine = broken.filter((m) => m.healthy);
+    if (fine.length === broken.length) {
+      return stop(`etcd: ${state}. The members in broken_etcd (${fine.map((m) => m.host).join(', ')}) are healthy members of the cluster: nothing to replace, nothing changed. Take them out of broken_etcd`);
+    }
     const left = p.members.filter((m) => !p.broken.includes(m.host));
     if (!left.every((m) => m.healthy)) {
-      const sick = left.filter((m) => !m.healthy).map((m) => m.host);
-      return stop(`etcd: ${state}; ${sick.join(', ')} ${sick.length > 1 ? 'are' : 'is'} unhealthy but not in broken_etcd. Add ${sick.length > 1 ? 'them' : 'it'} to broken_etcd too, or bring ${sick.length > 1 ? 'them' : 'it'} back first`);
+      const down = left.filter((m) => !m.healthy).map((m) => m.host);
+      return stop(`etcd: ${state}; ${down.join(', ')} ${down.length > 1 ? 'are' : 'is'} unhealthy but not in broken_etcd. Add ${down.length > 1 ? 'them' : 'it'} to broken_etcd too, or bring ${down.length > 1 ? 'them' : 'it'} back first`);
     }
+    const sick = broken.filter((m) => !m.healthy);
     return {
       mode: 'replace',
-      add: broken.map((m) => m.host),
+      add: sick.map((m) => m.host),
       endpoints: left.map((m) => m.clientUrl),
-      summary: `etcd: ${state}; quorum kept. Replace ${broken.map((m) => `${m.name} on ${m.host}`).join(', ')} one at a time: member remove, data dir moved aside, member add, start, wait healthy`,
+      summary: `etcd: ${state}; quorum kept. Replace ${sick.map((m) => `${m.name} on ${m.host}`).join(', ')} one at a time: member remove, data dir moved aside, member add, start, wait healthy`,
     };
   }
 

@@ -170,5 +170,11 @@ describe('e2e: recover-etcd.ts (3 → 1 → 3)', function () {
     expect(keys.stdout.split('\n').filter(Boolean)).to.have.lengthOf(KEYS);
     const health = await ctl('k1-master03', all, 'endpoint health');
     expect(health.rc, health.stdout + health.stderr).to.equal(0);
+    // the same run again, k1-master02 still in broken_etcd: it is healthy now and left alone
+    const rerun = await tsplay(['run', RECOVER, '-i', inv2, '--json']);
+    expect(rerun.code, describeRun(rerun)).to.not.equal(0);
+    expect(rerun.stdout).to.include('nothing to replace');
+    for (const h of MASTERS) expect(recap(rerun)[h], h).to.include({ changed: 0 });
+    expect(await ids()).to.deep.equal(after);
   });
 });

@@ -51,6 +51,10 @@ describe('recover-etcd plan', () => {
     expect(p).to.include({ mode: 'replace' });
     expect(p.add).to.deep.equal(['k1-master03']);
     expect(p.endpoints).to.deep.equal(['https://10.0.0.1:2379', 'https://10.0.0.2:2379']);
+    // rerun once it is back: healthy members in broken_etcd are not replaced again
+    const again = planRecovery(input([member(1), member(2), member(3)], { broken: ['k1-master03'] }));
+    expect(again.mode).to.equal('refuse');
+    expect(again.error).to.include('The members in broken_etcd (k1-master03) are healthy members of the cluster: nothing to replace');
   });
 
   it('refuses unknown broken_etcd hosts, a broken source, or unhealthy members left out of broken_etcd', () => {
