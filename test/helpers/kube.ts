@@ -25,6 +25,8 @@ export interface KubeOptions {
   etcdMembers?: number;
   /** extra kube-apiserver flags */
   extraFlags?: string[];
+  /** an etcd that runs elsewhere (e.g. lab hosts made by roles/etcd): no members are started here */
+  etcd?: { endpoints: string[]; caFile: string; certFile: string; keyFile: string };
 }
 
 export interface KubectlResult {
@@ -79,7 +81,7 @@ export async function startKube(o: KubeOptions): Promise<KubeFixture> {
   const pki = path.join(dir, 'pki');
   await mkdir(pki);
   const apiIp = `${o.subnet}.10`;
-  const members = Array.from({ length: o.etcdMembers ?? 1 }, (_, i) => ({ name: `etcd${i + 1}`, ip: `${o.subnet}.${11 + i}` }));
+  const members = Array.from({ length: o.etcd ? 0 : (o.etcdMembers ?? 1) }, (_, i) => ({ name: `etcd${i + 1}`, ip: `${o.subnet}.${11 + i}` }));
   await makeCert(pki, 'etcd-ca', '/CN=etcd-ca', CA_EXT);
   await makeCert(pki, 'ca', '/CN=kubernetes', CA_EXT);
   // peers dial from 127.0.0.1 (the machine's source address for loopback), and etcd checks a
@@ -142,7 +144,7 @@ export async function startKube(o: KubeOptions): Promise<KubeFixture> {
   };
   try {
     await Promise.all(members.map((_, i) => startEtcd(i)));
-    const etcdEndpoints = members.map((m) => `https://${m.ip}:2379`);
+    const etcdEndpoints = o.etcd?.endpoints ?? members.map((m) => `https://${m.ip}:2379`);
     const argv = [
       `--advertise-address=${apiIp}`,
       `--bind-address=${apiIp}`,
@@ -152,9 +154,9 @@ export async function startKube(o: KubeOptions): Promise<KubeFixture> {
       `--client-ca-file=${pki}/ca.crt`,
       '--enable-admission-plugins=NodeRestriction',
       '--enable-bootstrap-token-auth=true',
-      `--etcd-cafile=${pki}/etcd-ca.crt`,
-      `--etcd-certfile=${pki}/apiserver-etcd-client.crt`,
-      `--etcd-keyfile=${pki}/apiserver-etcd-client.key`,
+      `--etcd-cafile=${o.etcd?.caFile ?? `${pki}/etcd-ca.crt`}`,
+      `--etcd-certfile=${o.etcd?.certFile ?? `${pki}/apiserver-etcd-client.crt`}`,
+      `--etcd-keyfile=${o.etcd?.keyFile ?? `${pki}/apiserver-etcd-client.key`}`,
       `--etcd-servers=${etcdEndpoints.join(',')}`,
       '--service-cluster-ip-range=10.96.0.0/12',
       `--tls-cert-file=${pki}/apiserver.crt`,
@@ -175,7 +177,7 @@ export async function startKube(o: KubeOptions): Promise<KubeFixture> {
       const r = await client.raw('GET', '/readyz').catch(() => ({ code: 0, text: '' }));
       if (r.code === 200) break;
       if (Date.now() > deadline) {
-        const tail = (await readFile(path.join(dir, `${members[0]!.name}.log`), 'utf8').catch(() => '')).split('\n').slice(-6).join('\n');
+        const tail = members[0] ? (await readFile(path.join(dir, `${members[0].name}.log`), 'utf8').catch(() => '')).split('\n').slice(-6).join('\n') : '(etcd runs elsewhere)';
         throw new Error(`apiserver double not ready after 30 s: ${r.code} ${r.text}\netcd log:\n${tail}`);
       }
       await new Promise((res) => setTimeout(res, 300));
