@@ -32,10 +32,11 @@ export default defineRole({
   },
   tasks: (t) => {
     probeAndPlan(t);
-    const act = `${PLAN}.mode != 'refuse' and not ansible_check_mode and etcd_recover_probe.reachable`;
-    t.block('restore one member from its own data', (b) => restoreTasks(b), { when: `${PLAN}.mode == 'restore' and not ansible_check_mode and etcd_recover_probe.reachable` });
-    t.block('add the other members back, one at a time', (b) => addMemberTasks(b), { when: `inventory_hostname in ${PLAN}.add and not ansible_check_mode`, serial: 1 });
-    t.block('every member knows the whole cluster', (b) => finalTasks(b), { when: act });
+    // --check stops at the plan; members the probe could not reach are left out
+    const live = 'not ansible_check_mode and etcd_recover_probe.reachable';
+    t.block('restore one member from its own data', (b) => restoreTasks(b), { when: `${PLAN}.mode == 'restore' and ${live}` });
+    t.block('add the other members back, one at a time', (b) => addMemberTasks(b), { when: `inventory_hostname in ${PLAN}.add and ${live}`, serial: 1 });
+    t.block('every member knows the whole cluster', (b) => finalTasks(b), { when: `${PLAN}.mode != 'refuse' and ${live}` });
   },
 });
 
