@@ -71,11 +71,11 @@ users:
     token: unused
 `;
 
-// the lab's settings (inventory vars, as a lab inventory carries them): listeners on the worker's
+// the lab's settings (inventory vars, as a lab inventory carries them): listeners on each host's
 // own address, and Debian's nginx, whose stream module is a dynamic one
 const LAB_VARS = [
-  `loadbalancer_apiserver_bind_address=${WA}`,
-  `loadbalancer_apiserver_healthcheck_bind_address=${WA}`,
+  'loadbalancer_apiserver_bind_address={{ ip }}',
+  'loadbalancer_apiserver_healthcheck_bind_address={{ ip }}',
   'loadbalancer_apiserver_healthcheck_port=8081',
   "nginx_load_modules=['/usr/lib/nginx/modules/ngx_stream_module.so']",
   "nginx_config_validate='nginx -t -q -c %s'",
