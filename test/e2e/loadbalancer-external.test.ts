@@ -11,7 +11,7 @@ import { describeRun as describeAll, FIXTURES, recap, tsplay, type CliRun } from
 // on each master spreads loadbalancer_apiserver.port over both and keeps answering when one
 // stops; keepalived.conf and kube-vip's manifest are rendered and checked but not run (a VRRP
 // address and kube-vip's image cannot exist in the lab); a config keepalived refuses leaves the
-// live one; a second run changes nothing. labSubnet(141).
+// live one; --check touches nothing; a second run changes nothing. labSubnet(141).
 const NET = labSubnet(141);
 const M1 = 'lb141-m1';
 const M2 = 'lb141-m2';
@@ -91,6 +91,14 @@ describe('e2e: external API load balancer (haproxy + keepalived on the masters) 
   });
 
   it('haproxy on each master reaches both apiservers and fails over; keepalived and kube-vip are rendered and checked; rerun changed=0', async () => {
+    // --check on fresh masters: reports work, touches nothing
+    const pristine = (await sh(lab(), M1, 'sha1sum /etc/haproxy/haproxy.cfg')).stdout;
+    const dry = await run('--check');
+    expect(dry.code, describeRun(dry)).to.equal(0);
+    expect(recap(dry)[M1], describeRun(dry)).to.have.property('changed').above(2);
+    expect((await sh(lab(), M1, 'sha1sum /etc/haproxy/haproxy.cfg')).stdout).to.equal(pristine);
+    expect((await labSsh(lab(), M1, 'ls /etc/keepalived/keepalived.conf /etc/kubernetes/manifests/kube-vip.yml; pgrep -x haproxy')).stdout).to.equal('');
+
     const first = await run();
     expect(first.code, describeRun(first)).to.equal(0);
     for (const h of HOSTS) {
