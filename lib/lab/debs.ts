@@ -24,6 +24,12 @@ export const LAB_DEBS: readonly NeededDeb[] = [
   { file: '/usr/bin/etcdctl', pkg: 'etcd-client', why: 'the etcd role on lab hosts' },
   { file: '/usr/bin/openssl', pkg: 'openssl', why: 'the etcd and Kubernetes PKI' },
   { file: '/usr/bin/python3', pkg: 'python3', shippedBy: 'python3-minimal', why: 'modules that run Python on hosts, as Ansible' },
+  // the API load balancers: the kubelet double runs the real haproxy/nginx for their images, and
+  // the roles check every config with these tools before it is put in place
+  { file: '/usr/sbin/haproxy', pkg: 'haproxy', why: 'the API load balancers (haproxy)' },
+  { file: '/usr/sbin/nginx', pkg: 'nginx-light', shippedBy: 'nginx', why: 'the localhost API load balancer (nginx-proxy)' },
+  { file: '/usr/lib/nginx/modules/ngx_stream_module.so', pkg: 'libnginx-mod-stream', why: "nginx-proxy's stream proxy" },
+  { file: '/usr/sbin/keepalived', pkg: 'keepalived', why: "checking the external load balancer's keepalived.conf" },
 ];
 
 /** What a lab with the Kubernetes package repository needs besides. */

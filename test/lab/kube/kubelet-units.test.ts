@@ -61,6 +61,13 @@ describe('kubelet double: flags, config, images, node info', () => {
     expect(mapPath('/etc/kubernetes/pkix', m)).to.equal('/etc/kubernetes/pkix');
   });
 
+  it("maps a mountPath written with a trailing '/' (kubespray's haproxy pod) as the same directory", () => {
+    const m = { '/usr/local/etc/haproxy/': '/etc/haproxy' };
+    expect(mapPath('/usr/local/etc/haproxy/haproxy.cfg', m)).to.equal('/etc/haproxy/haproxy.cfg');
+    expect(mapPath('/usr/local/etc/haproxy', m)).to.equal('/etc/haproxy');
+    expect(mapPath('/usr/local/etc/haproxyx', m)).to.equal('/usr/local/etc/haproxyx');
+  });
+
   it('reads manifests and names what is wrong with a bad one', () => {
     const p = readPodSpec({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'c', image: 'i' }], terminationGracePeriodSeconds: 5 } }, 'a.yaml');
     expect(p.namespace).to.equal('default');

@@ -60,7 +60,11 @@ export function mapPath(arg: string, mounts: MountMap): string {
   const eq = arg.indexOf('=');
   const [prefix, value] = arg.startsWith('-') && eq > 0 ? [arg.slice(0, eq + 1), arg.slice(eq + 1)] : ['', arg];
   for (const k of keys) {
-    if (value === k || value.startsWith(k.endsWith('/') ? k : k + '/')) return prefix + mounts[k] + value.slice(k.length);
+    // a mountPath may end in '/' (haproxy's `/usr/local/etc/haproxy/`): compare and join without it
+    const dir = k.length > 1 ? k.replace(/\/+$/, '') : k;
+    const host = mounts[k]!.length > 1 ? mounts[k]!.replace(/\/+$/, '') : mounts[k]!;
+    if (value === dir || value === k) return prefix + host;
+    if (value.startsWith(dir.endsWith('/') ? dir : dir + '/')) return prefix + host + value.slice(dir.length);
   }
   return arg;
 }

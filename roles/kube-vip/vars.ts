@@ -1,0 +1,48 @@
+import { roleVars, v } from '../../lib/index.js';
+import type { Infer } from '../../lib/index.js';
+
+// kube-vip's variables: kubespray's names and defaults (roles/kubernetes/node/defaults,
+// kubespray_defaults download.yml; FACTS §4).
+export const kubeVipVars = roleVars({
+  kube_vip_enabled: v.boolean(),
+  kube_vip_controlplane_enabled: v.boolean(),
+  /** the VIP; kubespray's docs pair it with loadbalancer_apiserver: {address: kube_vip_address, port: 6443} */
+  kube_vip_address: v.optional(v.string()),
+  kube_vip_arp_enabled: v.boolean(),
+  kube_vip_interface: v.optional(v.string()),
+  kube_vip_services_interface: v.optional(v.string()),
+  kube_vip_cidr: v.integer(),
+  kube_vip_dns_mode: v.string(),
+  kube_vip_ddns_enabled: v.boolean(),
+  kube_vip_cp_detect: v.boolean(),
+  kube_vip_services_enabled: v.boolean(),
+  kube_vip_enableServicesElection: v.boolean(),
+  kube_vip_leader_election_enabled: v.boolean(),
+  kube_vip_leasename: v.string(),
+  kube_vip_svc_leasename: v.string(),
+  kube_vip_leaseduration: v.integer(),
+  kube_vip_renewdeadline: v.integer(),
+  kube_vip_retryperiod: v.integer(),
+  kube_vip_enable_node_labeling: v.boolean(),
+  kube_vip_bgp_enabled: v.boolean(),
+  kube_vip_bgp_routerid: v.optional(v.string()),
+  kube_vip_local_as: v.integer(),
+  kube_vip_bgp_peeraddress: v.optional(v.string()),
+  kube_vip_bgp_peerpass: v.optional(v.string()),
+  kube_vip_bgp_peeras: v.integer(),
+  kube_vip_bgppeers: v.optional(v.array(v.string())),
+  kube_vip_lb_enable: v.boolean(),
+  kube_vip_lb_fwdmethod: v.enum('local', 'masquerade'),
+  kube_vip_metrics_enabled: v.boolean(),
+  kube_vip_metrics_port: v.integer(),
+  kube_vip_version: v.string(),
+  kube_vip_image_repo: v.string(),
+  kube_vip_image_tag: v.string(),
+  kube_apiserver_port: v.integer(),
+  kube_config_dir: v.string(),
+  kube_manifest_dir: v.string(),
+  k8s_image_pull_policy: v.enum('IfNotPresent', 'Always', 'Never'),
+  kube_proxy_mode: v.enum('ipvs', 'iptables', 'nftables'),
+  kube_proxy_strict_arp: v.boolean(),
+});
+export type KubeVipVars = Infer<typeof kubeVipVars>;
