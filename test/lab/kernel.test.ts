@@ -139,5 +139,8 @@ describe('tsplay lab: a restarted host boots with its persisted kernel settings;
     await labDown(stateDir);
     expect(await mountsUnder(stateDir)).to.deep.equal([]);
     expect(await readFile('/proc/self/mountinfo', 'utf8')).to.not.match(/tsplay-sysctl|tsplay-modules/);
+    // up again in the same process and state dir: a new disk, a fresh kernel state
+    state = await labUp(spec, { stateDir });
+    expect(await sh(state, 'kk126-a', "cat /proc/sys/net/ipv4/ip_forward; awk 'NR > 1' /proc/swaps | wc -l")).to.equal('0\n0\n');
   });
 });

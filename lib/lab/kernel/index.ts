@@ -61,15 +61,23 @@ export function kernelPaths(stateDir: string, hostDir: string): KernelPaths {
 
 const snapshots = new Map<string, Promise<void>>();
 
-/** The snapshot, taken once per `lab up` process and state dir (every host shares it). */
-function snapshot(template: string): Promise<void> {
-  let p = snapshots.get(template);
-  if (!p) {
-    p = takeSnapshot(template);
-    snapshots.set(template, p);
-    p.catch(() => snapshots.delete(template));
+/**
+ * The snapshot, taken once per `lab up` process and state dir (every host shares it), and again
+ * when `lab down` removed it since (a test may bring the same state dir up twice).
+ */
+async function snapshot(template: string): Promise<void> {
+  const p = snapshots.get(template);
+  if (p) {
+    await p.catch(() => undefined);
+    const there = await exists(path.join(template, 'module'));
+    // another caller replaced it meanwhile: wait for that one (no await between this and set)
+    if (snapshots.get(template) !== p) return snapshot(template);
+    if (there) return;
   }
-  return p;
+  const next = takeSnapshot(template);
+  snapshots.set(template, next);
+  next.catch(() => snapshots.delete(template));
+  return next;
 }
 
 async function takeSnapshot(template: string): Promise<void> {
