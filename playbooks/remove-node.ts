@@ -35,10 +35,10 @@ export default playbook('remove-node', [
     tasks: (t) => {
       t.task('not the first control-plane host', fail({
         msg: "{{ inventory_hostname }} is the first host of [kube_control_plane]: remove-node cannot remove it. Put another control-plane host first in [kube_control_plane] (and [etcd] if it is there too), run cluster.ts (or upgrade-cluster.ts) so the cluster uses the new order, then run remove-node.ts -e node={{ inventory_hostname }} again.",
-      }), { when: "inventory_hostname == (groups['kube_control_plane'] | default([]) | first | default(''))" });
+      }), { when: "groups['kube_control_plane'] | default([]) | length > 0 and inventory_hostname == groups['kube_control_plane'][0]" });
       t.task('not the first etcd member', fail({
         msg: "{{ inventory_hostname }} is the first host of [etcd]: remove-node cannot remove it. Put another member first in [etcd], run cluster.ts (or upgrade-cluster.ts) so every host uses the new order, then run remove-node.ts -e node={{ inventory_hostname }} again.",
-      }), { when: "inventory_hostname == (groups['etcd'] | default([]) | first | default(''))" });
+      }), { when: "groups['etcd'] | default([]) | length > 0 and inventory_hostname == groups['etcd'][0]" });
     },
   },
   {

@@ -56,7 +56,7 @@ export const etcdDefaults: Defaults<EtcdVars> = {
     etcd_cert_renew_days: 30,
     force_etcd_cert_refresh: false,
     // both spellings of the control-plane group (kubespray's old and current names)
-    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default(groups['kube-master']) | default([]) }}",
+    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default(groups['kube-master'] | default([])) }}",
     etcd_cert_files:
       "{{ (['ca.pem', 'ca-key.pem', 'member-' ~ inventory_hostname ~ '.pem', 'member-' ~ inventory_hostname ~ '-key.pem', 'admin-' ~ inventory_hostname ~ '.pem', 'admin-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in groups['etcd'] else ['ca.pem']) + (['node-' ~ inventory_hostname ~ '.pem', 'node-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in etcd_cert_node_hosts else []) }}",
   etcd_retries: 4,

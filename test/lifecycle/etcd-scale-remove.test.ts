@@ -88,13 +88,12 @@ describe('lifecycle: etcd member added by scale.ts and removed by remove-node.ts
     const before = await processes();
     const run = await tsplayAnswering(['run', path.join(REPO, 'playbooks/remove-node.ts'), '-i', four, '-e', 'node=k1-etcd04'], "Type 'yes' to delete nodes", 'yes');
     expect(run.code, describeRun(run)).to.equal(0);
-    expect(run.stdout).to.match(/TASK \[remove-etcd-node : remove member from cluster\][\s\S]*changed: \[k1-etcd04 -> k1-master01\]/);
     expect(await members()).to.have.deep.members(HOSTS.slice(0, 3).map((h, i) => ['started', `etcd${i + 1}`, `https://${h.address}:2380`]));
     expect(await healthy()).to.equal(3);
     expect(await processes()).to.deep.equal(before);
-    const gone = await labSsh(lab(), 'k1-etcd04', 'systemctl is-active etcd; ls -d /var/lib/etcd /etc/ssl/etcd /etc/etcd.env /etc/systemd/system/etcd.service 2>&1 | sort');
+    const gone = await labSsh(lab(), 'k1-etcd04', 'pidof etcd || echo no etcd; ls -d /var/lib/etcd /etc/ssl/etcd /etc/etcd.env /etc/systemd/system/etcd.service 2>&1 | sort');
     expect(gone.stdout).to.equal(
-      'inactive\n' +
+      'no etcd\n' +
         ["ls: cannot access '/etc/etcd.env': No such file or directory", "ls: cannot access '/etc/ssl/etcd': No such file or directory",
           "ls: cannot access '/etc/systemd/system/etcd.service': No such file or directory", "ls: cannot access '/var/lib/etcd': No such file or directory"].join('\n') + '\n',
     );
