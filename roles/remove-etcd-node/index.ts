@@ -45,7 +45,8 @@ export default defineRole({
     });
     t.task('remove member from cluster', command(`${ETCDCTL} member remove {{ '%x' | format(member.ID) }}`), {
       delegateTo: FIRST,
-      loop: '{{ (etcd_members.stdout | from_json).members }}',
+      // (a loop is worked out before `when`: the role skipped on a host outside [etcd] has no list)
+      loop: "{{ (etcd_members.stdout | from_json).members if etcd_members.stdout is defined else [] }}",
       loopControl: { loopVar: 'member', label: "{{ member.name | default('') }} {{ member.peerURLs | default([]) | join(',') }}" },
       when: "(member.peerURLs | default([]) | first | default('')) == etcd_peer_url",
       register: 'etcd_removal_output',

@@ -124,8 +124,9 @@ export default defineRole({
     });
     t.task('systemctl daemon-reload again', systemd({ daemon_reload: true }), { when: (h) => h.result(removed2).results.some((r) => r.changed) });
 
-    const mounted = t.task('mounted kubelet dirs', shell("mount | grep /var/lib/kubelet/ | awk '{print $3}' | tac"), { changedWhen: false, failedWhen: false, checkMode: false });
-    t.task('unmount kubelet dirs', command('umount -f {{ item }}'), { loop: (h) => h.result(mounted).stdout_lines, retries: 4, delay: 5, until: (r) => r.rc === 0 });
+    t.task('mounted kubelet dirs', shell("mount | grep /var/lib/kubelet/ | awk '{print $3}' | tac"), { register: 'reset_mounted_dirs', changedWhen: false, failedWhen: false, checkMode: false });
+    // (a loop is worked out before `when`: on a skipped role there is no list)
+    t.task('unmount kubelet dirs', command('umount -f {{ item }}'), { loop: '{{ reset_mounted_dirs.stdout_lines | default([]) }}', retries: 4, delay: 5, until: (r) => r.rc === 0 });
 
     t.task('iptables: policies ACCEPT, tables flushed, user chains deleted', shell(
       'for c in INPUT FORWARD OUTPUT; do iptables -P $c ACCEPT; done; for t in filter nat mangle raw; do iptables -t $t -F; done; iptables -X',

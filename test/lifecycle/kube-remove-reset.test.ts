@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { labConnectionVars } from '../../lib/lab/index.js';
+import { labConnectionVars, labDown, labUp, type LabState } from '../../lib/lab/index.js';
 import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../lib/lab/kube/packages/labflow.js';
-import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
+import { labSsh, labSubnet, tempStateDir } from '../helpers/lab.js';
 import { describeRun, recap, REPO, tsplay } from '../e2e/helpers.js';
 import { LAB_LIFECYCLE_VARS, tsplayAnswering } from './helpers.js';
 
@@ -19,7 +19,17 @@ const KUBECTL = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 
 describe('lifecycle: remove-node.ts and reset.ts on a kubeadm cluster (doubles, real kubectl)', function () {
   this.timeout(600_000);
-  const lab = useLab('life-kube', [MASTER, WORKER], { kubeRepo: true });
+  let state: LabState | undefined;
+  let stateDir: string | undefined;
+  const lab = (): LabState => {
+    if (!state) throw new Error('lab is not up (before() failed)');
+    return state;
+  };
+  after(async () => {
+    if (!stateDir) return;
+    await labDown(stateDir).catch(() => undefined);
+    await rm(stateDir, { recursive: true, force: true });
+  });
   let inv: string;
   const ok = async (host: string, cmd: string): Promise<string> => {
     const r = await labSsh(lab(), host, cmd);
@@ -45,6 +55,9 @@ describe('lifecycle: remove-node.ts and reset.ts on a kubeadm cluster (doubles, 
   };
 
   before(async () => {
+    // the lab's apt repository is built first: longer than useLab's minute
+    stateDir = await tempStateDir('life-kube');
+    state = await labUp([MASTER, WORKER], { stateDir, kubeRepo: true });
     const conn = labConnectionVars(lab());
     inv = path.join(lab().stateDir, 'hosts.ini');
     await writeFile(inv, [
