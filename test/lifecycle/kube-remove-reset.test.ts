@@ -4,7 +4,7 @@ import path from 'node:path';
 import { labConnectionVars, labDown, labUp, type LabState } from '../../lib/lab/index.js';
 import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../lib/lab/kube/packages/labflow.js';
 import { labSsh, labSubnet, tempStateDir } from '../helpers/lab.js';
-import { describeRun, recap, REPO, tsplay } from '../e2e/helpers.js';
+import { describeRun, hostResults, recap, REPO, tsplay } from '../e2e/helpers.js';
 import { LAB_LIFECYCLE_VARS, tsplayAnswering } from './helpers.js';
 
 // remove-node.ts and reset.ts on a small kubeadm cluster made the install guides' way (seed 003,
@@ -119,6 +119,8 @@ describe('lifecycle: remove-node.ts and reset.ts on a kubeadm cluster (doubles, 
     // a second reset (answered on the command line) finds nothing left to do
     const again = await tsplay(['run', path.join(REPO, 'playbooks/reset.ts'), '-i', inv, '--limit', MASTER.name, '-e', 'reset_confirmation=true', '--json']);
     expect(again.code, describeRun(again)).to.equal(0);
+    const changedTasks = hostResults(again).filter((e) => e.changed).map((e) => `${e.task}: ${JSON.stringify(e.result).slice(0, 300)}`);
+    expect(changedTasks).to.deep.equal([]);
     expect(recap(again)[MASTER.name]).to.include({ changed: 0, failed: 0 });
 
     // installed again from scratch: kubeadm's preflight finds no leftover (ports, files, etcd data)
