@@ -134,7 +134,12 @@ export default defineRole({
     t.task('ip6tables: policies ACCEPT, tables flushed, user chains deleted', shell(
       'for c in INPUT FORWARD OUTPUT; do ip6tables -P $c ACCEPT; done; for t in filter nat mangle raw; do ip6tables -t $t -F; done; ip6tables -X',
     ), { when: 'flush_iptables and ipv6_stack' });
-    t.task('clear the IPVS virtual server table', command('ipvsadm -C'), { when: "kube_proxy_mode == 'ipvs' and 'k8s_cluster' in group_names", ignoreErrors: true });
+    // only when there is a table to clear (kubespray's `ipvsadm -C` reports a change on every run)
+    t.task('clear the IPVS virtual server table', shell('command -v ipvsadm >/dev/null || exit 0; if [ -n "$(ipvsadm -Sn)" ]; then ipvsadm -C && echo cleared; fi'), {
+      when: "kube_proxy_mode == 'ipvs' and 'k8s_cluster' in group_names",
+      changedWhen: (r) => /cleared/.test(String(r.stdout)),
+      ignoreErrors: true,
+    });
     const ipvs0 = t.task('kube-ipvs0 present', stat({ path: '/sys/class/net/kube-ipvs0' }));
     t.task('remove kube-ipvs0', command('ip link del kube-ipvs0'), { when: (h) => h.vars.kube_proxy_mode === 'ipvs' && h.result(ipvs0).stat.exists === true });
     const nld = t.task('nodelocaldns present', stat({ path: '/sys/class/net/nodelocaldns' }));
