@@ -37,6 +37,8 @@ export function etcdCertTasks(t: TaskBuilder<EtcdVars>): void {
     environment: {
       MASTERS: "{{ groups['etcd'] | join(' ') }}",
       HOSTS: "{{ etcd_cert_node_hosts | join(' ') }}",
+      // the member addresses [alt_names] lists (openssl.conf.njk): one member's are not another's needs
+      MEMBER_IPS: "{% for m in groups['etcd'] %}{{ m }}={{ hostvars[m]['ip'] | default(hostvars[m]['ansible_host']) }} {% endfor %}",
       DAYS: '{{ certificates_duration }}',
       KEYSIZE: '{{ certificates_key_size }}',
       RENEW_DAYS: '{{ etcd_cert_renew_days }}',

@@ -1,5 +1,6 @@
-import { command, defineRole, file, systemd, template, wait_for, type TaskBuilder } from '../../lib/index.js';
+import { defineRole, systemd, type Defaults } from '../../lib/index.js';
 import { etcdCertTasks } from './certs.js';
+import { etcdMemberTasks } from './member.js';
 import { etcdVars, type EtcdVars } from './vars.js';
 
 export { etcdVars, type EtcdVars } from './vars.js';
@@ -8,11 +9,11 @@ export { etcdVars, type EtcdVars } from './vars.js';
 // unit, members started together, restarts one host at a time so the cluster keeps quorum. With
 // etcd_tls (the default) it first makes and distributes the PKI (certs.ts). The play runs on the
 // etcd members and the control plane (which needs the node- certificates); only members run etcd.
+// A host newly in [etcd] joins the running cluster one at a time (member.ts, seed 004), the
+// members already there keep running.
 
-export default defineRole({
-  name: 'etcd',
-  vars: etcdVars,
-  defaults: {
+/** the role's defaults, also the defaults of roles that act on etcd members (remove-etcd-node) */
+export const etcdDefaults: Defaults<EtcdVars> = {
     etcd_data_dir: '/var/lib/etcd',
     etcd_address: '{{ ip | default(ansible_host) }}',
     etcd_client_port: 2379,
@@ -55,10 +56,16 @@ export default defineRole({
     etcd_cert_renew_days: 30,
     force_etcd_cert_refresh: false,
     // both spellings of the control-plane group (kubespray's old and current names)
-    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default(groups['kube-master']) | default([]) }}",
+    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default(groups['kube-master'] | default([])) }}",
     etcd_cert_files:
       "{{ (['ca.pem', 'ca-key.pem', 'member-' ~ inventory_hostname ~ '.pem', 'member-' ~ inventory_hostname ~ '-key.pem', 'admin-' ~ inventory_hostname ~ '.pem', 'admin-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in groups['etcd'] else ['ca.pem']) + (['node-' ~ inventory_hostname ~ '.pem', 'node-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in etcd_cert_node_hosts else []) }}",
-  },
+  etcd_retries: 4,
+};
+
+export default defineRole({
+  name: 'etcd',
+  vars: etcdVars,
+  defaults: etcdDefaults,
   handlers: {
     'restart etcd': {
       call: systemd({ name: 'etcd', state: 'restarted', daemon_reload: true }),
@@ -72,24 +79,3 @@ export default defineRole({
     t.block('etcd member', (b) => etcdMemberTasks(b), { when: "inventory_hostname in groups['etcd']" });
   },
 });
-
-function etcdMemberTasks(t: TaskBuilder<EtcdVars>): void {
-  t.task('etcd data dir', file({ path: '{{ etcd_data_dir }}', state: 'directory', mode: '0700' }));
-  t.task('render /etc/etcd.env', template({ src: 'etcd.env.njk', dest: '/etc/etcd.env', mode: '0640' }), { notify: 'restart etcd' });
-  t.task('etcd systemd unit', template({ src: 'etcd.service.njk', dest: '/etc/systemd/system/etcd.service', mode: '0644' }), {
-    notify: 'restart etcd',
-  });
-  t.task('start and enable etcd', systemd({ name: 'etcd', state: 'started', enabled: true, daemon_reload: true }), { register: 'etcd_start' });
-  // under --check a member that would be started is not running: nothing to wait for or ask
-  const running = 'not (ansible_check_mode and etcd_start.changed)';
-  t.task('wait for the client port', wait_for((h) => ({ host: String(h.vars.etcd_address), port: Number(h.vars.etcd_client_port), timeout: 60 })), { when: running });
-  t.flushHandlers();
-  t.task('cluster is healthy', command('{{ etcdctl_bin }} {{ etcdctl_tls_flags }} --endpoints={{ etcd_access_addresses }} endpoint health'), {
-    changedWhen: false,
-    checkMode: false,
-    when: running,
-    retries: 10,
-    delay: 2,
-    until: (r) => r.rc === 0,
-  });
-}

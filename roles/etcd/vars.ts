@@ -49,5 +49,7 @@ export const etcdVars = roleVars({
   etcd_cert_node_hosts: v.array(v.string()),
   /** the files a host needs from the first etcd host */
   etcd_cert_files: v.array(v.string()),
+  /** tries of `etcdctl member add` / `member remove` (kubespray's; etcd refuses a reconfiguration while a member is new) */
+  etcd_retries: v.integer(),
 });
 export type EtcdVars = Infer<typeof etcdVars>;

@@ -2,11 +2,15 @@
 # Makes the etcd PKI the kubespray way (a CA, then member-, admin- and node- certificates signed by
 # it, all with the SANs of openssl.conf's [alt_names]), but only what is missing or no longer
 # right: a certificate is remade when it is absent, expires within RENEW_DAYS, was not signed by
-# the CA, does not match its key, or carries other SANs than openssl.conf now lists. A second run
-# therefore changes nothing. Prints one "generated <name>" line per certificate it made.
+# the CA, does not match its key, or lacks a SAN it needs. A second run therefore changes nothing.
+# The SANs a certificate needs are those openssl.conf lists except the other etcd members' names
+# and addresses: adding or removing a member (scale.ts, remove-node.ts) makes the new member's
+# certificates and leaves every other member's as they are. Prints one "generated <name>" line per
+# certificate it made.
 #
 # usage: make-ssl-etcd.sh -f <openssl.conf> [-d <ssldir>]
 # env:   MASTERS="h1 h2 h3" (member- and admin- certs)  HOSTS="m1 m2" (node- certs)
+#        MEMBER_IPS="h1=10.0.0.1 h2=10.0.0.2" (each member's address, as [alt_names] lists it)
 #        DAYS (validity, days), KEYSIZE (RSA bits), RENEW_DAYS, FORCE=true (remake all but the CA),
 #        CHECK=true (--check: print "would generate <name>" and change nothing)
 set -o errexit -o nounset -o pipefail
@@ -29,6 +33,7 @@ KEYSIZE=${KEYSIZE:-2048}
 RENEW_DAYS=${RENEW_DAYS:-30}
 FORCE=${FORCE:-false}
 CHECK=${CHECK:-false}
+MEMBER_IPS=${MEMBER_IPS:-}
 
 if [ "$CHECK" = true ]; then
   # nothing is written: every certificate that is not already right would be made
@@ -63,21 +68,32 @@ fi
 
 # the SANs a certificate made now would carry, as openssl prints them
 openssl req -new -x509 -key ca-key.pem -subj "/CN=probe" -days 1 -config "$CONF" -extensions ssl_client -out "$WORK/probe.pem" 2>/dev/null
-WANT_SANS=$(openssl x509 -in "$WORK/probe.pem" -noout -ext subjectAltName)
+sans_of() { openssl x509 -in "$1" -noout -ext subjectAltName | sed 1d | tr ',' '\n' | sed 's/^ *//' | grep -v '^$' | sort -u; }
+sans_of "$WORK/probe.pem" >"$WORK/want"
+
+# the SANs that name another member than $1 (none is the host's own when $1 is not a member)
+others_sans() {
+  local host
+  for host in $MASTERS; do [ "$host" = "$1" ] || echo "DNS:$host"; done
+  for pair in $MEMBER_IPS; do [ "${pair%%=*}" = "$1" ] || echo "IP Address:${pair#*=}"; done
+}
 
 still_good() {
-  local name=$1
+  local name=$1 host=$2
   [ "$FORCE" != true ] || return 1
   [ -s "$name.pem" ] && [ -s "$name-key.pem" ] || return 1
   openssl verify -CAfile ca.pem "$name.pem" >/dev/null 2>&1 || return 1
   openssl x509 -in "$name.pem" -noout -checkend $((RENEW_DAYS * 86400)) >/dev/null || return 1
   [ "$(openssl x509 -in "$name.pem" -noout -pubkey)" = "$(openssl pkey -in "$name-key.pem" -pubout 2>/dev/null)" ] || return 1
-  [ "$(openssl x509 -in "$name.pem" -noout -ext subjectAltName)" = "$WANT_SANS" ] || return 1
+  # every SAN it needs is there (another member's SANs, present or not, do not matter)
+  others_sans "$host" | sort -u >"$WORK/others"
+  sans_of "$name.pem" >"$WORK/have"
+  [ -z "$(comm -23 "$WORK/want" "$WORK/others" | comm -23 - "$WORK/have")" ] || return 1
 }
 
 gen() {
-  local name=$1 cn=$2
-  still_good "$name" && return 0
+  local name=$1 cn=$2 host=$3
+  still_good "$name" "$host" && return 0
   [ "$CHECK" != true ] || { echo "would generate $name"; return 0; }
   openssl genrsa -out "$WORK/$name-key.pem" "$KEYSIZE" 2>/dev/null
   openssl req -new -key "$WORK/$name-key.pem" -out "$WORK/$name.csr" -subj "/CN=$cn" -config "$CONF" 2>/dev/null
@@ -90,10 +106,10 @@ gen() {
 
 for host in $MASTERS; do
   cn=${host%%.*}
-  gen "member-$host" "etcd-member-$cn"
-  gen "admin-$host" "etcd-admin-$cn"
+  gen "member-$host" "etcd-member-$cn" "$host"
+  gen "admin-$host" "etcd-admin-$cn" "$host"
 done
 for host in $HOSTS; do
   cn=${host%%.*}
-  gen "node-$host" "etcd-node-$cn"
+  gen "node-$host" "etcd-node-$cn" "$host"
 done

@@ -60,6 +60,8 @@ export function resourcesFor(v: SemVer): ResourceDef[] {
     def({ group: 'apps', versions: ['v1'], plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], subresources: ['status', 'scale'], categories: ['all'] }),
     def({ group: 'apps', versions: ['v1'], plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], subresources: ['status'], categories: ['all'] }),
     def({ group: 'policy', versions: policy, plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], subresources: ['status'] }),
+    // kubespray's remove-node waits until no VolumeAttachment names the node (GA since 1.13)
+    def({ group: 'storage.k8s.io', versions: ['v1'], plural: 'volumeattachments', singular: 'volumeattachment', kind: 'VolumeAttachment', namespaced: false, subresources: ['status'] }),
     def({ group: 'certificates.k8s.io', versions: certs, plural: 'certificatesigningrequests', singular: 'certificatesigningrequest', kind: 'CertificateSigningRequest', namespaced: false, shortNames: ['csr'], subresources: ['status', 'approval'] }),
     ...(['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'] as const).map((p) =>
       def({
