@@ -1,0 +1,120 @@
+// kubespray's drain command line, run by a module that also says how it is going: while kubectl
+// drain runs on the first control plane, every `progress_interval` seconds it counts the pods still
+// on the node (the ones drain evicts: no mirror or DaemonSet pods) and prints them with the time
+// left before --timeout. A long upgrade shows which node drains, how many pods are left, and when
+// the drain will give up.
+import { defineModule, type ModuleResult } from '../../lib/index.js';
+import { evictable, type Pod } from '../upgrade-preflight/pdb.js';
+
+export interface DrainArgs {
+  /** kubectl with its kubeconfig */
+  kubectl: string;
+  node: string;
+  grace_period: number;
+  /** a Go duration as kubectl takes it: 360s, 6m, 1h30m, 0 (no timeout) */
+  timeout: string;
+  pod_selector?: string;
+  /** kubespray's fallback drain: delete instead of evict (bypasses PDBs) */
+  disable_eviction?: boolean;
+  /** seconds between progress lines; 0 = none */
+  progress_interval?: number;
+}
+
+export interface DrainResult extends ModuleResult {
+  cmd: string;
+  rc: number;
+  stdout: string;
+  stderr: string;
+  /** pods drain would evict, as found before (check mode) or after the drain */
+  pods_left: string[];
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kubectl', 'node', 'grace_period', 'timeout'],
+  properties: {
+    kubectl: { type: 'string', minLength: 1 },
+    node: { type: 'string', minLength: 1 },
+    grace_period: { type: 'integer' },
+    timeout: { type: 'string', pattern: '^(0|([0-9]+(\\.[0-9]+)?(h|m|s|ms))+)$' },
+    pod_selector: { type: 'string' },
+    disable_eviction: { type: 'boolean' },
+    progress_interval: { type: 'integer', minimum: 0 },
+  },
+};
+
+/** Seconds of a Go duration (`6m0s`, `360s`, `1h`); 0 for `0`. */
+export function durationSeconds(text: string): number {
+  let total = 0;
+  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(h|ms|m|s)/g)) total += Number(m[1]) * { h: 3600, m: 60, s: 1, ms: 0.001 }[m[2] as 'h' | 'm' | 's' | 'ms'];
+  return total;
+}
+
+/** A shell word (POSIX single quotes). */
+const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+const clock = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.floor(s)}s`);
+
+/** kubespray's command (roles/upgrade/pre-upgrade/tasks/main.yml, FACTS §1.5), flag for flag. */
+export function drainCommand(a: DrainArgs): string {
+  return [
+    `${a.kubectl} drain --force --ignore-daemonsets --grace-period ${a.grace_period} --timeout ${a.timeout} --delete-emptydir-data ${shq(a.node)}`,
+    a.pod_selector ? ` --pod-selector ${shq(a.pod_selector)}` : '',
+    a.disable_eviction ? ' --disable-eviction' : '',
+  ].join('');
+}
+
+export const kube_drain = defineModule<DrainArgs, DrainResult>({
+  name: 'kube_drain',
+  schema,
+  async run(args, ctx) {
+    const cmd = drainCommand(args);
+    const podsLeft = async (): Promise<string[] | null> => {
+      const r = await ctx.conn.exec(`${args.kubectl} get pods --all-namespaces --field-selector spec.nodeName=${shq(args.node)} -o json`, { become: ctx.become });
+      if (r.rc !== 0) return null;
+      try {
+        return (JSON.parse(r.stdout) as { items: Pod[] }).items.filter((p) => evictable(p) && !p.metadata.deletionTimestamp).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+      } catch {
+        return null;
+      }
+    };
+    if (ctx.check) {
+      const pods = (await podsLeft()) ?? [];
+      return { changed: true, cmd, rc: 0, stdout: '', stderr: '', pods_left: pods, msg: `would drain ${args.node}: ${pods.length} pod(s) to evict${pods.length ? ` (${pods.join(', ')})` : ''}` };
+    }
+    const limit = durationSeconds(args.timeout);
+    const started = Date.now();
+    // kubespray runs it async for drain_timeout + 120 s
+    const running = ctx.conn.exec(cmd, { become: ctx.become, ...(limit > 0 ? { timeoutMs: (limit + 120) * 1000 } : {}) });
+    let done = false;
+    const every = (args.progress_interval ?? 15) * 1000;
+    const progress = (async () => {
+      while (every > 0 && !done) {
+        await Promise.race([running.then(() => undefined, () => undefined), new Promise((r) => setTimeout(r, every))]);
+        if (done) break;
+        const pods = await podsLeft();
+        if (done) break;
+        const elapsed = (Date.now() - started) / 1000;
+        const left = limit > 0 ? `, ${clock(Math.max(0, limit - elapsed))} until the drain timeout (${args.timeout})` : '';
+        ctx.log(`draining ${args.node}: ${pods === null ? 'pods left unknown' : `${pods.length} pod(s) left${pods.length ? ` (${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ', ...' : ''})` : ''}`}, ${clock(elapsed)} elapsed${left}`);
+      }
+    })();
+    let res;
+    try {
+      res = await running;
+    } finally {
+      done = true;
+      await progress.catch(() => undefined);
+    }
+    const result: DrainResult = { changed: res.rc === 0, cmd, rc: res.rc, stdout: res.stdout, stderr: res.stderr, pods_left: [] };
+    if (res.rc !== 0) {
+      result.pods_left = (await podsLeft()) ?? [];
+      const last = res.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+      result.failed = true;
+      result.msg = `drain of ${args.node} failed (exit ${res.rc}${res.rc === 124 ? ': killed after drain_timeout + 120 s' : ''}): ${last}${result.pods_left.length ? `; pods still there: ${result.pods_left.join(', ')}` : ''}`;
+    }
+    return result;
+  },
+});
+
