@@ -51,8 +51,9 @@ export default defineRole({
       });
       b.task('hold kubeadm', dpkg_selections({ name: 'kubeadm', selection: 'hold' }), { when: "inventory_hostname not in groups['kube_control_plane']" });
       b.task('restart kubelet', systemd({ name: 'kubelet', state: 'restarted', daemon_reload: true }), { when: 'not (upgrade_node_at_target | default(false))' });
+      // (in --check the restart did not happen: nothing to wait for)
       b.task('node Ready at kube_version', command(NODE_STATE), {
-        when: 'not (upgrade_node_at_target | default(false))', delegateTo: FIRST_CP, register: 'kubelet_node_state', changedWhen: false,
+        when: 'not (upgrade_node_at_target | default(false)) and not ansible_check_mode', delegateTo: FIRST_CP, register: 'kubelet_node_state', changedWhen: false,
         until: "kubelet_node_state.stdout == 'v' ~ (kube_version | regex_replace('^v', '')) ~ ' True'",
         retries: '{{ (kubelet_upgrade_ready_timeout / 5) | round(0, "ceil") | int }}', delay: 5,
         failedWhen: "kubelet_node_state.stdout != 'v' ~ (kube_version | regex_replace('^v', '')) ~ ' True'",
@@ -61,7 +62,7 @@ export default defineRole({
       rescue: (r) => {
         const prev = "{{ kubelet_previous_package.stdout }}";
         const prevV = "v{{ kubelet_previous_package.stdout | regex_replace('-.*$', '') }}";
-        const can = 'kubelet_upgrade_rollback and kubelet_previous_package.rc == 0 and kubelet_previous_package.stdout != kube_package_version';
+        const can = 'not ansible_check_mode and kubelet_upgrade_rollback and kubelet_previous_package.rc == 0 and kubelet_previous_package.stdout != kube_package_version';
         r.task('roll back: previous kubelet package', apt({ name: `kubelet=${prev}`, allow_change_held_packages: true }), { when: can });
         r.task('roll back: hold kubelet', dpkg_selections({ name: 'kubelet', selection: 'hold' }), { when: can });
         r.task('roll back: restart kubelet', systemd({ name: 'kubelet', state: 'restarted', daemon_reload: true }), { when: can });

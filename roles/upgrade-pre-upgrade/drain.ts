@@ -81,6 +81,7 @@ export const kube_drain = defineModule<DrainArgs, DrainResult>({
     };
     if (ctx.check) {
       const pods = (await podsLeft()) ?? [];
+      ctx.log(`would cordon and drain ${args.node}: ${pods.length} pod(s) to evict${pods.length ? ` (${pods.join(', ')})` : ''}`);
       return { changed: true, cmd, rc: 0, stdout: '', stderr: '', pods_left: pods, msg: `would drain ${args.node}: ${pods.length} pod(s) to evict${pods.length ? ` (${pods.join(', ')})` : ''}` };
     }
     const limit = durationSeconds(args.timeout);

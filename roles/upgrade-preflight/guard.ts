@@ -18,6 +18,8 @@ export interface GuardArgs {
   max_kubelet_skew?: number;
   /** the worker batches the run will take, for the plan */
   worker_batches?: string[][];
+  /** kube_package_version, for the plan */
+  package_version?: string;
 }
 
 export interface GuardResult extends ModuleResult {
@@ -44,6 +46,7 @@ const schema = {
     control_plane: { type: 'array', items: { type: 'string' } },
     max_kubelet_skew: { type: 'integer', minimum: 0 },
     worker_batches: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+    package_version: { type: 'string' },
   },
 };
 
@@ -79,10 +82,12 @@ export const kube_version_guard = defineModule<GuardArgs, GuardResult>({
       available,
       maxKubeletSkew: args.max_kubelet_skew ?? defaultKubeletSkew(target),
     });
+    const moving = args.nodes_in_run.filter((n) => { const k = parseKubeVersion(states.find((s) => s.name === n)?.kubeletVersion ?? ''); return !k || show(k) !== show(target); });
     const plan = [
       `version path: API server v${show(api)} → ${show(target)}: ${verdict.ok ? 'allowed (one minor at most)' : 'REFUSED'}`,
       ...verdict.plan.map((l) => `  ${l}`),
       ...(args.worker_batches ?? []).filter((b) => b.length).map((b, i, all) => `  worker batch ${i + 1}/${all.length}: ${b.join(', ')}`),
+      ...(args.package_version && moving.length ? [`  packages: kubelet, kubectl, kubeadm → ${args.package_version} (pinned, held) on ${moving.join(', ')}`] : []),
     ];
     for (const line of plan) ctx.log(line);
     const at = states.filter((s) => { const k = parseKubeVersion(s.kubeletVersion); return k !== null && show(k) === show(target); }).map((s) => s.name);

@@ -11,6 +11,8 @@ import { workerBatches } from './batches.js';
 export const upgradePreflightVars = roleVars({
   /** the target, `1.17.7` or `v1.17.7` (kubespray HEAD drops the v, older releases kept it) */
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
+  /** the Debian package version of kube_version (as upgrade-kubelet's), for the plan */
+  kube_package_version: v.string(),
   bin_dir: v.string(),
   kube_config_dir: v.string(),
   /** `fail`: stop before any cordon when a PDB would block a drain; `warn`: print and go on; `off` */
@@ -33,6 +35,7 @@ export default defineRole({
   name: 'upgrade-preflight',
   vars: upgradePreflightVars,
   defaults: {
+    kube_package_version: "{{ kube_version | regex_replace('^v', '') }}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}",
     bin_dir: '/usr/local/bin',
     kube_config_dir: '/etc/kubernetes',
     upgrade_pdb_precheck: 'fail',
@@ -49,6 +52,7 @@ export default defineRole({
         control_plane: (h.groups['kube_control_plane'] ?? []).map((n) => nodeName(h, n)),
         ...(h.vars.upgrade_max_kubelet_skew > 0 ? { max_kubelet_skew: h.vars.upgrade_max_kubelet_skew } : {}),
         worker_batches: workerBatches(h, playHosts(h)).map((b) => b.map((n) => nodeName(h, n))),
+        package_version: h.vars.kube_package_version,
       })),
       { runOnce: true, delegateTo: "{{ groups['kube_control_plane'][0] }}", register: 'upgrade_version_guard' },
     );

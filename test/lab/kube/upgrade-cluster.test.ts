@@ -98,6 +98,12 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** the command line a task ran (its result's cmd), from --json events */
+  const cmdOf = (r: CliRun, task: string): string => {
+    const ev = r.events.find((e) => e.type === 'host_result' && e.task === task && e.status !== 'skipped');
+    const cmd = ev && ev.type === 'host_result' ? ev.result?.['cmd'] : undefined;
+    return Array.isArray(cmd) ? cmd.join(' ') : String(cmd);
+  };
   const ALL_OLD = { 'k1-master01': 'v1.16.3', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' };
 
   it('refuses 1.16.3 → 1.18.5 before touching anything, naming the path 1.16.3 → 1.17.7 → 1.18.5', async () => {
@@ -113,23 +119,31 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
   });
 
   it('--check prints the plan (verdict, nodes, batches, packages) and cordons, drains and installs nothing', async () => {
-    const r = await run('--check', '-e', 'kube_version=1.17.7', '-e', 'serial=1');
+    const r = await run('--check', '--diff', '-e', 'kube_version=1.17.7', '-e', 'serial=1');
     expect(r.code, out(r)).to.equal(0);
     expect(r.stdout).to.contain('version path: API server v1.16.3 → 1.17.7: allowed (one minor at most)');
     expect(r.stdout).to.contain('k1-master01: v1.16.3 → v1.17.7 (control plane)');
     expect(r.stdout).to.contain('worker batch 1/2: k1-node01');
     expect(r.stdout).to.contain('worker batch 2/2: k1-node02');
-    expect(r.stdout).to.contain('would drain k1-node01');
-    expect(r.stdout).to.match(/kubelet: 1\.16\.3-00 -> 1\.17\.7-00|1\.17\.7-00/);
+    expect(r.stdout).to.contain('would cordon and drain k1-master01: 0 pod(s) to evict');
+    expect(r.stdout).to.contain('would cordon and drain k1-node01: 0 pod(s) to evict');
+    expect(r.stdout).to.contain('packages: kubelet, kubectl, kubeadm → 1.17.7-00 (pinned, held) on k1-master01, k1-node01, k1-node02');
+    expect(r.stdout).to.not.match(/FAILED - RETRYING/);
     expect(await nodes()).to.deep.equal(ALL_OLD);
     for (const h of HOSTS) expect(await pkg(h.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
     expect(await ok(MASTER.name, "grep -h 'image:' /etc/kubernetes/manifests/kube-apiserver.yaml")).to.contain('kube-apiserver:v1.16.3');
   });
 
   it('upgrades the masters with --limit (seed 004): kubeadm upgrade apply, kubelet and kubectl pinned and held; workers untouched', async () => {
-    const r = await run('-e', 'kube_version=1.17.7', '--limit', MASTER.name);
+    const r = await run('-e', 'kube_version=1.17.7', '--limit', MASTER.name, '--json');
     expect(r.code, out(r)).to.equal(0);
-    expect(r.stdout).to.contain('timeout -k 600s 600s /usr/bin/kubeadm upgrade apply -y v1.17.7 --certificate-renewal=true --config=/etc/kubernetes/kubeadm-config.yaml --ignore-preflight-errors=all --allow-experimental-upgrades --etcd-upgrade=true --force');
+    expect(cmdOf(r, 'kubeadm upgrade apply (first control plane)')).to.equal(
+      'timeout -k 600s 600s /usr/bin/kubeadm upgrade apply -y v1.17.7 --certificate-renewal=true --config=/etc/kubernetes/kubeadm-config.yaml --ignore-preflight-errors=all --allow-experimental-upgrades --etcd-upgrade=true --force',
+    );
+    expect(cmdOf(r, 'cordon node')).to.equal('/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf cordon k1-master01');
+    expect(cmdOf(r, 'uncordon node')).to.equal('/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf uncordon k1-master01');
+    // the worker play had no host: nothing else was touched
+    expect(r.events.filter((e) => e.type === 'host_result' && e.host !== MASTER.name)).to.deep.equal([]);
     expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' });
     for (const p of ['kubeadm', 'kubelet', 'kubectl']) expect(await pkg(MASTER.name, p)).to.equal('1.17.7-00 hold ok installed');
     for (const w of [NODE1, NODE2]) expect(await pkg(w.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
@@ -171,10 +185,12 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
   it('after the PDB is fixed, --limit k1-node01 drains (with progress), upgrades and uncordons that node only', async () => {
     await kubectl('patch pdb elasticsearch-k1-master-pdb --type merge -p \'{"spec":{"maxUnavailable":1}}\'');
     await waitFor('the PDB allows one disruption', async () => (await kubectl("get pdb elasticsearch-k1-master-pdb -o jsonpath='{.status.disruptionsAllowed}'")).trim() === '1');
-    const r = await run('-e', 'kube_version=1.17.7', '--limit', NODE1.name, '-e', 'drain_progress_interval=1');
+    const r = await run('-e', 'kube_version=1.17.7', '--limit', NODE1.name, '-e', 'drain_progress_interval=1', '--json');
     expect(r.code, out(r)).to.equal(0);
-    expect(r.stdout).to.contain('/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf drain --force --ignore-daemonsets --grace-period 300 --timeout 360s --delete-emptydir-data k1-node01');
-    expect(r.stdout).to.match(/draining k1-node01: 1 pod\(s\) left \(default\/es-[^)]+\), \d+s elapsed, \d+m\d\ds until the drain timeout \(360s\)/);
+    expect(cmdOf(r, 'drain node')).to.equal("/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf drain --force --ignore-daemonsets --grace-period 300 --timeout 360s --delete-emptydir-data 'k1-node01'");
+    const progress = r.events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    expect(progress.join('\n')).to.match(/draining k1-node01: 1 pod\(s\) left \(default\/es-[^)]+\), \d+s elapsed, \d+m\d\ds until the drain timeout \(360s\)/);
+    expect(r.events.filter((e) => e.type === 'host_result' && e.host !== NODE1.name)).to.deep.equal([]);
     expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.17.7', 'k1-node02': 'v1.16.3' });
     for (const p of ['kubeadm', 'kubelet', 'kubectl']) expect(await pkg(NODE1.name, p)).to.equal('1.17.7-00 hold ok installed');
     expect(await pkg(NODE2.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
@@ -202,7 +218,8 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     const recap = again.events.find((e) => e.type === 'recap');
     expect(recap && recap.type === 'recap' ? Object.values(recap.hosts).map((s) => s.changed) : null).to.deep.equal([0, 0, 0]);
     const ran = again.events.flatMap((e) => (e.type === 'host_result' && e.status !== 'skipped' ? [e.task] : []));
-    expect(ran).to.not.include.members(['cordon node', 'drain node', 'kubeadm upgrade apply (first control plane)', 'restart kubelet']);
+    expect(ran).to.include('version path guard').and.include('is the node already at the target');
+    for (const task of ['cordon node', 'drain node', 'kubeadm upgrade apply (first control plane)', 'restart kubelet', 'uncordon node']) expect(ran, task).to.not.include(task);
     expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.17.7', 'k1-node02': 'v1.17.7' });
   });
 });
