@@ -86,27 +86,40 @@ export const kube_drain = defineModule<DrainArgs, DrainResult>({
     }
     const limit = durationSeconds(args.timeout);
     const started = Date.now();
-    // kubespray runs it async for drain_timeout + 120 s
-    const running = ctx.conn.exec(cmd, { become: ctx.become, ...(limit > 0 ? { timeoutMs: (limit + 120) * 1000 } : {}) });
-    let done = false;
+    // kubectl drain runs detached on the host (kubespray runs it async for drain_timeout + 120 s),
+    // so the polls that count the pods left need no second channel beside it
+    const wrapped = limit > 0 ? `timeout -k 10s ${Math.ceil(limit + 120)}s ${cmd}` : cmd;
+    const start = await ctx.conn.exec(
+      'd=$(mktemp -d /tmp/.tsplay-drain.XXXXXX) && cat > "$d/cmd" && (setsid sh -c \'sh "$1/cmd" > "$1/out" 2> "$1/err"; echo $? > "$1/rc.tmp"; mv "$1/rc.tmp" "$1/rc"\' sh "$d" < /dev/null > /dev/null 2>&1 &) && echo "$d"',
+      { become: ctx.become, stdin: `${wrapped}\n` },
+    );
+    const dir = start.stdout.trim();
+    if (start.rc !== 0 || !dir.startsWith('/tmp/.tsplay-drain.')) {
+      return { changed: false, failed: true, cmd, rc: start.rc || 1, stdout: start.stdout, stderr: start.stderr, pods_left: [], msg: `could not start the drain of ${args.node}: ${start.stderr.trim()}` };
+    }
     const every = (args.progress_interval ?? 15) * 1000;
-    const progress = (async () => {
-      while (every > 0 && !done) {
-        await Promise.race([running.then(() => undefined, () => undefined), new Promise((r) => setTimeout(r, every))]);
-        if (done) break;
-        const pods = await podsLeft();
-        if (done) break;
-        const elapsed = (Date.now() - started) / 1000;
-        const left = limit > 0 ? `, ${clock(Math.max(0, limit - elapsed))} until the drain timeout (${args.timeout})` : '';
-        ctx.log(`draining ${args.node}: ${pods === null ? 'pods left unknown' : `${pods.length} pod(s) left${pods.length ? ` (${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ', ...' : ''})` : ''}`}, ${clock(elapsed)} elapsed${left}`);
+    let lastLog = Date.now();
+    let res: { rc: number; stdout: string; stderr: string } | undefined;
+    while (!res) {
+      // quick polls first (most drains take seconds), then every 5 s at most
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 + (Date.now() - started) / 4)));
+      const poll = await ctx.conn.exec(
+        `if [ -f ${dir}/rc ]; then echo DONE; cat ${dir}/rc; echo; echo ---OUT---; cat ${dir}/out; echo ---ERR---; cat ${dir}/err; rm -rf ${dir}; else echo RUNNING; fi`,
+        { become: ctx.become },
+      );
+      if (poll.stdout.startsWith('DONE\n')) {
+        const text = poll.stdout;
+        const o = text.indexOf('---OUT---\n');
+        const e = text.indexOf('---ERR---\n');
+        res = { rc: Number(text.slice(5, o).trim() || '1'), stdout: text.slice(o + 10, e), stderr: text.slice(e + 10).replace(/\n$/, '') };
+        break;
       }
-    })();
-    let res;
-    try {
-      res = await running;
-    } finally {
-      done = true;
-      await progress.catch(() => undefined);
+      if (every <= 0 || Date.now() - lastLog < every) continue;
+      lastLog = Date.now();
+      const pods = await podsLeft();
+      const elapsed = (Date.now() - started) / 1000;
+      const left = limit > 0 ? `, ${clock(Math.max(0, limit - elapsed))} until the drain timeout (${args.timeout})` : '';
+      ctx.log(`draining ${args.node}: ${pods === null ? 'pods left unknown' : `${pods.length} pod(s) left${pods.length ? ` (${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ', ...' : ''})` : ''}`}, ${clock(elapsed)} elapsed${left}`);
     }
     const result: DrainResult = { changed: res.rc === 0, cmd, rc: res.rc, stdout: res.stdout, stderr: res.stderr, pods_left: [] };
     if (res.rc !== 0) {

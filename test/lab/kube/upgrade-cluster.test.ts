@@ -104,6 +104,7 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     const cmd = ev && ev.type === 'host_result' ? ev.result?.['cmd'] : undefined;
     return Array.isArray(cmd) ? cmd.join(' ') : String(cmd);
   };
+  const kube117 = 'kube_version=1.17.7';
   const ALL_OLD = { 'k1-master01': 'v1.16.3', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' };
 
   it('refuses 1.16.3 → 1.18.5 before touching anything, naming the path 1.16.3 → 1.17.7 → 1.18.5', async () => {
@@ -182,6 +183,17 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     expect(await pkg(NODE1.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
   });
 
+  it('with the pre-check off, the blocked drain fails: node uncordoned, run stopped with exit 2, later workers untouched', async () => {
+    const r = await run('-e', kube117, '-e', '{"upgrade_pdb_precheck": "off", "drain_timeout": "5s", "drain_retries": 1, "drain_retry_delay_seconds": 1}', '--json');
+    expect(r.code, out(r)).to.equal(2);
+    const failed = r.events.flatMap((e) => (e.type === 'host_result' && e.status === 'failed' ? [`${e.host}: ${e.task}: ${e.msg ?? ''}`] : []));
+    expect(failed).to.include('k1-node01: fail after rescue: Failed to drain node k1-node01');
+    expect(cmdOf(r, 'set node back to schedulable')).to.equal('/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf uncordon k1-node01');
+    expect(r.events.filter((e) => e.type === 'host_result' && e.host === NODE2.name)).to.deep.equal([]);
+    expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' });
+    expect(await pkg(NODE1.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
+  });
+
   it('after the PDB is fixed, --limit k1-node01 drains (with progress), upgrades and uncordons that node only', async () => {
     await kubectl('patch pdb elasticsearch-k1-master-pdb --type merge -p \'{"spec":{"maxUnavailable":1}}\'');
     await waitFor('the PDB allows one disruption', async () => (await kubectl("get pdb elasticsearch-k1-master-pdb -o jsonpath='{.status.disruptionsAllowed}'")).trim() === '1');
@@ -189,7 +201,7 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     expect(r.code, out(r)).to.equal(0);
     expect(cmdOf(r, 'drain node')).to.equal("/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf drain --force --ignore-daemonsets --grace-period 300 --timeout 360s --delete-emptydir-data 'k1-node01'");
     const progress = r.events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
-    expect(progress.join('\n')).to.match(/draining k1-node01: 1 pod\(s\) left \(default\/es-[^)]+\), \d+s elapsed, \d+m\d\ds until the drain timeout \(360s\)/);
+    expect(progress.join('\n'), progress.join('\n')).to.match(/draining k1-node01: 1 pod\(s\) left \(default\/es-[^)]+\), \d+s elapsed, \d+m\d\ds until the drain timeout \(360s\)/);
     expect(r.events.filter((e) => e.type === 'host_result' && e.host !== NODE1.name)).to.deep.equal([]);
     expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.17.7', 'k1-node02': 'v1.16.3' });
     for (const p of ['kubeadm', 'kubelet', 'kubectl']) expect(await pkg(NODE1.name, p)).to.equal('1.17.7-00 hold ok installed');
