@@ -76,3 +76,22 @@ export function cgroupRefusal(kubeletDriver: string, rt: RuntimeDriver | null): 
   if (!rt || rt.driver === kubeletDriver) return null;
   return `misconfiguration: kubelet cgroup driver: "${kubeletDriver}" is different from ${rt.runtime} cgroup driver: "${rt.driver}"`;
 }
+
+/**
+ * Lab fault switch (README "Test doubles", kubelet): a kubelet whose version is listed, one per
+ * line, in `/etc/tsplay-lab/kubelet-refuses` (or `$TSPLAY_LAB_PROC_DIR/kubelet-refuses`) refuses
+ * to start, as a real kubelet does when an upgrade meets a flag or setting it no longer accepts
+ * (seed 004's 1.16.3 → 1.17.7 kubelet). Lets tests fail exactly the upgraded kubelet while the
+ * previous one still starts. Lab-only; roles never write it.
+ */
+export async function labFaultRefusal(version: SemVer): Promise<string | null> {
+  let text: string | null = null;
+  try {
+    text = await readFile(`${process.env[LAB_PROC_ENV] || '/etc/tsplay-lab'}/kubelet-refuses`, 'utf8');
+  } catch {
+    return null;
+  }
+  const listed = text.split('\n').map((l) => parseVersion(l.trim())).filter((v): v is SemVer => v !== null);
+  if (!listed.some((v) => compareVersions(v, version) === 0)) return null;
+  return `failed to run Kubelet: lab fault switch: ${process.env[LAB_PROC_ENV] || '/etc/tsplay-lab'}/kubelet-refuses lists v${version.major}.${version.minor}.${version.patch}`;
+}

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { ApiError, KubeClient } from '../common/client.js';
 import { compareVersions, gitVersion, parseVersion, type SemVer } from '../common/versions.js';
 import { tlsBootstrap } from './bootstrap.js';
-import { cgroupRefusal, runtimeCgroupDriver, swapRefusal } from './checks.js';
+import { cgroupRefusal, labFaultRefusal, runtimeCgroupDriver, swapRefusal } from './checks.js';
 import { ConfigError, loadConfig } from './config.js';
 import { serveHealthz } from './healthz.js';
 import { KubeletFlagError, parseKubeletFlags } from './kubelet-flags.js';
@@ -129,6 +129,8 @@ export async function main(argv: string[], versionText: string): Promise<number>
       throw new Fatal(wrapped ? `failed to load kubelet config file, path: ${flags.flags.get('config')}, error: ${e.message}` : e.message);
     });
     log.info('server.go:416', `"Kubelet version" kubeletVersion=${q(gitVersion(version))}`);
+    const fault = await labFaultRefusal(version);
+    if (fault) throw new Fatal(fault);
     const swap = await swapRefusal(cfg.failSwapOn, version);
     if (swap) throw new Fatal(`failed to run Kubelet: ${swap}`);
     const cg = cgroupRefusal(cfg.cgroupDriver, await runtimeCgroupDriver(flags, version));

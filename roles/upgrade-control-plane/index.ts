@@ -1,0 +1,63 @@
+import { apt, command, defineRole, dpkg_selections, replace, roleVars, v } from '../../lib/index.js';
+import type { Infer } from '../../lib/index.js';
+
+// The control-plane half of kubespray's kubernetes/control-plane with upgrade_cluster_setup
+// (FACTS §2.4): kubeadm pinned and held at kube_version, the config's kubernetesVersion set to it,
+// then `kubeadm upgrade apply` on the first control plane and `kubeadm upgrade node` on the others,
+// with kubespray's flags for the config API of that release (flags up to 1.30, UpgradeConfiguration
+// in the config file from 1.31). Skipped where the node is already at the target.
+export const controlPlaneUpgradeVars = roleVars({
+  kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
+  /** the Debian package version of kube_version: `1.17.7-00` (apt.kubernetes.io) or `1.31.2-1.1` (pkgs.k8s.io) */
+  kube_package_version: v.string(),
+  bin_dir: v.string(),
+  kube_config_dir: v.string(),
+  etcd_deployment_type: v.enum('host', 'docker', 'kubeadm'),
+  kubeadm_upgrade_auto_cert_renewal: v.boolean(),
+});
+export type ControlPlaneUpgradeVars = Infer<typeof controlPlaneUpgradeVars>;
+
+const BARE = "{{ kube_version | regex_replace('^v', '') }}";
+const CONFIG = '--config={{ kube_config_dir }}/kubeadm-config.yaml';
+const V1BETA4 = `(${BARE.slice(3, -3)}) is version('1.31.0', '>=')`;
+
+export default defineRole({
+  name: 'upgrade-control-plane',
+  vars: controlPlaneUpgradeVars,
+  defaults: {
+    kube_package_version: `${BARE}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}`,
+    bin_dir: '/usr/local/bin',
+    kube_config_dir: '/etc/kubernetes',
+    etcd_deployment_type: 'host',
+    kubeadm_upgrade_auto_cert_renewal: true,
+  },
+  tasks: (t) => {
+    t.task('kubeadm at kube_version', apt({ name: 'kubeadm={{ kube_package_version }}', allow_change_held_packages: true }));
+    t.task('hold kubeadm', dpkg_selections({ name: 'kubeadm', selection: 'hold' }));
+    t.task('kubeadm config at kube_version', replace({ path: '{{ kube_config_dir }}/kubeadm-config.yaml', regexp: '^kubernetesVersion: .*$', replace: `kubernetesVersion: v${BARE}` }));
+    t.task(
+      'kubeadm upgrade apply (first control plane)',
+      command(
+        `timeout -k 600s 600s {{ bin_dir }}/kubeadm upgrade apply -y v${BARE} ` +
+          `{% if ${V1BETA4} %}${CONFIG}{% else %}--certificate-renewal={{ kubeadm_upgrade_auto_cert_renewal | lower }} ${CONFIG} --ignore-preflight-errors=all --allow-experimental-upgrades --etcd-upgrade={{ (etcd_deployment_type == 'kubeadm') | lower }} --force{% endif %}`,
+      ),
+      {
+        when: "not (upgrade_node_at_target | default(false)) and inventory_hostname == groups['kube_control_plane'][0]",
+        register: 'kubeadm_upgrade',
+        failedWhen: "kubeadm_upgrade.rc != 0 and 'field is immutable' not in kubeadm_upgrade.stderr",
+      },
+    );
+    t.task(
+      'kubeadm upgrade node (other control planes)',
+      command(
+        `timeout -k 600s 600s {{ bin_dir }}/kubeadm upgrade node ` +
+          `{% if ${V1BETA4} %}${CONFIG}{% else %}--certificate-renewal={{ kubeadm_upgrade_auto_cert_renewal | lower }} --ignore-preflight-errors=all --etcd-upgrade={{ (etcd_deployment_type == 'kubeadm') | lower }}{% endif %}`,
+      ),
+      {
+        when: "not (upgrade_node_at_target | default(false)) and inventory_hostname != groups['kube_control_plane'][0]",
+        register: 'kubeadm_upgrade_node',
+        failedWhen: "kubeadm_upgrade_node.rc != 0 and 'field is immutable' not in kubeadm_upgrade_node.stderr",
+      },
+    );
+  },
+});

@@ -1,0 +1,71 @@
+import { defineRole, roleVars, v, type HostView } from '../../lib/index.js';
+import type { Infer } from '../../lib/index.js';
+import { kube_version_guard } from './guard.js';
+import { kube_pdb_check } from './pdb-check.js';
+import { workerBatches } from './batches.js';
+
+// tsplay's checks before an upgrade touches anything (issue 13, not in kubespray): the version path
+// guard and the PodDisruptionBudget pre-check. Both read the cluster through kubectl on the first
+// control plane (as kubespray's kubectl tasks are delegated), once for the run, and read nothing
+// from other hosts' facts: a --limit run needs no facts cache (kubespray #5147).
+export const upgradePreflightVars = roleVars({
+  /** the target, `1.17.7` or `v1.17.7` (kubespray HEAD drops the v, older releases kept it) */
+  kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
+  /** the Debian package version of kube_version (as upgrade-kubelet's), for the plan */
+  kube_package_version: v.string(),
+  bin_dir: v.string(),
+  kube_config_dir: v.string(),
+  /** `fail`: stop before any cordon when a PDB would block a drain; `warn`: print and go on; `off` */
+  upgrade_pdb_precheck: v.enum('fail', 'warn', 'off'),
+  drain_pod_selector: v.string(),
+  /** minors a kubelet may lag the API server; 0 = the skew policy's (2 before 1.25, 3 since) */
+  upgrade_max_kubelet_skew: v.integer(),
+});
+export type UpgradePreflightVars = Infer<typeof upgradePreflightVars>;
+
+const kubectl = (h: HostView<UpgradePreflightVars>): string => `${h.vars.bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`;
+/** kubespray's node name: kube_override_hostname, or the inventory name */
+export const nodeName = (h: { hostvars(n: string): Record<string, unknown> }, host: string): string => {
+  const o = h.hostvars(host)['kube_override_hostname'];
+  return typeof o === 'string' && o ? o : host;
+};
+const playHosts = (h: HostView<UpgradePreflightVars>): string[] => (h.allVars['ansible_play_hosts_all'] as string[] | undefined) ?? [];
+
+export default defineRole({
+  name: 'upgrade-preflight',
+  vars: upgradePreflightVars,
+  defaults: {
+    kube_package_version: "{{ kube_version | regex_replace('^v', '') }}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}",
+    bin_dir: '/usr/local/bin',
+    kube_config_dir: '/etc/kubernetes',
+    upgrade_pdb_precheck: 'fail',
+    drain_pod_selector: '',
+    upgrade_max_kubelet_skew: 0,
+  },
+  tasks: (t) => {
+    t.task(
+      'version path guard',
+      kube_version_guard((h) => ({
+        kubectl: kubectl(h),
+        kube_version: h.vars.kube_version,
+        nodes_in_run: playHosts(h).filter((n) => (h.groups['k8s_cluster'] ?? []).includes(n)).map((n) => nodeName(h, n)),
+        control_plane: (h.groups['kube_control_plane'] ?? []).map((n) => nodeName(h, n)),
+        ...(h.vars.upgrade_max_kubelet_skew > 0 ? { max_kubelet_skew: h.vars.upgrade_max_kubelet_skew } : {}),
+        worker_batches: workerBatches(h, playHosts(h)).map((b) => b.map((n) => nodeName(h, n))),
+        package_version: h.vars.kube_package_version,
+      })),
+      { runOnce: true, delegateTo: "{{ groups['kube_control_plane'][0] }}", register: 'upgrade_version_guard' },
+    );
+    t.task(
+      'PodDisruptionBudget pre-check',
+      kube_pdb_check((h) => ({
+        kubectl: kubectl(h),
+        kube_version: h.vars.kube_version,
+        nodes_in_run: playHosts(h).filter((n) => (h.groups['k8s_cluster'] ?? []).includes(n)).map((n) => nodeName(h, n)),
+        mode: h.vars.upgrade_pdb_precheck,
+        pod_selector: h.vars.drain_pod_selector,
+      })),
+      { runOnce: true, delegateTo: "{{ groups['kube_control_plane'][0] }}", register: 'upgrade_pdb_check' },
+    );
+  },
+});
