@@ -77,6 +77,9 @@ export function cgroupRefusal(kubeletDriver: string, rt: RuntimeDriver | null): 
   return `misconfiguration: kubelet cgroup driver: "${kubeletDriver}" is different from ${rt.runtime} cgroup driver: "${rt.driver}"`;
 }
 
+/** The lab's knob folder (also for the kubeadm double's NumCPU/Mem knobs); lab-only. */
+const LAB_PROC_ENV = 'TSPLAY_LAB_PROC_DIR';
+
 /**
  * Lab fault switch (README "Test doubles", kubelet): a kubelet whose version is listed, one per
  * line, in `/etc/tsplay-lab/kubelet-refuses` (or `$TSPLAY_LAB_PROC_DIR/kubelet-refuses`) refuses
@@ -85,13 +88,14 @@ export function cgroupRefusal(kubeletDriver: string, rt: RuntimeDriver | null): 
  * previous one still starts. Lab-only; roles never write it.
  */
 export async function labFaultRefusal(version: SemVer): Promise<string | null> {
+  const dir = process.env[LAB_PROC_ENV] || '/etc/tsplay-lab';
   let text: string | null = null;
   try {
-    text = await readFile(`${process.env[LAB_PROC_ENV] || '/etc/tsplay-lab'}/kubelet-refuses`, 'utf8');
+    text = await readFile(`${dir}/kubelet-refuses`, 'utf8');
   } catch {
     return null;
   }
   const listed = text.split('\n').map((l) => parseVersion(l.trim())).filter((v): v is SemVer => v !== null);
   if (!listed.some((v) => compareVersions(v, version) === 0)) return null;
-  return `failed to run Kubelet: lab fault switch: ${process.env[LAB_PROC_ENV] || '/etc/tsplay-lab'}/kubelet-refuses lists v${version.major}.${version.minor}.${version.patch}`;
+  return `failed to run Kubelet: lab fault switch: ${dir}/kubelet-refuses lists v${version.major}.${version.minor}.${version.patch}`;
 }
