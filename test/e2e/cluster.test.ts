@@ -41,4 +41,23 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     expect(again.code, describeRun(again)).to.equal(0);
     for (const h of HOSTS) expect(recap(again)[h.name], `${h.name}: ${describeRun(again)}`).to.include({ changed: 0, failed: 0 });
   });
+
+  it('refuses wrong values early, naming host, file and what to change', async () => {
+    const run = (e: string): Promise<import('./helpers.js').CliRun> => tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '-e', e]);
+    // a kubeadm config apiVersion the installed kubeadm does not read
+    const api = await run('kubeadm_config_api_version=v1beta2');
+    expect(api.code, describeRun(api)).to.equal(2);
+    expect(api.stdout).to.include(`k1-master01: /etc/kubernetes/kubeadm-config.yaml would say apiVersion: kubeadm.k8s.io/v1beta2, which kubeadm v${VERSION} does not read (it reads v1beta3, v1beta4)`);
+    // an address clients use that the running API server's certificate does not carry
+    const san = await run('{"supplementary_addresses_in_ssl_keys": ["10.9.9.9"]}');
+    expect(san.code, describeRun(san)).to.equal(2);
+    expect(san.stdout).to.include('k1-master01: /etc/kubernetes/ssl/apiserver.crt does not include 10.9.9.9');
+    // containerd's cgroup driver differs from the kubelet's (seed 003)
+    const cg = await run('containerd_use_systemd_cgroup=false');
+    expect(cg.code, describeRun(cg)).to.equal(2);
+    expect(cg.stdout).to.match(/k1-master01: \/etc\/containerd\/config\.toml has SystemdCgroup = false but kubelet_cgroup_driver is systemd/);
+    // the right values again: back to the installed state
+    const back = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`]);
+    expect(back.code, describeRun(back)).to.equal(0);
+  });
 });
