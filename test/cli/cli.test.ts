@@ -139,7 +139,9 @@ describe('tsplay CLI', function () {
     }
   });
 
-  it('check: cluster.ts type-checks; a typo in a role variable fails with file:line', () => {
+  it('check: cluster.ts type-checks; a typo in a role variable fails with file:line', function () {
+    // three type-checks of the install's roles: ~30 s each on a busy 2-CPU machine
+    this.timeout(300000);
     const ok = tsplay(['check', 'playbooks/cluster.ts']);
     expect(ok.code, ok.out + ok.err).to.equal(0);
     const dir = mkdtempSync(join(process.cwd(), 'test/.tmp-check-'));
