@@ -1,10 +1,37 @@
 import { playbook } from '../lib/index.js';
+import containerEngine from '../roles/container-engine/index.js';
 import etcd from '../roles/etcd/index.js';
-import kubeadm from '../roles/kubeadm/index.js';
+import kubePackages from '../roles/kube-packages/index.js';
+import controlPlane from '../roles/kubernetes-control-plane/index.js';
+import kubeadmJoin from '../roles/kubernetes-kubeadm/index.js';
+import kubernetesNode from '../roles/kubernetes-node/index.js';
+import kubesprayDefaults from '../roles/kubespray-defaults/index.js';
+import networkPlugin from '../roles/network-plugin/index.js';
+import preinstall from '../roles/kubernetes-preinstall/index.js';
+import { boilerplate } from './boilerplate.js';
 
-// The cluster flow as far as it exists: etcd on [etcd] (and its PKI, whose node certificates the
-// control plane needs), then kubeadm's config on the masters.
+// kubespray's cluster.yml (HEAD's plays, in its order), with kubeadm, kubelet and kubectl from the
+// Kubernetes apt repository: prepare every host (swap, kernel modules and sysctls, free ports,
+// container runtime, packages), etcd on [etcd]
+// (external etcd, kubespray's default; none with etcd_deployment_type: kubeadm, where kubeadm runs
+// it stacked on the control plane), the kubelet's per-host settings, the control plane (first
+// host init, the others join one at a time, kubeconfigs), the workers join, then the network.
+// Every play starts with kubespray-defaults: the shared variables are checked before anything
+// changes, and any_errors_fatal stops the whole run at the first failure, as kubespray's plays do.
+
+const fatal = { anyErrorsFatal: '{{ any_errors_fatal | default(true) }}' } as const;
+
 export default playbook('cluster', [
-  { name: 'etcd cluster', hosts: 'etcd:kube-master:kube_control_plane', roles: [etcd] },
-  { name: 'control plane config', hosts: 'kube-master', roles: [kubeadm] },
+  boilerplate,
+  { name: 'prepare the hosts', hosts: 'k8s_cluster:etcd', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, preinstall, containerEngine, kubePackages] },
+  {
+    name: 'etcd',
+    hosts: 'etcd:kube_control_plane',
+    gatherFacts: false,
+    ...fatal,
+    roles: [kubesprayDefaults, { role: etcd, when: "etcd_deployment_type | default('host') == 'host'" }],
+  },
+  { name: 'kubelet', hosts: 'k8s_cluster', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, kubernetesNode] },
+  { name: 'control plane', hosts: 'kube_control_plane', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, controlPlane] },
+  { name: 'workers join', hosts: 'k8s_cluster', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, kubeadmJoin, networkPlugin] },
 ]);

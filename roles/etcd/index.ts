@@ -55,8 +55,8 @@ export const etcdDefaults: Defaults<EtcdVars> = {
     certificates_duration: 36500,
     etcd_cert_renew_days: 30,
     force_etcd_cert_refresh: false,
-    // both spellings of the control-plane group (kubespray's old and current names)
-    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default(groups['kube-master'] | default([])) }}",
+    // the current group name: playbooks/boilerplate.ts maps the legacy kube-master onto it
+    etcd_cert_node_hosts: "{{ groups['kube_control_plane'] | default([]) }}",
     etcd_cert_files:
       "{{ (['ca.pem', 'ca-key.pem', 'member-' ~ inventory_hostname ~ '.pem', 'member-' ~ inventory_hostname ~ '-key.pem', 'admin-' ~ inventory_hostname ~ '.pem', 'admin-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in groups['etcd'] else ['ca.pem']) + (['node-' ~ inventory_hostname ~ '.pem', 'node-' ~ inventory_hostname ~ '-key.pem'] if inventory_hostname in etcd_cert_node_hosts else []) }}",
   etcd_retries: 4,

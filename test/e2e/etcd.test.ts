@@ -3,17 +3,17 @@ import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
 import { clusterHosts, describeRun, REPO, recap, tsplay, writeLabInventory } from './helpers.js';
 
-// playbooks/cluster.ts on three lab masters: the etcd role makes the etcd PKI with openssl on the
+// cluster.ts's etcd play (test/fixtures/e2e/etcd-cluster.ts) on three lab masters: the etcd role makes the etcd PKI with openssl on the
 // first member, copies it to the others, and forms a real three-member etcd 3.4 cluster over TLS
 // (Debian's etcd on each host's own loopback address, started by the daemonless systemctl inside
 // the hosts); a second run changes nothing and makes no certificate again.
-const CLUSTER = path.join(REPO, 'playbooks/cluster.ts');
+const CLUSTER = path.join(REPO, 'test/fixtures/e2e/etcd-cluster.ts');
 const SUBNET = labSubnet(44);
 const HOSTS = clusterHosts(SUBNET, 3, 0);
 const MASTERS = HOSTS.map((h) => h.name);
 const SSL = '/etc/ssl/etcd/ssl';
 
-describe('e2e: etcd cluster from playbooks/cluster.ts', function () {
+describe('e2e: etcd cluster from cluster.ts\'s etcd play', function () {
   this.timeout(120000);
   const lab = useLab('e2e-etcd', HOSTS);
   let inv: string;

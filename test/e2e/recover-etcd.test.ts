@@ -42,7 +42,7 @@ describe('e2e: recover-etcd.ts (3 → 1 → 3)', function () {
   before(async function () {
     this.timeout(180_000);
     inv = await writeLabInventory(lab(), path.join(lab().stateDir, 'hosts.ini'), { etcdTls: true });
-    const form = await tsplay(['run', path.join(FIXTURES, 'etcd-cluster.ts'), '-i', inv, '--json']);
+    const form = await tsplay(['run', path.join(FIXTURES, 'etcd-members.ts'), '-i', inv, '--json']);
     expect(form.code, describeRun(form)).to.equal(0);
     const put = await labSsh(lab(), 'k1-master01', `for i in $(seq 1 ${KEYS}); do etcdctl --cacert=${SSL}/ca.pem --cert=${SSL}/admin-k1-master01.pem --key=${SSL}/admin-k1-master01-key.pem --endpoints=${url(0)} put /tsplay/key$i value$i >/dev/null || exit 1; done`);
     expect(put.rc, put.stderr).to.equal(0);

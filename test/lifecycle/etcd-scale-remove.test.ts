@@ -36,7 +36,7 @@ describe('lifecycle: etcd member added by scale.ts and removed by remove-node.ts
   before(async () => {
     three = await writeEtcdInventory(lab(), path.join(lab().stateDir, 'three.ini'), OLD);
     four = await writeEtcdInventory(lab(), path.join(lab().stateDir, 'four.ini'), [...OLD, 'k1-etcd04']);
-    const form = await tsplay(['run', path.join(REPO, 'playbooks/cluster.ts'), '-i', three, '--json']);
+    const form = await tsplay(['run', path.join(REPO, 'test/fixtures/e2e/etcd-members.ts'), '-i', three, '--json']);
     expect(form.code, describeRun(form)).to.equal(0);
     expect(await healthy()).to.equal(3);
   });

@@ -1,0 +1,69 @@
+// What the cluster install tests share: a lab inventory with kubespray's groups over lab hosts
+// and the lab-only variables of inventory/lab.ini, seed 004's extra-vars as a kubespray extra-vars
+// file, and the real kubectl on the controller. The kernel settings are cluster.ts's own
+// (roles/kubernetes-preinstall, on the lab hosts' own kernel copies).
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LabState } from '../../lib/lab/index.js';
+import { realKubectl } from '../../lib/lab/kube/packages/kubectl.js';
+import { writeLabInventory } from './helpers.js';
+
+/** Lab-only variables (inventory/lab.ini says why for each). */
+export const LAB_VARS = [
+  'kube_apt_repo_manage=False',
+  "kube_apiserver_bind_address='{{ main_ip }}'",
+  "kube_controller_manager_bind_address='{{ main_ip }}'",
+  "kube_scheduler_bind_address='{{ main_ip }}'",
+  "kubelet_healthz_bind_address='{{ main_ip }}'",
+  'etcd_listen_loopback=False',
+  'loadbalancer_apiserver_localhost=False',
+];
+
+/** Seed 004's extra-vars (the calico, proxy and client settings), at a version the lab carries. */
+export function seedExtraVars(version: string): string {
+  return `kube_version: ${version}
+enable_nodelocaldns: false
+kube_proxy_mode: ipvs
+populate_inventory_to_hosts_file: false
+override_system_hostname: false
+helm_enabled: true
+kubeconfig_localhost: true
+kubectl_localhost: true
+ipip_mode: Never
+peer_with_router: true
+nat_outgoing: true
+global_as_num: "65000"
+peers:
+  - router_id: "127.0.0.254"
+    as: "65000"
+calico_ip_auto_method: "can-reach=8.8.8.8"
+kubeadm_enabled: true
+docker_insecure_registries:
+  - tacorepo:5000
+`;
+}
+
+export async function writeClusterInventory(state: LabState, dir: string, opts: { legacyGroups?: boolean; extra?: string } = {}): Promise<string> {
+  const file = path.join(dir, 'hosts.ini');
+  await writeLabInventory(state, file, { etcdTls: true, extra: `${opts.extra ?? ''}\n[all:vars]\n${LAB_VARS.join('\n')}\n` });
+  if (opts.legacyGroups === false) {
+    const { readFile } = await import('node:fs/promises');
+    const text = (await readFile(file, 'utf8'))
+      .replace(/\[kube-master\]/g, '[kube_control_plane]')
+      .replace(/\[kube-node\]/g, '[kube_node]')
+      .replace(/\[k8s-cluster:children\]\nkube-master\nkube-node/, '[k8s_cluster:children]\nkube_control_plane\nkube_node');
+    await writeFile(file, text);
+  }
+  return file;
+}
+
+/** The real kubectl on the controller with `kubeconfig`. */
+export async function controllerKubectl(kubeconfig: string, args: string[]): Promise<{ rc: number; out: string }> {
+  const bin = await realKubectl();
+  return new Promise((resolve) => {
+    execFile(bin, ['--kubeconfig', kubeconfig, ...args], { timeout: 30000 }, (err, stdout, stderr) => {
+      resolve({ rc: err ? 1 : 0, out: String(stdout) + String(stderr) });
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { labSubnet, useLab } from '../helpers/lab.js';
+import { controllerKubectl, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
+import { clusterHosts, describeRun, recap, REPO, tsplay } from './helpers.js';
+
+// playbooks/cluster.ts on fresh lab hosts: containerd, the packages from the lab's apt repository,
+// external etcd over TLS, kubeadm init on the master, workers join with a token and the CA hash,
+// calico's CNI config, and the real kubectl on the controller sees every node Ready at
+// kube_version through inventory/artifacts/admin.conf. A second run changes nothing.
+const CLUSTER = path.join(REPO, 'playbooks/cluster.ts');
+const SUBNET = labSubnet(130);
+const HOSTS = clusterHosts(SUBNET, 1, 2);
+const VERSION = '1.34.3';
+
+describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
+  this.timeout(900000);
+  const lab = useLab('e2e-cluster', HOSTS, { kubeRepo: true });
+  let inv: string;
+  let extra: string;
+  before(async () => {
+    inv = await writeClusterInventory(lab(), lab().stateDir);
+    extra = path.join(lab().stateDir, 'extra-vars.yml');
+    await writeFile(extra, seedExtraVars(VERSION));
+  });
+
+  it('installs: every node Ready at kube_version from the controller; a rerun changes nothing', async () => {
+    const first = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
+    expect(first.code, describeRun(first)).to.equal(0);
+    const kubeconfig = path.join(lab().stateDir, 'artifacts/admin.conf');
+    let nodes = '';
+    for (let i = 0; i < 30; i++) {
+      nodes = (await controllerKubectl(kubeconfig, ['get', 'nodes'])).out;
+      if ((nodes.match(/\sReady\s/g) ?? []).length === HOSTS.length) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    for (const h of HOSTS) expect(nodes, nodes).to.match(new RegExp(`\\n${h.name}\\s+Ready\\s+\\S+\\s+\\S+\\s+v${VERSION.replace(/\./g, '\\.')}\\n`));
+    const again = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
+    expect(again.code, describeRun(again)).to.equal(0);
+    for (const h of HOSTS) expect(recap(again)[h.name], `${h.name}: ${describeRun(again)}`).to.include({ changed: 0, failed: 0 });
+  });
+
+  it('refuses wrong values early, naming host, file and what to change', async () => {
+    const run = (e: string): Promise<import('./helpers.js').CliRun> => tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '-e', e]);
+    // a kubeadm config apiVersion the installed kubeadm does not read
+    const api = await run('kubeadm_config_api_version=v1beta2');
+    expect(api.code, describeRun(api)).to.equal(2);
+    expect(api.stdout).to.include(`k1-master01: /etc/kubernetes/kubeadm-config.yaml would say apiVersion: kubeadm.k8s.io/v1beta2, which kubeadm v${VERSION} does not read (it reads v1beta3, v1beta4)`);
+    // an address clients use that the running API server's certificate does not carry
+    const san = await run('{"supplementary_addresses_in_ssl_keys": ["10.9.9.9"]}');
+    expect(san.code, describeRun(san)).to.equal(2);
+    expect(san.stdout).to.include('k1-master01: /etc/kubernetes/ssl/apiserver.crt does not include 10.9.9.9');
+    // containerd's cgroup driver differs from the kubelet's (seed 003)
+    const cg = await run('containerd_use_systemd_cgroup=false');
+    expect(cg.code, describeRun(cg)).to.equal(2);
+    expect(cg.stdout).to.match(/k1-master01: \/etc\/containerd\/config\.toml has SystemdCgroup = false but kubelet_cgroup_driver is systemd/);
+    // the right values again: back to the installed state
+    const back = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`]);
+    expect(back.code, describeRun(back)).to.equal(0);
+  });
+});
