@@ -1,6 +1,6 @@
 // kubespray's drain command line, run by a module that also says how it is going: while kubectl
 // drain runs on the first control plane, every `progress_interval` seconds it counts the pods still
-// on the node (the ones drain evicts: no mirror or DaemonSet pods) and prints them with the time
+// on the node (the ones drain evicts: no mirror or DaemonSet pods; terminating ones too, drain waits for them) and prints them with the time
 // left before --timeout. A long upgrade shows which node drains, how many pods are left, and when
 // the drain will give up.
 import { defineModule, type ModuleResult } from '../../lib/index.js';
@@ -74,7 +74,7 @@ export const kube_drain = defineModule<DrainArgs, DrainResult>({
       const r = await ctx.conn.exec(`${args.kubectl} get pods --all-namespaces --field-selector spec.nodeName=${shq(args.node)} -o json`, { become: ctx.become });
       if (r.rc !== 0) return null;
       try {
-        return (JSON.parse(r.stdout) as { items: Pod[] }).items.filter((p) => evictable(p) && !p.metadata.deletionTimestamp).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+        return (JSON.parse(r.stdout) as { items: Pod[] }).items.filter((p) => evictable(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
       } catch {
         return null;
       }
