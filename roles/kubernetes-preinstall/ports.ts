@@ -36,12 +36,13 @@ export function requiredPorts(h: HostView): RequiredPort[] {
 /**
  * One round trip: prints `PORT|WHAT|LISTENER|PROCESS` for every required port that a listener
  * would keep its component from binding (same address, or either side a wildcard). A port is
- * skipped once its component is configured (kubelet.conf, the apiserver manifest, /etc/etcd.env).
+ * skipped once its component is configured (kubelet.conf, the apiserver manifest, /etc/etcd.env or,
+ * for etcd run by kubeadm, its static pod manifest).
  */
 export function portCheckScript(h: HostView, configDir: string): string {
   const rows = requiredPorts(h).map((p) => `${p.port} ${p.address || '::'} ${p.what}`).join('\n');
   const done = (what: string): string =>
-    what.startsWith('etcd') ? '[ -e /etc/etcd.env ]' : what === 'kubelet' ? `[ -e ${shq(configDir)}/kubelet.conf ]` : `[ -e ${shq(configDir)}/manifests/${what}.yaml ]`;
+    what.startsWith('etcd') ? `{ [ -e /etc/etcd.env ] || [ -e ${shq(configDir)}/manifests/etcd.yaml ]; }` : what === 'kubelet' ? `[ -e ${shq(configDir)}/kubelet.conf ]` : `[ -e ${shq(configDir)}/manifests/${what}.yaml ]`;
   const skips = [...new Set(requiredPorts(h).map((p) => p.what))].map((w) => `${w}) ${done(w)} && continue ;;`).join(' ');
   return `printf '%s\\n' ${shq(rows)} | while read -r port bind what; do
   case "$what" in ${skips} esac

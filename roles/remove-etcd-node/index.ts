@@ -1,11 +1,12 @@
-import { command, defineRole, fail, roleVars, v } from '../../lib/index.js';
+import { command, defineRole, fail, roleVars, systemd, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
 import { etcdDefaults, etcdVars } from '../etcd/index.js';
 
 // kubespray's remove-node/remove-etcd-node (FACTS §3.6, seed 000's manual procedure): on the first
 // etcd member, find the member whose first peer URL is this host's and `etcdctl member remove` it
-// by its hex ID. IDs are 64-bit; `'%x' | format(ID)` keeps them exact. The member's own etcd stops
-// when it learns it was removed; the reset role then wipes it.
+// by its hex ID. IDs are 64-bit; `'%x' | format(ID)` keeps them exact. A reachable member's etcd is
+// stopped first: a member removed while running exits, and its unit's Restart=always starts it again
+// as a removed member every 10 s until reset stops it. The others are still a majority (n-1 of n).
 
 export const removeEtcdNodeVars = roleVars({
   ...etcdVars.shape,
@@ -37,6 +38,9 @@ export default defineRole({
     t.task('the first etcd member cannot remove itself', fail({
       msg: "{{ inventory_hostname }} is the first host of [etcd], which runs the removal of the others. To remove it, put another member first in [etcd], run cluster.ts (or upgrade-cluster.ts) so every host uses the new order, then run remove-node.ts -e node={{ inventory_hostname }} again.",
     }), { when: "inventory_hostname == groups['etcd'] | first" });
+    t.task('stop etcd on the member to remove', systemd({ name: 'etcd', state: 'stopped' }), {
+      when: "etcd_deployment_type == 'host' and (reset_nodes | default(true) | bool)",
+    });
     t.task('lookup members infos', command(`${ETCDCTL} member list -w json`), {
       delegateTo: FIRST,
       register: 'etcd_members',

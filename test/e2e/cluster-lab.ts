@@ -12,10 +12,10 @@ import { writeLabInventory } from './helpers.js';
 /** Lab-only variables (inventory/lab.ini says why for each). */
 export const LAB_VARS = [
   'kube_apt_repo_manage=False',
-  "kube_apiserver_bind_address='{{ main_ip }}'",
-  "kube_controller_manager_bind_address='{{ main_ip }}'",
-  "kube_scheduler_bind_address='{{ main_ip }}'",
-  "kubelet_healthz_bind_address='{{ main_ip }}'",
+  "kube_apiserver_bind_address='{{ ip }}'",
+  "kube_controller_manager_bind_address='{{ ip }}'",
+  "kube_scheduler_bind_address='{{ ip }}'",
+  "kubelet_healthz_bind_address='{{ ip }}'",
   'etcd_listen_loopback=False',
   'loadbalancer_apiserver_localhost=False',
 ];
