@@ -16,7 +16,7 @@ describe('kubeadm join preflight with the kubelet package\'s .kubelet-keep', fun
   const lab = useLab('jp123', [H], { kubeRepo: true });
   const sh = (cmd: string) => labSsh(lab(), H.name, cmd);
   const install = async (deb: string): Promise<void> => {
-    const r = await sh(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -qq -y --allow-downgrades kubeadm=${deb} kubelet=${deb} >/dev/null && mkdir -p /etc/tsplay-lab/proc/sys/net/ipv4 /etc/tsplay-lab/proc/sys/net/bridge && echo 1 > /etc/tsplay-lab/proc/sys/net/ipv4/ip_forward && echo 1 > /etc/tsplay-lab/proc/sys/net/bridge/bridge-nf-call-iptables && printf 'Filename Type Size Used Priority\\n' > /etc/tsplay-lab/proc/swaps`);
+    const r = await sh(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -qq -y --allow-downgrades kubeadm=${deb} kubelet=${deb} >/dev/null && swapoff -a && modprobe br_netfilter && sysctl -q -w net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1`);
     expect(r.rc, r.stdout + r.stderr).to.equal(0);
   };
 
