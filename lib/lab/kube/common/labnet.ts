@@ -7,10 +7,10 @@
 // or a double run on the controller) every address is used as given. README "Test doubles".
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { labDir } from './labdir.js';
 
-/** Same folder as the kernel-state copies (kubeadm/labproc.ts), with the same override. */
 function addressFile(): string {
-  return (process.env['TSPLAY_LAB_PROC_DIR'] || '/etc/tsplay-lab') + '/address';
+  return `${labDir()}/address`;
 }
 
 let cached: { file: string; address: string | null } | undefined;

@@ -6,10 +6,7 @@
 // documented in README "Test doubles"; roles never touch them.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-
-function labDir(): string {
-  return process.env.TSPLAY_LAB_PROC_DIR || '/etc/tsplay-lab';
-}
+import { labDir } from '../common/labdir.js';
 
 /** The text of a /proc file; null when it does not exist or cannot be read. */
 export async function readProc(path: string): Promise<string | null> {

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { compareVersions, parseVersion, type SemVer } from '../common/versions.js';
 import type { ParsedFlags } from '../common/flags.js';
+import { labDir } from '../common/labdir.js';
 
 /** The refusal text, or null when swap is off (only the header line in /proc/swaps). */
 export async function swapRefusal(failSwapOn: boolean, version: SemVer): Promise<string | null> {
@@ -77,9 +78,6 @@ export function cgroupRefusal(kubeletDriver: string, rt: RuntimeDriver | null): 
   return `misconfiguration: kubelet cgroup driver: "${kubeletDriver}" is different from ${rt.runtime} cgroup driver: "${rt.driver}"`;
 }
 
-/** The lab's knob folder (also for the kubeadm double's NumCPU/Mem knobs); lab-only. */
-const LAB_PROC_ENV = 'TSPLAY_LAB_PROC_DIR';
-
 /**
  * Lab fault switch (README "Test doubles", kubelet): a kubelet whose version is listed, one per
  * line, in `/etc/tsplay-lab/kubelet-refuses` (or `$TSPLAY_LAB_PROC_DIR/kubelet-refuses`) refuses
@@ -88,7 +86,7 @@ const LAB_PROC_ENV = 'TSPLAY_LAB_PROC_DIR';
  * previous one still starts. Lab-only; roles never write it.
  */
 export async function labFaultRefusal(version: SemVer): Promise<string | null> {
-  const dir = process.env[LAB_PROC_ENV] || '/etc/tsplay-lab';
+  const dir = labDir();
   let text: string | null = null;
   try {
     text = await readFile(`${dir}/kubelet-refuses`, 'utf8');
