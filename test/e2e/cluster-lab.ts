@@ -67,3 +67,14 @@ export async function controllerKubectl(kubeconfig: string, args: string[]): Pro
     });
   });
 }
+
+/** `kubectl get nodes` from the controller, polled (2 s apart, 60 s at most) until `count` nodes are Ready; the last table. */
+export async function nodesOnceReady(kubeconfig: string, count: number): Promise<string> {
+  let nodes = '';
+  for (let i = 0; i < 30; i++) {
+    nodes = (await controllerKubectl(kubeconfig, ['get', 'nodes'])).out;
+    if ((nodes.match(/\sReady\s/g) ?? []).length === count) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return nodes;
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
-import { controllerKubectl, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
+import { nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
 import { clusterHosts, describeRun, recap, REPO, tsplay } from './helpers.js';
 
 // cluster.ts with etcd_deployment_type: kubeadm (stacked etcd, seed 001): no etcd role on the
@@ -26,12 +26,7 @@ describe('e2e: cluster.ts with stacked etcd, current group names', function () {
     const m = await labSsh(lab(), 'k1-master01', 'ls /etc/kubernetes/manifests; test -e /etc/etcd.env && echo etcd.env; systemctl is-active etcd');
     expect(m.stdout).to.include('etcd.yaml').and.not.include('etcd.env');
     const kubeconfig = path.join(lab().stateDir, 'artifacts/admin.conf');
-    let nodes = '';
-    for (let i = 0; i < 30; i++) {
-      nodes = (await controllerKubectl(kubeconfig, ['get', 'nodes'])).out;
-      if ((nodes.match(/\sReady\s/g) ?? []).length === HOSTS.length) break;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    const nodes = await nodesOnceReady(kubeconfig, HOSTS.length);
     for (const h of HOSTS) expect(nodes, nodes).to.match(new RegExp(`\\n${h.name}\\s+Ready\\s+\\S+\\s+\\S+\\s+v${VERSION.replace(/\./g, '\\.')}\\n`));
     const again = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
     expect(again.code, describeRun(again)).to.equal(0);
