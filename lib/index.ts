@@ -31,6 +31,8 @@ export type {
 export { defineModule, ModuleFailure } from './modules/types.js';
 export type { DynamicInventory, ModuleCall, ModuleContext, ModuleDef, ModuleResult, FileDiff } from './modules/types.js';
 export { defineInventory } from './inventory/index.js';
+// How a play's serial cuts its hosts into batches, for roles that print a plan of the batches to come.
+export { cutBatches } from './executor/batches.js';
 
 export { command } from './modules/command.js';
 export { shell } from './modules/shell.js';

@@ -88,6 +88,8 @@ function madeNames(nodes: Node[], into: Set<string>): void {
     if (n.kind === 'task' && ['set_fact', 'group_by', 'add_host'].includes(n.call.module.name)) {
       const args = n.call.args;
       if (args && typeof args === 'object') for (const k of Object.keys(args as Vars)) into.add(k);
+      // a set_fact function's names, as its call lists them
+      for (const k of (n.call as { makes?: readonly string[] }).makes ?? []) into.add(k);
     }
   }
 }

@@ -73,7 +73,7 @@ function probeAndPlan(t: TaskBuilder<RecoverEtcdVars>): void {
     };
     // one name per run for the data dirs moved aside and the backup of the db
     return { etcd_recover_probe: me, etcd_recover_stamp: new Date().toISOString().replace(/[-:]|\.\d+/g, '') };
-  }));
+  }, ['etcd_recover_probe', 'etcd_recover_stamp']));
   t.task('plan the recovery', set_fact((h) => {
     // members outside --limit have no probe, unreachable ones an empty one: both are left out
     const probed = (h.groups.etcd ?? []).map((m) => h.hostvars(m).etcd_recover_probe as Probed | undefined);
@@ -95,7 +95,7 @@ function probeAndPlan(t: TaskBuilder<RecoverEtcdVars>): void {
     // the member that runs membership changes: the restored one, or the first healthy one
     plan.ops = plan.source ?? members.find((m) => m.healthy && !(h.groups.broken_etcd ?? []).includes(m.host))?.host ?? '';
     return { [PLAN]: plan };
-  }));
+  }, [PLAN]));
   t.task('the plan', debug({ msg: `{{ ${PLAN}.summary }}` }), { runOnce: true });
   // the plan is the same on every member: say it once; the play's anyErrorsFatal stops them all
   t.task('stop: nothing was changed', fail({ msg: `{{ ${PLAN}.error }}` }), { when: `${PLAN}.error is defined`, runOnce: true });
@@ -140,7 +140,7 @@ function addMemberTasks(t: TaskBuilder<RecoverEtcdVars>): void {
   // a member with this peer URL is a stale entry for this host (replaced, or an earlier run cut short)
   t.task('stale entry for this member', set_fact((h) => ({
     etcd_recover_stale_id: parseMemberList(String(h.result(before).stdout)).find((m) => m.peerUrls.includes(h.vars.etcd_peer_url))?.id ?? '',
-  })));
+  }), ['etcd_recover_stale_id']));
   t.task('remove the stale entry for this member', command(`${OPS_CTL} member remove {{ etcd_recover_stale_id }}`), {
     delegateTo: OPS,
     when: "etcd_recover_stale_id != ''",
@@ -156,7 +156,7 @@ function addMemberTasks(t: TaskBuilder<RecoverEtcdVars>): void {
   const after = t.task('members with this one added', command(`${OPS_CTL} member list`), { delegateTo: OPS, changedWhen: false, ...WAIT, until: (r) => r.rc === 0 });
   t.task('the growing member list', set_fact((h) => ({
     etcd_recover_cluster: initialCluster(parseMemberList(String(h.result(after).stdout)), { name: h.vars.etcd_member_name, peerUrl: h.vars.etcd_peer_url }),
-  })));
+  }), ['etcd_recover_cluster']));
   setInitialCluster(t, '{{ etcd_recover_cluster }}', 'existing');
   t.task('start etcd', systemd({ name: 'etcd', state: 'started', enabled: true }));
   t.task('the cluster is healthy with this member', command(`{{ etcdctl_bin }} ${OPS_TLS} --endpoints={{ (${PLAN}.endpoints + [etcd_client_url]) | join(',') }} endpoint health`), {
@@ -180,7 +180,7 @@ function finalTasks(t: TaskBuilder<RecoverEtcdVars>): void {
   });
   t.task('the whole member list', set_fact((h) => ({
     etcd_recover_cluster: inInventoryOrder(h, parseMemberList(String(h.result(list).stdout))).flatMap((m) => m.peerUrls.map((u) => `${m.name}=${u}`)).join(','),
-  })));
+  }), ['etcd_recover_cluster']));
   setInitialCluster(t, '{{ etcd_recover_cluster }}', 'existing');
 }
 

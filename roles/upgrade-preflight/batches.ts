@@ -2,8 +2,7 @@
 // play of upgrade-cluster.ts takes (kube_node:calico_rr:!kube_control_plane, `serial` or 20%, or a
 // per-group map), cut by the engine's own cutBatches (lib/executor/batches.ts), so the plan shows
 // exactly the batches the play will run.
-import type { Serial } from '../../lib/index.js';
-import { cutBatches } from '../../lib/executor/batches.js';
+import { cutBatches, type Serial } from '../../lib/index.js';
 
 export { cutBatches };
 
