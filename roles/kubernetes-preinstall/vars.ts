@@ -2,13 +2,18 @@ import { roleVars, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
 
 // kubespray's names and defaults (roles/kubespray_defaults, roles/kubernetes/preinstall,
-// roles/kubernetes/node, roles/bootstrap_os, roles/kubernetes/control-plane). One tsplay-only
-// variable: kube_preinstall_swap_persist.
+// roles/kubernetes/node, roles/bootstrap_os, roles/kubernetes/control-plane). tsplay-only:
+// kube_preinstall_swap_persist, kube_preinstall_port_check_skip_addresses.
 export const preinstallVars = roleVars({
   /** kubespray: swap is turned off (now and in /etc/fstab) only when the kubelet would refuse it */
   kubelet_fail_swap_on: v.boolean(),
   /** tsplay: comment out /etc/fstab's swap entries (false: leave fstab alone; the role then fails early if it has any) */
   kube_preinstall_swap_persist: v.boolean(),
+  /**
+   * tsplay: listeners on these addresses do not hold a port this host needs, although `ss` here
+   * lists them (hosts that share one network namespace, as the lab's do, see each other's)
+   */
+  kube_preinstall_port_check_skip_addresses: v.array(v.string()),
   sysctl_file_path: v.string({ pattern: '^/' }),
   sysctl_ignore_unknown_keys: v.boolean(),
   ipv4_stack: v.boolean(),
@@ -35,6 +40,7 @@ export type PreinstallVars = Infer<typeof preinstallVars>;
 export const preinstallDefaults = {
   kubelet_fail_swap_on: true,
   kube_preinstall_swap_persist: true,
+  kube_preinstall_port_check_skip_addresses: [],
   sysctl_file_path: '/etc/sysctl.d/99-sysctl.conf',
   sysctl_ignore_unknown_keys: false,
   ipv4_stack: true,

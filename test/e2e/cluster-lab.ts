@@ -12,6 +12,7 @@ import { writeLabInventory } from './helpers.js';
 /** Lab-only variables (inventory/lab.ini says why for each). */
 export const LAB_VARS = [
   'kube_apt_repo_manage=False',
+  `kube_preinstall_port_check_skip_addresses="{{ groups['all'] | map('extract', hostvars, 'ip') | reject('equalto', ip) | list }}"`,
   "kube_apiserver_bind_address='{{ ip }}'",
   "kube_controller_manager_bind_address='{{ ip }}'",
   "kube_scheduler_bind_address='{{ ip }}'",

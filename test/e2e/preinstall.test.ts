@@ -31,9 +31,9 @@ describe('roles/kubernetes-preinstall on lab hosts', function () {
   const lab = useLab('k127', HOSTS);
   let dir: string;
   let inv: string;
-  // lab hosts share one network namespace: each component binds its host's own address, as the
-  // lab inventory does for the cluster
-  const binds = ['kube_apiserver_bind_address', 'kube_controller_manager_bind_address', 'kube_scheduler_bind_address', 'kubelet_bind_address'].map((v) => `${v}={{ ip }}`);
+  // lab hosts share one network namespace: each sees the others' listeners, which the lab
+  // inventory tells the port check to leave out (components keep kubespray's '::' binds)
+  const binds = [`kube_preinstall_port_check_skip_addresses="{{ groups['all'] | map('extract', hostvars, 'ip') | reject('equalto', ip) | list }}"`];
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'tsplay-k127-'));
     inv = await writeLabInventory(lab(), path.join(dir, 'hosts.ini'), { extra: `[k8s-cluster:vars]\n${binds.join('\n')}\n` });
@@ -87,5 +87,28 @@ describe('roles/kubernetes-preinstall on lab hosts', function () {
     expect(failed.map((r) => r.host)).to.deep.equal([M]);
     expect(failed[0]!.msg, failed[0]!.msg).to.contain(`${M}: port 10259 (kube-scheduler) is in use by python3 listening on ${HOSTS[0]!.address}:10259`);
     await sh(lab(), M, 'kill $(cat /tmp/port-holder.pid)');
+  });
+
+  it("another lab host's listener on that port does not count (kube_preinstall_port_check_skip_addresses), one on a wildcard does", async () => {
+    const hold = (host: string, address: string) =>
+      sh(lab(), host, `setsid python3 -c 'import socket,time; s=socket.socket(socket.AF_INET6 if ":" in "${address}" else socket.AF_INET); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("${address}", 10259)); s.listen(); time.sleep(120)' >/dev/null 2>&1 < /dev/null & echo $! > /tmp/port-holder.pid; sleep 1`);
+    // N is a worker: it needs no 10259, but its listener shows in M's `ss`
+    await hold(N, HOSTS[1]!.address);
+    try {
+      const run = await tsplay(['run', PLAY, '-i', inv, '--json']);
+      expect(run.code, describeRun(run)).to.equal(0);
+    } finally {
+      await sh(lab(), N, 'kill $(cat /tmp/port-holder.pid)');
+    }
+    await hold(N, '0.0.0.0');
+    try {
+      const run = await tsplay(['run', PLAY, '-i', inv, '--json']);
+      expect(run.code, describeRun(run)).to.equal(2);
+      const failed = hostResults(run).filter((r) => r.status === 'failed');
+      expect(failed.map((r) => r.host)).to.deep.equal([M]);
+      expect(failed[0]!.msg, failed[0]!.msg).to.contain(`${M}: port 10259 (kube-scheduler) is in use by a process this host cannot see listening on 0.0.0.0:10259`);
+    } finally {
+      await sh(lab(), N, 'kill $(cat /tmp/port-holder.pid)');
+    }
   });
 });
