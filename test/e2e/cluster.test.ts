@@ -23,6 +23,7 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     inv = await writeClusterInventory(lab(), lab().stateDir);
     extra = path.join(lab().stateDir, 'extra-vars.yml');
     await writeFile(extra, seedExtraVars(VERSION));
+    fresh = await footprint();
   });
 
   // what a run that touches a host leaves behind: packages, files under the paths the install
@@ -33,8 +34,10 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     'ls /etc/systemd/system /etc/systemd/system/*.wants 2>/dev/null | md5sum; ' +
     "ps -eo comm= | grep -v -e '^ps$' -e '^sh$' -e '^bash$' -e '^md5sum$' -e '^sort$' -e '^grep$' -e '^sshd' -e '^python3$' -e '^tini$' -e '^sleep$' | sort | uniq -c";
 
+  const footprint = () => Promise.all(HOSTS.map(async (h) => (await labSsh(lab(), h.name, FOOTPRINT)).stdout));
+  let fresh: string[] = [];
+
   it('--check on fresh hosts changes nothing (no package, file, unit or process) and lists what it would do', async () => {
-    const footprint = () => Promise.all(HOSTS.map(async (h) => (await labSsh(lab(), h.name, FOOTPRINT)).stdout));
     const before = await footprint();
     const run = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--check', '--json']);
     expect(run.code, describeRun(run)).to.equal(0);
@@ -56,6 +59,13 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     const kubeconfig = path.join(lab().stateDir, 'artifacts/admin.conf');
     const nodes = await nodesOnceReady(kubeconfig, HOSTS.length);
     for (const h of HOSTS) expect(nodes, nodes).to.match(new RegExp(`\\n${h.name}\\s+Ready\\s+\\S+\\s+\\S+\\s+v${VERSION.replace(/\./g, '\\.')}\\n`));
+    // the footprint the --check test compared does see an install (each of its four parts differs)
+    const installed = await footprint();
+    for (const [i, h] of HOSTS.entries()) {
+      const [was, now] = [fresh[i]!.split('\n'), installed[i]!.split('\n')];
+      for (const part of [0, 1, 2]) expect(now[part], `${h.name} part ${part}`).to.not.equal(was[part]);
+      expect(installed[i]!.split('\n').slice(3).join('\n'), h.name).to.not.equal(fresh[i]!.split('\n').slice(3).join('\n'));
+    }
     const again = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
     expect(again.code, describeRun(again)).to.equal(0);
     for (const h of HOSTS) expect(recap(again)[h.name], `${h.name}: ${describeRun(again)}`).to.include({ changed: 0, failed: 0 });
