@@ -23,9 +23,8 @@ describe('inventory bad input', function () {
 
   it('a "billion laughs" YAML inventory is refused at once, saying aliases are limited', async () => {
     const f = s.write('laughs.yml', LAUGHS);
-    const t0 = Date.now();
+    // the limit's own message proves the document was refused before expanding (no wall-clock check)
     const e = await loadError([f]);
-    expect(Date.now() - t0).to.be.below(2000);
     expect(e.message).to.match(/laughs\.yml: YAML aliases expand to more than 10000 nodes \(a "billion laughs" document\?\)/);
   });
 

@@ -23,11 +23,10 @@ describe('inventory: ranges are bounded', function () {
   ];
   for (const [name, text, re] of cases) {
     it(`${name}: an error with file:line, at once`, async () => {
-      const started = Date.now();
       const file = s.write(name.includes('YAML') ? 'big.yml' : 'big.ini', text);
       const err = await loadError([file]);
+      // the bound's own message says it refused before expanding (no wall-clock check: a busy machine is slow)
       expect(err.message).to.match(re);
-      expect(Date.now() - started).to.be.below(3000);
     });
   }
 
