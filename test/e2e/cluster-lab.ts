@@ -12,7 +12,7 @@ import { writeLabInventory } from './helpers.js';
 /** Lab-only variables (inventory/lab.ini says why for each). */
 export const LAB_VARS = [
   'kube_apt_repo_manage=False',
-  `kube_preinstall_port_check_skip_addresses="{{ groups['all'] | map('extract', hostvars, 'ip') | reject('equalto', ip) | list }}"`,
+  'kube_preinstall_port_check_host_addresses="{{ [ip] }}"',
   "kubelet_healthz_bind_address='{{ ip }}'",
   'etcd_listen_loopback=False',
   "loadbalancer_apiserver_bind_address='{{ ip }}'",
