@@ -85,6 +85,10 @@ describe('e2e: cluster.ts installs an HA cluster (3 masters, external etcd, loca
     }
     // no load balancer on the masters: their apiserver binds '::' (kubespray's default)
     for (const m of MASTERS) expect((await labSsh(lab(), m.name, 'test -e /etc/kubernetes/manifests/nginx-proxy.yml')).rc).to.not.equal(0);
+    // each master's kubelet and admin.conf use its own apiserver (the lab: its own address)
+    for (const m of MASTERS) {
+      expect(await sh(m.name, 'grep -hE "^\\s*server:" /etc/kubernetes/kubelet.conf /etc/kubernetes/admin.conf')).to.equal(`    server: https://${m.address}:6443\n`.repeat(2));
+    }
 
     const again = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
     expect(again.code, describeRun(again)).to.equal(0);
@@ -121,9 +125,13 @@ describe('e2e: cluster.ts installs an HA cluster (3 masters, external etcd, loca
       });
       expect(seen, `${M1.name} never went NotReady with its kubelet stopped`).to.not.equal(undefined);
       for (const w of WORKERS) expect(seen![w.name], JSON.stringify(seen)).to.equal('Ready');
-      const workerReply = await labSsh(lab(), W1.name, 'kubectl --kubeconfig /etc/kubernetes/kubelet.conf get node k1-node01 --no-headers --request-timeout=5s');
+      // the worker's own kubelet credentials through its load balancer (the real kubectl on the
+      // worker: the lab does not remap its localhost, so the worker's address and the name localhost)
+      const workerReply = await labSsh(lab(), W1.name, `kubectl --kubeconfig /etc/kubernetes/kubelet.conf --server https://${W1.address}:6443 --tls-server-name localhost get node ${W1.name} --no-headers --request-timeout=5s`);
       expect(workerReply.rc, workerReply.stderr).to.equal(0);
-      expect(workerReply.stdout).to.match(/^k1-node01\s+Ready\s/);
+      expect(workerReply.stdout).to.match(new RegExp(`^${W1.name}\\s+Ready\\s`));
+      // the other masters' kubelets use their own apiserver, not the first master's
+      for (const m of MASTERS.slice(1)) expect(seen![m.name], JSON.stringify(seen)).to.equal('Ready');
     } finally {
       await sh(M1.name, 'test -e /root/kube-apiserver.yaml && mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/ ; systemctl start kubelet');
     }

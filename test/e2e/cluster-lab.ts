@@ -13,6 +13,7 @@ import { writeLabInventory } from './helpers.js';
 export const LAB_VARS = [
   'kube_apt_repo_manage=False',
   'kube_preinstall_port_check_host_addresses="{{ [ip] }}"',
+  "kube_apiserver_local_address='{{ ip }}'",
   "kubelet_healthz_bind_address='{{ ip }}'",
   'etcd_listen_loopback=False',
   "loadbalancer_apiserver_bind_address='{{ ip }}'",
