@@ -201,6 +201,7 @@ export const apt = defineModule<AptArgs, AptResult>({
     const install: string[] = [];
     const remove: string[] = [];
     let downgrade = false;
+    const unlisted: string[] = [];
     for (const s of specs) {
       const inst = installed.get(s.name);
       const before = isInstalled(inst) ? inst!.version : null;
@@ -213,20 +214,28 @@ export const apt = defineModule<AptArgs, AptResult>({
         continue;
       }
       let target: string | null;
+      const wanted = s.version ? `${s.name}=${s.version}` : s.name;
       if (s.version) {
         if (before !== null && matches(before, s.version)) continue;
         target = pol?.versions.find((v) => matches(v, s.version!)) ?? null;
-        if (!target) throw new ModuleFailure(`No package matching '${s.name}=${s.version}' is available`);
-        if (before !== null && target !== before) downgrade = true;
       } else {
         if (before !== null && (state === 'present' || before === pol?.candidate)) continue;
         target = pol?.candidate ?? null;
-        if (!target) throw new ModuleFailure(`No package matching '${s.name}' is available`);
       }
+      if (!target) {
+        // --check on a fresh host: the cache update this task would run first (skipped in check
+        // mode) may well list it, e.g. from a repository just configured. Ansible fails here; a
+        // dry run that stops at the first package of a new repository tells nothing.
+        if (!(ctx.check && cacheUpdated)) throw new ModuleFailure(`No package matching '${wanted}' is available`);
+        unlisted.push(wanted);
+        target = s.version ?? '(candidate after the cache update)';
+      }
+      if (s.version && before !== null && target !== before) downgrade = true;
       install.push(s.version ? `${s.name}=${target}` : s.name);
       packages[s.name] = { before, after: target };
     }
 
+    if (unlisted.length) ctx.log(`[WARNING]: ${unlisted.join(', ')} not in the apt cache yet; this task would update the cache first, so --check cannot tell whether ${unlisted.length > 1 ? 'they' : 'it'} will be available`);
     // apt-get would stop with "Held packages were changed": say so before it runs, and in --check
     // too (check mode promised a change the real run could not make)
     const held = Object.keys(packages).filter((n) => isHeld(installed.get(n)));

@@ -58,7 +58,8 @@ export function hostResultLines(ev: HostResult, opts: { verbosity: number; color
   const p = palette(opts.color);
   const hidden = censoredText(ev);
   // a no_log loop item can carry the secret itself: Ansible shows (item=None)
-  const itemLabel = hidden !== undefined ? 'None' : ev.item;
+  // (only for a loop item: a task without a loop shows no item at all)
+  const itemLabel = ev.item === undefined ? undefined : hidden !== undefined ? 'None' : ev.item;
   const item = itemLabel !== undefined ? ` => (item=${itemLabel})` : '';
   const head = `${hostRef(ev)}${item}`;
   const extra = resultSuffix(ev, opts.verbosity);

@@ -57,7 +57,8 @@ export default defineRole({
       state: 'present',
       update_cache: true,
       allow_change_held_packages: true,
-    }), { when: `(kube_pkgs_installed.stdout_lines | sort) != ([${PKGS.map((p) => `'${p}=' ~ kube_package_version`).join(', ')}] | sort)` });
-    for (const p of PKGS) t.task(`hold ${p}`, dpkg_selections({ name: p, selection: 'hold' }));
+    }), { when: `(kube_pkgs_installed.stdout_lines | sort) != ([${PKGS.map((p) => `'${p}=' ~ kube_package_version`).join(', ')}] | sort)`, register: 'kube_pkgs' });
+    // --check on a fresh host: nothing installed to hold yet (the install above says it would)
+    for (const p of PKGS) t.task(`hold ${p}`, dpkg_selections({ name: p, selection: 'hold' }), { when: 'not (ansible_check_mode and (kube_pkgs.changed | default(false)))' });
   },
 });

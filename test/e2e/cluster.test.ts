@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { labSubnet, useLab } from '../helpers/lab.js';
+import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
 import { nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
-import { clusterHosts, describeRun, recap, REPO, tsplay } from './helpers.js';
+import { clusterHosts, describeRun, hostResults, recap, REPO, tsplay } from './helpers.js';
 
 // playbooks/cluster.ts on fresh lab hosts: containerd, the packages from the lab's apt repository,
 // external etcd over TLS, kubeadm init on the master, workers join with a token and the CA hash,
@@ -23,6 +23,31 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     inv = await writeClusterInventory(lab(), lab().stateDir);
     extra = path.join(lab().stateDir, 'extra-vars.yml');
     await writeFile(extra, seedExtraVars(VERSION));
+  });
+
+  // what a run that touches a host leaves behind: packages, files under the paths the install
+  // writes, units, processes (the lab's own sshd and supervisor aside)
+  const FOOTPRINT =
+    "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' | sort | md5sum; " +
+    'find /etc /var/lib/kubelet /var/lib/etcd /var/lib/containerd /opt/cni /usr/local/bin -xdev -printf "%p %s %m %T@\\n" 2>/dev/null | grep -v "^/etc/tsplay-lab" | sort | md5sum; ' +
+    'ls /etc/systemd/system /etc/systemd/system/*.wants 2>/dev/null | md5sum; ' +
+    "ps -eo comm= | grep -v -e '^ps$' -e '^sh$' -e '^bash$' -e '^md5sum$' -e '^sort$' -e '^grep$' -e '^sshd' -e '^python3$' -e '^tini$' -e '^sleep$' | sort | uniq -c";
+
+  it('--check on fresh hosts changes nothing (no package, file, unit or process) and lists what it would do', async () => {
+    const footprint = () => Promise.all(HOSTS.map(async (h) => (await labSsh(lab(), h.name, FOOTPRINT)).stdout));
+    const before = await footprint();
+    const run = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--check', '--json']);
+    expect(run.code, describeRun(run)).to.equal(0);
+    expect(await footprint()).to.deep.equal(before);
+    const would = (host: string): string[] => hostResults(run).filter((r) => r.host === host && r.changed).map((r) => r.task);
+    for (const h of HOSTS) {
+      const tasks = would(h.name);
+      const expected = ['br_netfilter loaded', 'containerd package', 'containerd config.toml', 'kubeadm, kubelet and kubectl at kube_version', 'kubelet addresses'];
+      if (h.name === 'k1-master01') expected.push('render /etc/etcd.env', 'kubeadm-config.yaml');
+      expect(tasks, h.name).to.include.members(expected);
+    }
+    // the packages come from a repository whose index the run would fetch first: said, not failed
+    expect(run.stdout).to.include('kubeadm=1.34.3-1.1, kubelet=1.34.3-1.1, kubectl=1.34.3-1.1 not in the apt cache yet');
   });
 
   it('installs: every node Ready at kube_version from the controller; a rerun changes nothing', async () => {

@@ -141,6 +141,28 @@ describe('apt module (real apt-get in a namespaced sandbox, local repository)', 
     expect(res.msg).to.equal("No package matching 'tsplay-nope' is available");
   });
 
+  it('--check with a pending cache update: a package the stale cache does not list is a warned change, not a failure; without the update it fails', async () => {
+    // the repository gains 1.1 after the last apt-get update (as a repository configured earlier in the same run)
+    await reset({ title: '', repo: ['1.0', '1.1'], cacheFresh: false, args: {}, changed: true, after: { hello: null } });
+    const before = await version('tsplay-hello');
+    const ctx = testContext(sb.conn, { check: true });
+    const check = await runModule(apt, { name: 'tsplay-hello=1.1', update_cache: true }, ctx);
+    expect(check.failed, check.msg).to.equal(undefined);
+    expect(check.changed).to.equal(true);
+    expect(check.packages['tsplay-hello']).to.deep.equal({ before: null, after: '1.1' });
+    expect(ctx.logged).to.deep.equal(["[WARNING]: tsplay-hello=1.1 not in the apt cache yet; this task would update the cache first, so --check cannot tell whether it will be available"]);
+    expect(await version('tsplay-hello'), 'check mode installs nothing').to.deep.equal(before);
+    // the same in check mode without a cache update, and against a still-valid cache: the cache is all there is
+    for (const args of [{ name: 'tsplay-hello=1.1' }, { name: 'tsplay-hello=1.1', cache_valid_time: 3600 }]) {
+      const res = await runModule(apt, args, testContext(sb.conn, { check: true }));
+      expect(res.msg, JSON.stringify(args)).to.equal("No package matching 'tsplay-hello=1.1' is available");
+    }
+    // and the real run finds it after its update
+    const run = await runModule(apt, { name: 'tsplay-hello=1.1', update_cache: true }, testContext(sb.conn));
+    expect(run.failed, run.msg).to.equal(undefined);
+    expect((await version('tsplay-hello')).installed).to.equal('1.1');
+  });
+
   it('an unavailable version fails before apt-get runs', async () => {
     const res = await runModule(apt, { name: 'tsplay-hello=9.9' }, testContext(sb.conn));
     expect(res.msg).to.equal("No package matching 'tsplay-hello=9.9' is available");
