@@ -5,6 +5,7 @@ import kubePackages from '../roles/kube-packages/index.js';
 import controlPlane from '../roles/kubernetes-control-plane/index.js';
 import kubeadmJoin from '../roles/kubernetes-kubeadm/index.js';
 import kubernetesNode from '../roles/kubernetes-node/index.js';
+import nodeLoadbalancer from '../roles/kubernetes-node-loadbalancer/index.js';
 import kubesprayDefaults from '../roles/kubespray-defaults/index.js';
 import networkPlugin from '../roles/network-plugin/index.js';
 import preinstall from '../roles/kubernetes-preinstall/index.js';
@@ -14,7 +15,10 @@ import { boilerplate } from './boilerplate.js';
 // Kubernetes apt repository: prepare every host (swap, kernel modules and sysctls, free ports,
 // container runtime, packages), etcd on [etcd]
 // (external etcd, kubespray's default; none with etcd_deployment_type: kubeadm, where kubeadm runs
-// it stacked on the control plane), the kubelet's per-host settings, the control plane (first
+// it stacked on the control plane), the localhost API load balancer on the hosts that are not
+// control planes (kubespray's roles/kubernetes/node, with loadbalancer_apiserver_localhost: an
+// nginx or haproxy static pod in front of every control plane's apiserver, which the kubelet
+// starts once the host has joined) and the kubelet's per-host settings, the control plane (first
 // host init, the others join one at a time, kubeconfigs), the workers join, then the network.
 // Every play starts with kubespray-defaults: the shared variables are checked before anything
 // changes, and any_errors_fatal stops the whole run at the first failure, as kubespray's plays do.
@@ -31,7 +35,7 @@ export default playbook('cluster', [
     ...fatal,
     roles: [kubesprayDefaults, { role: etcd, when: "etcd_deployment_type | default('host') == 'host'" }],
   },
-  { name: 'kubelet', hosts: 'k8s_cluster', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, kubernetesNode] },
+  { name: 'kubelet', hosts: 'k8s_cluster', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, nodeLoadbalancer, kubernetesNode] },
   { name: 'control plane', hosts: 'kube_control_plane', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, controlPlane] },
   { name: 'workers join', hosts: 'k8s_cluster', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, kubeadmJoin, networkPlugin] },
 ]);

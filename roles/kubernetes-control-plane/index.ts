@@ -1,4 +1,4 @@
-import { assert, command, defineRole, fail, file, set_fact, shell, template, type TaskBuilder } from '../../lib/index.js';
+import { assert, command, defineRole, fail, file, replace, set_fact, shell, systemd, template, type TaskBuilder } from '../../lib/index.js';
 import { clusterDefaults } from '../kubespray-defaults/index.js';
 import { DEFAULT_API_VERSION, kubeadmReads } from './apiversions.js';
 import { kubeconfigTasks } from './kubeconfig.js';
@@ -58,7 +58,9 @@ export default defineRole({
       register: 'kubeadm_already_run', changedWhen: false, failedWhen: false, checkMode: false,
     });
     firstControlPlane(t);
+    localApiserver(t, 'inventory_hostname == first_kube_control_plane');
     otherControlPlanes(t);
+    localApiserver(t, 'inventory_hostname != first_kube_control_plane');
     kubeconfigTasks(t);
   },
 });
@@ -109,6 +111,29 @@ function firstControlPlane(t: TaskBuilder<ControlPlaneVars>): void {
       'renew the certificate on this host: mv {{ kube_cert_dir }}/apiserver.crt {{ kube_cert_dir }}/apiserver.key /root/ && ' +
       '{{ kube_packages_bin_dir }}/kubeadm init phase certs apiserver --config={{ kube_config_dir }}/kubeadm-config.yaml, then restart the kube-apiserver pod and run again',
   }), { when: 'kubeadm_already_run.rc == 0' });
+}
+
+/**
+ * kubespray's kubeadm-fix-apiserver: kubeadm points admin.conf and kubelet.conf at the
+ * controlPlaneEndpoint (the first control-plane host); each control-plane host's kubelet and
+ * admin.conf use its own apiserver instead (kube_apiserver_endpoint), so they keep working when
+ * the first host is down. The kubelet restarts with it, one host at a time, and the task waits
+ * until the apiserver answers there again. (controller-manager.conf and scheduler.conf already
+ * name this host's own advertise address.)
+ */
+function localApiserver(t: TaskBuilder<ControlPlaneVars>, when: string): void {
+  const conds = [when, 'not ansible_check_mode'];
+  t.task('admin.conf and kubelet.conf use this host\'s apiserver', replace({
+    path: '{{ kube_config_dir }}/{{ item }}',
+    regexp: '^(\\s*server:).*$',
+    replace: '\\1 {{ kube_apiserver_endpoint }}',
+  }), { loop: ['admin.conf', 'kubelet.conf'], register: 'cp_local_kubeconfigs', when: conds });
+  t.task('restart kubelet with its new kubeconfig', systemd({ name: 'kubelet', state: 'restarted' }), {
+    when: [...conds, 'cp_local_kubeconfigs.changed'], throttle: 1,
+  });
+  t.task('the apiserver answers at kube_apiserver_endpoint', command('{{ kube_packages_bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf get --raw /readyz --request-timeout=5s'), {
+    when: [...conds, 'cp_local_kubeconfigs.changed'], changedWhen: false, retries: 45, delay: 2, until: (r) => r.rc === 0,
+  });
 }
 
 function otherControlPlanes(t: TaskBuilder<ControlPlaneVars>): void {

@@ -38,6 +38,9 @@ export const clusterDefaults = {
   kube_apiserver_address: '{{ main_ip }}',
   kube_apiserver_port: 6443,
   kube_apiserver_bind_address: '::',
+  // tsplay: where a control-plane host's own clients (its kubelet, admin.conf) reach its apiserver;
+  // kubespray's rule: the bind address, '::' meaning 127.0.0.1
+  kube_apiserver_local_address: "{{ '127.0.0.1' if kube_apiserver_bind_address == '::' else kube_apiserver_bind_address }}",
   kube_controller_manager_bind_address: '::',
   kube_scheduler_bind_address: '::',
   kubelet_bind_address: "{{ main_ip | default('0.0.0.0') }}",
@@ -55,10 +58,10 @@ export const clusterDefaults = {
   kube_apiserver_global_endpoint:
     `{{ (apiserver_loadbalancer_domain_name ~ ':' ~ (loadbalancer_apiserver.port | default(kube_apiserver_port))) if loadbalancer_apiserver is defined else ((${CP_ADDR}) ~ ':' ~ kube_apiserver_port) }}`,
   // FACTS §4: an external LB; on a node with the local LB, localhost; on a control-plane host
-  // its own API (the bind address, '::' meaning 127.0.0.1); else the first control plane
+  // its own API (kube_apiserver_local_address); else the first control plane
   kube_apiserver_endpoint:
     "{% if loadbalancer_apiserver is defined %}https://{{ apiserver_loadbalancer_domain_name }}:{{ loadbalancer_apiserver.port | default(kube_apiserver_port) }}" +
-    "{% elif inventory_hostname in groups['kube_control_plane'] %}https://{{ '127.0.0.1' if kube_apiserver_bind_address == '::' else kube_apiserver_bind_address }}:{{ kube_apiserver_port }}" +
+    "{% elif inventory_hostname in groups['kube_control_plane'] %}https://{{ kube_apiserver_local_address | ansible.utils.ipwrap }}:{{ kube_apiserver_port }}" +
     '{% elif loadbalancer_apiserver_localhost %}https://localhost:{{ loadbalancer_apiserver_port }}' +
     `{% else %}https://{{ ${CP_ADDR} }}:{{ kube_apiserver_port }}{% endif %}`,
   supplementary_addresses_in_ssl_keys: [],

@@ -45,6 +45,8 @@ export const clusterShape = {
   kube_apiserver_address: v.string(),
   kube_apiserver_port: v.integer(),
   kube_apiserver_bind_address: v.string(),
+  /** tsplay: the address a control-plane host's kubelet and admin.conf use for its own apiserver (kubespray: the bind address, '::' → 127.0.0.1) */
+  kube_apiserver_local_address: v.string(),
   kube_controller_manager_bind_address: v.string(),
   kube_scheduler_bind_address: v.string(),
   kubelet_bind_address: v.string(),

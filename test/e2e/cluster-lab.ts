@@ -12,13 +12,14 @@ import { writeLabInventory } from './helpers.js';
 /** Lab-only variables (inventory/lab/lab.ini says why for each). */
 export const LAB_VARS = [
   'kube_apt_repo_manage=False',
-  `kube_preinstall_port_check_skip_addresses="{{ groups['all'] | map('extract', hostvars, 'ip') | reject('equalto', ip) | list }}"`,
-  "kube_apiserver_bind_address='{{ ip }}'",
-  "kube_controller_manager_bind_address='{{ ip }}'",
-  "kube_scheduler_bind_address='{{ ip }}'",
+  'kube_preinstall_port_check_host_addresses="{{ [ip] }}"',
+  "kube_apiserver_local_address='{{ ip }}'",
   "kubelet_healthz_bind_address='{{ ip }}'",
   'etcd_listen_loopback=False',
-  'loadbalancer_apiserver_localhost=False',
+  "loadbalancer_apiserver_bind_address='{{ ip }}'",
+  "loadbalancer_apiserver_healthcheck_bind_address='{{ ip }}'",
+  "nginx_load_modules=['/usr/lib/nginx/modules/ngx_stream_module.so']",
+  "nginx_config_validate='nginx -t -q -c %s'",
 ];
 
 /** Seed 004's extra-vars (the calico, proxy and client settings), at a version the lab carries. */

@@ -1,7 +1,7 @@
 // roles/kubernetes-preinstall on two lab hosts (issue 12): first run changes, second changes
 // nothing, --check on a fresh host changes nothing and says what it would do, and the early
 // failures (swap entry left in fstab, port in use) name the host, the file or port, and the fix.
-// This file uses labSubnet(127).
+// This file uses labSubnet(127) (and one address of labSubnet(177) that no lab host has).
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -107,6 +107,31 @@ describe('roles/kubernetes-preinstall on lab hosts', function () {
       const failed = hostResults(run).filter((r) => r.status === 'failed');
       expect(failed.map((r) => r.host)).to.deep.equal([M]);
       expect(failed[0]!.msg, failed[0]!.msg).to.contain(`${M}: port 10259 (kube-scheduler) is in use by a process this host cannot see listening on 0.0.0.0:10259`);
+    } finally {
+      await sh(lab(), N, 'kill $(cat /tmp/port-holder.pid)');
+    }
+  });
+  it('with kube_preinstall_port_check_host_addresses only listeners on those addresses and wildcards count (another lab on the machine does not)', async () => {
+    const hold = (address: string) =>
+      sh(lab(), N, `setsid python3 -c 'import socket,time; s=socket.socket(socket.AF_INET); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("${address}", 10259)); s.listen(); time.sleep(120)' >/dev/null 2>&1 < /dev/null & echo $! > /tmp/port-holder.pid; sleep 1`);
+    const mine = ['-e', JSON.stringify({ kube_preinstall_port_check_host_addresses: [HOSTS[0]!.address] })];
+    // an address no host of this inventory has (as another lab's host on the same machine)
+    const stranger = `${labSubnet(177)}.9`;
+    await hold(stranger);
+    try {
+      const skipOnly = await tsplay(['run', PLAY, '-i', inv, '--json']);
+      expect(skipOnly.code, describeRun(skipOnly)).to.equal(2);
+      expect(hostResults(skipOnly).find((r) => r.status === 'failed')?.msg).to.contain(`${M}: port 10259 (kube-scheduler) is in use by a process this host cannot see listening on ${stranger}:10259`);
+      const run = await tsplay(['run', PLAY, '-i', inv, '--json', ...mine]);
+      expect(run.code, describeRun(run)).to.equal(0);
+    } finally {
+      await sh(lab(), N, 'kill $(cat /tmp/port-holder.pid)');
+    }
+    await hold('0.0.0.0');
+    try {
+      const run = await tsplay(['run', PLAY, '-i', inv, '--json', ...mine]);
+      expect(run.code, describeRun(run)).to.equal(2);
+      expect(hostResults(run).filter((r) => r.status === 'failed').map((r) => r.host)).to.deep.equal([M]);
     } finally {
       await sh(lab(), N, 'kill $(cat /tmp/port-holder.pid)');
     }

@@ -2,6 +2,7 @@
 // (client certificate, bootstrap or bearer token), JSON in and out, errors as the server's Status.
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { readKubeconfig, type KubeCredentials } from './kubeconfig.js';
 import { connectUrl } from './labnet.js';
@@ -185,7 +186,7 @@ export class KubeClient {
     return new Promise((resolveP, rejectP) => {
       const req = https.request(
         u,
-        { method, agent: this.agent, ...sni(u), headers: this.headers(opts.accept ?? 'application/json', body ? (opts.contentType ?? 'application/json') : undefined, body?.length), timeout: opts.timeoutMs ?? this.timeoutMs },
+        { method, agent: this.agent, ...tlsName(u, this.creds.server), headers: this.headers(opts.accept ?? 'application/json', body ? (opts.contentType ?? 'application/json') : undefined, body?.length), timeout: opts.timeoutMs ?? this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -262,7 +263,7 @@ export class KubeClient {
     const u = this.url(path, { ...opts, watch: 1 });
     let req: ReturnType<typeof https.request> | undefined;
     const done = new Promise<void>((resolveP, rejectP) => {
-      req = https.request(u, { method: 'GET', agent: this.agent, ...sni(u), headers: this.headers('application/json') }, (res) => {
+      req = https.request(u, { method: 'GET', agent: this.agent, ...tlsName(u, this.creds.server), headers: this.headers('application/json') }, (res) => {
         if ((res.statusCode ?? 0) >= 300) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -314,9 +315,23 @@ export class KubeClient {
   }
 }
 
-/** No SNI for an IP address (RFC 6066; Node warns otherwise); the certificate's IP SANs are still checked. */
-function sni(u: URL): { servername?: string } {
-  return isIP(u.hostname.replace(/^\[|\]$/g, '')) ? { servername: '' } : {};
+/**
+ * The name the server's certificate is checked against: the kubeconfig's host, also when the lab
+ * connects elsewhere (a worker's `https://localhost:6443` is its own lab address, whose load
+ * balancer's backends present a certificate for `localhost`, not for the worker). No SNI for an IP
+ * address (RFC 6066; Node warns otherwise); the certificate's IP SANs are still checked.
+ */
+function tlsName(u: URL, server: string): { servername?: string; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } {
+  let asked = u.hostname;
+  try {
+    asked = new URL(server).hostname;
+  } catch {
+    /* not a URL: what was connected to */
+  }
+  const bareName = (h: string): string => h.replace(/^\[|\]$/g, '');
+  const out: { servername?: string; checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined } = isIP(bareName(asked)) ? { servername: '' } : { servername: asked };
+  if (bareName(asked) !== bareName(u.hostname)) out.checkServerIdentity = (_host, cert) => checkServerIdentity(bareName(asked), cert);
+  return out;
 }
 
 function isStatus(v: unknown): v is Status {

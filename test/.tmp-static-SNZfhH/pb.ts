@@ -1,0 +1,3 @@
+import { playbook } from '../../lib/index.js';
+import web from './roles/web/index.js';
+export default playbook('p', [{ hosts: 'web', roles: [web] }]);
