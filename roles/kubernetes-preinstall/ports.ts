@@ -44,13 +44,11 @@ export function portCheckScript(h: HostView, configDir: string): string {
   const done = (what: string): string =>
     what.startsWith('etcd') ? `{ [ -e /etc/etcd.env ] || [ -e ${shq(configDir)}/manifests/etcd.yaml ]; }` : what === 'kubelet' ? `[ -e ${shq(configDir)}/kubelet.conf ]` : `[ -e ${shq(configDir)}/manifests/${what}.yaml ]`;
   const skips = [...new Set(requiredPorts(h).map((p) => p.what))].map((w) => `${w}) ${done(w)} && continue ;;`).join(' ');
-  const others = ((h.vars as Record<string, unknown>).kube_preinstall_port_check_skip_addresses ?? []) as string[];
   const mine = ((h.vars as Record<string, unknown>).kube_preinstall_port_check_host_addresses ?? []) as string[];
   return `printf '%s\\n' ${shq(rows)} | while read -r port bind what; do
   case "$what" in ${skips} esac
-  ss -Hltnp "sport = :$port" 2>/dev/null | awk -v port="$port" -v bind="$bind" -v what="$what" -v others=${shq(` ${others.join(' ')} `)} -v mine=${shq(` ${mine.join(' ')} `)} '
+  ss -Hltnp "sport = :$port" 2>/dev/null | awk -v port="$port" -v bind="$bind" -v what="$what" -v mine=${shq(` ${mine.join(' ')} `)} '
     { la = $4; sub(/:[0-9]+$/, "", la); gsub(/^\\[|\\]$/, "", la); sub(/^::ffff:/, "", la); sub(/%.*$/, "", la)
-      if (index(others, " " la " ")) next
       wl = (la == "*" || la == "0.0.0.0" || la == "::"); wb = (bind == "::" || bind == "0.0.0.0")
       if (mine != "  " && !wl && !index(mine, " " la " ")) next
       if (!(wl || wb || la == bind)) next

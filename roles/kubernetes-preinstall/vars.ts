@@ -3,18 +3,12 @@ import type { Infer } from '../../lib/index.js';
 
 // kubespray's names and defaults (roles/kubespray_defaults, roles/kubernetes/preinstall,
 // roles/kubernetes/node, roles/bootstrap_os, roles/kubernetes/control-plane). tsplay-only:
-// kube_preinstall_swap_persist, kube_preinstall_port_check_skip_addresses,
-// kube_preinstall_port_check_host_addresses.
+// kube_preinstall_swap_persist, kube_preinstall_port_check_host_addresses.
 export const preinstallVars = roleVars({
   /** kubespray: swap is turned off (now and in /etc/fstab) only when the kubelet would refuse it */
   kubelet_fail_swap_on: v.boolean(),
   /** tsplay: comment out /etc/fstab's swap entries (false: leave fstab alone; the role then fails early if it has any) */
   kube_preinstall_swap_persist: v.boolean(),
-  /**
-   * tsplay: listeners on these addresses do not hold a port this host needs, although `ss` here
-   * lists them (hosts that share one network namespace, as the lab's do, see each other's)
-   */
-  kube_preinstall_port_check_skip_addresses: v.array(v.string()),
   /**
    * tsplay: when not empty, this host's own addresses: only listeners on these and on wildcard
    * addresses hold a port it needs; listeners on any other address belong to other hosts sharing
@@ -47,7 +41,6 @@ export type PreinstallVars = Infer<typeof preinstallVars>;
 export const preinstallDefaults = {
   kubelet_fail_swap_on: true,
   kube_preinstall_swap_persist: true,
-  kube_preinstall_port_check_skip_addresses: [],
   kube_preinstall_port_check_host_addresses: [],
   sysctl_file_path: '/etc/sysctl.d/99-sysctl.conf',
   sysctl_ignore_unknown_keys: false,
