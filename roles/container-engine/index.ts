@@ -25,6 +25,9 @@ export const containerEngineVars = roleVars({
 });
 export type ContainerEngineVars = Infer<typeof containerEngineVars>;
 
+/** the containerd unit exists (not so under --check when the package would be installed) */
+const CONTAINERD_UNIT = 'not (ansible_check_mode and containerd_pkg.changed)';
+
 export default defineRole({
   name: 'container-engine',
   vars: containerEngineVars,
@@ -39,10 +42,12 @@ export default defineRole({
     containerd_registries_mirrors: [],
   },
   handlers: {
-    'restart containerd': systemd({ name: 'containerd', state: 'restarted', daemon_reload: true }),
+    // under --check on a fresh host the package is not installed yet, so there is no unit to ask
+    // about: starting it is part of what the install would do
+    'restart containerd': { call: systemd({ name: 'containerd', state: 'restarted', daemon_reload: true }), opts: { when: CONTAINERD_UNIT } },
   },
   tasks: (t) => {
-    t.task('containerd package', apt({ name: '{{ containerd_package }}', state: 'present', update_cache: true, cache_valid_time: 3600 }));
+    t.task('containerd package', apt({ name: '{{ containerd_package }}', state: 'present', update_cache: true, cache_valid_time: 3600 }), { register: 'containerd_pkg' });
     t.task('containerd config dir', file({ path: '{{ containerd_cfg_dir }}', state: 'directory', mode: '0755' }));
     t.task('containerd config.toml', template({ src: 'config.toml.njk', dest: '{{ containerd_cfg_dir }}/config.toml', mode: '0644' }), { notify: 'restart containerd' });
     t.task('registry dirs', file({ path: '{{ containerd_cfg_dir }}/certs.d/{{ item }}', state: 'directory', mode: '0755' }), {
@@ -57,6 +62,6 @@ export default defineRole({
       loopControl: { label: '{{ item.prefix }}' },
       notify: 'restart containerd',
     });
-    t.task('containerd running and enabled', systemd({ name: 'containerd', state: 'started', enabled: true, daemon_reload: true }));
+    t.task('containerd running and enabled', systemd({ name: 'containerd', state: 'started', enabled: true, daemon_reload: true }), { when: CONTAINERD_UNIT });
   },
 });

@@ -57,7 +57,15 @@ export default defineRole({
       state: 'present',
       update_cache: true,
       allow_change_held_packages: true,
-    }), { when: `(kube_pkgs_installed.stdout_lines | sort) != ([${PKGS.map((p) => `'${p}=' ~ kube_package_version`).join(', ')}] | sort)` });
-    for (const p of PKGS) t.task(`hold ${p}`, dpkg_selections({ name: p, selection: 'hold' }));
+    }), {
+      when: `(kube_pkgs_installed.stdout_lines | sort) != ([${PKGS.map((p) => `'${p}=' ~ kube_package_version`).join(', ')}] | sort)`,
+      register: 'kube_pkgs_apt',
+      // under --check apt-get update does not run, so on a fresh host the repository's packages
+      // are not known yet: the install is what the run would do, not a failure
+      failedWhen: "kube_pkgs_apt.failed | default(false) and not (ansible_check_mode and (kube_pkgs_apt.msg | default('')) is search('^No package matching'))",
+      changedWhen: "kube_pkgs_apt.changed | default(false) or (ansible_check_mode and (kube_pkgs_apt.msg | default('')) is search('^No package matching'))",
+    });
+    // under --check a package the run would install is not there to hold yet
+    for (const p of PKGS) t.task(`hold ${p}`, dpkg_selections({ name: p, selection: 'hold' }), { when: 'not (ansible_check_mode and (kube_pkgs_apt.changed | default(false)))' });
   },
 });
