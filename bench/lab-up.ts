@@ -1,6 +1,6 @@
-// How long `lab up` takes for eight hosts (the size of inventory/lab.ini), and `lab down`.
+// How long `lab up` takes for eight hosts (the size of inventory/lab/lab.ini), and `lab down`.
 // Prints timings; asserts nothing. Run as root: npx tsx bench/lab-up.ts
-// Uses 127.0.31.x and a temp state dir, so a lab started from inventory/lab.ini is not touched.
+// Uses 127.0.31.x and a temp state dir, so a lab started from inventory/lab/lab.ini is not touched.
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -21,7 +21,7 @@ export async function cmdLab(argv: string[]): Promise<number> {
   const invPath = o.inventory?.[0];
   // `lab status` alone: every lab up on this machine, whatever the directory
   if (action === 'status' && !invPath && !o['state-dir']) return statusOfAll();
-  if (!invPath && !(action === 'down' && o['state-dir'])) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab.ini');
+  if (!invPath && !(action === 'down' && o['state-dir'])) throw new CliError('tsplay lab needs the inventory of the lab: -i inventory/lab/lab.ini');
   if (o.limit !== undefined && action !== 'up') throw new CliError(`--limit works with 'lab up' only; 'lab ${action}' acts on the whole lab`);
   const stateDir = o['state-dir'] ?? defaultStateDir(invPath!);
   if (action === 'up') {
@@ -63,6 +63,6 @@ async function statusOfAll(): Promise<number> {
     printRows(rows);
     ok &&= rows.every((r) => r.answers);
   }
-  if (!shown) process.stdout.write("no lab is up on this machine (start one: tsplay lab up -i inventory/lab.ini)\n");
+  if (!shown) process.stdout.write("no lab is up on this machine (start one: tsplay lab up -i inventory/lab/lab.ini)\n");
   return ok ? 0 : 1;
 }

@@ -79,7 +79,7 @@ export async function loadInventories(sources: string[] | undefined, vault?: Vau
       if (existsSync(guess)) return loadInventory([guess], { vault });
     }
     // the local lab, never a real cluster, is the one to suggest to a newcomer
-    throw new CliError('no inventory given: use -i inventory/lab.ini for the local lab (sudo tsplay lab up -i inventory/lab.ini starts it), -i with your own inventory, or a comma list "host1,host2,"');
+    throw new CliError('no inventory given: use -i inventory/lab/lab.ini for the local lab (sudo tsplay lab up -i inventory/lab/lab.ini starts it), -i with your own inventory, or a comma list "host1,host2,"');
   }
   return loadInventory(sources, { vault });
 }

@@ -31,6 +31,6 @@ export function newPlaybook(name: string, dir: string): number {
   const engine = relative(dir, 'lib/index.js').replace(/\\/g, '/');
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, text(name, engine.startsWith('.') ? engine : `./${engine}`));
-  process.stdout.write(`created ${relative(process.cwd(), file)}\n\nnext: tsplay check ${file} && tsplay run ${file} -i inventory/lab.ini\n`);
+  process.stdout.write(`created ${relative(process.cwd(), file)}\n\nnext: tsplay check ${file} && tsplay run ${file} -i inventory/lab/lab.ini\n`);
   return 0;
 }

@@ -4,14 +4,14 @@
 // overlay root (lower `/`, its own upper dir), its own hostname, sshd host keys and loopback
 // address. Root only; addresses only in 127.0.0.0/8; no network namespace.
 //
-// State dir: `.tsplay/lab/<inventory name>` beside the inventory by default (inventory/lab.ini ->
-// inventory/.tsplay/lab/lab/), holding state.json, the client key pair id_ed25519(.pub),
+// State dir: `.tsplay/lab/<inventory name>` beside the inventory by default (inventory/lab/lab.ini ->
+// inventory/lab/.tsplay/lab/lab/), holding state.json, the client key pair id_ed25519(.pub),
 // known_hosts, ssh_config and hosts/<name>/{upper,work,merged,boot.sh,boot.log}. Each host's
 // /etc/hosts lists every lab host by name. Labs that are up are listed in /run/tsplay/labs.
 //
-// How runs find the lab's key and known_hosts: inventory/lab.ini sets them in [all:vars] relative
-// to `{{ inventory_dir }}`, so `tsplay run -i inventory/lab.ini` and `ansible-playbook -i
-// inventory/lab.ini` both work from any directory, and so does a renamed copy. Callers holding a LabState (tests, a CLI run from another
+// How runs find the lab's key and known_hosts: inventory/lab/lab.ini sets them in [all:vars] relative
+// to `{{ inventory_dir }}`, so `tsplay run -i inventory/lab/lab.ini` and `ansible-playbook -i
+// inventory/lab/lab.ini` both work from any directory, and so does a renamed copy. Callers holding a LabState (tests, a CLI run from another
 // directory, a custom --state-dir) merge labConnectionVars(state) into the lab hosts' vars
 // instead; those are absolute paths.
 export { LabError } from './errors.js';

@@ -76,7 +76,7 @@ export function hostPaths(stateDir: string, name: string): HostPaths {
 
 /**
  * Default state dir: `.tsplay/lab/<inventory file name without extension>` beside the inventory
- * file, so `inventory/lab.ini` keeps its lab in `inventory/.tsplay/lab/lab/`, two inventories never
+ * file, so `inventory/lab/lab.ini` keeps its lab in `inventory/lab/.tsplay/lab/lab/`, two inventories never
  * share hosts, and a lab inventory finds its key from any directory (its vars say
  * `{{ inventory_dir }}/.tsplay/lab/<name>/`, which Ansible reads the same way).
  */

@@ -113,7 +113,7 @@ describe('tsplay check: what run refuses, and templates statically', function ()
   }
 
   it('the project playbook passes', () => {
-    const r = check(['playbooks/cluster.ts', '-i', 'inventory/lab.ini']);
+    const r = check(['playbooks/cluster.ts', '-i', 'inventory/lab/lab.ini']);
     expect(r.code, r.out + r.err).to.equal(0);
   });
 });

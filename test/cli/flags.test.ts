@@ -150,7 +150,7 @@ describe('tsplay run: every accepted flag is documented and has an effect', () =
       codes.push(await main(['inventory', '-i', 'h1,h2,', '--list', '--limit', 'h1']));
       codes.push(await main(['inventory', '-i', 'h1,h2,', '--list', '--vars']));
       codes.push(await main(['inventory', '-i', 'h1,h2,', '--list', '--host', 'h1']));
-      codes.push(await main(['lab', 'status', '-i', 'inventory/lab.ini', '--limit', 'x']));
+      codes.push(await main(['lab', 'status', '-i', 'inventory/lab/lab.ini', '--limit', 'x']));
     } finally {
       process.stderr.write = write;
     }

@@ -90,7 +90,7 @@ describe('a newcomer at the tsplay command line', function () {
     const f = write('noinv.ts', "import { playbook } from '../../lib/index.js';\nexport default playbook('p', []);\n");
     const r = tsplay(['run', f], dir);
     expect(r.code).to.equal(1);
-    expect(r.err).to.include('-i inventory/lab.ini for the local lab');
+    expect(r.err).to.include('-i inventory/lab/lab.ini for the local lab');
     expect(r.err).not.to.include('prod');
   });
 

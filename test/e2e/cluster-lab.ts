@@ -1,5 +1,5 @@
 // What the cluster install tests share: a lab inventory with kubespray's groups over lab hosts
-// and the lab-only variables of inventory/lab.ini, seed 004's extra-vars as a kubespray extra-vars
+// and the lab-only variables of inventory/lab/lab.ini, seed 004's extra-vars as a kubespray extra-vars
 // file, and the real kubectl on the controller. The kernel settings are cluster.ts's own
 // (roles/kubernetes-preinstall, on the lab hosts' own kernel copies).
 import { execFile } from 'node:child_process';
@@ -9,7 +9,7 @@ import type { LabState } from '../../lib/lab/index.js';
 import { realKubectl } from '../../lib/lab/kube/packages/kubectl.js';
 import { writeLabInventory } from './helpers.js';
 
-/** Lab-only variables (inventory/lab.ini says why for each). */
+/** Lab-only variables (inventory/lab/lab.ini says why for each). */
 export const LAB_VARS = [
   'kube_apt_repo_manage=False',
   `kube_preinstall_port_check_skip_addresses="{{ groups['all'] | map('extract', hostvars, 'ip') | reject('equalto', ip) | list }}"`,

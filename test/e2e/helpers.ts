@@ -9,7 +9,7 @@ import type { HostStats, RunEvent } from '../../lib/report/events.js';
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const FIXTURES = path.join(REPO, 'test/fixtures/e2e');
 
-/** Vars the etcd role needs for Debian's etcd inside lab hosts (same as inventory/lab.ini's [etcd:vars]). */
+/** Vars the etcd role needs for Debian's etcd inside lab hosts (same as inventory/lab/lab.ini's [etcd:vars]). */
 export const LAB_ETCD_VARS = ['etcd_tls=False', 'etcd_listen_loopback=False', 'etcd_bin=/usr/bin/etcd', 'etcdctl_bin=/usr/bin/etcdctl'];
 
 /** k1-master01..0M on subnet.1..M, then k1-node01..0N on the next addresses. */

@@ -4,7 +4,7 @@
 // Every test file that starts a lab must use its own /24, labSubnet(21), labSubnet(22), ..., so
 // test files running in parallel never clash. The second octet comes from the process id, so two
 // people running the whole suite at once on one machine (almost always) do not clash either.
-// inventory/lab.ini's 127.0.10.x is left to users.
+// inventory/lab/lab.ini's 127.0.10.x is left to users.
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,7 +1,7 @@
-// Issue 14: a copy of inventory/lab.ini under another name, on other loopback addresses, is a
+// Issue 14: a copy of inventory/lab/lab.ini under another name, on other loopback addresses, is a
 // second lab that works from any directory: `lab up`, `tsplay run`, ansible, and `lab status`
 // (without -i, from anywhere) all find its key and known_hosts through the inventory's own
-// [all:vars], which are taken from inventory/lab.ini as they are.
+// [all:vars], which are taken from inventory/lab/lab.ini as they are.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -35,7 +35,7 @@ describe('a copied, renamed lab inventory works from any directory', function ()
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'tsplay-labcopy-'));
     elsewhere = await mkdtemp(path.join(os.tmpdir(), 'tsplay-elsewhere-'));
-    const lab = await readFile(path.join(REPO, 'inventory/lab.ini'), 'utf8');
+    const lab = await readFile(path.join(REPO, 'inventory/lab/lab.ini'), 'utf8');
     const vars = lab.slice(lab.indexOf('[all:vars]'));
     inv = path.join(dir, 'second-lab.ini');
     await writeFile(inv, `[all]\nalpha ansible_host=${SUBNET}.1 ansible_user=root\nbeta ansible_host=${SUBNET}.2 ansible_user=root\n\n${vars}`);

@@ -247,7 +247,7 @@ describe('tsplay lab: refusals with clear messages', function () {
     });
   }
 
-  it('reads lab hosts from inventory vars (ansible_host, ansible_port) and inventory/lab.ini is all loopback', async () => {
+  it('reads lab hosts from inventory vars (ansible_host, ansible_port) and inventory/lab/lab.ini is all loopback', async () => {
     const inv = {
       hosts: new Map([
         ['m1', { name: 'm1', vars: { ansible_host: `${NET}.10` } }],
@@ -260,7 +260,7 @@ describe('tsplay lab: refusals with clear messages', function () {
     ]);
     expect(labHostsFromInventory(inv, ['m2']).map((h) => h.name)).to.deep.equal(['m2']);
     // the shipped lab inventory: eight hosts on 127.0.10.1-8
-    const ini = await readFile(path.resolve('inventory/lab.ini'), 'utf8');
+    const ini = await readFile(path.resolve('inventory/lab/lab.ini'), 'utf8');
     const lines = [...ini.matchAll(/^(k1-\S+) ansible_host=(\S+)/gm)];
     const labInv = { hosts: new Map(lines.map((m) => [m[1]!, { name: m[1]!, vars: { ansible_host: m[2]! } }])) };
     expect(labHostsFromInventory(labInv).map((h) => h.address)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `127.0.10.${n}`));
