@@ -1,6 +1,5 @@
 import { command, debug, fail, playbook, type PlaySpec } from '../lib/index.js';
 import etcd from '../roles/etcd/index.js';
-import kubesprayDefaults from '../roles/kubespray-defaults/index.js';
 import { boilerplate } from './boilerplate.js';
 import cluster from './cluster.js';
 
@@ -37,16 +36,17 @@ const plan: PlaySpec = {
   hosts: 'k8s_cluster:etcd',
   gatherFacts: false,
   ...fatal,
-  vars: { scale_first_control_plane: "{{ groups['kube_control_plane'][0] }}" },
-  roles: [kubesprayDefaults],
+  // an etcd-only inventory (no [kube_control_plane]) scales etcd alone: no cluster check then
+  vars: { scale_first_control_plane: "{{ groups['kube_control_plane'][0] if (groups['kube_control_plane'] | default([])) else '' }}" },
   tasks: (t) => {
     const running = t.task('a cluster runs (admin.conf on the first control-plane host)', command(`test -f ${KUBECONFIG_DIR}/admin.conf`), {
       delegateTo: '{{ scale_first_control_plane }}', runOnce: true, register: 'scale_admin_conf', changedWhen: false, failedWhen: false, checkMode: false,
+      when: "scale_first_control_plane != ''",
     });
     t.task('no cluster to scale', fail({
       msg: `{{ scale_first_control_plane }} (first host of [kube_control_plane]) has no ${KUBECONFIG_DIR}/admin.conf: there is no running cluster to add hosts to. ` +
         `Install it first: tsplay run playbooks/cluster.ts -i ${INVENTORY}`,
-    }), { when: (h) => h.result(running).rc !== 0, runOnce: true });
+    }), { when: (h) => { const r = h.result(running); return !r.skipped && r.rc !== 0; }, runOnce: true });
     t.task('kubelet.conf exists (kubeadm ran here)', command(`test -f ${KUBECONFIG_DIR}/kubelet.conf`), {
       register: 'scale_kubelet_conf', changedWhen: false, failedWhen: false, checkMode: false,
     });
@@ -69,7 +69,7 @@ const plan: PlaySpec = {
 export default playbook('scale', [
   boilerplate,
   plan,
-  { name: 'etcd: new members join the running cluster', hosts: 'etcd:kube_control_plane', gatherFacts: false, ...fatal, roles: [kubesprayDefaults, { role: etcd, when: "etcd_deployment_type | default('host') == 'host'" }] },
+  { name: 'etcd: new members join the running cluster', hosts: 'etcd:kube_control_plane', gatherFacts: false, ...fatal, roles: [{ role: etcd, when: "etcd_deployment_type | default('host') == 'host'" }] },
   clusterPlay('prepare the hosts', 'kube_node'),
   clusterPlay('kubelet', 'kube_node'),
   clusterPlay('workers join', 'kube_node'),

@@ -28,6 +28,10 @@ function without(text: string, host: string, section?: string): string {
   return lines.filter((_, i) => i !== at).join('\n');
 }
 
+/** the failed tasks of a --json run, then the end of its output */
+const why = (run: Awaited<ReturnType<typeof tsplay>>): string =>
+  hostResults(run).filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${String(e.result?.msg)}`).join('\n') + '\n' + describeRun(run).slice(0, 3000);
+
 describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scale.yml --limit)', function () {
   this.timeout(900_000);
   const lab = useLab('life-scale', HOSTS, { kubeRepo: true });
@@ -40,10 +44,11 @@ describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scal
   /** pid and start time of every process of the kubelet double and the control plane on `host` */
   const processes = async (host: string): Promise<string> =>
     (await labSsh(lab(), host, "for p in $(pgrep -f '[k]ubelet[.]mjs|[k]ube-apiserver|[e]tcd '); do echo \"$p $(cut -d' ' -f22 /proc/$p/stat)\"; done | sort")).stdout;
-  /** what scale.ts could change on `host`: files of kubeadm, kubelet, containerd, sysctl, the packages */
+  /** what scale.ts could change on `host` (names and contents, not the mtimes a running kubelet moves) */
   const footprint = async (host: string): Promise<string> =>
     (await labSsh(lab(), host,
-      'ls -la /etc/kubernetes /var/lib/kubelet /etc/cni/net.d /etc/containerd /etc/modules-load.d 2>&1; cat /etc/default/kubelet /etc/sysctl.d/99-sysctl.conf /etc/fstab 2>&1; ' +
+      'ls /etc/kubernetes /etc/cni/net.d /etc/containerd /etc/modules-load.d 2>&1; ' +
+      'sha256sum /etc/kubernetes/*.conf /etc/kubernetes/*.yaml /etc/default/kubelet /etc/containerd/config.toml /etc/sysctl.d/99-sysctl.conf /etc/fstab /etc/hosts /etc/cni/net.d/* 2>&1; ' +
       "dpkg-query -W -f='${Package} ${Version} ${Status}\\n' kubeadm kubelet kubectl containerd 2>&1; cat /proc/sys/net/ipv4/ip_forward; swapon --show",
     )).stdout;
 
@@ -62,7 +67,7 @@ describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scal
     await writeFile(extra, seedExtraVars(VERSION));
     kubeconfig = path.join(lab().stateDir, 'artifacts/admin.conf');
     const install = await tsplay(['run', path.join(REPO, 'playbooks/cluster.ts'), '-i', small, '-e', `@${extra}`, '--json']);
-    expect(install.code, describeRun(install)).to.equal(0);
+    expect(install.code, why(install)).to.equal(0);
     expect(await nodesOnceReady(kubeconfig, 2)).to.match(/\nk1-node01\s+Ready\s/);
   });
 
@@ -70,13 +75,14 @@ describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scal
     const before = await Promise.all(HOSTS.map((h) => footprint(h.name)));
     const procs = await Promise.all(OLD.map(processes));
     const run = await tsplay(['run', SCALE, '-i', full, '-e', `@${extra}`, '--limit', NEW, '--check', '--json']);
-    expect(run.code, describeRun(run)).to.equal(0);
+    expect(run.code, why(run)).to.equal(0);
     const plan = hostResults(run, 'plan').map((e) => String(e.result?.msg));
     expect(plan, describeRun(run)).to.deep.equal([`${NEW}: new worker: prepare it (swap, kernel modules, sysctls, containerd, kubeadm/kubelet/kubectl at kube_version), kubelet settings, kubeadm join with a token from k1-master01, CNI config`]);
     // the tasks that would change the new worker are reported as such
     const would = hostResults(run).filter((e) => e.host === NEW && e.status === 'changed').map((e) => e.task);
     expect(would, describeRun(run)).to.include.members(['kubeadm, kubelet and kubectl at kube_version', 'kubelet addresses', 'kubeadm join']);
-    expect(await Promise.all(HOSTS.map((h) => footprint(h.name)))).to.deep.equal(before);
+    const after = await Promise.all(HOSTS.map((h) => footprint(h.name)));
+    HOSTS.forEach((h, i) => expect(after[i], `${h.name} changed under --check`).to.equal(before[i]));
     expect(await Promise.all(OLD.map(processes))).to.deep.equal(procs);
   });
 
@@ -84,7 +90,7 @@ describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scal
     const procs = await Promise.all(OLD.map(processes));
     expect(procs.every((p) => p.trim().split('\n').length >= 1 && /^\d+ \d+/.test(p)), procs.join('; ')).to.equal(true);
     const run = await tsplay(['run', SCALE, '-i', full, '-e', `@${extra}`, '--limit', NEW, '--json']);
-    expect(run.code, describeRun(run)).to.equal(0);
+    expect(run.code, why(run)).to.equal(0);
     expect(Object.keys(recap(run))).to.deep.equal([NEW]);
     expect(hostResults(run, 'kubeadm join').map((e) => `${e.host} ${e.status}`)).to.deep.equal([`${NEW} changed`]);
     const nodes = await nodesOnceReady(kubeconfig, 3);
@@ -96,7 +102,7 @@ describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scal
   it('a rerun over every host changes nothing', async () => {
     const procs = await Promise.all([...OLD, NEW].map(processes));
     const again = await tsplay(['run', SCALE, '-i', full, '-e', `@${extra}`, '--json']);
-    expect(again.code, describeRun(again)).to.equal(0);
+    expect(again.code, why(again)).to.equal(0);
     for (const h of [...OLD, NEW]) expect(recap(again)[h], `${h}: ${describeRun(again)}`).to.include({ changed: 0, failed: 0 });
     expect(hostResults(again, 'plan').map((e) => String(e.result?.msg)).sort()).to.deep.equal([
       'k1-master01: in the cluster already (kubelet.conf): left as it is; etcd member (added with etcdctl member add if new)',
