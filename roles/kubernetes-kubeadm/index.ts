@@ -33,18 +33,22 @@ export default defineRole({
   },
   tasks: (t) => {
     t.task('kubelet.conf exists', command('test -f {{ kube_config_dir }}/kubelet.conf'), { register: 'kubelet_conf', changedWhen: false, failedWhen: false, checkMode: false });
+    // under --check the token is not made (it would change the first control-plane host): the
+    // config is rendered without it and kubeadm join reports that it would run
     t.block('join the cluster', (b) => {
       b.task('join token', command(`${KUBEADM} token create --kubeconfig {{ kube_config_dir }}/admin.conf`), { delegateTo: FIRST, register: 'kubeadm_token_create', noLog: true });
       // sha256 of the CA's DER SubjectPublicKeyInfo, as kubeadm prints it (FACTS §6.3)
       b.task('CA public key hash', shell('openssl x509 -pubkey -noout -in {{ kube_cert_dir }}/ca.crt | openssl pkey -pubin -outform der | sha256sum | cut -d" " -f1'), {
-        delegateTo: FIRST, register: 'kubeadm_ca_hash', changedWhen: false,
+        delegateTo: FIRST, register: 'kubeadm_ca_hash', changedWhen: false, checkMode: false,
       });
-      b.task('token', set_fact({ kubeadm_token: '{{ kubeadm_token_create.stdout | trim }}' }), { noLog: true });
+      b.task('token', set_fact({ kubeadm_token: "{{ kubeadm_token_create.stdout | default('') | trim }}" }), { noLog: true });
       b.task('kubeadm-client.conf', template({ src: 'kubeadm-client.conf.njk', dest: '{{ kube_config_dir }}/kubeadm-client.conf', mode: '0600' }), { noLog: true });
-      const join = b.task('kubeadm join', shell(
-        `timeout -k {{ kubeadm_join_timeout }} {{ kubeadm_join_timeout }} ${KUBEADM} join --config {{ kube_config_dir }}/kubeadm-client.conf ` +
+      const join = b.task('kubeadm join', shell({
+        cmd: `timeout -k {{ kubeadm_join_timeout }} {{ kubeadm_join_timeout }} ${KUBEADM} join --config {{ kube_config_dir }}/kubeadm-client.conf ` +
           "--ignore-preflight-errors={{ (['DirAvailable--etc-kubernetes-manifests'] + kubeadm_ignore_preflight_errors) | join(',') }}",
-      ), { register: 'kubeadm_join', failedWhen: false });
+        // kubeadm join writes kubelet.conf: under --check this reports "would run" (changed)
+        creates: '{{ kube_config_dir }}/kubelet.conf',
+      }), { register: 'kubeadm_join', failedWhen: false });
       b.task('kubeadm join succeeded', fail({ msg: '{{ inventory_hostname }}: kubeadm join failed (exit {{ kubeadm_join.rc }}): {{ kubeadm_join.stderr | trim }}' }), {
         when: (h) => h.result(join).rc !== 0,
       });
