@@ -82,7 +82,8 @@ describe('upgrade-cluster.ts: the path 1.14.3 → 1.18.5 on 3 masters + 2 worker
     const sshd: number[] = [];
     for (const pid of await pidsOfHost(host.pid)) {
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.startsWith('/usr/sbin/sshd\0-D')) sshd.push(pid);
+      // OpenSSH retitles its listener: `sshd: /usr/sbin/sshd -D ... [listener] 0 of 100-100 startups`
+      if (/^(sshd: \/usr\/sbin\/sshd -D .*\[listener\]|\/usr\/sbin\/sshd\0-D\0)/.test(cmdline)) sshd.push(pid);
     }
     expect(sshd, 'the sshd listener of up179-m2').to.have.length(1);
     process.kill(sshd[0]!, 'SIGSTOP');
