@@ -20,6 +20,14 @@ export type ControlPlaneUpgradeVars = Infer<typeof controlPlaneUpgradeVars>;
 const BARE = "{{ kube_version | regex_replace('^v', '') }}";
 const CONFIG = '--config={{ kube_config_dir }}/kubeadm-config.yaml';
 const V1BETA4 = `(${BARE.slice(3, -3)}) is version('1.31.0', '>=')`;
+const AT_LEAST = (v: string): string => `(${BARE.slice(3, -3)}) is version('${v}', '>=')`;
+/**
+ * The kubeadm.k8s.io versions older than the one kube_version's kubeadm writes (from v1beta1 on), as an alternation:
+ * 1.15-1.21 write v1beta2, 1.22-1.30 v1beta3 (FACTS §2.5). The move stops at v1beta3: v1beta4
+ * (1.31) changed extraArgs from a map to a list, which a rename cannot do, and 1.31+ still read v1beta3.
+ */
+const OLDER_API = `v1({% if ${AT_LEAST('1.22.0')} %}beta1|beta2{% elif ${AT_LEAST('1.15.0')} %}beta1{% else %}(?!){% endif %})`;
+const TARGET_API = `kubeadm.k8s.io/{{ 'v1beta3' if ${AT_LEAST('1.22.0')} else ('v1beta2' if ${AT_LEAST('1.15.0')} else 'v1beta1') }}`;
 
 export default defineRole({
   name: 'upgrade-control-plane',
@@ -34,6 +42,13 @@ export default defineRole({
   tasks: (t) => {
     t.task('kubeadm at kube_version', apt({ name: 'kubeadm={{ kube_package_version }}', allow_change_held_packages: true }));
     t.task('hold kubeadm', dpkg_selections({ name: 'kubeadm', selection: 'hold' }));
+    // kubespray renders kubeadm-config.yaml again with the apiVersion of the target's kubeadm
+    // (kubeadm-config.*.yaml.j2 per release); tsplay moves the apiVersion lines of the file in place:
+    // v1beta1 → v1beta2 → v1beta3 only rename the group version for the fields kubespray renders
+    t.task(
+      'kubeadm config apiVersion for kube_version',
+      replace({ path: '{{ kube_config_dir }}/kubeadm-config.yaml', regexp: `^apiVersion: kubeadm\\.k8s\\.io/${OLDER_API}$`, replace: `apiVersion: ${TARGET_API}` }),
+    );
     t.task('kubeadm config at kube_version', replace({ path: '{{ kube_config_dir }}/kubeadm-config.yaml', regexp: '^kubernetesVersion: .*$', replace: `kubernetesVersion: v${BARE}` }));
     t.task(
       'kubeadm upgrade apply (first control plane)',

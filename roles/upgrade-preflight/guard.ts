@@ -20,6 +20,8 @@ export interface GuardArgs {
   worker_batches?: string[][];
   /** kube_package_version, for the plan */
   package_version?: string;
+  /** the API servers' secure port (kube_apiserver_port), for the health probe of each control-plane node in the run */
+  apiserver_port?: number;
 }
 
 export interface GuardResult extends ModuleResult {
@@ -32,7 +34,10 @@ export interface GuardResult extends ModuleResult {
 }
 
 interface NodeList {
-  items: { metadata: { name: string }; status?: { nodeInfo?: { kubeletVersion?: string }; conditions?: { type: string; status: string }[] } }[];
+  items: {
+    metadata: { name: string };
+    status?: { nodeInfo?: { kubeletVersion?: string }; conditions?: { type: string; status: string }[]; addresses?: { type: string; address: string }[] };
+  }[];
 }
 
 const schema = {
@@ -47,6 +52,7 @@ const schema = {
     max_kubelet_skew: { type: 'integer', minimum: 0 },
     worker_batches: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
     package_version: { type: 'string' },
+    apiserver_port: { type: 'integer', minimum: 1, maximum: 65535 },
   },
 };
 
@@ -72,6 +78,23 @@ export const kube_version_guard = defineModule<GuardArgs, GuardResult>({
       ready: n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '',
       controlPlane: args.control_plane.includes(n.metadata.name),
     }));
+    // each control-plane node's own API server, asked directly (admin.conf's CA verifies it): a
+    // Ready condition lags a stopped kubelet by the node monitor's grace period (40 s), and an API
+    // server can be down while its kubelet still reports Ready
+    const port = args.apiserver_port ?? 6443;
+    const probed = list.items.filter((n) => args.control_plane.includes(n.metadata.name) && args.nodes_in_run.includes(n.metadata.name));
+    const urls = probed.map((n) => {
+      const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+      return ip ? `https://${ip.includes(':') ? `[${ip}]` : ip}:${port}` : '';
+    });
+    const health = urls.some(Boolean)
+      ? await readParts(ctx, urls.map((u) => (u ? `${args.kubectl} --server ${u} --request-timeout=5s get --raw /healthz` : 'echo no InternalIP >&2; false')))
+      : [];
+    probed.forEach((n, i) => {
+      const s = states.find((x) => x.name === n.metadata.name);
+      const h = health[i];
+      if (s && h) s.apiServer = h.rc === 0 && h.stdout.trim() === 'ok' ? 'ok' : `${urls[i] || 'no InternalIP'}: ${(h.stderr || h.stdout).trim().split('\n').pop() ?? ''}`;
+    });
     const available = madison!.stdout.split('\n').map((l) => l.split('|')[1]?.trim() ?? '').filter(Boolean);
     const verdict = judge({
       target,

@@ -1,4 +1,4 @@
-import { defineRole, roleVars, v, type HostView } from '../../lib/index.js';
+import { command, defineRole, fail, roleVars, v, type HostView, type TaskRef } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
 import { kube_version_guard } from './guard.js';
 import { kube_pdb_check } from './pdb-check.js';
@@ -20,6 +20,8 @@ export const upgradePreflightVars = roleVars({
   drain_pod_selector: v.string(),
   /** minors a kubelet may lag the API server; 0 = the skew policy's (2 before 1.25, 3 since) */
   upgrade_max_kubelet_skew: v.integer(),
+  /** the API servers' secure port, for the guard's health probe of each control-plane node */
+  kube_apiserver_port: v.integer(),
 });
 export type UpgradePreflightVars = Infer<typeof upgradePreflightVars>;
 
@@ -31,6 +33,11 @@ export const nodeName = (h: { hostvars(n: string): Record<string, unknown> }, ho
 };
 const playHosts = (h: HostView<UpgradePreflightVars>): string[] => (h.allVars['ansible_play_hosts_all'] as string[] | undefined) ?? [];
 
+/** the run's hosts whose SSH answer was `unreachable` (the task ignores it so that this can name them all) */
+function unreachable<T>(h: HostView<UpgradePreflightVars>, reach: TaskRef<T>): string[] {
+  return playHosts(h).filter((n) => (h.result(reach, n) as { unreachable?: boolean } | undefined)?.unreachable === true);
+}
+
 export default defineRole({
   name: 'upgrade-preflight',
   vars: upgradePreflightVars,
@@ -41,8 +48,22 @@ export default defineRole({
     upgrade_pdb_precheck: 'fail',
     drain_pod_selector: '',
     upgrade_max_kubelet_skew: 0,
+    kube_apiserver_port: 6443,
   },
   tasks: (t) => {
+    // a host that does not answer over SSH would stop the run halfway (a master after the first was
+    // upgraded, a worker after others were drained): every host of the run is asked first, and one
+    // that is down stops the run here, named, before anything is changed
+    const reach = t.task('host answers over SSH', command('true'), { changedWhen: false, checkMode: false, ignoreUnreachable: true });
+    t.task(
+      'stop when a host of the run is unreachable',
+      fail((h) => ({
+        msg:
+          `upgrade preflight: nothing was changed. Unreachable over SSH: ${unreachable(h, reach).join(', ')}. ` +
+          'Bring these hosts back (sshd, network) and run again, or leave them out with --limit (a control-plane host left out keeps its version; the version path guard tells whether the rest may go on without it).',
+      })),
+      { runOnce: true, when: (h) => unreachable(h, reach).length > 0 },
+    );
     t.task(
       'version path guard',
       kube_version_guard((h) => ({
@@ -53,6 +74,7 @@ export default defineRole({
         ...(h.vars.upgrade_max_kubelet_skew > 0 ? { max_kubelet_skew: h.vars.upgrade_max_kubelet_skew } : {}),
         worker_batches: workerBatches(h, playHosts(h)).map((b) => b.map((n) => nodeName(h, n))),
         package_version: h.vars.kube_package_version,
+        apiserver_port: h.vars.kube_apiserver_port,
       })),
       { runOnce: true, delegateTo: "{{ groups['kube_control_plane'][0] }}", register: 'upgrade_version_guard' },
     );

@@ -26,6 +26,8 @@ export interface NodeState {
   /** the Ready condition's status: 'True', 'False', 'Unknown', or '' when absent */
   ready: string;
   controlPlane: boolean;
+  /** control-plane nodes in the run: 'ok' when its own API server answered /healthz, else what the probe got; absent when not probed */
+  apiServer?: string;
 }
 
 export interface GuardInput {
@@ -97,6 +99,8 @@ export function judge(input: GuardInput): Verdict {
     const n = byName.get(name);
     if (n && inRun.has(name) && n.ready !== 'True') {
       problems.push(`control-plane node ${name} is not Ready (Ready=${n.ready || 'absent'}); bring it back first (kubelet, API server) or leave it out with --limit`);
+    } else if (n && inRun.has(name) && n.apiServer !== undefined && n.apiServer !== 'ok') {
+      problems.push(`control-plane node ${name}: its API server does not answer /healthz (${n.apiServer}); bring it back first (kubelet, static pods) or leave it out with --limit`);
     }
   }
 

@@ -77,6 +77,16 @@ describe('upgrade version path guard', () => {
     ]);
   });
 
+  it('refuses a Ready master whose own API server did not answer /healthz, naming it and what the probe got; one that answered passes', () => {
+    const nodes = SEED.map((n) => (n.controlPlane ? { ...n, apiServer: n.name === 'k1-master03' ? 'https://10.0.0.3:6443: The connection to the server 10.0.0.3:6443 was refused' : 'ok' } : n));
+    // (the workers' skew lines follow: with the control plane refused, the API server stays at 1.16.3)
+    expect(judge(base({ nodes })).problems[0]).to.equal(
+      'control-plane node k1-master03: its API server does not answer /healthz (https://10.0.0.3:6443: The connection to the server 10.0.0.3:6443 was refused); bring it back first (kubelet, static pods) or leave it out with --limit',
+    );
+    expect(judge(base({ nodes, inRun: ['k1-master01', 'k1-master02'] })).problems, 'left out with --limit').to.deep.equal([]);
+    expect(judge(base({ nodes: SEED.map((n) => (n.controlPlane ? { ...n, apiServer: 'ok' } : n)) })).problems).to.deep.equal([]);
+  });
+
   it('refuses a host of the run that is not a node of the cluster', () => {
     expect(judge(base({ inRun: ['k1-master01', 'k1-node09'] })).problems).to.include(
       'k1-node09 is in the run but not a node of the cluster (kubectl get nodes does not list it); add it with scale.ts or cluster.ts first, or leave it out with --limit',
