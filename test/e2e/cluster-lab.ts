@@ -3,24 +3,25 @@
 // file, and the real kubectl on the controller. The kernel settings are cluster.ts's own
 // (roles/kubernetes-preinstall, on the lab hosts' own kernel copies).
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabState } from '../../lib/lab/index.js';
 import { realKubectl } from '../../lib/lab/kube/packages/kubectl.js';
 import { writeLabInventory } from './helpers.js';
 
-/** Lab-only variables (inventory/lab/lab.ini says why for each). */
-export const LAB_VARS = [
-  'kube_apt_repo_manage=False',
-  'kube_preinstall_port_check_host_addresses="{{ [ip] }}"',
-  "kube_apiserver_local_address='{{ ip }}'",
-  "kubelet_healthz_bind_address='{{ ip }}'",
-  'etcd_listen_loopback=False',
-  "loadbalancer_apiserver_bind_address='{{ ip }}'",
-  "loadbalancer_apiserver_healthcheck_bind_address='{{ ip }}'",
-  "nginx_load_modules=['/usr/lib/nginx/modules/ngx_stream_module.so']",
-  "nginx_config_validate='nginx -t -q -c %s'",
-];
+/**
+ * Lab-only variables: inventory/lab/lab.ini's [all:vars] after its connection settings (the file
+ * says why for each), so the tests' clusters and the shipped lab inventory cannot drift apart.
+ */
+export const LAB_VARS: readonly string[] = (() => {
+  const ini = readFileSync(path.join(import.meta.dirname, '../../inventory/lab/lab.ini'), 'utf8');
+  const section = ini.slice(ini.indexOf('[all:vars]') + '[all:vars]'.length).split(/^\[/m)[0]!;
+  return section
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#') && !/^(tsplay_lab_dir|ansible_)/.test(l));
+})();
 
 /** Seed 004's extra-vars (the calico, proxy and client settings), at a version the lab carries. */
 export function seedExtraVars(version: string): string {
