@@ -8,12 +8,13 @@
 // switch) is rolled back and the node left Ready and schedulable at 1.16.3; once fixed, the rest
 // finishes; and a rerun of the finished upgrade changes nothing.
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labConnectionVars, labDown, labUp, type LabState } from '../../../lib/lab/index.js';
+import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
 import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
 import { labSsh, labSubnet, tempStateDir } from '../../helpers/lab.js';
+import { writePathInventory } from './upgrade-path-lab.js';
 import { tsplay, type CliRun } from '../../e2e/helpers.js';
 
 const NET = labSubnet(160);
@@ -72,22 +73,9 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
       await ok(w.name, `${join} --ignore-preflight-errors=DirAvailable--etc-kubernetes-manifests 2>&1`);
     }
     await waitFor('three Ready nodes', async () => (await Promise.all(HOSTS.map((h) => readyOf(h.name)))).every((s) => s === 'True'));
-    const conn = labConnectionVars(state);
     inventory = path.join(dir, 'inventory.ini');
     // kubespray's inventory shape (seed 004), legacy group names
-    await writeFile(inventory, [
-      '[all]',
-      ...HOSTS.map((h) => `${h.name} ansible_host=${h.address} ansible_user=root ip=${h.address}`),
-      '', '[etcd]', MASTER.name,
-      '', '[kube-master]', MASTER.name,
-      '', '[kube-node]', NODE1.name, NODE2.name,
-      '', '[calico-rr]',
-      '', '[k8s-cluster:children]', 'kube-master', 'kube-node', 'calico-rr',
-      '', '[all:vars]',
-      `ansible_ssh_private_key_file=${String(conn.ansible_ssh_private_key_file)}`,
-      `ansible_ssh_common_args='${String(conn.ansible_ssh_common_args)}'`,
-      '',
-    ].join('\n'));
+    await writePathInventory(state, inventory, [MASTER], [NODE1, NODE2]);
   });
   after(async function () {
     this.timeout(120000);
