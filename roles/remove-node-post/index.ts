@@ -10,7 +10,7 @@ export const removeNodePostVars = roleVars({
   delete_node_retries: v.integer(),
   delete_node_delay_seconds: v.integer(),
   kube_override_hostname: v.string(),
-  bin_dir: v.string(),
+  kube_packages_bin_dir: v.string(),
   kube_config_dir: v.string(),
   kubectl: v.string(),
 });
@@ -23,9 +23,9 @@ export default defineRole({
     delete_node_retries: 10,
     delete_node_delay_seconds: 3,
     kube_override_hostname: '{{ inventory_hostname }}',
-    bin_dir: '/usr/local/bin',
+    kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
-    kubectl: '{{ bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf',
+    kubectl: '{{ kube_packages_bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf',
   },
   tasks: (t) => {
     t.task('delete node', command('{{ kubectl }} delete node {{ kube_override_hostname }}'), {

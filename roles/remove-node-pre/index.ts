@@ -13,7 +13,7 @@ export const removeNodePreVars = roleVars({
   drain_retries: v.integer(),
   drain_retry_delay_seconds: v.integer(),
   kube_override_hostname: v.string(),
-  bin_dir: v.string(),
+  kube_packages_bin_dir: v.string(),
   kube_config_dir: v.string(),
   /** kubespray's `{{ kubectl }}` */
   kubectl: v.string(),
@@ -33,9 +33,9 @@ export default defineRole({
     drain_retries: 3,
     drain_retry_delay_seconds: 10,
     kube_override_hostname: '{{ inventory_hostname }}',
-    bin_dir: '/usr/local/bin',
+    kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
-    kubectl: '{{ bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf',
+    kubectl: '{{ kube_packages_bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf',
   },
   tasks: (t) => {
     t.task('list nodes', command("{{ kubectl }} get nodes -o go-template='{% raw %}{{ range .items }}{{ .metadata.name }}{{ \"\\n\" }}{{ end }}{% endraw %}'"), {

@@ -10,7 +10,7 @@ export const controlPlaneUpgradeVars = roleVars({
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
   /** the Debian package version of kube_version: `1.17.7-00` (apt.kubernetes.io) or `1.31.2-1.1` (pkgs.k8s.io) */
   kube_package_version: v.string(),
-  bin_dir: v.string(),
+  kube_packages_bin_dir: v.string(),
   kube_config_dir: v.string(),
   etcd_deployment_type: v.enum('host', 'docker', 'kubeadm'),
   kubeadm_upgrade_auto_cert_renewal: v.boolean(),
@@ -34,7 +34,7 @@ export default defineRole({
   vars: controlPlaneUpgradeVars,
   defaults: {
     kube_package_version: `${BARE}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}`,
-    bin_dir: '/usr/local/bin',
+    kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     etcd_deployment_type: 'host',
     kubeadm_upgrade_auto_cert_renewal: true,
@@ -53,7 +53,7 @@ export default defineRole({
     t.task(
       'kubeadm upgrade apply (first control plane)',
       command(
-        `timeout -k 600s 600s {{ bin_dir }}/kubeadm upgrade apply -y v${BARE} ` +
+        `timeout -k 600s 600s {{ kube_packages_bin_dir }}/kubeadm upgrade apply -y v${BARE} ` +
           `{% if ${V1BETA4} %}${CONFIG}{% else %}--certificate-renewal={{ kubeadm_upgrade_auto_cert_renewal | lower }} ${CONFIG} --ignore-preflight-errors=all --allow-experimental-upgrades --etcd-upgrade={{ (etcd_deployment_type == 'kubeadm') | lower }} --force{% endif %}`,
       ),
       {
@@ -65,7 +65,7 @@ export default defineRole({
     t.task(
       'kubeadm upgrade node (other control planes)',
       command(
-        `timeout -k 600s 600s {{ bin_dir }}/kubeadm upgrade node ` +
+        `timeout -k 600s 600s {{ kube_packages_bin_dir }}/kubeadm upgrade node ` +
           `{% if ${V1BETA4} %}${CONFIG}{% else %}--certificate-renewal={{ kubeadm_upgrade_auto_cert_renewal | lower }} --ignore-preflight-errors=all --etcd-upgrade={{ (etcd_deployment_type == 'kubeadm') | lower }}{% endif %}`,
       ),
       {

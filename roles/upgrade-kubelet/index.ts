@@ -10,7 +10,7 @@ import type { Infer } from '../../lib/index.js';
 export const kubeletUpgradeVars = roleVars({
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
   kube_package_version: v.string(),
-  bin_dir: v.string(),
+  kube_packages_bin_dir: v.string(),
   kube_config_dir: v.string(),
   /** seconds the upgraded kubelet has to report its node Ready at kube_version */
   kubelet_upgrade_ready_timeout: v.integer(),
@@ -20,7 +20,7 @@ export const kubeletUpgradeVars = roleVars({
 export type KubeletUpgradeVars = Infer<typeof kubeletUpgradeVars>;
 
 const BARE = "{{ kube_version | regex_replace('^v', '') }}";
-const KUBECTL = '{{ bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf';
+const KUBECTL = '{{ kube_packages_bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf';
 const NODE = '{{ kube_override_hostname | default(inventory_hostname) }}';
 const FIRST_CP = "{{ groups['kube_control_plane'][0] }}";
 /** `v1.17.7 True`: the node's kubelet version and Ready status on one line */
@@ -31,7 +31,7 @@ export default defineRole({
   vars: kubeletUpgradeVars,
   defaults: {
     kube_package_version: `${BARE}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}`,
-    bin_dir: '/usr/local/bin',
+    kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     kubelet_upgrade_ready_timeout: 120,
     kubelet_upgrade_rollback: true,

@@ -10,7 +10,7 @@ import { kube_drain } from './drain.js';
 // Every kubectl call runs on the first control plane (delegated, as kubespray's).
 export const preUpgradeVars = roleVars({
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
-  bin_dir: v.string(),
+  kube_packages_bin_dir: v.string(),
   kube_config_dir: v.string(),
   kube_manifest_dir: v.string(),
   drain_nodes: v.boolean(),
@@ -34,7 +34,7 @@ export const preUpgradeVars = roleVars({
 });
 export type PreUpgradeVars = Infer<typeof preUpgradeVars>;
 
-const KUBECTL = '{{ bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf';
+const KUBECTL = '{{ kube_packages_bin_dir }}/kubectl --kubeconfig {{ kube_config_dir }}/admin.conf';
 const NODE = '{{ kube_override_hostname | default(inventory_hostname) }}';
 const FIRST_CP = "{{ groups['kube_control_plane'][0] }}";
 
@@ -42,7 +42,7 @@ export default defineRole({
   name: 'upgrade-pre-upgrade',
   vars: preUpgradeVars,
   defaults: {
-    bin_dir: '/usr/local/bin',
+    kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     kube_manifest_dir: '/etc/kubernetes/manifests',
     drain_nodes: true,
@@ -95,7 +95,7 @@ export default defineRole({
       b.block('cordon and drain', (c) => {
         c.task('cordon node', command(`${KUBECTL} cordon ${NODE}`), { delegateTo: FIRST_CP, changedWhen: true });
         c.task('drain node', kube_drain((h) => ({
-          kubectl: `${h.vars.bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`,
+          kubectl: `${h.vars.kube_packages_bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`,
           node: String(h.allVars['kube_override_hostname'] ?? h.name),
           grace_period: h.vars.drain_grace_period,
           timeout: h.vars.drain_timeout,
@@ -107,7 +107,7 @@ export default defineRole({
           failedWhen: 'result.rc != 0 and not drain_fallback_enabled',
         });
         c.task('drain node - fallback with disabled eviction', kube_drain((h) => ({
-          kubectl: `${h.vars.bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`,
+          kubectl: `${h.vars.kube_packages_bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`,
           node: String(h.allVars['kube_override_hostname'] ?? h.name),
           grace_period: h.vars.drain_fallback_grace_period,
           timeout: h.vars.drain_fallback_timeout,

@@ -13,7 +13,7 @@ export const upgradePreflightVars = roleVars({
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
   /** the Debian package version of kube_version (as upgrade-kubelet's), for the plan */
   kube_package_version: v.string(),
-  bin_dir: v.string(),
+  kube_packages_bin_dir: v.string(),
   kube_config_dir: v.string(),
   /** `fail`: stop before any cordon when a PDB would block a drain; `warn`: print and go on; `off` */
   upgrade_pdb_precheck: v.enum('fail', 'warn', 'off'),
@@ -25,7 +25,7 @@ export const upgradePreflightVars = roleVars({
 });
 export type UpgradePreflightVars = Infer<typeof upgradePreflightVars>;
 
-const kubectl = (h: HostView<UpgradePreflightVars>): string => `${h.vars.bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`;
+const kubectl = (h: HostView<UpgradePreflightVars>): string => `${h.vars.kube_packages_bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`;
 /** kubespray's node name: kube_override_hostname, or the inventory name */
 export const nodeName = (h: { hostvars(n: string): Record<string, unknown> }, host: string): string => {
   const o = h.hostvars(host)['kube_override_hostname'];
@@ -43,7 +43,7 @@ export default defineRole({
   vars: upgradePreflightVars,
   defaults: {
     kube_package_version: "{{ kube_version | regex_replace('^v', '') }}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}",
-    bin_dir: '/usr/local/bin',
+    kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     upgrade_pdb_precheck: 'fail',
     drain_pod_selector: '',

@@ -23,9 +23,9 @@ const NODE1 = { name: 'k1-node01', address: `${NET}.2` };
 const NODE2 = { name: 'k1-node02', address: `${NET}.3` };
 const HOSTS = [MASTER, NODE1, NODE2];
 const KUBECTL = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
-// what a kubespray inventory of this cluster would say beyond its groups (the lab's kubectl and
-// kubeadm come from the packages, in /usr/bin; the kubeadm-built etcd is stacked)
-const EXTRA = ['-e', 'bin_dir=/usr/bin', '-e', 'etcd_deployment_type=kubeadm'];
+// what a kubespray inventory of this cluster would say beyond its groups: the kubeadm-built etcd
+// is stacked (kubeadm and kubectl are the packages', in kube_packages_bin_dir, /usr/bin)
+const EXTRA = ['-e', 'etcd_deployment_type=kubeadm'];
 
 describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, and what makes it safer', function () {
   this.timeout(900000);

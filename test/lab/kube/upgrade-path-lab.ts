@@ -27,8 +27,8 @@ export const KUBEADM_API: Record<string, string> = {
   '1.17.7': 'kubeadm.k8s.io/v1beta2',
   '1.18.5': 'kubeadm.k8s.io/v1beta2',
 };
-/** a kubespray inventory beyond its groups: the packages' binaries are in /usr/bin; the kubeadm-built etcd is stacked */
-export const EXTRA = ['-e', 'bin_dir=/usr/bin', '-e', 'etcd_deployment_type=kubeadm'];
+/** a kubespray inventory beyond its groups: the kubeadm-built etcd is stacked (the packages' binaries are in kube_packages_bin_dir, /usr/bin) */
+export const EXTRA = ['-e', 'etcd_deployment_type=kubeadm'];
 export const WORKLOAD = { name: 'web', replicas: 3, minAvailable: 2 };
 
 export async function ok(state: LabState, host: string, cmd: string, input?: string): Promise<string> {
