@@ -32,7 +32,8 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' | sort | md5sum; " +
     'find /etc /var/lib/kubelet /var/lib/etcd /var/lib/containerd /opt/cni /usr/local/bin -xdev -printf "%p %s %m %T@\\n" 2>/dev/null | grep -v "^/etc/tsplay-lab" | sort | md5sum; ' +
     'ls /etc/systemd/system /etc/systemd/system/*.wants 2>/dev/null | md5sum; ' +
-    "ps -eo comm= | grep -v -e '^ps$' -e '^sh$' -e '^bash$' -e '^md5sum$' -e '^sort$' -e '^grep$' -e '^sshd' -e '^python3$' -e '^tini$' -e '^sleep$' | sort | uniq -c";
+    // ps first, alone: in a pipeline the later commands (uniq...) may or may not have started when ps reads /proc
+    "procs=$(ps -eo comm=); echo \"$procs\" | grep -v -e '^ps$' -e '^sh$' -e '^bash$' -e '^sshd' -e '^python3$' -e '^tini$' -e '^sleep$' | sort | uniq -c";
 
   const footprint = () => Promise.all(HOSTS.map(async (h) => (await labSsh(lab(), h.name, FOOTPRINT)).stdout));
   let fresh: string[] = [];
