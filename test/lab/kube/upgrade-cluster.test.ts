@@ -8,13 +8,13 @@
 // switch) is rolled back and the node left Ready and schedulable at 1.16.3; once fixed, the rest
 // finishes; and a rerun of the finished upgrade changes nothing.
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
+import { labUp, type LabState } from '../../../lib/lab/index.js';
 import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
 import { labSsh, labSubnet, tempStateDir } from '../../helpers/lab.js';
-import { writePathInventory } from './upgrade-path-lab.js';
+import { dropLab, writePathInventory } from './upgrade-path-lab.js';
 import { tsplay, type CliRun } from '../../e2e/helpers.js';
 
 const NET = labSubnet(160);
@@ -79,11 +79,7 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
   });
   after(async function () {
     this.timeout(120000);
-    if (stateDir) {
-      await labDown(stateDir).catch(() => undefined);
-      await rm(stateDir, { recursive: true, force: true });
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await dropLab(stateDir, dir);
   });
 
   /** the command line a task ran (its result's cmd), from --json events */

@@ -5,8 +5,8 @@
 // stacked etcd), kubespray's inventory of it, a Deployment under a PodDisruptionBudget that allows
 // one disruption, a poll of what the API shows during a run, and what a run's --json events say
 // about its order.
-import { writeFile } from 'node:fs/promises';
-import { labConnectionVars, type LabState } from '../../../lib/lab/index.js';
+import { rm, writeFile } from 'node:fs/promises';
+import { labConnectionVars, labDown, type LabState } from '../../../lib/lab/index.js';
 import { initConfig116, initScript, joinCommandOf, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
 import type { RunEvent } from '../../../lib/report/events.js';
 import { labSsh } from '../../helpers/lab.js';
@@ -83,6 +83,15 @@ export async function build114(state: LabState, masters: PathHost[], workers: Pa
     return all.every((h) => new RegExp(`^${h.name}\\s+Ready\\s`, 'm').test(text));
   });
   log('all nodes Ready');
+}
+
+/** the lab down and its state dir and the test's scratch dir gone (an after hook's work) */
+export async function dropLab(stateDir: string | undefined, dir: string | undefined): Promise<void> {
+  if (stateDir) {
+    await labDown(stateDir).catch(() => undefined);
+    await rm(stateDir, { recursive: true, force: true });
+  }
+  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 /** kubespray's inventory shape (seed 004, legacy group names), stacked etcd on the masters */

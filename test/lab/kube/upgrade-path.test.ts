@@ -9,14 +9,14 @@
 // the PDB's minimum (the lab's controller-manager recreates evicted pods through the ReplicaSet,
 // the scheduler places them on a schedulable worker, the kubelet double reports them Ready).
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labDown, labUp, type LabState } from '../../../lib/lab/index.js';
+import { labUp, type LabState } from '../../../lib/lab/index.js';
 import { labSubnet, pidsOfHost, tempStateDir } from '../../helpers/lab.js';
 import { tsplay, type CliRun } from '../../e2e/helpers.js';
 import {
-  build114, cordonWindows, deployWorkload, EXTRA, KUBEADM_API, KUBECTL, kubeadmUpgrades, mostOpenAtOnce, nodeVersions, ok, PATH, poll,
+  build114, cordonWindows, dropLab, deployWorkload, EXTRA, KUBEADM_API, KUBECTL, kubeadmUpgrades, mostOpenAtOnce, nodeVersions, ok, PATH, poll,
   waitFor, WORKLOAD, writePathInventory, type Sample,
 } from './upgrade-path-lab.js';
 
@@ -53,11 +53,7 @@ describe('upgrade-cluster.ts: the path 1.14.3 → 1.18.5 on 3 masters + 2 worker
   });
   after(async function () {
     this.timeout(120000);
-    if (stateDir) {
-      await labDown(stateDir).catch(() => undefined);
-      await rm(stateDir, { recursive: true, force: true });
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await dropLab(stateDir, dir);
   });
 
   /** nothing was changed anywhere: every node still at 1.14.3, uncordoned, packages and manifests at 1.14.3 */
