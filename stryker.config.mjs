@@ -14,6 +14,9 @@ export default {
   mochaOptions: { spec: scope.tests, config: '.mocharc.json' },
   mutate: scope.mutate,
   coverageAnalysis: 'perTest',
+  // tsx never type-checks, and Stryker's `// @ts-nocheck` header would shift every line of the
+  // sandbox's test fixtures (a test that checks a reported file:line then fails the dry run)
+  disableTypeChecks: false,
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 20000,
   reporters: ['clear-text', 'json'],

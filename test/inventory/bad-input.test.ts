@@ -93,6 +93,6 @@ describe('inventory bad input', function () {
   it('a TS inventory that throws names the file and the line that threw', async () => {
     const f = join(process.cwd(), 'test', 'fixtures', 'inventory', 'throws.ts');
     const e = await loadError([f]);
-    expect(e.message).to.match(/throws\.ts: cannot load the TypeScript inventory: no hosts configured \(thrown at test\/fixtures\/inventory\/throws\.ts:6:\d+\)/);
+    expect(e.message, e.message).to.match(/throws\.ts: cannot load the TypeScript inventory: no hosts configured \(thrown at test\/fixtures\/inventory\/throws\.ts:6:\d+\)/);
   });
 });
