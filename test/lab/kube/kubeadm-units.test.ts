@@ -10,6 +10,7 @@ import { parseVersion, type SemVer } from '../../../lib/lab/kube/common/versions
 import { parseConfig } from '../../../lib/lab/kube/kubeadm/config.js';
 import { KubeadmError } from '../../../lib/lab/kube/kubeadm/errors.js';
 import { joinCommand, oneLine } from '../../../lib/lab/kube/kubeadm/joincmd.js';
+import { memberAddWithBackoff } from '../../../lib/lab/kube/kubeadm/cmd-join.js';
 import { tokenSecret, controlPlaneMarks } from '../../../lib/lab/kube/kubeadm/cluster.js';
 import { apiServerServiceIP } from '../../../lib/lab/kube/kubeadm/pki.js';
 import { caCertHash, decryptBytes, encryptBytes, generateCertificateKey, generateToken, parseDuration, TOKEN_RE } from '../../../lib/lab/kube/kubeadm/tokens.js';
@@ -150,5 +151,28 @@ describe('kubeadm double: tokens, CA pin, certificate key', () => {
   it('takes the first service address as the API server\'s ClusterIP', () => {
     expect(apiServerServiceIP('10.96.0.0/12')).to.equal('10.96.0.1');
     expect(apiServerServiceIP('10.233.0.0/18')).to.equal('10.233.0.1');
+  });
+});
+
+describe('kubeadm double: stacked etcd member add', () => {
+  const unhealthy = { rc: 1, out: 'Error: etcdserver: unhealthy cluster' };
+  it('1.15 and later retry an "unhealthy cluster" refusal with kubeadm\'s backoff (50 ms doubling, 11 tries)', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const ok = await memberAddWithBackoff(true, async () => (++calls < 4 ? unhealthy : { rc: 0, out: 'added' }), async (ms) => void sleeps.push(ms));
+    expect(ok).to.deep.equal({ rc: 0, out: 'added' });
+    expect(calls).to.equal(4);
+    expect(sleeps).to.have.length(3);
+    [50, 100, 200].forEach((base, i) => expect(sleeps[i]).to.be.within(base, base * 1.1)); // jitter 0.1
+    calls = 0;
+    const failed = await memberAddWithBackoff(true, async () => (calls++, unhealthy), async () => undefined);
+    expect(failed).to.deep.equal(unhealthy);
+    expect(calls).to.equal(11);
+  });
+  it('1.14 tries once, as kubeadm 1.14 did', async () => {
+    let calls = 0;
+    const r = await memberAddWithBackoff(false, async () => (calls++, unhealthy), async () => undefined);
+    expect(r.rc).to.equal(1);
+    expect(calls).to.equal(1);
   });
 });

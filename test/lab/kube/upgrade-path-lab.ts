@@ -75,7 +75,10 @@ export async function build114(state: LabState, masters: PathHost[], workers: Pa
   const key = /--certificate-key ([0-9a-f]{64})/.exec(init)?.[1];
   if (!worker || !key) throw new Error(`kubeadm init printed no join commands:\n${init}`);
   // kubeadm 1.14's words for a control-plane join
-  for (const m of masters.slice(1)) await ok(state, m.name, `${worker} --experimental-control-plane --certificate-key ${key} 2>&1`);
+  for (const [i, m] of masters.slice(1).entries()) {
+    await etcdSettled(state, masters[0]!, i + 1);
+    await ok(state, m.name, `${worker} --experimental-control-plane --certificate-key ${key} 2>&1`);
+  }
   log('masters joined');
   for (const w of workers) await ok(state, w.name, `${worker} 2>&1`);
   await waitFor(`${all.length} nodes Ready`, async () => {
@@ -83,6 +86,18 @@ export async function build114(state: LabState, masters: PathHost[], workers: Pa
     return all.every((h) => new RegExp(`^${h.name}\\s+Ready\\s`, 'm').test(text));
   });
   log('all nodes Ready');
+}
+
+/**
+ * Waits for `members` started etcd members, then 6 s more: etcd refuses a member add ("unhealthy
+ * cluster") until every member has been connected for 5 s, and kubeadm 1.14 does not retry it
+ * (1.15 does: kubeadm#1646), so an operator joining 1.14 masters waits between them.
+ */
+async function etcdSettled(state: LabState, via: PathHost, members: number): Promise<void> {
+  const pki = '/etc/kubernetes/pki/etcd';
+  const list = `ETCDCTL_API=3 etcdctl --endpoints https://${via.address}:2379 --cacert ${pki}/ca.crt --cert ${pki}/healthcheck-client.crt --key ${pki}/healthcheck-client.key member list`;
+  await waitFor(`${members} started etcd members`, async () => (await ok(state, via.name, list)).split('\n').filter((l) => l.includes(', started, ')).length === members);
+  await new Promise((r) => setTimeout(r, 6000));
 }
 
 /** the lab down and its state dir and the test's scratch dir gone (an after hook's work) */

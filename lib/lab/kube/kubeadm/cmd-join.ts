@@ -136,6 +136,28 @@ function etcdctl(args: string[]): Promise<{ rc: number; out: string }> {
   );
 }
 
+/**
+ * kubeadm 1.15 and later retry MemberAdd with exponential backoff (kubeadm#1646: etcd answers
+ * "unhealthy cluster" while the last member added has been connected for less than 5 s);
+ * 1.14 tries once, which is why joining masters back to back could fail there.
+ */
+export async function memberAddWithBackoff(
+  retries: boolean,
+  add: () => Promise<{ rc: number; out: string }>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<{ rc: number; out: string }> {
+  // kubeadm's etcdBackoff: 11 steps from 50 ms, factor 2, jitter 0.1 (about 100 s in all)
+  const steps = retries ? 11 : 1;
+  let delay = 50;
+  let last = await add();
+  for (let i = 1; i < steps && last.rc !== 0; i++) {
+    await sleep(delay * (1 + Math.random() * 0.1));
+    delay *= 2;
+    last = await add();
+  }
+  return last;
+}
+
 /** Adds this node as a stacked etcd member through an existing member; returns --initial-cluster. */
 async function addEtcdMember(cluster: ClusterConfig, name: string, address: string, c: KubeClient, ctx: Ctx): Promise<string> {
   const d = cluster.certificatesDir;
@@ -147,7 +169,7 @@ async function addEtcdMember(cluster: ClusterConfig, name: string, address: stri
   if (endpoints.length === 0) throw new KubeadmError('etcd cluster is not healthy: no etcd member found in the cluster');
   const tls = ['--endpoints', endpoints.join(','), '--cacert', join(d, 'etcd/ca.crt'), '--cert', join(d, 'etcd/healthcheck-client.crt'), '--key', join(d, 'etcd/healthcheck-client.key')];
   ctx.out.out('[check-etcd] Checking that the etcd cluster is healthy');
-  const add = await etcdctl([...tls, 'member', 'add', name, `--peer-urls=https://${address}:2380`]);
+  const add = await memberAddWithBackoff(ctx.v.minor >= 15, () => etcdctl([...tls, 'member', 'add', name, `--peer-urls=https://${address}:2380`]));
   if (add.rc !== 0) throw new KubeadmError(`error creating local etcd static pod manifest file: ${add.out.trim()}`);
   const m = /ETCD_INITIAL_CLUSTER="([^"]*)"/.exec(add.out);
   ctx.out.out('[etcd] Announced new etcd member joining to the existing etcd cluster');
