@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
 import { controllerKubectl, nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
-import { clusterHosts, describeRun, recap, REPO, tsplay } from './helpers.js';
+import { clusterHosts, describeRun as describeAll, recap, REPO, tsplay, type CliRun } from './helpers.js';
 
 // cluster.ts with seed 000/002's HA topology: three masters with stacked etcd
 // (etcd_deployment_type: kubeadm, seed 001: kubeadm runs the real etcd as a static pod, no etcd
@@ -23,6 +23,13 @@ const M1 = MASTERS[0]!;
 const W1 = HOSTS[3]!;
 const VERSION = '1.35.2';
 const LB = `${M1.address}:8383`;
+
+/** The failed and changed results first (the run's tail is mostly its timings), then the tail. */
+const describeRun = (r: CliRun): string =>
+  r.events
+    .filter((e) => e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable' || e.changed))
+    .map((e) => JSON.stringify(e).slice(0, 3000))
+    .join('\n') + `\n${describeAll(r)}`;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
