@@ -108,6 +108,9 @@ describe('tsplay CLI', function () {
       '    keyFile: /etc/ssl/etcd/ssl/node-k1-master01-key.pem',
       '  serviceSubnet: 10.233.0.0/18',
       '  podSubnet: 10.233.64.0/18',
+      // kubespray's SANs from its defaults (dns_domain, kube_apiserver_ip), not "undefined"
+      '  - kubernetes.default.svc.cluster.local',
+      '  - 10.233.0.1',
       '  - lb-apiserver.kubernetes.local',
       `  - ${lb}`,
       '  - k1-master03',
@@ -124,6 +127,7 @@ describe('tsplay CLI', function () {
       at = i;
     }
     expect(lines.filter((l) => l === '---')).to.have.length(3);
+    expect(r.out).to.not.include('undefined');
   });
 
   it('an undefined variable in a template is an error naming file, line and host', () => {
