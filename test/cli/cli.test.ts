@@ -216,6 +216,19 @@ describe('tsplay CLI', function () {
     }
   });
 
+  it('cluster.ts runs the external API load balancer before the control plane, and kube-vip in its kubelet play (kubespray roles/kubernetes/node)', () => {
+    const t = tsplay(['run', 'playbooks/cluster.ts', '-i', 'inventory/prod.ini', '--list-tasks']);
+    expect(t.code, t.err).to.equal(0);
+    const plays = t.out.split(/\n(?=\s*play #)/);
+    const at = (name: string): number => plays.findIndex((p) => new RegExp(`^\\s*play #\\d+ \\([^)]*\\): ${name}\\t`).test(p));
+    const [lb, kubelet, cp] = [at('external API load balancer'), at('kubelet'), at('control plane')];
+    expect([lb, kubelet, cp], t.out).to.not.include(-1);
+    expect(lb, t.out).to.be.lessThan(cp);
+    expect(kubelet, t.out).to.be.lessThan(cp);
+    expect(plays[lb], t.out).to.match(/^\s*play #\d+ \(kube_control_plane\)/).and.match(/external-loadbalancer : haproxy config \(checked by haproxy/).and.match(/external-loadbalancer : keepalived config/);
+    expect(plays[kubelet], t.out).to.match(/kube-vip : kube-vip static pod/).and.match(/kubernetes-node-loadbalancer : /);
+  });
+
   it('run --list-tasks and --list-hosts show plays without connecting', () => {
     const t = tsplay(['run', 'playbooks/cluster.ts', '-i', 'inventory/prod.ini', '--list-tasks']);
     expect(t.code, t.err).to.equal(0);
