@@ -32,21 +32,12 @@ export default defineRole({
     etcd_cert_dir: '/etc/ssl/etcd/ssl',
     etcd_client_port: 2379,
     etcd_listen_loopback: true,
-    apiserver_sans: (h) => {
-      const v = h.vars;
-      const lb = h.allVars.loadbalancer_apiserver as { address?: string } | undefined;
-      const extra = (h.allVars.supplementary_addresses_in_ssl_keys ?? []) as string[];
-      const cps = h.groups.kube_control_plane ?? [];
+    // a Jinja default (not a function: a function default sees no other default, and dns_domain,
+    // kube_apiserver_ip and apiserver_loadbalancer_domain_name are defaults)
+    apiserver_sans: `{{ (['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.' ~ dns_domain, kube_apiserver_ip, 'localhost', '127.0.0.1', '::1', apiserver_loadbalancer_domain_name] + ([loadbalancer_apiserver.address] if loadbalancer_apiserver is defined else []) + apiserver_sans_control_plane + supplementary_addresses_in_ssl_keys) | map('string') | unique | list }}`,
+    apiserver_sans_control_plane: (h) => {
       const addr = (n: string): string => String(h.hostvars(n).access_ip ?? h.hostvars(n).ip ?? h.hostvars(n).ansible_host ?? n);
-      const sans = [
-        'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${v.dns_domain}`,
-        v.kube_apiserver_ip, 'localhost', '127.0.0.1', '::1',
-        v.apiserver_loadbalancer_domain_name,
-        ...(lb?.address ? [lb.address] : []),
-        ...cps.flatMap((n) => [n, addr(n)]),
-        ...extra,
-      ];
-      return [...new Set(sans.map(String))];
+      return (h.groups.kube_control_plane ?? []).flatMap((n) => [n, addr(n)]);
     },
     kubeconfig_users: [],
   },

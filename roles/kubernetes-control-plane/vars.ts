@@ -16,10 +16,12 @@ export const controlPlaneVars = roleVars({
   kubelet_fail_swap_on: v.boolean(),
   etcd_cert_dir: v.string(),
   etcd_client_port: v.integer(),
-  /** stacked etcd: also listen on 127.0.0.1 (kubeadm's default); false where hosts share 127.0.0.1 (the lab) */
+  /** the etcd role's (etcd_deployment_type host); stacked etcd keeps kubeadm's listen URLs (127.0.0.1 and the advertise address), as its config is the whole cluster's */
   etcd_listen_loopback: v.boolean(),
   /** every name and address of the API certificate (FACTS §2.2's list) */
   apiserver_sans: v.array(v.string()),
+  /** tsplay: the part of apiserver_sans for the control-plane hosts, each one's name and access_ip|ip|ansible_host */
+  apiserver_sans_control_plane: v.array(v.string()),
   /** non-root users who also get ~/.kube/config (root always does; so does ansible_user) */
   kubeconfig_users: v.array(v.string()),
 });

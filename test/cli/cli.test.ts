@@ -108,6 +108,9 @@ describe('tsplay CLI', function () {
       '    keyFile: /etc/ssl/etcd/ssl/node-k1-master01-key.pem',
       '  serviceSubnet: 10.233.0.0/18',
       '  podSubnet: 10.233.64.0/18',
+      // kubespray's SANs from its defaults (dns_domain, kube_apiserver_ip), not "undefined"
+      '  - kubernetes.default.svc.cluster.local',
+      '  - 10.233.0.1',
       '  - lb-apiserver.kubernetes.local',
       `  - ${lb}`,
       '  - k1-master03',
@@ -124,6 +127,7 @@ describe('tsplay CLI', function () {
       at = i;
     }
     expect(lines.filter((l) => l === '---')).to.have.length(3);
+    expect(r.out).to.not.include('undefined');
   });
 
   it('an undefined variable in a template is an error naming file, line and host', () => {
@@ -210,6 +214,19 @@ describe('tsplay CLI', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('cluster.ts runs the external API load balancer before the control plane, and kube-vip in its kubelet play (kubespray roles/kubernetes/node)', () => {
+    const t = tsplay(['run', 'playbooks/cluster.ts', '-i', 'inventory/prod.ini', '--list-tasks']);
+    expect(t.code, t.err).to.equal(0);
+    const plays = t.out.split(/\n(?=\s*play #)/);
+    const at = (name: string): number => plays.findIndex((p) => new RegExp(`^\\s*play #\\d+ \\([^)]*\\): ${name}\\t`).test(p));
+    const [lb, kubelet, cp] = [at('external API load balancer'), at('kubelet'), at('control plane')];
+    expect([lb, kubelet, cp], t.out).to.not.include(-1);
+    expect(lb, t.out).to.be.lessThan(cp);
+    expect(kubelet, t.out).to.be.lessThan(cp);
+    expect(plays[lb], t.out).to.match(/^\s*play #\d+ \(kube_control_plane\)/).and.match(/external-loadbalancer : haproxy config \(checked by haproxy/).and.match(/external-loadbalancer : keepalived config/);
+    expect(plays[kubelet], t.out).to.match(/kube-vip : kube-vip static pod/).and.match(/kubernetes-node-loadbalancer : /);
   });
 
   it('run --list-tasks and --list-hosts show plays without connecting', () => {
