@@ -23,6 +23,7 @@ export const kubernetesNodeVars = roleVars({
   kubelet_cgroup_driver: clusterShape.kubelet_cgroup_driver,
   kube_config_dir: clusterShape.kube_config_dir,
   containerd_cfg_dir: v.string(),
+  kube_version: clusterShape.kube_version,
   kube_version_plain: clusterShape.kube_version_plain,
   cri_socket: clusterShape.cri_socket,
   /** more kubelet flags, appended to KUBELET_EXTRA_ARGS */
@@ -40,6 +41,7 @@ export default defineRole({
     kubelet_cgroup_driver: clusterDefaults.kubelet_cgroup_driver,
     kube_config_dir: clusterDefaults.kube_config_dir,
     containerd_cfg_dir: '/etc/containerd',
+    kube_version: clusterDefaults.kube_version,
     kube_version_plain: clusterDefaults.kube_version_plain,
     cri_socket: clusterDefaults.cri_socket,
     kubelet_custom_flags: [],
