@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseVersion, type SemVer } from '../../../lib/lab/kube/common/versions.js';
 import { parseConfig } from '../../../lib/lab/kube/kubeadm/config.js';
 import { KubeadmError } from '../../../lib/lab/kube/kubeadm/errors.js';
+import { kubeadmFlags } from '../../../lib/lab/kube/kubeadm/kubelet.js';
 import { joinCommand, oneLine } from '../../../lib/lab/kube/kubeadm/joincmd.js';
 import { tokenSecret, controlPlaneMarks } from '../../../lib/lab/kube/kubeadm/cluster.js';
 import { apiServerServiceIP } from '../../../lib/lab/kube/kubeadm/pki.js';
@@ -80,6 +81,25 @@ describe('kubeadm double: config apiVersions per release', () => {
   it('refuses InitConfiguration with JoinConfiguration, and YAML errors with the line', () => {
     expect(refused(() => parseConfig(doc('kubeadm.k8s.io/v1beta2', 'InitConfiguration') + '---\n' + doc('kubeadm.k8s.io/v1beta2', 'JoinConfiguration'), 'f', V('1.16.3'), 'h'))).to.match(/mutually exclusive/);
     expect(refused(() => parseConfig('apiVersion: [\n', 'f', V('1.16.3'), 'h'))).to.match(/^error converting YAML to JSON: yaml: line \d+/);
+  });
+});
+
+describe('kubeadm double: kubeadm-flags.env per release and criSocket', () => {
+  const cluster = (v: string): NonNullable<ReturnType<typeof parseConfig>['cluster']> =>
+    parseConfig(doc(v === '1.16.3' ? 'kubeadm.k8s.io/v1beta2' : 'kubeadm.k8s.io/v1beta3', 'ClusterConfiguration', `kubernetesVersion: v${v}\n`), 'f', V(v), 'h').cluster!;
+  const reg = (criSocket?: string): Parameters<typeof kubeadmFlags>[2] => ({ name: 'h', kubeletExtraArgs: {}, ignorePreflightErrors: [], ...(criSocket ? { criSocket } : {}) });
+
+  it('before 1.24: dockershim flags for the default socket, --container-runtime=remote and the endpoint for containerd', () => {
+    expect(kubeadmFlags(cluster('1.16.3'), V('1.16.3'), reg(), 'h')).to.equal('KUBELET_KUBEADM_ARGS="--network-plugin=cni --pod-infra-container-image=k8s.gcr.io/pause:3.1"\n');
+    expect(kubeadmFlags(cluster('1.16.3'), V('1.16.3'), reg('unix:///var/run/containerd/containerd.sock'), 'h')).to.equal(
+      'KUBELET_KUBEADM_ARGS="--container-runtime=remote --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock"\n',
+    );
+  });
+
+  it('from 1.24: only the CRI endpoint, never --container-runtime', () => {
+    const flags = kubeadmFlags(cluster('1.34.3'), V('1.34.3'), reg('unix:///var/run/containerd/containerd.sock'), 'h');
+    expect(flags).to.include('--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock');
+    expect(flags).to.not.include('--container-runtime=');
   });
 });
 
