@@ -18,7 +18,7 @@ const VERSION = '1.16.3';
 const NEXT = '1.17.7';
 const UPGRADE = path.join(REPO, 'playbooks/upgrade-cluster.ts');
 
-describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
+describe('e2e: cluster.ts installs the seed\'s 1.16.3 (external etcd), upgrade-cluster.ts takes it to 1.17.7', function () {
   this.timeout(900000);
   const lab = useLab('e2e-cluster', HOSTS, { kubeRepo: true });
   let inv: string;
@@ -64,7 +64,7 @@ describe('e2e: cluster.ts installs a cluster (external etcd)', function () {
     expect(run.stdout).to.include('kubeadm=1.16.3-00, kubelet=1.16.3-00, kubectl=1.16.3-00 not in the apt cache yet');
   });
 
-  it('installs: every node Ready at kube_version from the controller; a rerun changes nothing', async () => {
+  it('installs: every node Ready at kube_version from the controller, each kubelet on containerd over CRI; a rerun changes nothing', async () => {
     const first = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
     expect(first.code, describeRun(first)).to.equal(0);
     const kubeconfig = path.join(lab().stateDir, 'artifacts/admin.conf');
