@@ -10,6 +10,9 @@ import { parseVersion, type SemVer } from '../../../lib/lab/kube/common/versions
 import { parseConfig } from '../../../lib/lab/kube/kubeadm/config.js';
 import { KubeadmError } from '../../../lib/lab/kube/kubeadm/errors.js';
 import { kubeadmFlags } from '../../../lib/lab/kube/kubeadm/kubelet.js';
+import { runInit } from '../../../lib/lab/kube/kubeadm/cmd-init.js';
+import { newCtx } from '../../../lib/lab/kube/kubeadm/context.js';
+import type { Out } from '../../../lib/lab/kube/kubeadm/output.js';
 import { joinCommand, oneLine } from '../../../lib/lab/kube/kubeadm/joincmd.js';
 import { tokenSecret, controlPlaneMarks } from '../../../lib/lab/kube/kubeadm/cluster.js';
 import { apiServerServiceIP } from '../../../lib/lab/kube/kubeadm/pki.js';
@@ -100,6 +103,27 @@ describe('kubeadm double: kubeadm-flags.env per release and criSocket', () => {
     const flags = kubeadmFlags(cluster('1.34.3'), V('1.34.3'), reg('unix:///var/run/containerd/containerd.sock'), 'h');
     expect(flags).to.include('--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock');
     expect(flags).to.not.include('--container-runtime=');
+  });
+});
+
+describe('kubeadm double: init --upload-certs per release', () => {
+  // argv parsing stops at the first flag the release does not know, before anything runs; a
+  // --no-such-flag after it keeps a release that accepts --upload-certs from running init here
+  const refusedFlag = async (version: string, argv: string[]): Promise<string> => {
+    const out: Out = { out: () => {}, err: () => {} };
+    try {
+      await runInit(newCtx(V(version), out), argv);
+      return '(accepted)';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('1.14 knows only --experimental-upload-certs; 1.15 and 1.16 take --upload-certs (init and the upload-certs phase)', async () => {
+    expect(await refusedFlag('1.14.3', ['--upload-certs', '--no-such-flag'])).to.equal('unknown flag: --upload-certs');
+    expect(await refusedFlag('1.14.3', ['phase', 'upload-certs', '--upload-certs', '--no-such-flag'])).to.equal('unknown flag: --upload-certs');
+    expect(await refusedFlag('1.14.3', ['--experimental-upload-certs', '--no-such-flag'])).to.equal('unknown flag: --no-such-flag');
+    for (const v of ['1.15.6', '1.16.3']) expect(await refusedFlag(v, ['--upload-certs', '--no-such-flag']), v).to.equal('unknown flag: --no-such-flag');
   });
 });
 
