@@ -15,6 +15,8 @@ export { controlPlaneVars, type ControlPlaneVars } from './vars.js';
 const FIRST = '{{ first_kube_control_plane }}';
 const KUBEADM = '{{ kube_packages_bin_dir }}/kubeadm';
 const CONFIG = '{{ kube_config_dir }}/kubeadm-config.yaml';
+// kubeadm 1.14 knew only the experimental spelling; 1.15 added --upload-certs (kubespray v2.11 chose by version)
+const UPLOAD_CERTS = "{{ '--experimental-upload-certs' if kube_version_plain is version('1.15.0', '<') else '--upload-certs' }}";
 const IGNORE = "{{ ('--ignore-preflight-errors=' ~ (kubeadm_ignore_preflight_errors | join(','))) if kubeadm_ignore_preflight_errors else '' }}";
 
 export default defineRole({
@@ -75,7 +77,7 @@ function firstControlPlane(t: TaskBuilder<ControlPlaneVars>): void {
   const first = `inventory_hostname == first_kube_control_plane`;
   const init = t.task('kubeadm init', shell(
     `timeout -k {{ kubeadm_init_timeout }} {{ kubeadm_init_timeout }} ${KUBEADM} init --config=${CONFIG} ${IGNORE} ` +
-      "{{ ('--skip-phases=' ~ (kubeadm_init_phases_skip | join(','))) if kubeadm_init_phases_skip else '' }} --upload-certs",
+      "{{ ('--skip-phases=' ~ (kubeadm_init_phases_skip | join(','))) if kubeadm_init_phases_skip else '' }} " + UPLOAD_CERTS,
   ), {
     when: `${first} and kubeadm_already_run.rc != 0`,
     register: 'kubeadm_init',
@@ -132,7 +134,7 @@ function otherControlPlanes(t: TaskBuilder<ControlPlaneVars>): void {
   // one host at a time, as kubespray's `throttle: 1`: each join adds an etcd member (stacked) and
   // an API server; the key and token are made for it on the first control-plane host
   t.block('join the control plane', (b) => {
-    b.task('upload the control-plane certificates', shell(`${KUBEADM} init phase upload-certs --upload-certs --config=${CONFIG} | tail -n 1`), {
+    b.task('upload the control-plane certificates', shell(`${KUBEADM} init phase upload-certs ${UPLOAD_CERTS} --config=${CONFIG} | tail -n 1`), {
       delegateTo: FIRST, register: 'kubeadm_upload_certs', noLog: true,
     });
     b.task('join token', command(`${KUBEADM} token create --kubeconfig {{ kube_config_dir }}/admin.conf`), {

@@ -8,6 +8,14 @@ import { clusterDefaults, clusterShape } from '../kubespray-defaults/index.js';
 // carry per-host addresses. And the check seed 003 is about: the container runtime's cgroup driver
 // must be the kubelet's, or the kubelet refuses to start after kubeadm has begun.
 
+/**
+ * Before 1.24 the kubelet talks to dockershim unless told otherwise: with containerd it needs
+ * `--container-runtime=remote` and the CRI socket (kubespray's kubelet.env did the same until
+ * dockershim was removed; 1.24+ kubelets only speak CRI, and 1.27 removed the flag).
+ */
+const REMOTE_RUNTIME =
+  "(' --container-runtime=remote --container-runtime-endpoint=' ~ cri_socket) if kube_version_plain is version('1.24.0', '<') else ''";
+
 export const kubernetesNodeVars = roleVars({
   main_ip: clusterShape.main_ip,
   kubelet_bind_address: clusterShape.kubelet_bind_address,
@@ -15,6 +23,9 @@ export const kubernetesNodeVars = roleVars({
   kubelet_cgroup_driver: clusterShape.kubelet_cgroup_driver,
   kube_config_dir: clusterShape.kube_config_dir,
   containerd_cfg_dir: v.string(),
+  kube_version: clusterShape.kube_version,
+  kube_version_plain: clusterShape.kube_version_plain,
+  cri_socket: clusterShape.cri_socket,
   /** more kubelet flags, appended to KUBELET_EXTRA_ARGS */
   kubelet_custom_flags: v.array(v.string()),
 });
@@ -30,6 +41,9 @@ export default defineRole({
     kubelet_cgroup_driver: clusterDefaults.kubelet_cgroup_driver,
     kube_config_dir: clusterDefaults.kube_config_dir,
     containerd_cfg_dir: '/etc/containerd',
+    kube_version: clusterDefaults.kube_version,
+    kube_version_plain: clusterDefaults.kube_version_plain,
+    cri_socket: clusterDefaults.cri_socket,
     kubelet_custom_flags: [],
   },
   handlers: {
@@ -48,7 +62,8 @@ export default defineRole({
     t.task('kubelet addresses', copy({
       dest: '/etc/default/kubelet',
       mode: '0644',
-      content: "KUBELET_EXTRA_ARGS=--node-ip={{ main_ip }} --address={{ kubelet_bind_address }} --healthz-bind-address={{ kubelet_healthz_bind_address }}{% for f in kubelet_custom_flags %} {{ f }}{% endfor %}\n",
+      content: "KUBELET_EXTRA_ARGS=--node-ip={{ main_ip }} --address={{ kubelet_bind_address }} --healthz-bind-address={{ kubelet_healthz_bind_address }}" +
+        `{{ ${REMOTE_RUNTIME} }}{% for f in kubelet_custom_flags %} {{ f }}{% endfor %}\n`,
     }), { notify: 'restart kubelet' });
   },
 });

@@ -1,7 +1,9 @@
 import type { HostView } from '../../lib/index.js';
 
 // The ports kubeadm's preflight checks (FACTS.md §5: Port-6443, -10257, -10259, -10250, -2379,
-// -2380), for the groups the host is in, each with the address its component will bind. Checked
+// -2380; before 1.20 that kubeadm checks the insecure -10251 and -10252 the scheduler and
+// controller-manager of those releases open: both are checked then), for the groups the host is
+// in, each with the address its component will bind. Checked
 // only before the component is set up (kubeadm too checks them only before init/join), so a
 // second run on an installed node, where the component itself holds its port, passes.
 
@@ -24,6 +26,11 @@ export function requiredPorts(h: HostView): RequiredPort[] {
     out.push({ port: Number(vars.kube_apiserver_port), address: str(vars.kube_apiserver_bind_address), what: 'kube-apiserver' });
     out.push({ port: 10257, address: str(vars.kube_controller_manager_bind_address), what: 'kube-controller-manager' });
     out.push({ port: 10259, address: str(vars.kube_scheduler_bind_address), what: 'kube-scheduler' });
+    const minor = Number(/^v?1\.(\d+)\./.exec(str(vars.kube_version))?.[1] ?? 99);
+    if (minor < 20) {
+      out.push({ port: 10252, address: str(vars.kube_controller_manager_bind_address), what: 'kube-controller-manager' });
+      out.push({ port: 10251, address: str(vars.kube_scheduler_bind_address), what: 'kube-scheduler' });
+    }
   }
   if (inGroup('kube_control_plane') || inGroup('kube_node')) out.push({ port: 10250, address: str(vars.kubelet_bind_address), what: 'kubelet' });
   if (inGroup('etcd')) {

@@ -1,5 +1,6 @@
 import { roleVars, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
+import { clusterDefaults, clusterShape } from '../kubespray-defaults/index.js';
 
 // kubespray's names and defaults (roles/kubespray_defaults, roles/kubernetes/preinstall,
 // roles/kubernetes/node, roles/bootstrap_os, roles/kubernetes/control-plane). tsplay-only:
@@ -27,6 +28,8 @@ export const preinstallVars = roleVars({
   populate_inventory_to_hosts_file: v.boolean(),
   dns_domain: v.string(),
   kube_config_dir: v.string(),
+  /** kubespray's: which release's kubeadm preflight the port check mirrors */
+  kube_version: clusterShape.kube_version,
   kube_apiserver_port: v.integer(),
   kube_apiserver_bind_address: v.string(),
   kube_controller_manager_bind_address: v.string(),
@@ -54,6 +57,7 @@ export const preinstallDefaults = {
   populate_inventory_to_hosts_file: true,
   dns_domain: 'cluster.local',
   kube_config_dir: '/etc/kubernetes',
+  kube_version: clusterDefaults.kube_version,
   kube_apiserver_port: 6443,
   kube_apiserver_bind_address: '::',
   kube_controller_manager_bind_address: '::',

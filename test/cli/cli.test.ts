@@ -75,17 +75,46 @@ describe('tsplay CLI', function () {
     ]);
   });
 
-  it('renders kubeadm-config.yaml for k1-master01: LB endpoint, external etcd, subnets, SANs, systemd cgroups', () => {
+  /** `tsplay template FILE` for k1-master01 of inventory/prod.ini spelled with the current group names, plus `extra` (-e ...) */
+  const renderForProdMaster = (file: string, extra: string[] = []): { code: number; out: string; err: string } => {
     // roles read the current group names (a run maps the legacy ones first: playbooks/boilerplate.ts);
     // `tsplay template` runs no play, so it is given the prod inventory spelled the current way
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-prod-'));
-    cpSync('inventory', dir, { recursive: true });
-    const ini = readFileSync(join(dir, 'prod.ini'), 'utf8').replace(/kube-master/g, 'kube_control_plane').replace(/kube-node/g, 'kube_node').replace(/k8s-cluster/g, 'k8s_cluster').replace(/calico-rr/g, 'calico_rr');
-    writeFileSync(join(dir, 'prod.ini'), ini);
-    cpSync(join(dir, 'group_vars/k8s-cluster.yml'), join(dir, 'group_vars/k8s_cluster.yml'));
-    rmSync(join(dir, 'group_vars/k8s-cluster.yml'));
-    const r = tsplay(['template', 'roles/kubernetes-control-plane/templates/kubeadm-config.yaml.njk', '-i', join(dir, 'prod.ini'), '--host', 'k1-master01']);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      cpSync('inventory', dir, { recursive: true });
+      const ini = readFileSync(join(dir, 'prod.ini'), 'utf8').replace(/kube-master/g, 'kube_control_plane').replace(/kube-node/g, 'kube_node').replace(/k8s-cluster/g, 'k8s_cluster').replace(/calico-rr/g, 'calico_rr');
+      writeFileSync(join(dir, 'prod.ini'), ini);
+      cpSync(join(dir, 'group_vars/k8s-cluster.yml'), join(dir, 'group_vars/k8s_cluster.yml'));
+      rmSync(join(dir, 'group_vars/k8s-cluster.yml'));
+      return tsplay(['template', file, '-i', join(dir, 'prod.ini'), '--host', 'k1-master01', ...extra]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('kubeadm configs follow kube_version: v1beta1 for 1.14, v1beta2 for 1.16, v1beta3 for 1.22, v1beta4 (extraArgs as a list) for 1.31', () => {
+    for (const [version, api] of [['1.14.3', 'v1beta1'], ['v1.16.3', 'v1beta2'], ['1.22.0', 'v1beta3'], ['1.31.0', 'v1beta4']] as const) {
+      for (const file of ['kubeadm-config.yaml.njk', 'kubeadm-controlplane.yaml.njk']) {
+        const extra = ['-e', `kube_version=${version}`, '-e', 'kube_apiserver_bind_address=0.0.0.0', '-e', 'kubeadm_token=abcdef.0123456789abcdef', '-e', 'kubeadm_certificate_key=00'];
+        const r = renderForProdMaster(`roles/kubernetes-control-plane/templates/${file}`, extra);
+        expect(r.code, `${version} ${file}: ${r.err}`).to.equal(0);
+        const apis = r.out.split('\n').filter((l) => l.startsWith('apiVersion: kubeadm.k8s.io/'));
+        expect(apis, `${version} ${file}\n${r.out}`).to.not.be.empty;
+        for (const l of apis) expect(l, `${version} ${file}`).to.equal(`apiVersion: kubeadm.k8s.io/${api}`);
+        if (file === 'kubeadm-config.yaml.njk') {
+          expect(r.out, version).to.include(`kubernetesVersion: v${version.replace(/^v/, '')}\n`);
+          // v1beta4 made extraArgs a list of name/value pairs; before, a map
+          if (api === 'v1beta4') expect(r.out).to.match(/extraArgs:\n\s+- name: /);
+          else expect(r.out).to.not.match(/extraArgs:\n\s+- name: /);
+        }
+      }
+    }
+  });
+
+  it('renders kubeadm-config.yaml for k1-master01: LB endpoint, external etcd, subnets, SANs, systemd cgroups', () => {
+    // roles read the current group names (a run maps the legacy ones first: playbooks/boilerplate.ts);
+    // `tsplay template` runs no play, so it is given the prod inventory spelled the current way
+    const r = renderForProdMaster('roles/kubernetes-control-plane/templates/kubeadm-config.yaml.njk');
     expect(r.code, r.err).to.equal(0);
     const [m1, m2, m3] = ['k1-master01', 'k1-master02', 'k1-master03'].map(ipOf);
     const lb = JSON.parse(tsplay(['inventory', '-i', 'inventory/prod.ini', '--host', 'k1-master01']).out).loadbalancer_apiserver.address as string;

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { parseVersion, type SemVer } from '../../../lib/lab/kube/common/versions.js';
 import { parseConfig } from '../../../lib/lab/kube/kubeadm/config.js';
 import { KubeadmError } from '../../../lib/lab/kube/kubeadm/errors.js';
+import { kubeadmFlags } from '../../../lib/lab/kube/kubeadm/kubelet.js';
+import { runInit } from '../../../lib/lab/kube/kubeadm/cmd-init.js';
+import { newCtx } from '../../../lib/lab/kube/kubeadm/context.js';
+import type { Out } from '../../../lib/lab/kube/kubeadm/output.js';
 import { joinCommand, oneLine } from '../../../lib/lab/kube/kubeadm/joincmd.js';
 import { memberAddWithBackoff } from '../../../lib/lab/kube/kubeadm/cmd-join.js';
 import { tokenSecret, controlPlaneMarks } from '../../../lib/lab/kube/kubeadm/cluster.js';
@@ -81,6 +85,46 @@ describe('kubeadm double: config apiVersions per release', () => {
   it('refuses InitConfiguration with JoinConfiguration, and YAML errors with the line', () => {
     expect(refused(() => parseConfig(doc('kubeadm.k8s.io/v1beta2', 'InitConfiguration') + '---\n' + doc('kubeadm.k8s.io/v1beta2', 'JoinConfiguration'), 'f', V('1.16.3'), 'h'))).to.match(/mutually exclusive/);
     expect(refused(() => parseConfig('apiVersion: [\n', 'f', V('1.16.3'), 'h'))).to.match(/^error converting YAML to JSON: yaml: line \d+/);
+  });
+});
+
+describe('kubeadm double: kubeadm-flags.env per release and criSocket', () => {
+  const cluster = (v: string): NonNullable<ReturnType<typeof parseConfig>['cluster']> =>
+    parseConfig(doc(v === '1.16.3' ? 'kubeadm.k8s.io/v1beta2' : 'kubeadm.k8s.io/v1beta3', 'ClusterConfiguration', `kubernetesVersion: v${v}\n`), 'f', V(v), 'h').cluster!;
+  const reg = (criSocket?: string): Parameters<typeof kubeadmFlags>[2] => ({ name: 'h', kubeletExtraArgs: {}, ignorePreflightErrors: [], ...(criSocket ? { criSocket } : {}) });
+
+  it('before 1.24: dockershim flags for the default socket, --container-runtime=remote and the endpoint for containerd', () => {
+    expect(kubeadmFlags(cluster('1.16.3'), V('1.16.3'), reg(), 'h')).to.equal('KUBELET_KUBEADM_ARGS="--network-plugin=cni --pod-infra-container-image=k8s.gcr.io/pause:3.1"\n');
+    expect(kubeadmFlags(cluster('1.16.3'), V('1.16.3'), reg('unix:///var/run/containerd/containerd.sock'), 'h')).to.equal(
+      'KUBELET_KUBEADM_ARGS="--container-runtime=remote --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock"\n',
+    );
+  });
+
+  it('from 1.24: only the CRI endpoint, never --container-runtime', () => {
+    const flags = kubeadmFlags(cluster('1.34.3'), V('1.34.3'), reg('unix:///var/run/containerd/containerd.sock'), 'h');
+    expect(flags).to.include('--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock');
+    expect(flags).to.not.include('--container-runtime=');
+  });
+});
+
+describe('kubeadm double: init --upload-certs per release', () => {
+  // argv parsing stops at the first flag the release does not know, before anything runs; a
+  // --no-such-flag after it keeps a release that accepts --upload-certs from running init here
+  const refusedFlag = async (version: string, argv: string[]): Promise<string> => {
+    const out: Out = { out: () => {}, err: () => {} };
+    try {
+      await runInit(newCtx(V(version), out), argv);
+      return '(accepted)';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('1.14 knows only --experimental-upload-certs; 1.15 and 1.16 take --upload-certs (init and the upload-certs phase)', async () => {
+    expect(await refusedFlag('1.14.3', ['--upload-certs', '--no-such-flag'])).to.equal('unknown flag: --upload-certs');
+    expect(await refusedFlag('1.14.3', ['phase', 'upload-certs', '--upload-certs', '--no-such-flag'])).to.equal('unknown flag: --upload-certs');
+    expect(await refusedFlag('1.14.3', ['--experimental-upload-certs', '--no-such-flag'])).to.equal('unknown flag: --no-such-flag');
+    for (const v of ['1.15.6', '1.16.3']) expect(await refusedFlag(v, ['--upload-certs', '--no-such-flag']), v).to.equal('unknown flag: --no-such-flag');
   });
 });
 

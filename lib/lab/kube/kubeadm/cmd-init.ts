@@ -160,9 +160,14 @@ async function setup(ctx: Ctx, p: ParsedFlags): Promise<Run> {
   return { ctx, s, p, uploadCerts: upload, certKey: s.init.certificateKey || generateCertificateKey(), tokens };
 }
 
+/** kubeadm 1.14 knew only `--experimental-upload-certs`; 1.15 added `--upload-certs` */
+function initFlags(ctx: Ctx): readonly string[] {
+  return ctx.v.minor < 15 ? INIT_FLAGS.filter((f) => f !== 'upload-certs') : INIT_FLAGS;
+}
+
 export async function runInit(ctx: Ctx, argv: string[]): Promise<void> {
   if (argv[0] === 'phase') return runInitPhase(ctx, argv.slice(1));
-  const p = parseCmd(argv, { bools: INIT_BOOLS }, INIT_FLAGS, 'kubeadm init [flags]');
+  const p = parseCmd(argv, { bools: INIT_BOOLS }, initFlags(ctx), 'kubeadm init [flags]');
   if (p.args.length > 0) throw new CobraError(`unknown command "${p.args[0]}" for "kubeadm init"`, 'kubeadm init [flags]');
   const r = await setup(ctx, p);
   const skip = [...listFlag(p, 'skip-phases'), ...r.s.init.skipPhases];
@@ -238,7 +243,7 @@ export async function runInitPhase(ctx: Ctx, argv: string[]): Promise<void> {
   if (!phase || !known.includes(phase)) throw new CobraError(`unknown command "${phase ?? ''}" for "kubeadm init phase"`, 'kubeadm init phase [command]');
   let sub: string | undefined;
   if (rest[0] && !rest[0].startsWith('-')) sub = rest.shift();
-  const p = parseCmd(rest, { bools: INIT_BOOLS }, [...INIT_FLAGS, 'kubeconfig'], `kubeadm init phase ${phase} [flags]`);
+  const p = parseCmd(rest, { bools: INIT_BOOLS }, [...initFlags(ctx), 'kubeconfig'], `kubeadm init phase ${phase} [flags]`);
   const r = await setup(ctx, p);
   try {
     if (phase === 'certs' && sub === 'apiserver') {
