@@ -1,5 +1,6 @@
 import { apt, command, defineRole, dpkg_selections, fail, roleVars, systemd, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
+import { kubeAptRepoDefaults, kubeAptRepoShape, kubeAptRepoTasks } from '../kube-packages/repo.js';
 
 // The kubelet of a node at kube_version (kubespray's kubernetes/node on upgrade, FACTS §1.7, with
 // the packages the install guides use): kubelet and kubectl pinned and held, the kubelet restarted,
@@ -11,6 +12,7 @@ export const kubeletUpgradeVars = roleVars({
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
   kube_package_version: v.string(),
   kube_packages_bin_dir: v.string(),
+  ...kubeAptRepoShape,
   kube_config_dir: v.string(),
   /** seconds the upgraded kubelet has to report its node Ready at kube_version */
   kubelet_upgrade_ready_timeout: v.integer(),
@@ -31,12 +33,15 @@ export default defineRole({
   vars: kubeletUpgradeVars,
   defaults: {
     kube_package_version: `${BARE}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}`,
+    ...kubeAptRepoDefaults,
     kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     kubelet_upgrade_ready_timeout: 120,
     kubelet_upgrade_rollback: true,
   },
   tasks: (t) => {
+    // pkgs.k8s.io has one repository per minor: the target's, before its packages (kube-packages/repo.ts)
+    kubeAptRepoTasks(t, { refresh: true });
     t.task('installed kubelet package', command("dpkg-query -W -f=${Version} kubelet"), {
       register: 'kubelet_previous_package', changedWhen: false, failedWhen: false, checkMode: false,
     });
