@@ -39,14 +39,19 @@ export const NEW_APT_REPO = NEW_REPO;
 /**
  * The repository tasks (when kube_apt_repo_manage): keyrings dir, key, source (registered as
  * kube_apt_source). With `refresh`, apt's lists are updated when the source changed, for roles
- * whose installs do not update the cache themselves (the upgrade's).
+ * whose installs do not update the cache themselves (the upgrade's). `version` (a template giving
+ * `1.34.3`) writes another minor's source than kube_version's (a rollback to the previous kubelet),
+ * `when` adds a condition, `name` names the block.
  */
-export function kubeAptRepoTasks<V>(t: TaskBuilder<V>, o: { refresh: boolean }): void {
-  t.block('the Kubernetes apt repository', (b) => {
+export function kubeAptRepoTasks<V>(t: TaskBuilder<V>, o: { refresh: boolean; version?: string; when?: string; name?: string }): void {
+  t.block(o.name ?? 'the Kubernetes apt repository', (b) => {
     b.task('keyrings dir', file({ path: '/etc/apt/keyrings', state: 'directory', mode: '0755' }));
-    // the key is the same for every minor's repository; `force` would fetch it on every run
+    // asked for again each run (If-Modified-Since): a minor whose key differs replaces it
     b.task('repository key', get_url({ url: '{{ kube_apt_key_url }}', dest: '{{ kube_apt_keyring }}', mode: '0644' }));
     b.task('repository source', copy({ content: '{{ kube_apt_repo }}\n', dest: '/etc/apt/sources.list.d/kubernetes.list', mode: '0644' }), { register: 'kube_apt_source' });
     if (o.refresh) b.task('apt lists of the new repository', apt({ update_cache: true }), { when: 'kube_apt_source is changed' });
-  }, { when: 'kube_apt_repo_manage' });
+  }, {
+    when: o.when ? `kube_apt_repo_manage and (${o.when})` : 'kube_apt_repo_manage',
+    ...(o.version ? { vars: { kube_version_plain: o.version } } : {}),
+  });
 }

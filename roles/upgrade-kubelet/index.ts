@@ -68,6 +68,8 @@ export default defineRole({
         const prev = "{{ kubelet_previous_package.stdout }}";
         const prevV = "v{{ kubelet_previous_package.stdout | regex_replace('-.*$', '') }}";
         const can = 'not ansible_check_mode and kubelet_upgrade_rollback and kubelet_previous_package.rc == 0 and kubelet_previous_package.stdout != kube_package_version';
+        // pkgs.k8s.io: the previous kubelet is in the previous minor's repository
+        kubeAptRepoTasks(r, { refresh: true, name: 'roll back: the previous version\'s apt repository', when: can, version: "{{ kubelet_previous_package.stdout | regex_replace('-.*$', '') }}" });
         r.task('roll back: previous kubelet package', apt({ name: `kubelet=${prev}`, allow_change_held_packages: true }), { when: can });
         r.task('roll back: hold kubelet', dpkg_selections({ name: 'kubelet', selection: 'hold' }), { when: can });
         r.task('roll back: restart kubelet', systemd({ name: 'kubelet', state: 'restarted', daemon_reload: true }), { when: can });
