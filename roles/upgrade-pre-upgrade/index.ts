@@ -138,7 +138,12 @@ export default defineRole({
         when: 'needs_cordoning | default(false)',
         rescue: (r) => {
           r.task('set node back to schedulable', command(`${KUBECTL} uncordon ${NODE}`), { delegateTo: FIRST_CP, when: 'upgrade_node_uncordon_after_drain_failure' });
-          r.task('fail after rescue', fail({ msg: `Failed to drain node ${NODE}` }), { when: 'upgrade_node_fail_if_drain_fails' });
+          r.task('fail after rescue', fail({
+            msg: `Failed to drain node ${NODE}` +
+              // kubectl drain has --disable-eviction from 1.18 on: an older client refuses the fallback's flag
+              "{{ (': the fallback drain needs kubectl 1.18 or later for --disable-eviction (' ~ kube_packages_bin_dir ~ '/kubectl on ' ~ groups['kube_control_plane'][0] ~ ' is older); " +
+              "make room for the evictions (the PodDisruptionBudget) or run with drain_fallback_enabled=false and a longer drain_timeout') if (drain_fallback_result.stderr | default('')) is search('unknown flag: --disable-eviction') else '' }}",
+          }), { when: 'upgrade_node_fail_if_drain_fails' });
         },
       });
     }, { when: 'not (upgrade_node_at_target | default(false))' });
