@@ -67,11 +67,10 @@ function tsplayTty(args: string[], answers: Answer[]): Promise<CliRun & { answer
     };
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); look(); });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
+    child.on('error', (e) => reject(new Error(`could not start util-linux's script (bsdutils) for a terminal: ${e.message}`)));
     child.on('close', (code) => {
       child.stdin.end();
       if (errors.length) return reject(errors[0] instanceof Error ? errors[0] : new Error(String(errors[0])));
-      // eslint-disable-next-line no-control-regex
       const lines = stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('{'));
       resolve({ code: code ?? -1, stdout, stderr, events: parseEvents(lines.join('\n')), answered: next });
     });
