@@ -135,6 +135,18 @@ describe('upgrade: the target minor\'s apt repository (pkgs.k8s.io layout served
     expect(changed(again)).to.deep.equal([]);
   });
 
+  it('a kubelet rollback writes the previous minor\'s source back first (its package is only there)', async () => {
+    const r = await run('-e', 'kube_version=1.35.2', '-e', 'rollback_to=1.34.3');
+    expect(r.code, out(r)).to.equal(0);
+    expect(await ok(`cat ${SOURCE}`)).to.equal(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${url}/v1.34/deb/ /\n`);
+    expect(await offered()).to.deep.equal(['1.34.3-1.1']);
+    // the next upgrade run puts the target's back
+    const up = await run('-e', 'kube_version=1.35.2');
+    expect(up.code, out(up)).to.equal(0);
+    expect(await ok(`cat ${SOURCE}`)).to.contain('/v1.35/deb/');
+    expect(await offered()).to.deep.equal(['1.35.2-1.1']);
+  });
+
   it('kube_apt_repo_manage false (the lab\'s one repository) leaves the source alone', async () => {
     const r = await run('-e', 'kube_version=1.34.3', '-e', 'kube_apt_repo_manage=false');
     expect(r.code, out(r)).to.equal(0);
