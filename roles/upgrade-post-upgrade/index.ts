@@ -23,18 +23,19 @@ export default defineRole({
   },
   tasks: (t) => {
     // kubespray asks (or pauses) on every node of the play; tsplay only on a node this run upgraded
-    // (one already at the target went through nothing to look at). "yes" uncordons; anything else
+    // (one already at the target went through nothing to look at), and not under --check (nothing
+    // to confirm: the plan changes nothing). "yes" uncordons; anything else
     // stops the run with the node left cordoned for a look (the preflight refused already when
     // there is no terminal to answer on).
     const UPGRADED = 'not (upgrade_node_at_target | default(false))';
     t.task('confirm node uncordon', pause({ prompt: 'Ready to uncordon node {{ kube_override_hostname | default(inventory_hostname) }}? Type yes to continue (anything else stops the run, the node stays cordoned)' }), {
-      when: `upgrade_node_post_upgrade_confirm and ${UPGRADED}`, register: 'upgrade_node_post_upgrade_confirmation',
+      when: `upgrade_node_post_upgrade_confirm and ${UPGRADED} and not ansible_check_mode`, register: 'upgrade_node_post_upgrade_confirmation',
     });
     t.task('stop unless the uncordon was confirmed', fail({
       msg: "Uncordon of node {{ kube_override_hostname | default(inventory_hostname) }} not confirmed (answer '{{ upgrade_node_post_upgrade_confirmation.user_input | default('') }}', not 'yes'): " +
         "the node is upgraded and {{ 'left cordoned' if needs_cordoning | default(false) else 'was not cordoned by this run' }}; the run stops here. " +
         'When it is fine: kubectl uncordon {{ kube_override_hostname | default(inventory_hostname) }}, then run again for the remaining nodes.',
-    }), { when: `upgrade_node_post_upgrade_confirm and ${UPGRADED} and (upgrade_node_post_upgrade_confirmation.user_input | default('') | trim | lower) != 'yes'` });
+    }), { when: `upgrade_node_post_upgrade_confirm and ${UPGRADED} and not ansible_check_mode and (upgrade_node_post_upgrade_confirmation.user_input | default('') | trim | lower) != 'yes'` });
     t.task('wait before uncordoning the node', pause((h) => ({ seconds: h.vars.upgrade_node_post_upgrade_pause_seconds })), {
       when: `not upgrade_node_post_upgrade_confirm and upgrade_node_post_upgrade_pause_seconds != 0 and ${UPGRADED}`,
     });

@@ -83,14 +83,14 @@ export default defineRole({
     t.block('prepare the node', (b) => {
       // kubespray's prompt, answered as its docs say ("resume when manually approved by typing yes"):
       // anything else stops the run before this node is cordoned. Without a terminal the preflight
-      // has refused already (upgrade_node_confirm needs someone to answer).
+      // has refused already (upgrade_node_confirm needs someone to answer). --check asks nothing.
       b.task('confirm node upgrade', pause({ prompt: `Ready to cordon and upgrade node ${NODE}? Type yes to continue (anything else stops the run here)` }), {
-        when: 'upgrade_node_confirm', register: 'upgrade_node_confirmation',
+        when: 'upgrade_node_confirm and not ansible_check_mode', register: 'upgrade_node_confirmation',
       });
       b.task('stop unless the node upgrade was confirmed', fail({
         msg: `Upgrade of node ${NODE} not confirmed (answer '{{ upgrade_node_confirmation.user_input | default('') }}', not 'yes'): ` +
           'the run stops here; this node was not cordoned, drained or upgraded. Run again to upgrade it (with --limit to go on from this node).',
-      }), { when: "upgrade_node_confirm and (upgrade_node_confirmation.user_input | default('') | trim | lower) != 'yes'" });
+      }), { when: "upgrade_node_confirm and not ansible_check_mode and (upgrade_node_confirmation.user_input | default('') | trim | lower) != 'yes'" });
       // kubespray pauses before the cordon (not between drain and upgrade)
       b.task('wait before upgrading the node', pause((h) => ({ seconds: h.vars.upgrade_node_pause_seconds })), { when: 'not upgrade_node_confirm and upgrade_node_pause_seconds != 0' });
       const ready = b.task('see if node is in ready state', command(`${KUBECTL} get node ${NODE} -o jsonpath='{ range .status.conditions[?(@.type == "Ready")].status }{ @ }{ end }'`), {

@@ -84,7 +84,8 @@ export default defineRole({
           ...(h.vars.upgrade_node_post_upgrade_confirm ? ['upgrade_node_post_upgrade_confirm'] : []),
         ],
       })),
-      { runOnce: true, when: 'upgrade_node_confirm or upgrade_node_post_upgrade_confirm', checkMode: false },
+      // --check changes nothing and asks nothing: no answer needed
+      { runOnce: true, when: '(upgrade_node_confirm or upgrade_node_post_upgrade_confirm) and not ansible_check_mode', checkMode: false },
     );
     t.task(
       'version path guard',

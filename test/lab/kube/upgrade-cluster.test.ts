@@ -186,7 +186,7 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     expect(await ok(MASTER.name, 'grep kubernetesVersion /etc/kubernetes/kubeadm-config.yaml')).to.equal('kubernetesVersion: v1.17.7\n');
   });
 
-  it('upgrade_node_confirm and upgrade_node_post_upgrade_confirm without a terminal: refused before anything is touched, naming what to do', async () => {
+  it('upgrade_node_confirm and upgrade_node_post_upgrade_confirm without a terminal: refused before anything is touched, naming what to do; --check asks nothing and is not refused', async () => {
     for (const v of ['upgrade_node_confirm', 'upgrade_node_post_upgrade_confirm']) {
       const r = await run('-e', kube117, '-e', `{"${v}": true}`, '--limit', NODE1.name, '--json');
       expect(r.code, out(r)).to.equal(2);
@@ -198,6 +198,11 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
       const ran = r.events.flatMap((e) => (e.type === 'host_result' && e.status !== 'skipped' ? [e.task] : []));
       expect(ran.slice(ran.indexOf('host answers over SSH'))).to.deep.equal(['host answers over SSH', 'a terminal to confirm each node on']);
     }
+    const check = await run('--check', '-e', kube117, '-e', '{"upgrade_node_confirm": true, "upgrade_node_post_upgrade_confirm": true}', '--limit', NODE1.name, '--json');
+    expect(check.code, out(check)).to.equal(0);
+    const asked = check.events.flatMap((e) => (e.type === 'host_result' && e.status !== 'skipped' && /confirm|terminal/.test(e.task) ? [e.task] : []));
+    expect(asked).to.deep.equal([]);
+    expect(check.events.some((e) => e.type === 'log' && e.message.startsWith('would cordon and drain k1-node01'))).to.equal(true);
     expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' });
   });
 
