@@ -1,5 +1,6 @@
 import { apt, command, defineRole, dpkg_selections, replace, roleVars, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
+import { kubeAptRepoDefaults, kubeAptRepoShape, kubeAptRepoTasks } from '../kube-packages/repo.js';
 
 // The control-plane half of kubespray's kubernetes/control-plane with upgrade_cluster_setup
 // (FACTS §2.4): kubeadm pinned and held at kube_version, the config's kubernetesVersion set to it,
@@ -11,6 +12,7 @@ export const controlPlaneUpgradeVars = roleVars({
   /** the Debian package version of kube_version: `1.17.7-00` (apt.kubernetes.io) or `1.31.2-1.1` (pkgs.k8s.io) */
   kube_package_version: v.string(),
   kube_packages_bin_dir: v.string(),
+  ...kubeAptRepoShape,
   kube_config_dir: v.string(),
   etcd_deployment_type: v.enum('host', 'docker', 'kubeadm'),
   kubeadm_upgrade_auto_cert_renewal: v.boolean(),
@@ -34,12 +36,15 @@ export default defineRole({
   vars: controlPlaneUpgradeVars,
   defaults: {
     kube_package_version: `${BARE}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}`,
+    ...kubeAptRepoDefaults,
     kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     etcd_deployment_type: 'host',
     kubeadm_upgrade_auto_cert_renewal: true,
   },
   tasks: (t) => {
+    // pkgs.k8s.io has one repository per minor: the target's, before its packages (kube-packages/repo.ts)
+    kubeAptRepoTasks(t, { refresh: true });
     t.task('kubeadm at kube_version', apt({ name: 'kubeadm={{ kube_package_version }}', allow_change_held_packages: true }));
     t.task('hold kubeadm', dpkg_selections({ name: 'kubeadm', selection: 'hold' }));
     // kubespray renders kubeadm-config.yaml again with the apiVersion of the target's kubeadm

@@ -1,5 +1,6 @@
 import { apt, command, defineRole, dpkg_selections, fail, roleVars, systemd, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
+import { kubeAptRepoDefaults, kubeAptRepoShape, kubeAptRepoTasks } from '../kube-packages/repo.js';
 
 // The kubelet of a node at kube_version (kubespray's kubernetes/node on upgrade, FACTS §1.7, with
 // the packages the install guides use): kubelet and kubectl pinned and held, the kubelet restarted,
@@ -11,6 +12,7 @@ export const kubeletUpgradeVars = roleVars({
   kube_version: v.string({ pattern: '^v?\\d+\\.\\d+\\.\\d+$' }),
   kube_package_version: v.string(),
   kube_packages_bin_dir: v.string(),
+  ...kubeAptRepoShape,
   kube_config_dir: v.string(),
   /** seconds the upgraded kubelet has to report its node Ready at kube_version */
   kubelet_upgrade_ready_timeout: v.integer(),
@@ -31,12 +33,15 @@ export default defineRole({
   vars: kubeletUpgradeVars,
   defaults: {
     kube_package_version: `${BARE}-{{ '1.1' if (kube_version | regex_replace('^v', '')) is version('1.24.0', '>=') else '00' }}`,
+    ...kubeAptRepoDefaults,
     kube_packages_bin_dir: '/usr/bin',
     kube_config_dir: '/etc/kubernetes',
     kubelet_upgrade_ready_timeout: 120,
     kubelet_upgrade_rollback: true,
   },
   tasks: (t) => {
+    // pkgs.k8s.io has one repository per minor: the target's, before its packages (kube-packages/repo.ts)
+    kubeAptRepoTasks(t, { refresh: true });
     t.task('installed kubelet package', command("dpkg-query -W -f=${Version} kubelet"), {
       register: 'kubelet_previous_package', changedWhen: false, failedWhen: false, checkMode: false,
     });
@@ -63,6 +68,8 @@ export default defineRole({
         const prev = "{{ kubelet_previous_package.stdout }}";
         const prevV = "v{{ kubelet_previous_package.stdout | regex_replace('-.*$', '') }}";
         const can = 'not ansible_check_mode and kubelet_upgrade_rollback and kubelet_previous_package.rc == 0 and kubelet_previous_package.stdout != kube_package_version';
+        // pkgs.k8s.io: the previous kubelet is in the previous minor's repository
+        kubeAptRepoTasks(r, { refresh: true, name: 'roll back: the previous version\'s apt repository', when: can, version: "{{ kubelet_previous_package.stdout | regex_replace('-.*$', '') }}" });
         r.task('roll back: previous kubelet package', apt({ name: `kubelet=${prev}`, allow_change_held_packages: true }), { when: can });
         r.task('roll back: hold kubelet', dpkg_selections({ name: 'kubelet', selection: 'hold' }), { when: can });
         r.task('roll back: restart kubelet', systemd({ name: 'kubelet', state: 'restarted', daemon_reload: true }), { when: can });

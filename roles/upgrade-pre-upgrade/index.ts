@@ -81,7 +81,17 @@ export default defineRole({
     }));
 
     t.block('prepare the node', (b) => {
-      b.task('confirm node upgrade', pause({ prompt: `Ready to upgrade node ${NODE}? (Press Enter to continue or Ctrl+C for other options)` }), { when: 'upgrade_node_confirm' });
+      // kubespray's prompt, answered as its docs say ("resume when manually approved by typing yes"):
+      // anything else stops the run before this node is cordoned. Without a terminal the preflight
+      // has refused already (upgrade_node_confirm needs someone to answer). --check asks nothing.
+      b.task('confirm node upgrade', pause({ prompt: `Ready to cordon and upgrade node ${NODE}? Type yes to continue (anything else stops the run here)` }), {
+        when: 'upgrade_node_confirm and not ansible_check_mode', register: 'upgrade_node_confirmation',
+      });
+      b.task('stop unless the node upgrade was confirmed', fail({
+        msg: `Upgrade of node ${NODE} not confirmed (answer '{{ upgrade_node_confirmation.user_input | default('') }}', not 'yes'): ` +
+          'the run stops here; this node was not cordoned, drained or upgraded. Run again to upgrade it (with --limit to go on from this node).',
+      }), { when: "upgrade_node_confirm and not ansible_check_mode and (upgrade_node_confirmation.user_input | default('') | trim | lower) != 'yes'" });
+      // kubespray pauses before the cordon (not between drain and upgrade)
       b.task('wait before upgrading the node', pause((h) => ({ seconds: h.vars.upgrade_node_pause_seconds })), { when: 'not upgrade_node_confirm and upgrade_node_pause_seconds != 0' });
       const ready = b.task('see if node is in ready state', command(`${KUBECTL} get node ${NODE} -o jsonpath='{ range .status.conditions[?(@.type == "Ready")].status }{ @ }{ end }'`), {
         delegateTo: FIRST_CP, changedWhen: false, failedWhen: false, checkMode: false,
@@ -105,6 +115,11 @@ export default defineRole({
           when: 'drain_nodes', delegateTo: FIRST_CP, register: 'result',
           retries: '{{ drain_retries }}', delay: '{{ drain_retry_delay_seconds }}', until: 'result.rc == 0',
           failedWhen: 'result.rc != 0 and not drain_fallback_enabled',
+          // kubespray means the fallback to run once the eviction drain has failed (PR #8094), but
+          // in Ansible a task whose `until` runs out of retries fails whatever failed_when says, so
+          // there it only runs with drain_retries 0. Here the failed drain is ignored when the
+          // fallback is on, and the fallback follows after every retry, whatever drain_retries is.
+          ignoreErrors: (h) => h.vars.drain_fallback_enabled,
         });
         c.task('drain node - fallback with disabled eviction', kube_drain((h) => ({
           kubectl: `${h.vars.kube_packages_bin_dir}/kubectl --kubeconfig ${h.vars.kube_config_dir}/admin.conf`,
@@ -117,12 +132,18 @@ export default defineRole({
         })), {
           when: 'drain_nodes and drain_fallback_enabled and result.rc != 0', delegateTo: FIRST_CP, register: 'drain_fallback_result',
           retries: '{{ drain_fallback_retries }}', delay: '{{ drain_fallback_retry_delay_seconds }}', until: 'drain_fallback_result.rc == 0',
+          changedWhen: 'drain_fallback_result.rc == 0',
         });
       }, {
         when: 'needs_cordoning | default(false)',
         rescue: (r) => {
           r.task('set node back to schedulable', command(`${KUBECTL} uncordon ${NODE}`), { delegateTo: FIRST_CP, when: 'upgrade_node_uncordon_after_drain_failure' });
-          r.task('fail after rescue', fail({ msg: `Failed to drain node ${NODE}` }), { when: 'upgrade_node_fail_if_drain_fails' });
+          r.task('fail after rescue', fail({
+            msg: `Failed to drain node ${NODE}` +
+              // kubectl drain has --disable-eviction from 1.18 on: an older client refuses the fallback's flag
+              "{{ (': the fallback drain needs kubectl 1.18 or later for --disable-eviction (' ~ kube_packages_bin_dir ~ '/kubectl on ' ~ groups['kube_control_plane'][0] ~ ' is older); " +
+              "make room for the evictions (the PodDisruptionBudget) or run with drain_fallback_enabled=false and a longer drain_timeout') if (drain_fallback_result.stderr | default('')) is search('unknown flag: --disable-eviction') else '' }}",
+          }), { when: 'upgrade_node_fail_if_drain_fails' });
         },
       });
     }, { when: 'not (upgrade_node_at_target | default(false))' });

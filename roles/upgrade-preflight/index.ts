@@ -2,6 +2,7 @@ import { command, defineRole, fail, roleVars, v, type HostView, type TaskRef } f
 import type { Infer } from '../../lib/index.js';
 import { kube_version_guard } from './guard.js';
 import { kube_pdb_check } from './pdb-check.js';
+import { controller_terminal } from './terminal.js';
 import { workerBatches } from './batches.js';
 
 // tsplay's checks before an upgrade touches anything (issue 13, not in kubespray): the version path
@@ -22,6 +23,13 @@ export const upgradePreflightVars = roleVars({
   upgrade_max_kubelet_skew: v.integer(),
   /** the API servers' secure port, for the guard's health probe of each control-plane node */
   kube_apiserver_port: v.integer(),
+  /** pre-upgrade's and post-upgrade's prompts: they need a terminal to be answered on */
+  upgrade_node_confirm: v.boolean(),
+  upgrade_node_post_upgrade_confirm: v.boolean(),
+  /** pre-upgrade's: no drain, no PodDisruptionBudget to look at */
+  drain_nodes: v.boolean(),
+  /** pre-upgrade's: a PDB that refuses evictions only delays the drain, the fallback deletes its pods */
+  drain_fallback_enabled: v.boolean(),
 });
 export type UpgradePreflightVars = Infer<typeof upgradePreflightVars>;
 
@@ -49,6 +57,10 @@ export default defineRole({
     drain_pod_selector: '',
     upgrade_max_kubelet_skew: 0,
     kube_apiserver_port: 6443,
+    upgrade_node_confirm: false,
+    upgrade_node_post_upgrade_confirm: false,
+    drain_nodes: true,
+    drain_fallback_enabled: false,
   },
   tasks: (t) => {
     // a host that does not answer over SSH would stop the run halfway (a master after the first was
@@ -63,6 +75,17 @@ export default defineRole({
           'Bring these hosts back (sshd, network) and run again, or leave them out with --limit (a control-plane host left out keeps its version; the version path guard tells whether the rest may go on without it).',
       })),
       { runOnce: true, when: (h) => unreachable(h, reach).length > 0 },
+    );
+    t.task(
+      'a terminal to confirm each node on',
+      controller_terminal((h) => ({
+        wanted_by: [
+          ...(h.vars.upgrade_node_confirm ? ['upgrade_node_confirm'] : []),
+          ...(h.vars.upgrade_node_post_upgrade_confirm ? ['upgrade_node_post_upgrade_confirm'] : []),
+        ],
+      })),
+      // --check changes nothing and asks nothing: no answer needed
+      { runOnce: true, when: '(upgrade_node_confirm or upgrade_node_post_upgrade_confirm) and not ansible_check_mode', checkMode: false },
     );
     t.task(
       'version path guard',
@@ -84,8 +107,9 @@ export default defineRole({
         kubectl: kubectl(h),
         kube_version: h.vars.kube_version,
         nodes_in_run: playHosts(h).filter((n) => (h.groups['k8s_cluster'] ?? []).includes(n)).map((n) => nodeName(h, n)),
-        mode: h.vars.upgrade_pdb_precheck,
+        mode: h.vars.drain_nodes ? h.vars.upgrade_pdb_precheck : 'off',
         pod_selector: h.vars.drain_pod_selector,
+        fallback: h.vars.drain_fallback_enabled,
       })),
       { runOnce: true, delegateTo: "{{ groups['kube_control_plane'][0] }}", register: 'upgrade_pdb_check' },
     );

@@ -14,6 +14,8 @@ export interface PdbCheckArgs {
   mode: 'fail' | 'warn' | 'off';
   /** drain_pod_selector: only pods drain would evict count */
   pod_selector?: string;
+  /** drain_fallback_enabled: the fallback drain deletes what eviction could not move, so a blocking PDB delays, it does not stop */
+  fallback?: boolean;
 }
 
 export interface PdbCheckResult extends ModuleResult {
@@ -33,6 +35,7 @@ const schema = {
     nodes_in_run: { type: 'array', items: { type: 'string' } },
     mode: { enum: ['fail', 'warn', 'off'] },
     pod_selector: { type: 'string' },
+    fallback: { type: 'boolean' },
   },
 };
 
@@ -41,7 +44,7 @@ export const kube_pdb_check = defineModule<PdbCheckArgs, PdbCheckResult>({
   schema,
   async run(args, ctx) {
     const none: PdbCheckResult = { changed: false, drained: [], blocking: [], table: '' };
-    if (args.mode === 'off') return { ...none, skipped: true, msg: 'upgrade_pdb_precheck is off' };
+    if (args.mode === 'off') return { ...none, skipped: true, msg: 'upgrade_pdb_precheck is off (or drain_nodes is false: nothing is drained)' };
     const target = parseKubeVersion(args.kube_version);
     if (!target) throw new ModuleFailure(`kube_version '${args.kube_version}' is not a version`);
     const [nodes, pods, pdbs] = await readParts(ctx, [
@@ -77,6 +80,13 @@ export const kube_pdb_check = defineModule<PdbCheckArgs, PdbCheckResult>({
       return result;
     }
     const text = `PodDisruptionBudgets that allow no disruption now and cover pods on nodes this run drains:\n${result.table}`;
+    if (args.fallback) {
+      ctx.log(
+        `${text}\n(drain_fallback_enabled: going on; once the eviction drain of such a node gives up (drain_timeout, drain_retries), ` +
+          'kubectl drain --disable-eviction deletes these pods despite their PodDisruptionBudget)',
+      );
+      return result;
+    }
     if (args.mode === 'warn') {
       ctx.log(`${text}\n(upgrade_pdb_precheck=warn: going on; those drains will wait for drain_timeout and may fail)`);
       return result;

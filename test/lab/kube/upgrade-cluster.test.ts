@@ -6,7 +6,10 @@
 // PDB that allows no disruption stops the worker run before any cordon; once fixed, --limit
 // k1-node01 finishes (drain progress shown); a kubelet that will not start (the lab's fault
 // switch) is rolled back and the node left Ready and schedulable at 1.16.3; once fixed, the rest
-// finishes; and a rerun of the finished upgrade changes nothing.
+// finishes; and a rerun of the finished upgrade changes nothing. On the way, kubespray's pauses and
+// fallback: upgrade_node_confirm / upgrade_node_post_upgrade_confirm refused without a terminal and
+// answered on one (a pty: `script`), upgrade_node_pause_seconds before the cordon, and
+// drain_fallback_enabled draining a node whose pod a PodDisruptionBudget protects (--disable-eviction).
 import { expect } from 'chai';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,7 +18,8 @@ import { labUp, type LabState } from '../../../lib/lab/index.js';
 import { initConfig116, initScript, joinCommandOf, kubeletExtraArgsScript, prepareNodeScript, writeCniScript } from '../../../lib/lab/kube/packages/labflow.js';
 import { labSsh, labSubnet, tempStateDir } from '../../helpers/lab.js';
 import { dropLab, writePathInventory } from './upgrade-path-lab.js';
-import { tsplay, type CliRun } from '../../e2e/helpers.js';
+import { spawn } from 'node:child_process';
+import { parseEvents, REPO, tsplay, type CliRun } from '../../e2e/helpers.js';
 
 const NET = labSubnet(160);
 const MASTER = { name: 'k1-master01', address: `${NET}.1` };
@@ -26,6 +30,52 @@ const KUBECTL = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 // what a kubespray inventory of this cluster would say beyond its groups: the kubeadm-built etcd
 // is stacked (kubeadm and kubectl are the packages', in kube_packages_bin_dir, /usr/bin)
 const EXTRA = ['-e', 'etcd_deployment_type=kubeadm'];
+
+/** A prompt the run shows and what to type at it; `check` runs while the run waits for the answer. */
+interface Answer { prompt: string; type: string; check?: () => Promise<unknown> }
+
+/**
+ * `tsplay ARGS --json` with a terminal (a pty from util-linux `script`), answering each prompt in
+ * turn as a person would. The JSON event lines are read from the terminal's output.
+ */
+function tsplayTty(args: string[], answers: Answer[]): Promise<CliRun & { answered: number }> {
+  const q = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, path.join(REPO, 'bin/tsplay.js'), ...args, '--no-retry-file'].map(q).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let next = 0;
+    let from = 0;
+    let busy = false;
+    const errors: unknown[] = [];
+    const look = (): void => {
+      const a = answers[next];
+      if (busy || !a) return;
+      const at = stdout.indexOf(a.prompt, from);
+      if (at < 0) return;
+      busy = true;
+      from = at + a.prompt.length;
+      void (a.check ?? (() => Promise.resolve()))()
+        .catch((e: unknown) => errors.push(e))
+        .finally(() => {
+          child.stdin.write(`${a.type}\r`);
+          next++;
+          busy = false;
+          look();
+        });
+    };
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); look(); });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => reject(new Error(`could not start util-linux's script (bsdutils) for a terminal: ${e.message}`)));
+    child.on('close', (code) => {
+      child.stdin.end();
+      if (errors.length) return reject(errors[0] instanceof Error ? errors[0] : new Error(String(errors[0])));
+      const lines = stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('{'));
+      resolve({ code: code ?? -1, stdout, stderr, events: parseEvents(lines.join('\n')), answered: next });
+    });
+  });
+}
 
 describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, and what makes it safer', function () {
   this.timeout(900000);
@@ -136,6 +186,26 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     expect(await ok(MASTER.name, 'grep kubernetesVersion /etc/kubernetes/kubeadm-config.yaml')).to.equal('kubernetesVersion: v1.17.7\n');
   });
 
+  it('upgrade_node_confirm and upgrade_node_post_upgrade_confirm without a terminal: refused before anything is touched, naming what to do; --check asks nothing and is not refused', async () => {
+    for (const v of ['upgrade_node_confirm', 'upgrade_node_post_upgrade_confirm']) {
+      const r = await run('-e', kube117, '-e', `{"${v}": true}`, '--limit', NODE1.name, '--json');
+      expect(r.code, out(r)).to.equal(2);
+      const failed = r.events.flatMap((e) => (e.type === 'host_result' && e.status === 'failed' ? [`${e.host}: ${e.task}: ${e.msg ?? ''}`] : []));
+      expect(failed.join('\n')).to.contain(
+        `k1-node01: a terminal to confirm each node on: upgrade preflight: nothing was changed. ${v} asks before each node and needs someone to type yes, but tsplay's stdin is not a terminal`,
+      ).and.contain('Run from a terminal (ssh -t, tmux, screen), or use upgrade_node_pause_seconds / upgrade_node_post_upgrade_pause_seconds');
+      // nothing after the preflight's first checks ran (the boilerplate's group_by before them)
+      const ran = r.events.flatMap((e) => (e.type === 'host_result' && e.status !== 'skipped' ? [e.task] : []));
+      expect(ran.slice(ran.indexOf('host answers over SSH'))).to.deep.equal(['host answers over SSH', 'a terminal to confirm each node on']);
+    }
+    const check = await run('--check', '-e', kube117, '-e', '{"upgrade_node_confirm": true, "upgrade_node_post_upgrade_confirm": true}', '--limit', NODE1.name, '--json');
+    expect(check.code, out(check)).to.equal(0);
+    const asked = check.events.flatMap((e) => (e.type === 'host_result' && e.status !== 'skipped' && /confirm|terminal/.test(e.task) ? [e.task] : []));
+    expect(asked).to.deep.equal([]);
+    expect(check.events.some((e) => e.type === 'log' && e.message.startsWith('would cordon and drain k1-node01'))).to.equal(true);
+    expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' });
+  });
+
   it('a PDB that allows no disruption on k1-node01 stops the run before any cordon, with seed 004\'s table', async () => {
     await labSsh(state!, MASTER.name, `${KUBECTL} apply --validate=false -f -`, {
       input: [
@@ -179,11 +249,53 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     expect(await pkg(NODE1.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
   });
 
-  it('after the PDB is fixed, --limit k1-node01 drains (with progress), upgrades and uncordons that node only', async () => {
+  it('upgrade_node_confirm on a terminal: the prompt names the node before its cordon; any answer but yes stops the run, the node untouched', async () => {
+    const r = await tsplayTty(['run', 'playbooks/upgrade-cluster.ts', '-i', inventory, ...EXTRA, '-e', kube117, '--limit', NODE1.name, '--json',
+      '-e', '{"upgrade_node_confirm": true, "upgrade_pdb_precheck": "warn"}'], [
+      {
+        prompt: 'Ready to cordon and upgrade node k1-node01? Type yes to continue (anything else stops the run here):',
+        type: 'no',
+        // the run waits at the prompt with the node still schedulable
+        check: async () => expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' }),
+      },
+    ]);
+    expect(r.answered, out(r)).to.equal(1);
+    expect(r.code, out(r)).to.equal(2);
+    const failed = r.events.flatMap((e) => (e.type === 'host_result' && e.status === 'failed' ? [`${e.host}: ${e.task}: ${e.msg ?? ''}`] : []));
+    expect(failed).to.deep.equal([
+      "k1-node01: stop unless the node upgrade was confirmed: Upgrade of node k1-node01 not confirmed (answer 'no', not 'yes'): the run stops here; " +
+        'this node was not cordoned, drained or upgraded. Run again to upgrade it (with --limit to go on from this node).',
+    ]);
+    const ran = r.events.flatMap((e) => (e.type === 'host_result' && e.status !== 'skipped' ? [e.task] : []));
+    for (const task of ['cordon node', 'drain node', 'kubelet and kubectl at kube_version']) expect(ran, task).to.not.include(task);
+    expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.16.3', 'k1-node02': 'v1.16.3' });
+    expect(await pkg(NODE1.name, 'kubelet')).to.equal('1.16.3-00 hold ok installed');
+  });
+
+  it('after the PDB is fixed, --limit k1-node01 asks before the cordon and before the uncordon (typed yes on a terminal), drains (with progress), upgrades and uncordons that node only', async () => {
     await kubectl('patch pdb elasticsearch-k1-master-pdb --type merge -p \'{"spec":{"maxUnavailable":1}}\'');
     await waitFor('the PDB allows one disruption', async () => (await kubectl("get pdb elasticsearch-k1-master-pdb -o jsonpath='{.status.disruptionsAllowed}'")).trim() === '1');
-    const r = await run('-e', 'kube_version=1.17.7', '--limit', NODE1.name, '-e', 'drain_progress_interval=1', '--json');
+    const r = await tsplayTty(['run', 'playbooks/upgrade-cluster.ts', '-i', inventory, ...EXTRA, '-e', 'kube_version=1.17.7', '--limit', NODE1.name,
+      '-e', 'drain_progress_interval=1', '-e', '{"upgrade_node_confirm": true, "upgrade_node_post_upgrade_confirm": true}', '--json'], [
+      {
+        prompt: 'Ready to cordon and upgrade node k1-node01? Type yes to continue',
+        type: 'yes',
+        check: async () => expect((await nodes())[NODE1.name]).to.equal('v1.16.3'),
+      },
+      {
+        prompt: 'Ready to uncordon node k1-node01? Type yes to continue (anything else stops the run, the node stays cordoned):',
+        type: 'yes',
+        // before the uncordon: upgraded, still cordoned, the es pod not back on it
+        check: async () => {
+          expect((await nodes())[NODE1.name]).to.equal('v1.17.7 cordoned');
+          expect((await kubectl(`get pods -l app=es --field-selector spec.nodeName=${NODE1.name} -o name`)).trim()).to.equal('');
+        },
+      },
+    ]);
     expect(r.code, out(r)).to.equal(0);
+    expect(r.answered).to.equal(2);
+    const confirmed = r.events.flatMap((e) => (e.type === 'host_result' && e.task.startsWith('confirm node') ? [`${e.task}: ${String(e.result?.['user_input'])}`] : []));
+    expect(confirmed).to.deep.equal(['confirm node upgrade: yes', 'confirm node uncordon: yes']);
     expect(cmdOf(r, 'drain node')).to.equal("/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf drain --force --ignore-daemonsets --grace-period 300 --timeout 360s --delete-emptydir-data 'k1-node01'");
     const progress = r.events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
     expect(progress.join('\n'), progress.join('\n')).to.match(/draining k1-node01: 1 pod\(s\) left \(default\/es-[^)]+\), \d+s elapsed, \d+m\d\ds until the drain timeout \(360s\)/);
@@ -205,11 +317,63 @@ describe('upgrade-cluster.ts on the lab: 1.16.3 → 1.17.7 as seed 004 does it, 
     expect((await ok(NODE2.name, 'systemctl is-active kubelet')).trim()).to.equal('active');
   });
 
-  it('once the kubelet is fixed the rest finishes; a rerun of the finished upgrade changes nothing and cordons nothing', async () => {
+  it('once the kubelet is fixed the rest finishes: upgrade_node_pause_seconds waits before the cordon; with drain_fallback_enabled a pod whose PDB refuses eviction is deleted by kubectl drain --disable-eviction', async () => {
     await ok(NODE2.name, 'rm /etc/tsplay-lab/kubelet-refuses');
-    const r = await run('-e', 'kube_version=1.17.7');
+    await labSsh(state!, MASTER.name, `${KUBECTL} apply --validate=false -f -`, {
+      input: [
+        'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: db, namespace: default}',
+        'spec:', '  replicas: 1', '  selector: {matchLabels: {app: db}}', '  template:',
+        '    metadata: {labels: {app: db}}',
+        '    spec:',
+        `      nodeSelector: {kubernetes.io/hostname: ${NODE2.name}}`,
+        '      containers:', '      - name: db', '        image: postgres:12',
+        '---',
+        'apiVersion: policy/v1beta1', 'kind: PodDisruptionBudget', 'metadata: {name: db, namespace: default}',
+        'spec:', '  maxUnavailable: 0', '  selector: {matchLabels: {app: db}}',
+      ].join('\n'),
+    });
+    let dbPod = '';
+    await waitFor('the db pod Running on k1-node02 and its PDB observed', async () => {
+      const pods = (await kubectl(`get pods -l app=db -o jsonpath='{range .items[*]}{.metadata.name} {.spec.nodeName} {.status.phase}{end}'`)).trim().split(' ');
+      const pdb = await kubectl("get pdb db -o jsonpath='{.status.observedGeneration}'");
+      dbPod = pods[0] ?? '';
+      return pods[1] === NODE2.name && pods[2] === 'Running' && pdb.trim() !== '';
+    });
+    const r = await run('-e', kube117, '--json', '-e', JSON.stringify({
+      drain_fallback_enabled: true, drain_timeout: '5s', drain_retries: 1, drain_retry_delay_seconds: 1,
+      drain_fallback_grace_period: 1, drain_fallback_timeout: '60s', upgrade_node_pause_seconds: 3,
+    }));
     expect(r.code, out(r)).to.equal(0);
+    const logs = r.events.flatMap((e) => (e.type === 'log' ? [e.message] : [])).join('\n');
+    // the pre-check shows the PDB and goes on: the fallback will not wait for it
+    expect(logs).to.match(/k1-node02\s+default\s+db\s+N\/A\s+0\s+0\s+db-/);
+    expect(logs).to.contain('(drain_fallback_enabled: going on; once the eviction drain of such a node gives up (drain_timeout, drain_retries), kubectl drain --disable-eviction deletes these pods despite their PodDisruptionBudget)');
+    const results = r.events.flatMap((e) => (e.type === 'host_result' && e.host === NODE2.name && e.status !== 'skipped' ? [e] : []));
+    const at = (task: string): number => results.findIndex((e) => e.task === task);
+    // kubespray's pause comes before the cordon
+    const pause = results[at('wait before upgrading the node')]!;
+    expect(pause.result?.['delta'], JSON.stringify(pause)).to.be.at.least(3);
+    expect(at('wait before upgrading the node')).to.be.lessThan(at('cordon node')).and.greaterThan(-1);
+    // the eviction drain fails on the PDB (both tries), is ignored, and the fallback deletes the pod
+    const drain = results[at('drain node')]!;
+    expect(drain.status, JSON.stringify(drain)).to.equal('ignored');
+    expect(drain.result?.['attempts']).to.equal(2);
+    expect(cmdOf(r, 'drain node')).to.equal("/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf drain --force --ignore-daemonsets --grace-period 300 --timeout 5s --delete-emptydir-data 'k1-node02'");
+    expect(String(drain.result?.['stderr'])).to.contain(`error when evicting pods/"${dbPod}" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`);
+    const fallback = results[at('drain node - fallback with disabled eviction')]!;
+    expect(fallback.status, JSON.stringify(fallback)).to.equal('changed');
+    expect(cmdOf(r, 'drain node - fallback with disabled eviction')).to.equal(
+      "/usr/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf drain --force --ignore-daemonsets --grace-period 1 --timeout 60s --delete-emptydir-data 'k1-node02' --disable-eviction",
+    );
+    expect(String(fallback.result?.['stdout'])).to.contain(`pod/${dbPod} deleted`).and.not.contain('evicted');
+    expect(at('drain node - fallback with disabled eviction')).to.be.lessThan(at('restart kubelet'));
+    // the pod the PDB protected is gone (deleted, not evicted), the PDB unchanged; its replacement runs on the upgraded node
+    expect((await labSsh(state!, MASTER.name, `${KUBECTL} get pod ${dbPod}`)).stderr).to.contain(`pods "${dbPod}" not found`);
+    expect((await kubectl("get pdb db -o jsonpath='{.spec.maxUnavailable}'")).trim()).to.equal('0');
     expect(await nodes()).to.deep.equal({ 'k1-master01': 'v1.17.7', 'k1-node01': 'v1.17.7', 'k1-node02': 'v1.17.7' });
+  });
+
+  it('a rerun of the finished upgrade changes nothing and cordons nothing', async () => {
     const again = await run('-e', 'kube_version=1.17.7', '--json');
     expect(again.code, out(again)).to.equal(0);
     const recap = again.events.find((e) => e.type === 'recap');

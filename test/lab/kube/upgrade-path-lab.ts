@@ -123,6 +123,8 @@ export async function writePathInventory(state: LabState, file: string, masters:
     '', '[all:vars]',
     `ansible_ssh_private_key_file=${String(conn.ansible_ssh_private_key_file)}`,
     `ansible_ssh_common_args='${String(conn.ansible_ssh_common_args)}'`,
+    // the lab's one repository (written by `lab up`) has every version: no per-minor source to switch
+    'kube_apt_repo_manage=False',
     '',
   ].join('\n'));
 }
