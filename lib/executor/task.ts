@@ -142,7 +142,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         emit(r.status, r.result, { item: shown });
         if (r.status === 'unreachable') break;
       }
-      const anyFailed = results.some((r) => r.failed);
+      const anyFailed = results.some(itemFailed);
       const allSkipped = results.length > 0 && results.every((r) => r.skipped);
       const result: Vars = {
         changed: results.some((r) => r.changed),
@@ -213,8 +213,9 @@ function resolveLoop(loop: NonNullable<TaskOptions['loop']>, view: HostView, var
 async function attempt(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, vars: Vars, view: HostView, where: string): Promise<HostOutcome> {
   if (opts.until === undefined) return execute(pc, node, host, opts, vars, view, where);
   // hostOptions has made these numbers
+  // Ansible 2.14: retries defaults to 3 and counts re-runs (4 tries); 0 or less is one try
   const retries = opts.retries as number | undefined;
-  const tries = retries === undefined ? 3 : retries <= 0 ? 1 : retries + 1;
+  const tries = retries === undefined ? 4 : retries <= 0 ? 1 : retries + 1;
   const delayMs = ((opts.delay as number | undefined) ?? 5) * 1000;
   let out!: HostOutcome;
   for (let n = 1; n <= tries; n++) {
@@ -229,7 +230,22 @@ async function attempt(pc: PlayContext, node: TaskNode, host: string, opts: Task
       await new Promise((r) => setTimeout(r, delayMs));
     }
   }
-  return { status: 'failed', result: { ...out.result, failed: true, msg: (out.result.msg as string) ?? `retries exhausted (${tries} attempts)` } };
+  // a single try (retries 0) is not "out of attempts": failedWhen has decided, as in Ansible.
+  // Out of attempts, Ansible fails the task whatever failed_when said, and registers attempts as tries - 1.
+  if (tries === 1) return out;
+  const result: Vars = { ...out.result, attempts: tries - 1, failed: true, msg: (out.result.msg as string) ?? `retries exhausted (${tries} attempts)` };
+  // ...but the task's status follows failed_when when it has one (TaskResult.is_failed reads
+  // failed_when_result first): a registered `failed: true` on a task that did not fail, as there
+  return { status: failedWhenDecides(result) && !result.failed_when_result ? out.status : 'failed', result };
+}
+
+/** Ansible's TaskResult.is_failed: failed_when_result, when the task had a failedWhen, else failed. */
+function failedWhenDecides(r: Vars): boolean {
+  return r.failed_when_result !== undefined;
+}
+
+function itemFailed(r: Vars): boolean {
+  return failedWhenDecides(r) ? Boolean(r.failed_when_result) : Boolean(r.failed);
 }
 
 async function execute(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, vars: Vars, view: HostView, where: string): Promise<HostOutcome> {

@@ -114,11 +114,10 @@ export default defineRole({
         })), {
           when: 'drain_nodes', delegateTo: FIRST_CP, register: 'result',
           retries: '{{ drain_retries }}', delay: '{{ drain_retry_delay_seconds }}', until: 'result.rc == 0',
-          failedWhen: 'result.rc != 0 and not drain_fallback_enabled',
-          // kubespray means the fallback to run once the eviction drain has failed (PR #8094), but
-          // in Ansible a task whose `until` runs out of retries fails whatever failed_when says, so
-          // there it only runs with drain_retries 0. Here the failed drain is ignored when the
-          // fallback is on, and the fallback follows after every retry, whatever drain_retries is.
+          // kubespray: failed_when 'rc != 0 and not drain_fallback_enabled', so with the fallback on
+          // the block goes on to it (PR #8094). Same flow here, but the failed drain shows as
+          // "ignored" rather than ok: someone watching should see that the evictions gave up.
+          failedWhen: 'result.rc != 0',
           ignoreErrors: (h) => h.vars.drain_fallback_enabled,
         });
         c.task('drain node - fallback with disabled eviction', kube_drain((h) => ({
