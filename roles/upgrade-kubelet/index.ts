@@ -1,6 +1,7 @@
 import { apt, command, defineRole, dpkg_selections, fail, roleVars, systemd, v } from '../../lib/index.js';
 import type { Infer } from '../../lib/index.js';
 import { kubeAptRepoDefaults, kubeAptRepoShape, kubeAptRepoTasks } from '../kube-packages/repo.js';
+import { kubeletFlagsForTarget, restoreKubeletFlags, saveKubeletFlags } from './flags.js';
 
 // The kubelet of a node at kube_version (kubespray's kubernetes/node on upgrade, FACTS §1.7, with
 // the packages the install guides use): kubelet and kubectl pinned and held, the kubelet restarted,
@@ -45,6 +46,7 @@ export default defineRole({
     t.task('installed kubelet package', command("dpkg-query -W -f=${Version} kubelet"), {
       register: 'kubelet_previous_package', changedWhen: false, failedWhen: false, checkMode: false,
     });
+    saveKubeletFlags(t);
     t.block('kubelet at kube_version', (b) => {
       b.task('kubelet and kubectl at kube_version', apt({ name: ['kubelet={{ kube_package_version }}', 'kubectl={{ kube_package_version }}'], allow_change_held_packages: true }), {
         register: 'kubelet_package',
@@ -55,6 +57,7 @@ export default defineRole({
         when: "inventory_hostname not in groups['kube_control_plane']",
       });
       b.task('hold kubeadm', dpkg_selections({ name: 'kubeadm', selection: 'hold' }), { when: "inventory_hostname not in groups['kube_control_plane']" });
+      kubeletFlagsForTarget(b);
       b.task('restart kubelet', systemd({ name: 'kubelet', state: 'restarted', daemon_reload: true }), { when: 'not (upgrade_node_at_target | default(false))' });
       // (in --check the restart did not happen: nothing to wait for)
       b.task('node Ready at kube_version', command(NODE_STATE), {
@@ -72,6 +75,7 @@ export default defineRole({
         kubeAptRepoTasks(r, { refresh: true, name: 'roll back: the previous version\'s apt repository', when: can, version: "{{ kubelet_previous_package.stdout | regex_replace('-.*$', '') }}" });
         r.task('roll back: previous kubelet package', apt({ name: `kubelet=${prev}`, allow_change_held_packages: true }), { when: can });
         r.task('roll back: hold kubelet', dpkg_selections({ name: 'kubelet', selection: 'hold' }), { when: can });
+        restoreKubeletFlags(r, can);
         r.task('roll back: restart kubelet', systemd({ name: 'kubelet', state: 'restarted', daemon_reload: true }), { when: can });
         r.task('roll back: node Ready at the previous version', command(NODE_STATE), {
           when: can, delegateTo: FIRST_CP, register: 'kubelet_rollback_state', changedWhen: false,
