@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
-import { controllerKubectl, nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
+import { controllerKubectl, nodesOnceReady, seedExtraVars, within as withinEvery, writeClusterInventory } from './cluster-lab.js';
 import { clusterHosts, describeRun, recap, REPO, tsplay } from './helpers.js';
 
 // playbooks/cluster.ts on 3 masters + 2 workers (issue 12, seeds 000/001/002): external etcd on the
@@ -20,18 +20,9 @@ const WORKERS = HOSTS.slice(3);
 const M1 = MASTERS[0]!;
 const W1 = WORKERS[0]!;
 const VERSION = '1.34.3';
+/** polls every 2 s */
+const within = <T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> => withinEvery(ms, probe, 2000);
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` every 2 s until it gives a value, at most `ms`; the last value (or undefined). */
-async function within<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined || Date.now() > end) return v;
-    await sleep(2000);
-  }
-}
 
 /** `kubectl get nodes --no-headers` as name → STATUS; empty when kubectl failed. */
 function statuses(out: string): Record<string, string> {

@@ -81,3 +81,13 @@ export async function nodesOnceReady(kubeconfig: string, count: number): Promise
   }
   return nodes;
 }
+
+/** Polls `probe` every `everyMs` until it gives a value, at most `ms`; the last value (or undefined). */
+export async function within<T>(ms: number, probe: () => Promise<T | undefined>, everyMs = 1000): Promise<T | undefined> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

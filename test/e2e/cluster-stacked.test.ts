@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
-import { controllerKubectl, nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
+import { controllerKubectl, nodesOnceReady, seedExtraVars, within, writeClusterInventory } from './cluster-lab.js';
 import { clusterHosts, describeRun as describeAll, recap, REPO, tsplay, type CliRun } from './helpers.js';
 
 // cluster.ts with seed 000/002's HA topology: three masters with stacked etcd
@@ -31,17 +31,6 @@ const describeRun = (r: CliRun): string =>
     .map((e) => JSON.stringify(e).slice(0, 3000))
     .join('\n') + `\n${describeAll(r)}`;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` every second until it gives a value, at most `ms`; the last value (or undefined). */
-async function within<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined || Date.now() > end) return v;
-    await sleep(1000);
-  }
-}
 
 describe('e2e: cluster.ts with stacked etcd on 3 masters behind the external load balancer, current group names', function () {
   this.timeout(1200000);

@@ -14,11 +14,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { labConnectionVars, labUp, type LabState } from '../../../lib/lab/index.js';
+import { labUp, type LabState } from '../../../lib/lab/index.js';
 import { kubeCacheDir } from '../../../lib/lab/kube/packages/bundle.js';
 import { signingKey, signRelease } from '../../../lib/lab/kube/packages/gpg.js';
 import { labSsh, labSubnet, tempStateDir } from '../../helpers/lab.js';
-import { dropLab } from './upgrade-path-lab.js';
+import { dropLab, writeOneHostInventory } from './upgrade-path-lab.js';
 import { REPO, tsplay, type CliRun } from '../../e2e/helpers.js';
 
 const exec = promisify(execFile);
@@ -98,15 +98,8 @@ describe('upgrade: the target minor\'s apt repository (pkgs.k8s.io layout served
     url = `http://${labSubnet(197)}.1:${(server.address() as AddressInfo).port}/core:/stable:`;
     stateDir = await tempStateDir('apt196');
     state = await labUp([HOST], { stateDir });
-    const conn = labConnectionVars(state);
     inventory = path.join(dir, 'hosts.ini');
-    await writeFile(inventory, [
-      `${HOST.name} ansible_host=${HOST.address} ansible_user=root`,
-      '[all:vars]',
-      `ansible_ssh_private_key_file=${String(conn.ansible_ssh_private_key_file)}`,
-      `ansible_ssh_common_args='${String(conn.ansible_ssh_common_args)}'`,
-      '',
-    ].join('\n'));
+    await writeOneHostInventory(state, inventory, HOST);
   });
   after(async function () {
     this.timeout(120000);

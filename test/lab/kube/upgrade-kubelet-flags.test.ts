@@ -4,12 +4,12 @@
 // and the rollback puts the file back byte for byte. (The lab's packages jump from 1.18 to the
 // current minors, so no lab cluster can cross 1.24 by the version path guard's rules.) labSubnet(198).
 import { expect } from 'chai';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { labConnectionVars, labUp, type LabState } from '../../../lib/lab/index.js';
+import { labUp, type LabState } from '../../../lib/lab/index.js';
 import { labSsh, labSubnet, tempStateDir } from '../../helpers/lab.js';
-import { dropLab } from './upgrade-path-lab.js';
+import { dropLab, writeOneHostInventory } from './upgrade-path-lab.js';
 import { REPO, tsplay, type CliRun } from '../../e2e/helpers.js';
 
 const HOST = { name: 'kf198', address: `${labSubnet(198)}.1` };
@@ -37,15 +37,8 @@ describe('upgrade: /etc/default/kubelet across 1.24 (real files on a lab host)',
     dir = await mkdtemp(path.join(os.tmpdir(), 'tsplay-kubelet-flags-'));
     stateDir = await tempStateDir('kf198');
     state = await labUp([HOST], { stateDir });
-    const conn = labConnectionVars(state);
     inventory = path.join(dir, 'hosts.ini');
-    await writeFile(inventory, [
-      `${HOST.name} ansible_host=${HOST.address} ansible_user=root`,
-      '[all:vars]',
-      `ansible_ssh_private_key_file=${String(conn.ansible_ssh_private_key_file)}`,
-      `ansible_ssh_common_args='${String(conn.ansible_ssh_common_args)}'`,
-      '',
-    ].join('\n'));
+    await writeOneHostInventory(state, inventory, HOST);
   });
   after(async function () {
     this.timeout(60000);

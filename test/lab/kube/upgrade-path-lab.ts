@@ -100,6 +100,18 @@ async function etcdSettled(state: LabState, via: PathHost, members: number): Pro
   await new Promise((r) => setTimeout(r, 6000));
 }
 
+/** An inventory of one lab host (root over the lab's key), for the tests that run one role's steps alone. */
+export async function writeOneHostInventory(state: LabState, file: string, host: PathHost): Promise<void> {
+  const conn = labConnectionVars(state);
+  await writeFile(file, [
+    `${host.name} ansible_host=${host.address} ansible_user=root`,
+    '[all:vars]',
+    `ansible_ssh_private_key_file=${String(conn.ansible_ssh_private_key_file)}`,
+    `ansible_ssh_common_args='${String(conn.ansible_ssh_common_args)}'`,
+    '',
+  ].join('\n'));
+}
+
 /** the lab down and its state dir and the test's scratch dir gone (an after hook's work) */
 export async function dropLab(stateDir: string | undefined, dir: string | undefined): Promise<void> {
   if (stateDir) {
