@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { LabState } from '../../lib/lab/index.js';
 import { realKubectl } from '../../lib/lab/kube/packages/kubectl.js';
 import { writeLabInventory } from './helpers.js';
+import { labSsh } from '../helpers/lab.js';
 
 /**
  * Lab-only variables: inventory/lab/lab.ini's [all:vars] after its connection settings (the file
@@ -90,4 +91,24 @@ export async function within<T>(ms: number, probe: () => Promise<T | undefined>,
     if (v !== undefined || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+// what a run that touches a host leaves behind: packages, files under the paths the install
+// writes (not all of /etc: a lab host's root is an overlay over the machine's, whose own /etc
+// may change meanwhile), units, processes (the lab's own sshd and supervisor aside)
+const WRITES = [
+  '/etc/kubernetes', '/etc/containerd', '/etc/etcd.env', '/etc/ssl/etcd', '/etc/cni', '/etc/nginx', '/etc/haproxy', '/etc/keepalived',
+  '/etc/default/kubelet', '/etc/systemd/system', '/etc/modules-load.d', '/etc/modprobe.d', '/etc/sysctl.d', '/etc/apt',
+  '/etc/fstab', '/etc/hosts', '/etc/hostname', '/var/lib/kubelet', '/var/lib/etcd', '/var/lib/containerd', '/opt/cni', '/usr/local/bin',
+].join(' ');
+const FOOTPRINT =
+  "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' | sort | md5sum; " +
+  `find ${WRITES} -xdev -printf "%p %s %m %T@\\n" 2>/dev/null | sort | md5sum; ` +
+  'ls /etc/systemd/system /etc/systemd/system/*.wants 2>/dev/null | md5sum; ' +
+  // ps first, alone: in a pipeline the later commands (uniq...) may or may not have started when ps reads /proc
+  "procs=$(ps -eo comm=); echo \"$procs\" | grep -v -e '^ps$' -e '^sh$' -e '^bash$' -e '^sshd' -e '^python3$' -e '^tini$' -e '^sleep$' | sort | uniq -c";
+
+/** Each host's footprint, four parts a line each and the processes after: packages, files, units. */
+export function hostFootprints(state: LabState, hosts: readonly { name: string }[]): Promise<string[]> {
+  return Promise.all(hosts.map(async (h) => (await labSsh(state, h.name, FOOTPRINT)).stdout));
 }

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
-import { controllerKubectl, nodesOnceReady, seedExtraVars, within, writeClusterInventory } from './cluster-lab.js';
-import { clusterHosts, describeRun as describeAll, recap, REPO, tsplay, type CliRun } from './helpers.js';
+import { controllerKubectl, hostFootprints, nodesOnceReady, seedExtraVars, within, writeClusterInventory } from './cluster-lab.js';
+import { clusterHosts, describeRun as describeAll, hostResults, recap, REPO, tsplay, type CliRun } from './helpers.js';
 
 // cluster.ts with seed 000/002's HA topology: three masters with stacked etcd
 // (etcd_deployment_type: kubeadm, seed 001: kubeadm runs the real etcd as a static pod, no etcd
@@ -44,7 +44,7 @@ describe('e2e: cluster.ts with stacked etcd on 3 masters behind the external loa
   /** the real kubectl on the controller with artifacts/admin.conf (server: the load balancer) */
   const kubectl = (args: string[]): Promise<{ rc: number; out: string }> => controllerKubectl(kubeconfig, ['--request-timeout=5s', ...args]);
 
-  it('installs 3 stacked masters + 1 worker through the load balancer: every node Ready, 3 etcd members, haproxy on each master, keepalived checked; a rerun changes nothing', async () => {
+  it('--check on fresh hosts touches nothing and plans the load balancer on the masters; installs 3 stacked masters + 1 worker through the load balancer: every node Ready, 3 etcd members, haproxy on each master, keepalived checked; a rerun changes nothing', async () => {
     // keepalived -t wants a real interface that can multicast (VRRP): the machine's first one
     const nic = (await sh(M1.name, "ip -o link | grep -v LOOPBACK | grep MULTICAST | awk -F': ' '{print $2; exit}' | cut -d@ -f1")).trim();
     expect(nic, 'a non-loopback interface to name in keepalived.conf').to.not.equal('');
@@ -65,6 +65,18 @@ describe('e2e: cluster.ts with stacked etcd on 3 masters behind the external loa
     const extra = path.join(lab().stateDir, 'extra-vars.yml');
     await writeFile(extra, seedExtraVars(VERSION) + 'etcd_deployment_type: kubeadm\n');
     kubeconfig = path.join(lab().stateDir, 'artifacts/admin.conf');
+
+    // --check on the fresh hosts first: nothing installed, written or started, and the plan names
+    // the load balancer's steps on every master (on the worker none)
+    const before = await hostFootprints(lab(), HOSTS);
+    const check = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--check', '--json']);
+    expect(check.code, describeRun(check)).to.equal(0);
+    expect(await hostFootprints(lab(), HOSTS)).to.deep.equal(before);
+    const would = (host: string): string[] => hostResults(check).filter((r) => r.host === host && r.changed).map((r) => r.task);
+    const LB_STEPS = ['haproxy config (checked by haproxy before it is put in place)', 'keepalived config (checked by keepalived before it is put in place)'];
+    for (const m of MASTERS) expect(would(m.name), m.name).to.include.members([...LB_STEPS, 'kubeadm, kubelet and kubectl at kube_version']);
+    expect(would(W1.name)).to.include('kubeadm, kubelet and kubectl at kube_version');
+    for (const step of LB_STEPS) expect(would(W1.name)).to.not.include(step);
 
     const first = await tsplay(['run', CLUSTER, '-i', inv, '-e', `@${extra}`, '--json']);
     expect(first.code, describeRun(first)).to.equal(0);

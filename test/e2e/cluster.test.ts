@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { labSsh, labSubnet, useLab } from '../helpers/lab.js';
-import { controllerKubectl, nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
+import { controllerKubectl, hostFootprints, nodesOnceReady, seedExtraVars, writeClusterInventory } from './cluster-lab.js';
 import { clusterHosts, describeRun, hostResults, recap, REPO, tsplay } from './helpers.js';
 
 // playbooks/cluster.ts on fresh lab hosts at the seed's release, 1.16.3 (kubeadm config v1beta2,
@@ -30,22 +30,7 @@ describe('e2e: cluster.ts installs the seed\'s 1.16.3 (external etcd), upgrade-c
     fresh = await footprint();
   });
 
-  // what a run that touches a host leaves behind: packages, files under the paths the install
-  // writes (not all of /etc: a lab host's root is an overlay over the machine's, whose own /etc
-  // may change meanwhile), units, processes (the lab's own sshd and supervisor aside)
-  const WRITES = [
-    '/etc/kubernetes', '/etc/containerd', '/etc/etcd.env', '/etc/ssl/etcd', '/etc/cni', '/etc/nginx', '/etc/haproxy',
-    '/etc/default/kubelet', '/etc/systemd/system', '/etc/modules-load.d', '/etc/modprobe.d', '/etc/sysctl.d', '/etc/apt',
-    '/etc/fstab', '/etc/hosts', '/etc/hostname', '/var/lib/kubelet', '/var/lib/etcd', '/var/lib/containerd', '/opt/cni', '/usr/local/bin',
-  ].join(' ');
-  const FOOTPRINT =
-    "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' | sort | md5sum; " +
-    `find ${WRITES} -xdev -printf "%p %s %m %T@\\n" 2>/dev/null | sort | md5sum; ` +
-    'ls /etc/systemd/system /etc/systemd/system/*.wants 2>/dev/null | md5sum; ' +
-    // ps first, alone: in a pipeline the later commands (uniq...) may or may not have started when ps reads /proc
-    "procs=$(ps -eo comm=); echo \"$procs\" | grep -v -e '^ps$' -e '^sh$' -e '^bash$' -e '^sshd' -e '^python3$' -e '^tini$' -e '^sleep$' | sort | uniq -c";
-
-  const footprint = () => Promise.all(HOSTS.map(async (h) => (await labSsh(lab(), h.name, FOOTPRINT)).stdout));
+  const footprint = () => hostFootprints(lab(), HOSTS);
   let fresh: string[] = [];
 
   it('--check on fresh hosts changes nothing (no package, file, unit or process) and lists what it would do', async () => {
