@@ -2,6 +2,7 @@
 // test goes through here so that undefined values and Python semantics are handled in one place,
 // and every failure becomes a TemplateError naming the template file and line.
 
+import { LazyValue } from './default-value.js';
 import { TemplateError, TemplateFault, errorReason } from './errors.js';
 import {
   isDict, pyCompare, pyContains, pyEqual, pyIter, pyRepr, pyStr, truthy, typeName,
@@ -163,6 +164,9 @@ export class Helpers implements Registry {
     const [args, kw] = splitKw(raw);
     return this.guard(line, file, () => this.test(name, args[0], args.slice(1), kw), `test '${name}'`);
   }
+
+  /** `| default(value)`'s value, evaluated when the filter needs it (compile.ts) */
+  lazy(thunk: () => unknown): LazyValue { return new LazyValue(thunk); }
 
   // ---- output and truthiness ----
   out(line: number, file: string, v: unknown): string {

@@ -10,6 +10,11 @@ export interface ParityCase {
 }
 
 export const PARITY: Record<string, ParityCase[]> = {
+  'an undefined default value is evaluated only when used, and passes on to the next default': [
+    { template: '{{ a | default(nope) }} {{ a | default(nope.x) }} {{ a | d(nope[0]) }}', vars: { a: 'set' } },
+    { template: "{{ u | default(ip) | default(host) }} {{ u | default(nope) | default(nope2) | default('z') }} {{ u | default(d.missing) | default(7) }}", vars: { ip: '5.6.7.9', host: 'h', d: {} } },
+    { template: "{{ u | default(v, true) }} {{ e | default(nope, false) }}|{{ e | default(w, true) }}", vars: { v: 'x', e: '', w: 'y' } },
+  ],
   'trailing commas in literals (4)': [
     { template: "{{ {'a': 1, 'b': 2,} | to_json }}" },
     { template: "{{ [1, 2,] | to_json }} {{ [3,] | length }}" },

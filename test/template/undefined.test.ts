@@ -35,6 +35,8 @@ describe('undefined values are errors naming file, line and host', () => {
     ['macro argument not passed', '{% macro m(a) %}{{ a }}{% endmacro %}{{ m() }}', 1, "undefined variable 'a'"],
     ['test argument', "{{ l is superset(other) }}", 1, "undefined variable 'other'"],
     ['function name', '{{ nofunc(1) }}', 1, "undefined variable 'nofunc'"],
+    ['a default value used', '{{ gone | default(other) }}', 1, "undefined variable 'other'"],
+    ['the last of a chain of defaults', '{{ gone | default(other) | default(d.b) }}', 1, "undefined variable 'd.b' ('d' has no key 'b')"],
   ];
   for (const [what, tpl, line, reason] of table) {
     it(what, () => {

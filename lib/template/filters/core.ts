@@ -1,5 +1,6 @@
 // Value filters: default, bool, int, float, string, ternary, mandatory, type_debug, round, abs.
 
+import { LazyValue } from '../default-value.js';
 import { TemplateFault } from '../errors.js';
 import { normInt } from '../pyint.js';
 import { pyStr, truthy, typeName } from '../pyvalues.js';
@@ -75,9 +76,11 @@ function roundHalfEven(x: number, digits: number): number {
 
 export const CORE_FILTERS: Record<string, FilterFn> = {
   default: (v, a, kw) => {
-    const dflt = arg(a, kw, 0, 'default_value', '');
     const boolean = truthy(arg(a, kw, 1, 'boolean', false));
-    return v === undefined || (boolean && !truthy(v)) ? dflt : v;
+    if (!(v === undefined || (boolean && !truthy(v)))) return v;
+    // the compiler passes the value as a LazyValue: evaluated only now that it is used
+    const dflt: unknown = arg(a, kw, 0, 'default_value', '');
+    return dflt instanceof LazyValue ? dflt.get() : dflt;
   },
   mandatory: (v, a, kw) => {
     if (v === undefined) throw new TemplateFault(String(arg(a, kw, 0, 'msg', 'Mandatory variable not defined.')));
