@@ -105,8 +105,14 @@ describe('lab kube: 3-master stacked etcd control plane with kubeadm\'s default 
 
   it('every master\'s API server answers on its own address with a certificate that verifies, and sees the others\' objects', async () => {
     for (const m of MASTERS) {
-      // admin.conf's CA verifies the server certificate for the address asked (no --insecure-skip-tls-verify)
-      expect(await ok(m.name, `${KUBECTL} --server https://${m.address}:6443 get --raw /healthz`)).to.equal('ok');
+      // admin.conf's CA verifies the server certificate for the address asked (no --insecure-skip-tls-verify).
+      // kubeadm 1.16's join does not wait for the new API server: its etcd check may fail for a while
+      let health = '';
+      await until(`${m.name}'s /healthz`, async () => {
+        const r = await labSsh(state!, m.name, `${KUBECTL} --server https://${m.address}:6443 get --raw /healthz 2>&1`);
+        health = r.stdout;
+        return r.rc === 0 && health === 'ok';
+      }, () => health);
       const names = await ok(m.name, `${KUBECTL} --server https://${m.address}:6443 get nodes -o name`);
       expect(names.trim().split('\n').sort()).to.deep.equal([...MASTERS, WORKER].map((h) => `node/${h.name}`).sort());
     }
