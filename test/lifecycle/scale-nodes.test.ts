@@ -10,7 +10,8 @@ import { clusterHosts, describeRun, hostResults, recap, REPO, tsplay } from '../
 // previewed with --check (nothing changes anywhere), then joined with `--limit` to it: it is Ready
 // at kube_version while the running nodes' kubelets and control plane keep running (same processes),
 // nobody cordoned; a rerun of scale.ts over every host changes nothing. A host new in
-// [kube_control_plane] is refused before anything changes, naming the command to run.
+// [kube_control_plane] is refused before anything changes, naming the command to run; that
+// command (cluster.ts without --limit) then adds it.
 // This file uses labSubnet(176).
 const SCALE = path.join(REPO, 'playbooks/scale.ts');
 const SUBNET = labSubnet(176);
@@ -120,5 +121,24 @@ describe('lifecycle: scale.ts adds a worker to a running cluster (kubespray scal
     expect(run.stdout).to.include(`tsplay run playbooks/cluster.ts -i ${withMaster}`);
     for (const h of [...OLD, NEW, 'k1-master02']) expect(recap(run)[h]?.changed ?? 0, h).to.equal(0);
     expect(await footprint('k1-master02')).to.equal(before);
+  });
+
+  it('the command it names adds the master: cluster.ts without --limit joins it to the control plane and puts it in every worker\'s load balancer; the running hosts keep running; a rerun changes nothing', async () => {
+    const procs = await Promise.all([...OLD, NEW].map(processes));
+    const cluster = path.join(REPO, 'playbooks/cluster.ts');
+    const run = await tsplay(['run', cluster, '-i', withMaster, '-e', `@${extra}`, '--json']);
+    expect(run.code, why(run)).to.equal(0);
+    expect(hostResults(run, 'kubeadm join --control-plane').filter((e) => e.status === 'changed').map((e) => e.host)).to.deep.equal(['k1-master02']);
+    const nodes = await nodesOnceReady(kubeconfig, 4);
+    expect(nodes).to.match(new RegExp(`\\nk1-master02\\s+Ready\\s+control-plane\\s+\\S+\\s+v${VERSION.replace(/\./g, '\\.')}\\n`));
+    // the running master's certificate does not name the new one, and did not have to
+    expect((await labSsh(lab(), 'k1-master01', `openssl x509 -noout -in /etc/kubernetes/ssl/apiserver.crt -checkip ${SUBNET}.4`)).stdout).to.contain('does NOT match');
+    // each worker's localhost load balancer (nginx-proxy) names both apiservers
+    for (const w of ['k1-node01', NEW]) expect((await labSsh(lab(), w, 'cat /etc/nginx/nginx.conf')).stdout, w).to.contain(`server ${SUBNET}.4:6443`).and.contain(`server ${SUBNET}.1:6443`);
+    // kube-apiserver, etcd and kubelets already running: the same processes (an nginx reload is not a restart)
+    expect(await Promise.all([...OLD, NEW].map(processes))).to.deep.equal(procs);
+    const again = await tsplay(['run', cluster, '-i', withMaster, '-e', `@${extra}`, '--json']);
+    expect(again.code, why(again)).to.equal(0);
+    for (const h of [...OLD, NEW, 'k1-master02']) expect(recap(again)[h], `${h}: ${describeRun(again)}`).to.include({ changed: 0, failed: 0 });
   });
 });
