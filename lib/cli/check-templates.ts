@@ -164,11 +164,19 @@ function guarded(root: AstNode): Set<string> {
     if (n.typename === 'Group') return baseName((n.children as unknown[])[0]);
     return undefined;
   };
+  const isDefault = (n: unknown): n is AstNode =>
+    isNode(n) && n.typename === 'Filter' && isNode(n.name) && ['default', 'd', 'ansible.builtin.default'].includes(String(n.name.value));
+  const unGroup = (n: unknown): unknown => (isNode(n) && n.typename === 'Group' && (n.children as unknown[]).length === 1 ? unGroup((n.children as unknown[])[0]) : n);
   visit(root, (n) => {
-    if (n.typename === 'Filter' && isNode(n.name) && ['default', 'd', 'ansible.builtin.default'].includes(String(n.name.value))) {
-      const target = (n.args as AstNode & { children: unknown[] }).children[0];
+    if (isDefault(n)) {
+      const target = unGroup((n.args as AstNode & { children: unknown[] }).children[0]);
       const b = baseName(target);
       if (b) out.add(b);
+      // `a | default(b) | default(c)`: b may be undefined too (the renderer passes it on)
+      if (isDefault(target)) {
+        const inner = baseName((target.args as AstNode & { children: unknown[] }).children[1]);
+        if (inner) out.add(inner);
+      }
     }
     if (n.typename === 'Is') {
       const test = isNode(n.right) ? (n.right.typename === 'FunCall' ? (n.right.name as AstNode).value : n.right.value) : undefined;

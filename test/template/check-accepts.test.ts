@@ -26,6 +26,12 @@ describe('tsplay check accepts the syntax templates render with', () => {
   it('and check finds no problem in it', () => {
     expect(checkText(text(SRC))).to.deep.equal([]);
   });
+  it('a chain of defaults: each value but the last may be undefined; the last is still checked', () => {
+    expect(checkText(text("{{ access_ip | default(ip) | default(d.a) }} {{ (x | default(y)) | d(1) }}"))).to.deep.equal([]);
+    const problems = checkText(text('{{ access_ip | default(ip) }}'));
+    expect(problems.map((p) => p.message)).to.have.length(1);
+    expect(problems[0]!.message).to.match(/undefined variable 'ip'/);
+  });
   it('a misspelt qualified filter or test is still a problem', () => {
     const problems = checkText(text("{{ x | ansible.utils.ipadr('net') }} {{ x is ansible.utils.ipv7 }}\n{{ x | ansible.builtin.default(1) }}"));
     expect(problems.some((p) => /no filter named 'ansible\.utils\.ipadr'/.test(p.message))).to.equal(true);
