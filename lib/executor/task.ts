@@ -142,7 +142,7 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
         emit(r.status, r.result, { item: shown });
         if (r.status === 'unreachable') break;
       }
-      const anyFailed = results.some(itemFailed);
+      const anyFailed = results.some(isFailed);
       const allSkipped = results.length > 0 && results.every((r) => r.skipped);
       const result: Vars = {
         changed: results.some((r) => r.changed),
@@ -231,21 +231,16 @@ async function attempt(pc: PlayContext, node: TaskNode, host: string, opts: Task
     }
   }
   // a single try (retries 0) is not "out of attempts": failedWhen has decided, as in Ansible.
-  // Out of attempts, Ansible fails the task whatever failed_when said, and registers attempts as tries - 1.
   if (tries === 1) return out;
+  // Out of attempts, Ansible registers failed: true and attempts = tries - 1, yet the status
+  // still follows failed_when when the task has one (see isFailed)
   const result: Vars = { ...out.result, attempts: tries - 1, failed: true, msg: (out.result.msg as string) ?? `retries exhausted (${tries} attempts)` };
-  // ...but the task's status follows failed_when when it has one (TaskResult.is_failed reads
-  // failed_when_result first): a registered `failed: true` on a task that did not fail, as there
-  return { status: failedWhenDecides(result) && !result.failed_when_result ? out.status : 'failed', result };
+  return { status: isFailed(result) ? 'failed' : out.status, result };
 }
 
-/** Ansible's TaskResult.is_failed: failed_when_result, when the task had a failedWhen, else failed. */
-function failedWhenDecides(r: Vars): boolean {
-  return r.failed_when_result !== undefined;
-}
-
-function itemFailed(r: Vars): boolean {
-  return failedWhenDecides(r) ? Boolean(r.failed_when_result) : Boolean(r.failed);
+/** Ansible's TaskResult.is_failed: failed_when_result when the task had a failedWhen, else failed. */
+function isFailed(r: Vars): boolean {
+  return r.failed_when_result !== undefined ? Boolean(r.failed_when_result) : Boolean(r.failed);
 }
 
 async function execute(pc: PlayContext, node: TaskNode, host: string, opts: TaskOptions, vars: Vars, view: HostView, where: string): Promise<HostOutcome> {

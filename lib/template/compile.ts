@@ -101,7 +101,7 @@ export function installStrictCompiler(): void {
     if (node.typename === 'Symbol') return compileSymbol(c, node, frame, true);
     if (node.typename === 'LookupVal') return compileLookup(c, node, frame, true);
     // `a | default(b) | default(c)`: b may be undefined too, as Jinja's Undefined passes on
-    if (node.typename === 'Filter' && SOFT_FILTERS.has(String(node.name.value))) return compileDefault(c, node, frame, true);
+    if (node.typename === 'Filter' && SOFT_FILTERS.has(String(node.name.value))) return compileFilterCall(c, node, frame, true);
     if (node.typename === 'Group' && node.children.length === 1) {
       c._emit('(');
       compileSoft(c, node.children[0], frame);
@@ -142,42 +142,31 @@ export function installStrictCompiler(): void {
   patch('compileSymbol', function (node, frame) { compileSymbol(this, node, frame, false); });
   patch('compileLookupVal', function (node, frame) { compileLookup(this, node, frame, false); });
 
-  // `| default(value)`: the value is evaluated only when it is used (Jinja hands the filter an
-  // Undefined, which fails only when used), softly when another default follows
-  const compileDefault = (c: Compiler, node: Node, frame: Frame, softValue: boolean): void => {
-    const [first, value, ...rest] = node.args.children as Node[];
+  // A filter call. For `| default(value)` the input is looked up softly and the value is passed
+  // as a thunk, evaluated only when it is used (Jinja hands the filter an Undefined, which fails
+  // only when used); softly too when another default follows (`softValue`).
+  const compileFilterCall = (c: Compiler, node: Node, frame: Frame, softValue: boolean): void => {
+    const name = String(node.name.value);
+    const [first, ...rest] = node.args.children as Node[];
+    const isDefault = SOFT_FILTERS.has(name);
+    const lazyValue = isDefault && rest[0] !== undefined && rest[0].typename !== 'KeywordArgs';
     call(c, node, 'callFilter', () => {
-      c._emit(JSON.stringify(String(node.name.value)));
+      c._emit(JSON.stringify(name));
       c._emit(', ');
-      compileSoft(c, first!, frame);
-      if (value) {
-        c._emit(', env.tsplay.lazy(() => (');
-        if (softValue) compileSoft(c, value, frame);
-        else c._compileExpression(value, frame);
-        c._emit('))');
-      }
-      for (const a of rest) {
+      if (isDefault) compileSoft(c, first!, frame);
+      else c._compileExpression(first!, frame);
+      rest.forEach((a, i) => {
         c._emit(', ');
-        c._compileExpression(a, frame);
-      }
+        if (!(lazyValue && i === 0)) return c._compileExpression(a, frame);
+        c._emit('env.tsplay.lazy(() => (');
+        if (softValue) compileSoft(c, a, frame);
+        else c._compileExpression(a, frame);
+        c._emit('))');
+      });
     });
   };
 
-  patch('compileFilter', function (node, frame) {
-    const name = String(node.name.value);
-    if (SOFT_FILTERS.has(name) && node.args.children[1]?.typename !== 'KeywordArgs') return compileDefault(this, node, frame, false);
-    const [first, ...rest] = node.args.children as Node[];
-    call(this, node, 'callFilter', () => {
-      this._emit(JSON.stringify(name));
-      this._emit(', ');
-      if (SOFT_FILTERS.has(name)) compileSoft(this, first!, frame);
-      else this._compileExpression(first!, frame);
-      for (const a of rest) {
-        this._emit(', ');
-        this._compileExpression(a, frame);
-      }
-    });
-  });
+  patch('compileFilter', function (node, frame) { compileFilterCall(this, node, frame, false); });
 
   patch('compileIs', function (node, frame) {
     const right = node.right as Node;

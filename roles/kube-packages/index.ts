@@ -20,21 +20,14 @@ export const kubePackagesVars = roleVars({
 });
 export type KubePackagesVars = Infer<typeof kubePackagesVars>;
 
-const NEW_REPO = NEW_APT_REPO;
-
 export default defineRole({
   name: 'kube-packages',
   vars: kubePackagesVars,
   defaults: {
     kube_version: clusterDefaults.kube_version,
+    ...kubeAptRepoDefaults,
     kube_version_plain: clusterDefaults.kube_version_plain,
-    kube_apt_repo_manage: kubeAptRepoDefaults.kube_apt_repo_manage,
-    kube_apt_repo_base: kubeAptRepoDefaults.kube_apt_repo_base,
-    kube_apt_repo_url: kubeAptRepoDefaults.kube_apt_repo_url,
-    kube_apt_repo: kubeAptRepoDefaults.kube_apt_repo,
-    kube_apt_key_url: kubeAptRepoDefaults.kube_apt_key_url,
-    kube_apt_keyring: kubeAptRepoDefaults.kube_apt_keyring,
-    kube_package_revision: `{{ '1.1' if ${NEW_REPO} else '00' }}`,
+    kube_package_revision: `{{ '1.1' if ${NEW_APT_REPO} else '00' }}`,
     kube_package_version: '{{ kube_version_plain }}-{{ kube_package_revision }}',
   },
   tasks: (t) => {

@@ -6,7 +6,8 @@
 // leaves the host's source alone.
 import { apt, copy, file, get_url, v, type TaskBuilder } from '../../lib/index.js';
 
-const NEW_REPO = "kube_version_plain is version('1.24.0', '>=')";
+/** Whether the per-minor pkgs.k8s.io repository serves a version (1.24 on) rather than apt.kubernetes.io. */
+export const NEW_APT_REPO = "kube_version_plain is version('1.24.0', '>=')";
 
 export const kubeAptRepoShape = {
   /** `1.35.2`: kube_version without a leading v */
@@ -27,14 +28,11 @@ export const kubeAptRepoDefaults = {
   kube_version_plain: "{{ kube_version | regex_replace('^v', '') }}",
   kube_apt_repo_manage: true,
   kube_apt_repo_base: 'https://pkgs.k8s.io/core:/stable:',
-  kube_apt_repo_url: `{{ (kube_apt_repo_base ~ '/v' ~ (kube_version_plain.split('.')[:2] | join('.')) ~ '/deb/') if ${NEW_REPO} else 'https://apt.kubernetes.io/' }}`,
-  kube_apt_repo: `deb [signed-by={{ kube_apt_keyring }}] {{ kube_apt_repo_url }} {{ '/' if ${NEW_REPO} else 'kubernetes-xenial main' }}`,
-  kube_apt_key_url: `{{ (kube_apt_repo_url ~ 'Release.key') if ${NEW_REPO} else 'https://packages.cloud.google.com/apt/doc/apt-key.gpg' }}`,
-  kube_apt_keyring: `/etc/apt/keyrings/kubernetes-apt-keyring.{{ 'asc' if ${NEW_REPO} else 'gpg' }}`,
+  kube_apt_repo_url: `{{ (kube_apt_repo_base ~ '/v' ~ (kube_version_plain.split('.')[:2] | join('.')) ~ '/deb/') if ${NEW_APT_REPO} else 'https://apt.kubernetes.io/' }}`,
+  kube_apt_repo: `deb [signed-by={{ kube_apt_keyring }}] {{ kube_apt_repo_url }} {{ '/' if ${NEW_APT_REPO} else 'kubernetes-xenial main' }}`,
+  kube_apt_key_url: `{{ (kube_apt_repo_url ~ 'Release.key') if ${NEW_APT_REPO} else 'https://packages.cloud.google.com/apt/doc/apt-key.gpg' }}`,
+  kube_apt_keyring: `/etc/apt/keyrings/kubernetes-apt-keyring.{{ 'asc' if ${NEW_APT_REPO} else 'gpg' }}`,
 };
-
-/** Whether the per-minor pkgs.k8s.io repository serves a version (1.24 on) rather than apt.kubernetes.io. */
-export const NEW_APT_REPO = NEW_REPO;
 
 /**
  * The repository tasks (when kube_apt_repo_manage): keyrings dir, key, source (registered as

@@ -141,6 +141,11 @@ export function hostResults(run: CliRun, task?: string): HostResult[] {
   return run.events.filter((e): e is HostResult => e.type === 'host_result' && (task === undefined || e.task === task));
 }
 
+/** The tasks a --json run reported changed, in order (a task per host that changed). */
+export function changedTasks(run: CliRun): string[] {
+  return hostResults(run).filter((e) => e.status === 'changed').map((e) => e.task);
+}
+
 /** A readable summary for assertion messages. */
 export function describeRun(run: CliRun): string {
   return `exit ${run.code}\nstdout:\n${run.stdout.slice(-4000)}\nstderr:\n${run.stderr.slice(-2000)}`;

@@ -14,12 +14,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { labUp, type LabState } from '../../../lib/lab/index.js';
 import { kubeCacheDir } from '../../../lib/lab/kube/packages/bundle.js';
 import { signingKey, signRelease } from '../../../lib/lab/kube/packages/gpg.js';
-import { labSsh, labSubnet, tempStateDir } from '../../helpers/lab.js';
-import { dropLab, writeOneHostInventory } from './upgrade-path-lab.js';
-import { REPO, tsplay, type CliRun } from '../../e2e/helpers.js';
+import { labSsh, labSubnet, useLab } from '../../helpers/lab.js';
+import { writeOneHostInventory } from './upgrade-path-lab.js';
+import { changedTasks, describeRun, REPO, tsplay, type CliRun } from '../../e2e/helpers.js';
 
 const exec = promisify(execFile);
 const HOST = { name: 'apt196', address: `${labSubnet(196)}.1` };
@@ -61,21 +60,18 @@ async function flatRepo(dir: string, version: string): Promise<void> {
 
 describe('upgrade: the target minor\'s apt repository (pkgs.k8s.io layout served on a lab address, real apt on a lab host)', function () {
   this.timeout(300000);
-  let state: LabState | undefined;
-  let stateDir: string | undefined;
+  const lab = useLab('apt196', [HOST]);
   let dir = '';
   let base = '';
   let url = '';
   let server: Server | undefined;
   let inventory = '';
   const ok = async (cmd: string): Promise<string> => {
-    const r = await labSsh(state!, HOST.name, cmd);
+    const r = await labSsh(lab(), HOST.name, cmd);
     if (r.rc !== 0) throw new Error(`${HOST.name}: ${cmd}: exit ${r.rc}\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   };
   const run = (...args: string[]): Promise<CliRun> => tsplay(['run', PLAYBOOK, '-i', inventory, '-e', `kube_apt_repo_base=${url}`, '--json', ...args]);
-  const out = (r: CliRun): string => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
-  const changed = (r: CliRun): string[] => r.events.flatMap((e) => (e.type === 'host_result' && e.status === 'changed' ? [e.task] : []));
   /** kubeadm versions apt offers, as `apt-cache madison` lists them */
   const offered = async (): Promise<string[]> => (await ok('apt-cache madison kubeadm')).split('\n').filter(Boolean).map((l) => l.split('|')[1]!.trim());
 
@@ -96,26 +92,24 @@ describe('upgrade: the target minor\'s apt repository (pkgs.k8s.io layout served
     });
     await new Promise<void>((resolve) => server!.listen(0, `${labSubnet(197)}.1`, resolve));
     url = `http://${labSubnet(197)}.1:${(server.address() as AddressInfo).port}/core:/stable:`;
-    stateDir = await tempStateDir('apt196');
-    state = await labUp([HOST], { stateDir });
     inventory = path.join(dir, 'hosts.ini');
-    await writeOneHostInventory(state, inventory, HOST);
+    await writeOneHostInventory(lab(), inventory, HOST);
   });
   after(async function () {
     this.timeout(120000);
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await dropLab(stateDir, dir);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('a 1.34 host moves to the v1.35 repository before a 1.35.2 install: source, key, apt lists; a rerun changes nothing', async () => {
     const first = await run('-e', 'kube_version=1.34.3');
-    expect(first.code, out(first)).to.equal(0);
+    expect(first.code, describeRun(first)).to.equal(0);
     expect(await ok(`cat ${SOURCE}`)).to.equal(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${url}/v1.34/deb/ /\n`);
     expect(await offered()).to.deep.equal(['1.34.3-1.1']);
 
     const up = await run('-e', 'kube_version=1.35.2', '--diff');
-    expect(up.code, out(up)).to.equal(0);
-    expect(changed(up)).to.deep.equal(['repository source', 'apt lists of the new repository']);
+    expect(up.code, describeRun(up)).to.equal(0);
+    expect(changedTasks(up)).to.deep.equal(['repository source', 'apt lists of the new repository']);
     const diff = up.events.find((e) => e.type === 'host_result' && e.task === 'repository source');
     expect(JSON.stringify(diff && diff.type === 'host_result' ? diff.diff : null)).to.contain('/v1.34/deb/').and.contain('/v1.35/deb/');
     expect(await ok(`cat ${SOURCE}`)).to.equal(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${url}/v1.35/deb/ /\n`);
@@ -124,32 +118,32 @@ describe('upgrade: the target minor\'s apt repository (pkgs.k8s.io layout served
     expect(await ok('cat /etc/apt/keyrings/kubernetes-apt-keyring.asc')).to.equal(await readFile(path.join(base, 'v1.35/deb/Release.key'), 'utf8'));
 
     const again = await run('-e', 'kube_version=1.35.2');
-    expect(again.code, out(again)).to.equal(0);
-    expect(changed(again)).to.deep.equal([]);
+    expect(again.code, describeRun(again)).to.equal(0);
+    expect(changedTasks(again)).to.deep.equal([]);
   });
 
   it('a kubelet rollback writes the previous minor\'s source back first (its package is only there)', async () => {
     const r = await run('-e', 'kube_version=1.35.2', '-e', 'rollback_to=1.34.3');
-    expect(r.code, out(r)).to.equal(0);
+    expect(r.code, describeRun(r)).to.equal(0);
     expect(await ok(`cat ${SOURCE}`)).to.equal(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${url}/v1.34/deb/ /\n`);
     expect(await offered()).to.deep.equal(['1.34.3-1.1']);
     // the next upgrade run puts the target's back
     const up = await run('-e', 'kube_version=1.35.2');
-    expect(up.code, out(up)).to.equal(0);
+    expect(up.code, describeRun(up)).to.equal(0);
     expect(await ok(`cat ${SOURCE}`)).to.contain('/v1.35/deb/');
     expect(await offered()).to.deep.equal(['1.35.2-1.1']);
   });
 
   it('kube_apt_repo_manage false (the lab\'s one repository) leaves the source alone', async () => {
     const r = await run('-e', 'kube_version=1.34.3', '-e', 'kube_apt_repo_manage=false');
-    expect(r.code, out(r)).to.equal(0);
+    expect(r.code, describeRun(r)).to.equal(0);
     expect(r.events.filter((e) => e.type === 'host_result' && e.status !== 'skipped')).to.deep.equal([]);
     expect(await ok(`cat ${SOURCE}`)).to.contain('/v1.35/deb/');
   });
 
   it('upgrade-cluster.ts writes the target minor\'s source and refreshes apt before each upgrade role installs packages', async () => {
     const r = await tsplay(['run', path.join(REPO, 'playbooks/upgrade-cluster.ts'), '-i', path.join(REPO, 'inventory/lab/lab.ini'), '--list-tasks']);
-    expect(r.code, out(r)).to.equal(0);
+    expect(r.code, describeRun(r)).to.equal(0);
     const tasks = r.stdout.split('\n').map((l) => l.trim().split('\t')[0]!);
     for (const [role, install] of [['upgrade-control-plane', 'kubeadm at kube_version'], ['upgrade-kubelet', 'kubelet and kubectl at kube_version']] as const) {
       const at = (t: string): number => tasks.indexOf(`${role} : ${t}`);

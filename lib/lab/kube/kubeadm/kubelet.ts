@@ -44,13 +44,14 @@ export function kubeadmFlags(cfg: ClusterConfig, v: SemVer, reg: NodeRegistratio
     // kubeadm's buildKubeletArgMap before 1.24: dockershim flags for the docker socket (the
     // default), the remote-runtime pair for any other criSocket (containerd, cri-o)
     const socket = reg.criSocket ?? '/var/run/dockershim.sock';
-    if (/dockershim\.sock$/.test(socket)) {
+    const dockershim = /dockershim\.sock$/.test(socket);
+    if (dockershim) {
       f['network-plugin'] = 'cni';
     } else {
       f['container-runtime'] = 'remote';
       f['container-runtime-endpoint'] = socket;
     }
-    if (/dockershim\.sock$/.test(socket) || v.minor >= 21) f['pod-infra-container-image'] = `${cfg.imageRepository}/pause:${v.minor >= 18 ? '3.2' : '3.1'}`;
+    if (dockershim || v.minor >= 21) f['pod-infra-container-image'] = `${cfg.imageRepository}/pause:${v.minor >= 18 ? '3.2' : '3.1'}`;
   } else {
     f['container-runtime-endpoint'] = reg.criSocket ?? 'unix:///var/run/containerd/containerd.sock';
     if (v.minor < 27) f['pod-infra-container-image'] = `${cfg.imageRepository}/pause:3.9`;
