@@ -153,10 +153,14 @@ class Parser {
     const t = this.peek();
     if (t.k === 'op' && (t.v === '+' || t.v === '-')) {
       this.i++;
+      // parentheses make no node in Python's tree: -(1) and -((2.5)) are signed numbers too
+      let parens = 0;
+      while (this.isOp('(')) { this.i++; parens++; }
       const n = this.peek();
       if (n.k !== 'num') fail();
       this.i++;
       if ((n as { imag: boolean }).imag) fail();
+      for (; parens > 0; parens--) this.expect(')');
       this.noComplexSum();
       const v = (n as { v: number }).v;
       return t.v === '-' ? -v : v;
