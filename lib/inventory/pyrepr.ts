@@ -1,6 +1,16 @@
 // Python's str()/repr() of plain data, which `ansible-inventory --graph --vars` prints.
 // JS cannot tell 1.0 from 1, so whole floats print like ints (a documented difference).
 
+// Python's str.isprintable() is false for the Unicode categories Other and Separator, except
+// the ASCII space; repr() escapes those characters
+const NOT_PRINTABLE = /^(?! )[\p{C}\p{Z}]$/u;
+
+function escapeCodePoint(cp: number): string {
+  if (cp < 0x100) return '\\x' + cp.toString(16).padStart(2, '0');
+  if (cp < 0x10000) return '\\u' + cp.toString(16).padStart(4, '0');
+  return '\\U' + cp.toString(16).padStart(8, '0');
+}
+
 function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
@@ -11,7 +21,7 @@ function reprString(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
+    else if (NOT_PRINTABLE.test(ch)) out += escapeCodePoint(cp);
     else out += ch;
   }
   return quote + out + quote;
