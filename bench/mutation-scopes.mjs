@@ -20,7 +20,11 @@ const SIDE_BY_SIDE = new Set([
   'test/executor/until-ansible.test.ts',
 ]);
 
-/** The *.test.ts files of a test folder, side-by-side ones left out. */
+/**
+ * The *.test.ts files of a test folder, side-by-side ones left out.
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function unitTests(dir) {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.test.ts'))

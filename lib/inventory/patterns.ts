@@ -39,6 +39,38 @@ export function splitHostPattern(pattern: string | readonly string[]): string[] 
   return parts.map((s) => s.trim()).filter((s) => s);
 }
 
+/**
+ * The inside of a glob's [...] (pat[i..j)) as Python 3.11's fnmatch.translate() writes it: a
+ * range whose ends are out of order (z-a) is dropped, as it would be an invalid regex; other
+ * hyphens and backslashes are literal.
+ */
+function classBody(pat: string, i: number, j: number): string {
+  const body = pat.slice(i, j);
+  if (!body.includes('-')) return body.replace(/\\/g, '\\\\');
+  // split at the hyphens that make ranges, Python's way: a '-' right after the start (or after
+  // a leading '!') is a literal, and after one range the next hyphen is searched 3 on
+  const chunks: string[] = [];
+  let start = i;
+  let k = pat[i] === '!' ? i + 2 : i + 1;
+  for (;;) {
+    k = pat.indexOf('-', k);
+    if (k < 0 || k >= j) break;
+    chunks.push(pat.slice(start, k));
+    start = k + 1;
+    k += 3;
+  }
+  const last = pat.slice(start, j);
+  if (last) chunks.push(last);
+  else chunks[chunks.length - 1] += '-';
+  for (let c = chunks.length - 1; c > 0; c--) {
+    if (chunks[c - 1].slice(-1) > chunks[c][0]) {
+      chunks[c - 1] = chunks[c - 1].slice(0, -1) + chunks[c].slice(1);
+      chunks.splice(c, 1);
+    }
+  }
+  return chunks.map((c) => c.replace(/\\/g, '\\\\').replace(/-/g, '\\-')).join('-');
+}
+
 /** fnmatch.translate(): shell glob to an anchored, case-sensitive RegExp. */
 export function globToRegExp(pat: string): RegExp {
   let res = '';
@@ -59,7 +91,7 @@ export function globToRegExp(pat: string): RegExp {
       if (j >= n) {
         res += '\\[';
       } else {
-        let stuff = pat.slice(i, j).replace(/\\/g, '\\\\');
+        let stuff = classBody(pat, i, j);
         i = j + 1;
         if (!stuff) res += '(?!)';
         else if (stuff === '!') res += '.';
