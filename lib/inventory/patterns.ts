@@ -167,7 +167,8 @@ class Evaluator {
     if (!pattern) throw new PatternError(`empty host pattern after '${raw}'; write a host or group name after '${raw[0]}'`);
     const cached = this.cache.get(pattern);
     if (cached) return cached;
-    const { expr, subscript } = splitSubscript(pattern);
+    const { expr, subscript, dashed } = splitSubscript(pattern);
+    if (dashed) this.warn('Use [x:y] inclusive subscripts instead of [x-y] which has been removed');
     // Differs from Ansible on purpose: `k1-node0[1:2]` whose base names no host or group is read
     // as the inventory range it looks like (k1-node01, k1-node02); Ansible matches nothing.
     const ranged = subscript && subscript[1] !== undefined && subscript[1] >= 0 && !this.matchesAnything(expr) ? this.asRange(pattern) : undefined;
@@ -175,6 +176,11 @@ class Evaluator {
     const result = ranged ?? applySubscript(hosts, subscript, pattern);
     this.cache.set(pattern, result);
     return result;
+  }
+
+  /** Ansible's display shows each warning text once */
+  private warn(text: string): void {
+    if (!this.warnings.includes(text)) this.warnings.push(text);
   }
 
   private matchesAnything(expr: string): boolean {
@@ -205,18 +211,18 @@ class Evaluator {
     }
     if (!results.length && LOCALHOST.includes(pattern)) results.push(pattern); // implicit localhost
     if (!results.length && !groups.length && pattern !== 'all') {
-      this.warnings.push(`Could not match supplied host pattern, ignoring: ${pattern}`);
+      this.warn(`Could not match supplied host pattern, ignoring: ${pattern}`);
     }
     return results;
   }
 }
 
-function splitSubscript(pattern: string): { expr: string; subscript?: [number, number | undefined] } {
+function splitSubscript(pattern: string): { expr: string; subscript?: [number, number | undefined]; dashed?: boolean } {
   if (pattern[0] === '~') return { expr: pattern };
   const m = SUBSCRIPT.exec(pattern);
   if (!m) return { expr: pattern };
   if (m[2] !== undefined) return { expr: m[1], subscript: [Number(m[2]), undefined] };
-  return { expr: m[1], subscript: [Number(m[3]), m[5] ? Number(m[5]) : -1] };
+  return { expr: m[1], subscript: [Number(m[3]), m[5] ? Number(m[5]) : -1], dashed: m[4] === '-' };
 }
 
 /** _apply_subscript(): [i] picks one (negative from the end), [a:b] is inclusive, [a:] to the end. */

@@ -60,6 +60,38 @@ const table: Array<[string, string[]]> = [
   ['127.0.0.1', ['127.0.0.1']],
   ['nosuch', []],
   ['nosuch,kube-master', M],
+  ['k1-node0?:k1-node01', N], // a host already selected is not added twice
+  ['kube-master:kube-master', M],
+  ['*master*', M], // a glob matching the group and its hosts
+  ['~kube', [...M, ...N]],
+  ['~k1-node0[12]', N.slice(0, 2)], // a regex has no subscript
+  ['kube-node[-5]', ['k1-node01']],
+  ['etcd:&nosuch', []],
+  ['all:nosuch', ALL],
+  ['&etcd:&kube-node', []],
+  ['k1-stor?.k1.test', S],
+  ['*.k1.test', S],
+  ['kube-node[0:]', N],
+  ['kube-node[1-2]', ['k1-node02', 'k1-node03']], // the removed [x-y] form still selects, with a warning
+  ['kube-node[3:1]', []],
+  ['kube-node:!kube-node', []],
+  ['!nosuch', ALL],
+  ['gpu[0]:gpu[-1]', ['k1-node05', 'k1-node02']],
+  ['k*', [...M, ...N, 'k1-rr', 'k1-lb', ...S]], // groups first (kube-master, kube-node), then hosts
+  ['infra:&k1-*', ['k1-lb', ...M, ...N, 'k1-rr']],
+  ['k1-[ln]*', ['k1-lb', ...N]],
+];
+
+// the warnings `ansible -i k1.ini PATTERN --list-hosts` printed (besides its group-name one)
+const warned: Array<[string, string[]]> = [
+  ['all', []],
+  ['nosuch', ['Could not match supplied host pattern, ignoring: nosuch']],
+  ['etcd:&nosuch', ['Could not match supplied host pattern, ignoring: nosuch']],
+  ['!nosuch:nosuch', ['Could not match supplied host pattern, ignoring: nosuch']],
+  ['kube-node[1-2]', ['Use [x:y] inclusive subscripts instead of [x-y] which has been removed']],
+  ['kube-node[1:2]', []],
+  ['&etcd:&kube-node', []],
+  ['localhost', []],
 ];
 
 describe('inventory: host patterns (k1.ini)', () => {
@@ -81,6 +113,10 @@ describe('inventory: host patterns (k1.ini)', () => {
     expect(selectHostsDetailed(inv, 'nosuch,kube-master').warnings).to.deep.equal(['Could not match supplied host pattern, ignoring: nosuch']);
   });
 
+  for (const [pattern, warnings] of warned) {
+    it(`${JSON.stringify(pattern)} warns ${JSON.stringify(warnings)}`, () => expect(selectHostsDetailed(inv, pattern).warnings).to.deep.equal(warnings));
+  }
+
   it('knows which results are the implicit localhost', () => {
     expect(isImplicitLocalhost(inv, 'localhost')).to.equal(true);
     expect(isImplicitLocalhost(inv, 'k1-lb')).to.equal(false);
@@ -88,6 +124,19 @@ describe('inventory: host patterns (k1.ini)', () => {
 
   it('an out-of-range index is an error naming the pattern and the valid range', () => {
     expect(() => selectHosts(inv, 'kube-node[5]')).to.throw(PatternError, /kube-node\[5\].*0 to 4/);
+  });
+
+  it('a negative index past the first host is the same error', () => {
+    expect(() => selectHosts(inv, 'kube-node[-6]')).to.throw(PatternError, "no hosts matched the subscripted pattern 'kube-node[-6]': it matches 5 host(s), so use an index from 0 to 4 (or -1 for the last)");
+  });
+
+  it("a lone '&' or '!' is an error saying what is missing", () => {
+    expect(() => selectHosts(inv, 'kube-node:&')).to.throw(PatternError, "empty host pattern after '&'; write a host or group name after '&'");
+    expect(() => selectHosts(inv, 'kube-node:!')).to.throw(PatternError, "empty host pattern after '!'; write a host or group name after '!'");
+  });
+
+  it('the invalid-regex error says what to fix', () => {
+    expect(() => selectHosts(inv, '~(')).to.throw(PatternError, "invalid host pattern '~(': not a valid regular expression; fix the pattern");
   });
 
   it('an empty pattern is an error, not every host', () => {
@@ -145,6 +194,15 @@ describe('inventory: --limit', () => {
   it('a line of a limit file is one pattern: commas are not split', () => {
     s.write('comma.retry', 'k1-node01,k1-node02\n');
     expect(applyLimit(inv, N, '@comma.retry', s.dir)).to.deep.equal([]);
+  });
+
+  it('a limit file that is a directory is an error naming it', () => {
+    expect(() => applyLimit(inv, N, '@.', s.dir)).to.throw(PatternError, "limit file '@.' is a directory; name a file with one host pattern per line");
+  });
+
+  it('blank lines and spaces around a limit file\'s patterns are ignored', () => {
+    s.write('spaced.retry', '\n  k1-node01  \n\n\tk1-node03\n');
+    expect(applyLimit(inv, N, '@spaced.retry', s.dir)).to.deep.equal(['k1-node01', 'k1-node03']);
   });
 
   it('a missing limit file is an error naming it', () => {
