@@ -2,7 +2,7 @@
 // ranges must fail at once with a clear error, not grow to gigabytes or overflow the stack.
 import { expect } from 'chai';
 import { loadInventory, selectHosts } from '../../lib/inventory/index.js';
-import { MAX_RANGE_HOSTS, MAX_RANGES_PER_NAME } from '../../lib/inventory/ranges.js';
+import { expandHostnameRange, MAX_RANGE_HOSTS, MAX_RANGES_PER_NAME, RangeTooLarge } from '../../lib/inventory/ranges.js';
 import { loadError, scratch } from './helpers.js';
 
 describe('inventory: ranges are bounded', function () {
@@ -29,6 +29,22 @@ describe('inventory: ranges are bounded', function () {
       expect(err.message).to.match(re);
     });
   }
+
+  it('the limits themselves are allowed: 100000 hosts, 8 ranges', () => {
+    expect(expandHostnameRange('h[1:100000]')).to.have.length(100_000);
+    expect(() => expandHostnameRange('h[1:100001]')).to.throw(RangeTooLarge);
+    expect(expandHostnameRange('h[0:1][0:1][0:1][0:1][0:1][0:1][0:1][0:1]')).to.have.length(256);
+    expect(expandHostnameRange('h[0:100000:2]')).to.have.length(50_001);
+  });
+
+  it('a long entry is cut to 80 characters in the message', () => {
+    const long = `${'x'.repeat(90)}[0:99999999]`;
+    expect(() => expandHostnameRange(long)).to.throw(`host range '${long.slice(0, 77)}...' expands to more than 100000 hosts`);
+    const nested = `${'y'.repeat(80)}${'[0:1]'.repeat(9)}`;
+    expect(() => expandHostnameRange(nested)).to.throw(`'${nested.slice(0, 77)}...' has 9 [ranges], more than the 8 one host name may have`);
+    const exactly80 = `${'z'.repeat(68)}[0:99999999]`;
+    expect(() => expandHostnameRange(exactly80)).to.throw(`host range '${exactly80}' expands`);
+  });
 
   it('a range within the limits still expands', async () => {
     const inv = await loadInventory([s.write('ok.ini', '[web]\nh[1:3][a:b]\n')]);
