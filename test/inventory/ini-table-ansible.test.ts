@@ -3,13 +3,13 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ACCEPTED, REFUSED } from './ini.cases.js';
+import { ACCEPTED, HOST_VARS, REFUSED } from './ini.cases.js';
 import { scratch } from './helpers.js';
 
-function ansibleInventory(dir: string, file: string): Promise<{ code: number; out: string; err: string }> {
+function ansibleInventory(dir: string, file: string, args = ['--list']): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ANSIBLE_CONFIG: join(dir, 'none.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp') };
-    const p = spawn('ansible-inventory', ['-i', file, '--list'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('ansible-inventory', ['-i', file, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -30,6 +30,14 @@ describe('ini.cases.ts against ansible-inventory 2.14', function () {
       return [name, r.code === 0 ? JSON.parse(r.out) : r.err];
     }));
     expect(got).to.deep.equal(ACCEPTED.map(([name, , list]) => [name, list]));
+  });
+
+  it('gives the recorded --host variables', async () => {
+    const got = await Promise.all(HOST_VARS.map(async ([name, text, host]) => {
+      const r = await ansibleInventory(s.dir, s.write(`hv-${name}.ini`, text), ['--host', host]);
+      return [name, r.code === 0 ? JSON.parse(r.out) : r.err];
+    }));
+    expect(got).to.deep.equal(HOST_VARS.map(([name, , , vars]) => [name, vars]));
   });
 
   it('refuses every refused text', async () => {

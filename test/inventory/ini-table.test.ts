@@ -1,8 +1,8 @@
 // INI inventories as ansible-inventory reads them (rows in ini.cases.ts, proved by
 // ini-table-ansible.test.ts): what --list shows, and the file:line error for what it refuses.
 import { expect } from 'chai';
-import { inventoryList, loadInventory } from '../../lib/inventory/index.js';
-import { ACCEPTED, REFUSED, REFUSED_BY_TSPLAY } from './ini.cases.js';
+import { hostVars, inventoryList, loadInventory } from '../../lib/inventory/index.js';
+import { ACCEPTED, HOST_VARS, REFUSED, REFUSED_BY_TSPLAY } from './ini.cases.js';
 import { scratch } from './helpers.js';
 
 describe('INI inventories, row by row', () => {
@@ -13,6 +13,13 @@ describe('INI inventories, row by row', () => {
     it(`${name}: --list is ansible-inventory's`, async () => {
       const inv = await loadInventory([s.write(`${name}.ini`, text)]);
       expect(inventoryList(inv)).to.deep.equal(list);
+    });
+  }
+
+  for (const [name, text, host, vars] of HOST_VARS) {
+    it(`${name}: ${host}'s variables are ansible-inventory --host's`, async () => {
+      const inv = await loadInventory([s.write(`${name}.ini`, text)]);
+      expect(hostVars(inv, host)).to.deep.equal(vars);
     });
   }
 

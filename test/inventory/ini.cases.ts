@@ -21,6 +21,7 @@ export const ACCEPTED: Array<[string, string, object]> = [
   ["childrenDeclaredFirst", "[b]\nh1\n[a:children]\nb\n", {"_meta":{"hostvars":{}},"a":{"children":["b"]},"all":{"children":["ungrouped","a"]},"b":{"hosts":["h1"]}}],
   ["crlf", "[a]\r\nh1 x=1\r\n", {"_meta":{"hostvars":{"h1":{"x":1}}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","a"]}}],
   ["hostsAfterSection", "h0\n[a]\nh1\n[b]\nh1\n", {"_meta":{"hostvars":{}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","a","b"]},"b":{"hosts":["h1"]},"ungrouped":{"hosts":["h0"]}}],
+  ["ungroupedThenGrouped", "h1\nh2\n[a]\nh1\n", {"_meta":{"hostvars":{}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","a"]},"ungrouped":{"hosts":["h2"]}}],
 ];
 
 /** [name, INI text, tsplay's error] — ansible-inventory refuses each of them too */
@@ -38,6 +39,10 @@ export const REFUSED: Array<[string, string, string]> = [
   ["sectionType", "[a:foo]\n", "FILE:1: section [a:foo] has unknown type 'foo' (text: '[a:foo]'); use [a] for hosts, [a:children] for child groups or [a:vars] for variables"],
   ["unclosedQuote", "h1 x=\"unclosed\n", "FILE:1: cannot split host line: No closing quotation (text: 'h1 x=\"unclosed'); close the quote or remove the trailing backslash"],
   ["chainUndeclared", "[a:children]\nb\n[b:children]\nc\n[b]\n", "FILE:4: [b:children] names undefined group 'c' (text: 'c'); define it with a [c] section or fix the name"],
+  ["loop", "[a:children]\nb\n[b:children]\na\n", "FILE:4: adding group 'a' as child of 'b' creates a loop: 'a' is already an ancestor of 'b' (text: 'a'); remove 'a' from the children of 'b' or break the loop elsewhere"], // ansible 0 [WARNING]:  * Failed to parse /tmp/hv/loop.ini with ini plugin: Adding group [WARNING]: Unable to parse /tmp/hv/loop.ini as an inventory source [WARNING]: No inventory was parsed, only implicit localh
+  ["selfChild", "[a:children]\na\n", "FILE:2: group 'a' cannot be a child of itself (text: 'a'); remove 'a' from [a:children]"], // ansible 0 [WARNING]:  * Failed to parse /tmp/hv/selfChild.ini with ini plugin: can't add [WARNING]: Unable to parse /tmp/hv/selfChild.ini as an inventory source [WARNING]: No inventory was parsed, only implicit
+  ["badPriority", "[a]\nh\n[a:vars]\nansible_group_priority=abc\n", "FILE:4: ansible_group_priority of group 'a' must be an integer, got 'abc' (text: 'ansible_group_priority=abc'); set it to a whole number such as 10"], // ansible 0 [WARNING]:  * Failed to parse /tmp/hv/badPriority.ini with ini plugin: invalid [WARNING]: Unable to parse /tmp/hv/badPriority.ini as an inventory source [WARNING]: No inventory was parsed, only implic
+  ["loop3", "[a:children]\nb\n[b:children]\nc\n[c:children]\na\n", "FILE:6: adding group 'a' as child of 'c' creates a loop: 'a' is already an ancestor of 'c' (text: 'a'); remove 'a' from the children of 'c' or break the loop elsewhere"], // ansible 0 [WARNING]:  * Failed to parse /tmp/hv/loop3.ini with ini plugin: Adding group [WARNING]: Unable to parse /tmp/hv/loop3.ini as an inventory source [WARNING]: No inventory was parsed, only implicit loca
 ];
 
 /** [name, INI text, tsplay's error] — refused by tsplay only: Ansible loads these and fails each
@@ -45,4 +50,16 @@ export const REFUSED: Array<[string, string, string]> = [
 export const REFUSED_BY_TSPLAY: Array<[string, string, string]> = [
   ["badPort", "[a]\nh1 ansible_port=x\n", "FILE:2: ansible_port=\"x\" is not a port (text: 'ansible_port=x'); give a whole number between 1 and 65535"],
   ["badVarPort", "[a]\nh1\n[a:vars]\nansible_port=0\n", "FILE:4: ansible_port=0 is not a port (text: 'ansible_port=0'); give a whole number between 1 and 65535"],
+];
+
+/** [name, INI text, host, ansible-inventory --host HOST]: group priority, depth and name order */
+export const HOST_VARS: Array<[string, string, string, object]> = [
+  ["priorityWins", "[a]\nh\n[b]\nh\n[a:vars]\nansible_group_priority=5\nx=a\n[b:vars]\nx=b\n", "h", {"x":"a"}],
+  ["priorityText", "[a]\nh\n[b]\nh\n[b:vars]\nansible_group_priority=\" 3 \"\nx=b\n[a:vars]\nansible_group_priority=2\nx=a\n", "h", {"x":"b"}],
+  ["priorityNegative", "[a]\nh\n[b]\nh\n[a:vars]\nx=a\n[b:vars]\nansible_group_priority=-1\nx=b\n", "h", {"x":"a"}],
+  ["priorityFloat", "[a]\nh\n[b]\nh\n[b:vars]\nansible_group_priority=2.7\nx=b\n[a:vars]\nansible_group_priority=2\nx=a\n", "h", {"x":"b"}],
+  ["nameOrder", "[b]\nh\n[a]\nh\n[a:vars]\nx=a\n[b:vars]\nx=b\n", "h", {"x":"b"}],
+  ["longestPath", "[p1:children]\nm\n[m:children]\naleaf\n[p2:children]\naleaf\n[aleaf]\nh\n[m:vars]\ny=m\n[aleaf:vars]\ny=leaf\n[p2:vars]\nz=p2\n[p1:vars]\nz=p1\n", "h", {"y":"leaf","z":"p2"}],
+  ["childOverParent", "[a:children]\nb\n[b]\nh x=host\n[a:vars]\nx=a\ny=a\n[b:vars]\ny=b\n[all:vars]\ny=all\nw=all\n", "h", {"w":"all","x":"host","y":"b"}],
+  ["hostPortVar", "[a]\nh:2222\n[a:vars]\nansible_port=22\n", "h", {"ansible_port":2222}],
 ];
