@@ -14,14 +14,6 @@ export function groupHosts(inv: Inventory, group: string): string[] {
   const ordered: InvGroup[] = [start];
   const seen = new Set<string>([start.name]);
   let frontier: InvGroup[] = [start];
-  for (const c of start.children) {
-    if (!seen.has(c)) {
-      seen.add(c);
-      const g = inv.groups.get(c) as InvGroup;
-      ordered.push(g);
-      frontier.push(g);
-    }
-  }
   while (frontier.length) {
     const next: InvGroup[] = [];
     for (const g of frontier) {

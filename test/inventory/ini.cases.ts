@@ -22,6 +22,8 @@ export const ACCEPTED: Array<[string, string, object]> = [
   ["crlf", "[a]\r\nh1 x=1\r\n", {"_meta":{"hostvars":{"h1":{"x":1}}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","a"]}}],
   ["hostsAfterSection", "h0\n[a]\nh1\n[b]\nh1\n", {"_meta":{"hostvars":{}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","a","b"]},"b":{"hosts":["h1"]},"ungrouped":{"hosts":["h0"]}}],
   ["ungroupedThenGrouped", "h1\nh2\n[a]\nh1\n", {"_meta":{"hostvars":{}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","a"]},"ungrouped":{"hosts":["h2"]}}],
+  ["internal", "h\n[all:vars]\nansible_diff_mode=1\nansible_config_file=1\nansible_facts=1\nansible_forks=1\nansible_inventory_sources=1\nansible_limit=1\nansible_playbook_python=1\nansible_run_tags=1\nansible_skip_tags=1\nansible_verbosity=1\nansible_version=1\ninventory_dir=1\ninventory_file=1\ninventory_hostname=1\ninventory_hostname_short=1\ngroups=1\ngroup_names=1\nomit=1\nplaybook_dir=1\nkept=1\n", {"_meta":{"hostvars":{"h":{"kept":1}}},"all":{"children":["ungrouped"]},"ungrouped":{"hosts":["h"]}}],
+  ["emptygroup", "[a]\n[b]\nh\n[c:children]\na\n", {"_meta":{"hostvars":{}},"all":{"children":["ungrouped","b","c"]},"b":{"hosts":["h"]},"c":{"children":["a"]}}],
 ];
 
 /** [name, INI text, tsplay's error] — ansible-inventory refuses each of them too */

@@ -11,6 +11,7 @@ describe('inventory: YAML format', () => {
     expect(groupHosts(inv, 'gpu')).to.deep.equal(['k1-node02']); // `hosts: name` is a one-host mapping
     expect(inv.groups.get('all')?.hosts).to.deep.equal(['k1-lb']);
     expect(groupHosts(inv, 'ungrouped')).to.deep.equal(['k1-lb']);
+    expect(groupHosts(inv, 'nosuch')).to.deep.equal([]); // not a group: no hosts, no error
     expect(inv.hosts.get('k1-node04')?.port).to.equal(2222);
     expect(inv.groups.get('kube-node')?.priority).to.equal(5);
     expect(inv.hosts.get('k1-node02')?.source).to.match(/inv\.yml:20$/);
