@@ -86,7 +86,7 @@ export function loadTsSpec(inv: Inventory, file: string, spec: unknown): void {
     }
     const rec = inv.groups.get(name) as ReturnType<typeof addGroup>;
     if (g.priority !== undefined) guard(() => setGroupVar(rec, 'ansible_group_priority', g.priority), name);
-    if (g.vars !== undefined) {
+    if (g.vars !== undefined && g.vars !== null) { // an empty `vars:` is no vars, as in YAML
       if (!isRecord(g.vars)) fail(`vars of group '${name}' must be an object`, name, 'write vars: { name: value }');
       for (const [k, v] of Object.entries(g.vars as Record<string, unknown>)) guard(() => setGroupVar(rec, k, v), k);
     }

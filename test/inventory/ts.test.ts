@@ -1,6 +1,8 @@
 // Typed TypeScript inventories (test/fixtures/inventory/ts/lab.ts).
 import { expect } from 'chai';
-import { defineInventory, groupHosts, hostVars, loadInventory, selectHosts, type Inventory } from '../../lib/inventory/index.js';
+import { defineInventory, groupHosts, hostVars, inventoryList, loadInventory, selectHosts, type Inventory } from '../../lib/inventory/index.js';
+import { emptyInventory, reconcile } from '../../lib/inventory/model.js';
+import { loadTsSpec } from '../../lib/inventory/ts.js';
 import { fixture, loadError, scratch } from './helpers.js';
 
 describe('inventory: TypeScript inventory', () => {
@@ -54,4 +56,43 @@ describe('inventory: TypeScript inventory', () => {
       expect(err.message).to.contain(words);
     });
   }
+
+  // the spec checked without loading a module: each mistake gets its own message and fix
+  const specErrors: Array<[unknown, string]> = [
+    [{"foo":1}, "inv.ts: unexpected key 'foo' in the inventory (text: 'foo'); use \"vars\", \"groups\" and \"hosts\""],
+    [{"vars":5}, "inv.ts: vars of 'all' must be an object (text: 'all'); write vars: { name: value }"],
+    [{"groups":[]}, "inv.ts: \"groups\" must be an object of group specs; write groups: { name: { hosts: [...] } }"],
+    [{"groups":{"a":5}}, "inv.ts: group 'a' must be an object (text: 'a'); give it hosts, vars and/or children"],
+    [{"groups":{"a":{"vars":[]}}}, "inv.ts: vars of group 'a' must be an object (text: 'a'); write vars: { name: value }"],
+    [{"groups":{"a":{"hosts":"x"}}}, "inv.ts: hosts of group 'a' must be a list or an object (text: 'a'); write hosts: ['k1-node01'] or hosts: { 'k1-node01': { ... } }"],
+    [{"groups":{"a":{"hosts":[5]}}}, "inv.ts: host names in group 'a' must be strings (text: '5'); quote the name"],
+    [{"groups":{"a":{"children":"b"}}}, "inv.ts: children of group 'a' must be a list or an object (text: 'a'); write children: ['other-group']"],
+    [{"hosts":[]}, "inv.ts: \"hosts\" must be an object of host vars; write hosts: { 'k1-node01': { ansible_host: '127.0.10.11' } }"],
+    [{"hosts":{"h":5}}, "inv.ts: vars of 'h' must be an object (text: 'h'); write vars: { name: value }"],
+    [{"groups":{"a":{"priority":"x"}}}, "inv.ts: ansible_group_priority of group 'a' must be an integer, got 'x' (text: 'a'); set it to a whole number such as 10"],
+    [{"groups":{"a":{"hosts":{"h":[]}}}}, "inv.ts: vars of 'h' must be an object (text: 'h'); write vars: { name: value }"],
+    [{"groups":{"a":{"children":[5]}}}, "inv.ts: group 'a' names undefined child group '5' (text: '5'); define '5' in \"groups\" or fix the name"],
+  ];
+  for (const [spec, message] of specErrors) {
+    it(`refuses ${JSON.stringify(spec)}`, () => {
+      expect(() => loadTsSpec(emptyInventory(), 'inv.ts', spec)).to.throw(message);
+    });
+  }
+
+  it('reads every form of a spec: host:port keys, nested children, null groups and vars, priority', () => {
+    const inv = emptyInventory();
+    loadTsSpec(inv, 'inv.ts', {
+      vars: { x: 1, ansible_group_priority: 3 },
+      groups: {
+        a: { hosts: { 'h1:2222': { y: 2 } }, vars: { z: 3, x: 'a' }, priority: 2 },
+        b: { children: { c: { hosts: ['h2'], vars: { x: 'c' } } } },
+        d: null,
+        e: { vars: null, hosts: ['h2'], children: ['a'] },
+      },
+      hosts: { h3: null, h1: { w: 1 }, 'h4:2200': { v: 1 } },
+    });
+    reconcile(inv);
+    expect(inventoryList(inv)).to.deep.equal({"_meta":{"hostvars":{"h1":{"ansible_port":2222,"w":1,"x":"a","y":2,"z":3},"h2":{"x":"c"},"h3":{"x":1},"h4":{"ansible_port":2200,"v":1,"x":1}}},"a":{"hosts":["h1"]},"all":{"children":["ungrouped","b","d","e"]},"b":{"children":["c"]},"c":{"hosts":["h2"]},"e":{"children":["a"],"hosts":["h2"]},"ungrouped":{"hosts":["h3","h4"]}});
+    expect([...inv.groups.values()].map((g) => `${g.name}:${g.priority}:${g.depth}`)).to.deep.equal(['all:3:0', 'ungrouped:1:1', 'a:2:2', 'b:1:1', 'd:1:1', 'e:1:1', 'c:1:2']);
+  });
 });
