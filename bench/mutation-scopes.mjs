@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 // out of scopes: each mutant would start ansible or sshd again. Their answers are kept as unit
 // tables next to them, which the scopes do run.
 const SIDE_BY_SIDE = new Set([
-  'test/inventory/ini-table-ansible.test.ts',
+  'test/inventory/source-table-ansible.test.ts',
   'test/modules/reboot.test.ts',
   'test/modules/service-facts-vs-ansible.test.ts',
   'test/modules/stat-vs-ansible.test.ts',

@@ -2,6 +2,7 @@
 // duplicate keys allowed (last wins), dates kept as text (Ansible keeps a date object that prints
 // the same). JSON files go through the same reader, as in Ansible.
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { PY_YAML_OPTIONS } from '../template/yaml-load.js';
 import { invError } from './errors.js';
 import { aliasBombError, duplicateKeyWarnings, isAliasBomb, refuseUnknownTags, YAML_ALIAS_LIMIT } from './yamlcheck.js';
 import { decryptJsonVaults, NO_VAULT, openVaultFile, registerLeaves } from '../vault/file.js';
@@ -27,7 +28,8 @@ export function parseYaml(file: string, raw: string, vault: VaultKeyring = NO_VA
     uniqueKeys: false,
     lineCounter: lines,
     prettyErrors: false,
-    customTags: (tags) => [vaultTag, ...tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')],
+    // PyYAML's booleans (a lone y or n stays a string), and timestamps stay text
+    customTags: (tags) => [vaultTag, ...PY_YAML_OPTIONS.customTags(tags).filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp')],
   });
   const err = doc.errors[0];
   if (err) {

@@ -1,10 +1,23 @@
 // INI inventory texts and what ansible-inventory 2.14 makes of them: accepted ones with its
 // `--list` output, refused ones with the file:line error tsplay gives (FILE stands for the
-// file's path). ini-table.test.ts checks tsplay against these rows; ini-table-ansible.test.ts
-// proves the rows with ansible-inventory itself.
+// file's path). source-table.test.ts checks tsplay against these rows;
+// source-table-ansible.test.ts proves the rows with ansible-inventory itself.
+
+/** One inventory format's rows. */
+export interface SourceCases {
+  ext: 'ini' | 'yml';
+  /** [name, text, ansible-inventory --list] */
+  accepted: Array<[string, string, object]>;
+  /** [name, text, tsplay's error]: ansible-inventory refuses each of them too */
+  refused: Array<[string, string, string]>;
+  /** [name, text, tsplay's error]: refused by tsplay only (README, "Where tsplay differs") */
+  refusedByTsplay: Array<[string, string, string]>;
+  /** [name, text, host, ansible-inventory --host HOST] */
+  hostVars: Array<[string, string, string, object]>;
+}
 
 /** [name, INI text, ansible-inventory --list] */
-export const ACCEPTED: Array<[string, string, object]> = [
+const ACCEPTED: Array<[string, string, object]> = [
   ["empty", "", {"_meta":{"hostvars":{}},"all":{"children":["ungrouped"]}}],
   ["comments", "# only\n; comment\n\n", {"_meta":{"hostvars":{}},"all":{"children":["ungrouped"]}}],
   ["ungrouped", "h1\n", {"_meta":{"hostvars":{}},"all":{"children":["ungrouped"]},"ungrouped":{"hosts":["h1"]}}],
@@ -27,7 +40,7 @@ export const ACCEPTED: Array<[string, string, object]> = [
 ];
 
 /** [name, INI text, tsplay's error] — ansible-inventory refuses each of them too */
-export const REFUSED: Array<[string, string, string]> = [
+const REFUSED: Array<[string, string, string]> = [
   ["unclosed", "h0\n[a\nh1\n", "FILE:2: section header is missing its closing ']' (text: '[a'); write [a]"],
   ["unclosedComment", "[a # c\n", "FILE:1: section header is missing its closing ']' (text: '[a # c'); write [a]"],
   ["unclosedVars", "[a:vars   # c\n", "FILE:1: section header is missing its closing ']' (text: '[a:vars   # c'); write [a:vars]"],
@@ -49,13 +62,13 @@ export const REFUSED: Array<[string, string, string]> = [
 
 /** [name, INI text, tsplay's error] — refused by tsplay only: Ansible loads these and fails each
  * host when it connects (README, "Where tsplay differs") */
-export const REFUSED_BY_TSPLAY: Array<[string, string, string]> = [
+const REFUSED_BY_TSPLAY: Array<[string, string, string]> = [
   ["badPort", "[a]\nh1 ansible_port=x\n", "FILE:2: ansible_port=\"x\" is not a port (text: 'ansible_port=x'); give a whole number between 1 and 65535"],
   ["badVarPort", "[a]\nh1\n[a:vars]\nansible_port=0\n", "FILE:4: ansible_port=0 is not a port (text: 'ansible_port=0'); give a whole number between 1 and 65535"],
 ];
 
 /** [name, INI text, host, ansible-inventory --host HOST]: group priority, depth and name order */
-export const HOST_VARS: Array<[string, string, string, object]> = [
+const HOST_VARS: Array<[string, string, string, object]> = [
   ["priorityWins", "[a]\nh\n[b]\nh\n[a:vars]\nansible_group_priority=5\nx=a\n[b:vars]\nx=b\n", "h", {"x":"a"}],
   ["priorityText", "[a]\nh\n[b]\nh\n[b:vars]\nansible_group_priority=\" 3 \"\nx=b\n[a:vars]\nansible_group_priority=2\nx=a\n", "h", {"x":"b"}],
   ["priorityNegative", "[a]\nh\n[b]\nh\n[a:vars]\nx=a\n[b:vars]\nansible_group_priority=-1\nx=b\n", "h", {"x":"a"}],
@@ -65,3 +78,5 @@ export const HOST_VARS: Array<[string, string, string, object]> = [
   ["childOverParent", "[a:children]\nb\n[b]\nh x=host\n[a:vars]\nx=a\ny=a\n[b:vars]\ny=b\n[all:vars]\ny=all\nw=all\n", "h", {"w":"all","x":"host","y":"b"}],
   ["hostPortVar", "[a]\nh:2222\n[a:vars]\nansible_port=22\n", "h", {"ansible_port":2222}],
 ];
+
+export const INI_CASES: SourceCases = { ext: 'ini', accepted: ACCEPTED, refused: REFUSED, refusedByTsplay: REFUSED_BY_TSPLAY, hostVars: HOST_VARS };
