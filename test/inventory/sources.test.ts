@@ -24,6 +24,7 @@ describe('inventory: sources', () => {
     ['k1-a,', ['k1-a'], {}],
     ['k1-a:2201, [::1]:2222 ,127.0.10.1', ['k1-a', '::1', '127.0.10.1'], { 'k1-a': 2201, '::1': 2222 }],
     ['h[1:2],', ['h[1:2]'], {}], // no ranges in host lists
+    ['k1-a,k1-a:2200,,k1-b', ['k1-a', 'k1-b'], {}], // the first mention wins, its port too
   ];
   for (const [list, hosts, ports] of lists) {
     it(`host list ${JSON.stringify(list)}`, async () => {
@@ -41,6 +42,37 @@ describe('inventory: sources', () => {
     const i = s.write('ini-hosts/hosts', '[g]\nk1-b\n');
     expect(groupHosts(await loadInventory([y]), 'all')).to.deep.equal(['k1-a']);
     expect(groupHosts(await loadInventory([i]), 'g')).to.deep.equal(['k1-b']);
+  });
+
+  it('a directory skips hidden files, vars directories, vars_plugins and editor leftovers, and reads names in order', async () => {
+    s.write('d/b.yml', 'all:\n  hosts:\n    hb:\n');
+    s.write('d/a.yml', 'all:\n  hosts:\n    ha:\n');
+    s.write('d/.hidden.yml', 'all:\n  hosts:\n    hidden:\n');
+    s.write('d/host_vars/ha.yml', 'v: 1\n');
+    s.write('d/group_vars/all.yml', 'g: 1\n');
+    s.write('d/vars_plugins/x.yml', 'all:\n  hosts:\n    plugin:\n');
+    for (const leftover of ['c.yml~', 'c.yml.bak', 'c.yml.swp', 'c.orig', 'notes.md', 'notes.txt', 'c.retry', 'c.cfg', 'c.rst', 'c.pyc', 'c.pyo', 'c.rpm']) {
+      s.write(`d/${leftover}`, 'all:\n  hosts:\n    leftover:\n');
+    }
+    const inv = await loadInventory([s.dir + '/d']);
+    expect([...inv.hosts.keys()]).to.deep.equal(['ha', 'hb']);
+    expect(hostVars(inv, 'ha')).to.deep.equal({ g: 1, v: 1 });
+  });
+
+  it('TOML inventories are refused with what to do', async () => {
+    const f = s.write('hosts.toml', '[all.hosts]\nh1 = {}\n');
+    expect((await loadError([f])).message).to.equal(`${f}: TOML inventories are not supported; convert it to INI or YAML`);
+  });
+
+  it("a host list takes names as written, as Ansible's host_list plugin does", async () => {
+    expect(groupHosts(await loadInventory(['k1-a,odd name!,']), 'ungrouped')).to.deep.equal(['k1-a', 'odd name!']);
+  });
+
+  it('an extension-less file that is a YAML scalar or an empty mapping is read as INI (ansible-inventory agrees)', async () => {
+    const scalar = s.write('scalar/hosts', 'k1-c\n');
+    expect(groupHosts(await loadInventory([scalar]), 'ungrouped')).to.deep.equal(['k1-c']);
+    const empty = s.write('emptymap/hosts', '{}\n');
+    expect(groupHosts(await loadInventory([empty]), 'ungrouped')).to.deep.equal(['{}']);
   });
 
   it('a missing source is an error naming it', async () => {
