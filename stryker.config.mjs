@@ -1,7 +1,11 @@
 // Mutation testing (issue 16): `npm run mutation` (bench/mutation.ts) runs Stryker once per scope
 // and prints each scope's score; MUTATION_SCOPE picks one scope for a single `npx stryker run`.
 // Not part of `npm test`: a full run takes most of an hour on two CPUs.
+import { resolve } from 'node:path';
 import { SCOPES } from './bench/mutation-scopes.mjs';
+
+// ansible-playbook's answers do not change with tsplay's code: every mutant replays them
+process.env.TSPLAY_ANSIBLE_CACHE ??= resolve('reports/mutation/ansible-cache');
 
 const scope = SCOPES[process.env.MUTATION_SCOPE ?? 'report-mask'];
 if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
@@ -19,7 +23,7 @@ export default {
   disableTypeChecks: false,
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 20000,
-  reporters: ['clear-text', 'json'],
+  reporters: ['clear-text', 'json', 'progress-append-only'],
   jsonReporter: { fileName: `reports/mutation/${process.env.MUTATION_SCOPE ?? 'report-mask'}.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

@@ -6,6 +6,7 @@ import type { PlaySpec } from '../../lib/dsl/types.js';
 import { async_status, command, file, shell, type TaskBuilder } from '../../lib/index.js';
 import { localInventory, runPlays, scratch, type TestRun } from '../helpers/run.js';
 import { ansibleEnv } from '../helpers/ansible-playbook.js';
+import { cachedRun } from '../helpers/ansible-cache.js';
 
 // async/poll and async_status on a local host (real /bin/sh, real python3 runner, real detached
 // processes), and side by side with ansible-playbook 2.14 for the same tasks.
@@ -221,20 +222,21 @@ describe('async / poll / async_status', function () {
 });
 
 /** ansible-playbook with the json callback: each task's result on host h1, by task name. */
-function ansibleJson(dir: string, args: string[]): Promise<Record<string, R>> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('ansible-playbook', args, { cwd: dir, env: ansibleEnv(dir, 'json'), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', () => undefined);
-    p.on('error', reject);
-    p.on('close', () => {
-      try {
-        const doc = JSON.parse(out) as { plays: { tasks: { task: { name: string }; hosts: Record<string, R> }[] }[] };
-        resolve(Object.fromEntries(doc.plays[0].tasks.map((t) => [t.task.name, t.hosts.h1])));
-      } catch (e) {
-        reject(new Error(`ansible-playbook output: ${out.slice(0, 2000)} (${(e as Error).message})`));
-      }
-    });
-  });
+async function ansibleJson(dir: string, args: string[]): Promise<Record<string, R>> {
+  const r = await cachedRun(dir, args, 'json', () =>
+    new Promise((resolve, reject) => {
+      const p = spawn('ansible-playbook', args, { cwd: dir, env: ansibleEnv(dir, 'json'), stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', () => undefined);
+      p.on('error', reject);
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout: out, stderr: '' }));
+    }),
+  );
+  try {
+    const doc = JSON.parse(r.stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, R> }[] }[] };
+    return Object.fromEntries(doc.plays[0].tasks.map((t) => [t.task.name, t.hosts.h1]));
+  } catch (e) {
+    throw new Error(`ansible-playbook output: ${r.stdout.slice(0, 2000)} (${(e as Error).message})`);
+  }
 }

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import type { RunEvent } from '../../lib/report/events.js';
 import { command, shell, stat, type TaskBuilder } from '../../lib/index.js';
 import { localInventory, runPlays, scratch } from '../helpers/run.js';
-import { ansibleEnv } from '../helpers/ansible-playbook.js';
+import { ansiblePlaybookSync } from '../helpers/ansible-playbook.js';
 
 // changedWhen/failedWhen on results a module failed with, side by side with ansible-playbook
 // 2.14 (Debian's ansible-core, json callback): the same tasks, compared key by key. One
@@ -94,7 +93,7 @@ function ansibleShapes(dir: string): Record<string, Shape> {
   const pb = join(dir, 'fw.yml');
   writeFileSync(pb, YAML);
   writeFileSync(join(dir, 'a.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
-  const p = spawnSync('ansible-playbook', ['-i', join(dir, 'a.ini'), pb], { cwd: dir, env: ansibleEnv(dir, 'json'), encoding: 'utf8' });
+  const p = ansiblePlaybookSync(dir, ['-i', join(dir, 'a.ini'), pb], 'json');
   const out = JSON.parse(p.stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, Record<string, unknown>> }[] }[] };
   const shapes: Record<string, Shape> = {};
   for (const t of out.plays[0].tasks) {

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import { command, debug, slurp, type TaskBuilder } from '../../lib/index.js';
 import { localInventory, runPlays, scratch, type TestRun } from '../helpers/run.js';
-import { ansibleEnv } from '../helpers/ansible-playbook.js';
+import { ansiblePlaybookSync } from '../helpers/ansible-playbook.js';
 
 // loopControl (label, loopVar, indexVar, pause) and item lines that never show a secret.
 
@@ -87,7 +86,7 @@ describe('loopControl', function () {
     ];
     writeFileSync(join(dir, 'lc.yml'), yaml);
     writeFileSync(join(dir, 'a.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
-    const a = spawnSync('ansible-playbook', ['-i', join(dir, 'a.ini'), join(dir, 'lc.yml')], { cwd: dir, env: ansibleEnv(dir), encoding: 'utf8' });
+    const a = ansiblePlaybookSync(dir, ['-i', join(dir, 'a.ini'), join(dir, 'lc.yml')]);
     const ansibleItems = (task: string) => [...a.stdout.split(`TASK [${task}]`)[1].split('TASK [')[0].matchAll(/\(item=(.*)\) => \{\n\s+"msg": "(.*)"/g)].map((m) => `${m[1]}|${m[2]}`);
     const run = await runPlays(inv, plays);
     const logs = (task: string) => run.events.flatMap((e) => (e.type === 'log' && e.task === task ? [e.message] : []));

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import { command, debug, type TaskBuilder } from '../../lib/index.js';
 import { localInventory, runPlays, scratch } from '../helpers/run.js';
-import { ansibleEnv } from '../helpers/ansible-playbook.js';
+import { ansiblePlaybookSync } from '../helpers/ansible-playbook.js';
 
 // until/retries at the edges, side by side with ansible-playbook 2.14 (json callback): how many
 // tries (the default retries is 3: four tries), whether running out of tries fails the task even
@@ -62,7 +61,7 @@ describe('until/retries at the edges (side by side with ansible-playbook)', func
       const pb = join(dir, 'until.yml');
       writeFileSync(pb, YAML);
       writeFileSync(join(dir, 'a.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
-      const p = spawnSync('ansible-playbook', ['-i', join(dir, 'a.ini'), pb], { cwd: dir, env: ansibleEnv(dir, 'json'), encoding: 'utf8' });
+      const p = ansiblePlaybookSync(dir, ['-i', join(dir, 'a.ini'), pb], 'json');
       const out = JSON.parse(p.stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, Record<string, unknown>> }[] }[] };
       const theirs: Record<string, Shape> = {};
       for (const t of out.plays[0]!.tasks) {
