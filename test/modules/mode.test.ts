@@ -21,6 +21,9 @@ const rows: { spec: string; current: number; dir?: boolean; want: string }[] = [
   { spec: 'u+s,g+s', current: 0o755, want: '6755' },
   { spec: '+t', current: 0o777, dir: true, want: '1777' },
   { spec: 'u=rw-x+r', current: 0o700, want: '0600' },
+  { spec: '7777', current: 0, want: '7777' }, // the largest mode
+  { spec: ' 0640 ', current: 0, want: '0640' }, // spaces around an octal mode
+  { spec: '00644', current: 0, want: '0644' },
 ];
 
 describe('mode resolution', () => {
@@ -29,9 +32,9 @@ describe('mode resolution', () => {
       expect(formatMode(resolveMode(r.spec, r.current, r.dir ?? false, '/p'))).to.equal(r.want);
     });
   }
-  for (const bad of ['0999', 'rw', 'u=rwz', 'x+r', '77777']) {
+  for (const bad of ['0999', 'rw', 'u=rwz', 'x+r', '77777', '10000', 'u+r,', '', '0o644']) {
     it(`rejects '${bad}' naming the path and the accepted forms`, () => {
-      expect(() => resolveMode(bad, 0o644, false, '/etc/f')).to.throw(/\/etc\/f: invalid mode '.*': use an octal string/);
+      expect(() => resolveMode(bad, 0o644, false, '/etc/f')).to.throw(`/etc/f: invalid mode '${bad}': use an octal string such as '0644' or symbolic clauses such as 'u=rw,g=r,o=r'`);
     });
   }
 });
