@@ -10,6 +10,26 @@ import { runCases } from './harness.js';
 // command and shell run real processes through a LocalConnection. A command that ran reports
 // changed (like Ansible; changedWhen overrides that in the executor), so no case is re-run.
 
+/** 'YYYY-MM-DD HH:MM:SS.ffffff' (local time, as Ansible prints it) as epoch ms. */
+const parseStamp = (s: unknown): number => {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})000$/.exec(String(s));
+  if (!m) throw new Error(`not an Ansible timestamp: ${String(s)}`);
+  const [y, mo, d, h, mi, sec, ms] = m.slice(1).map(Number);
+  return new Date(y, mo - 1, d, h, mi, sec, ms).getTime();
+};
+
+/** start and end lie around now, and delta is end - start written H:MM:SS.ffffff */
+function timings(r: Record<string, unknown>, atLeastMs: number): void {
+  const start = parseStamp(r.start);
+  const end = parseStamp(r.end);
+  expect(Math.abs(Date.now() - start)).to.be.below(60_000);
+  expect(end).to.be.at.least(start);
+  const ms = end - start;
+  expect(ms).to.be.at.least(atLeastMs);
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  expect(r.delta).to.equal(`${Math.floor(ms / 3600000)}:${pad(Math.floor(ms / 60000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}000`);
+}
+
 const commandCases: Case<CommandArgs>[] = [
   {
     name: 'a plain string runs with rc, stdout, stdout_lines and timings',
@@ -17,11 +37,13 @@ const commandCases: Case<CommandArgs>[] = [
     expect: {
       changed: true,
       result: { rc: 0, stdout: 'a\nb', stdout_lines: ['a', 'b'], stderr: '', cmd: ['printf', 'a\\nb\\n'] },
-      resultFn: (r) => {
-        expect(r.start).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
-        expect(r.delta).to.match(/^\d+:\d\d:\d\d\.\d{6}$/);
-      },
+      resultFn: (r) => timings(r, 0),
     },
+  },
+  {
+    name: 'a second-long command: delta counts the seconds; trailing newlines and CRs are cut from stdout and stderr',
+    args: () => ({ argv: ['sh', '-c', 'sleep 1.1; printf "a\\n\\r\\n\\n"; printf "e\\r\\n" >&2'] }),
+    expect: { changed: true, result: { stdout: 'a', stdout_lines: ['a'], stderr: 'e', stderr_lines: ['e'] }, resultFn: (r) => timings(r, 1000) },
   },
   {
     name: 'no shell features: a pipe is a literal argument',
@@ -52,7 +74,14 @@ const commandCases: Case<CommandArgs>[] = [
     name: 'creates: skipped when the path exists',
     given: { done: 'x' },
     args: (d) => ({ cmd: `touch ${d}/ran`, creates: `${d}/done` }),
-    expect: { changed: false, resultFn: (r, d) => expect(r.msg).to.equal(`Did not run command since '${d}/done' exists`), state: { ran: { absent: true } } },
+    expect: {
+      changed: false,
+      resultFn: (r, d) => {
+        expect(r.msg).to.equal(`Did not run command since '${d}/done' exists`);
+        expect([r.stdout, r.stdout_lines, r.rc, r.stderr_lines]).to.deep.equal([`skipped, since ${d}/done exists`, [`skipped, since ${d}/done exists`], 0, []]);
+      },
+      state: { ran: { absent: true } },
+    },
   },
   {
     name: 'creates with a glob: skipped when anything matches',
@@ -74,7 +103,14 @@ const commandCases: Case<CommandArgs>[] = [
   {
     name: 'removes: skipped when the path is missing',
     args: (d) => ({ cmd: `touch ${d}/ran`, removes: `${d}/old` }),
-    expect: { changed: false, resultFn: (r) => expect(String(r.msg)).to.match(/^Did not run command since '.*\/old' does not exist$/), state: { ran: { absent: true } } },
+    expect: {
+      changed: false,
+      resultFn: (r, d) => {
+        expect(r.msg).to.equal(`Did not run command since '${d}/old' does not exist`);
+        expect([r.stdout, r.stdout_lines]).to.deep.equal([`skipped, since ${d}/old does not exist`, [`skipped, since ${d}/old does not exist`]]);
+      },
+      state: { ran: { absent: true } },
+    },
   },
   {
     name: 'chdir: runs in that directory, and creates is relative to it',
