@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { file } from '../../lib/modules/file.js';
@@ -168,6 +168,24 @@ const cases: Case<FileArgs>[] = [
     given: { f: 'x' },
     args: (d) => ({ path: `${d}/f`, group: '0' }),
     expect: { changed: false },
+  },
+  {
+    name: 'owner and group by name change a file owned by root (diff shows both), and a rerun changes nothing',
+    given: { f: 'x' },
+    diff: true,
+    args: (d) => ({ path: `${d}/f`, owner: 'nobody', group: 'nogroup' }),
+    expect: {
+      changed: true,
+      result: { owner: 'nobody', group: 'nogroup' },
+      resultFn: (_r, d) => expect([statSync(join(d, 'f')).uid, statSync(join(d, 'f')).gid]).to.deep.equal([65534, 65534]),
+      diffContains: ['owner', 'nobody', 'group', 'nogroup'],
+    },
+  },
+  {
+    name: 'owner and group by number are the same ids as the names',
+    given: { f: 'x' },
+    args: (d) => ({ path: `${d}/f`, owner: '65534', group: '65534' }),
+    expect: { changed: true, resultFn: (_r, d) => expect([statSync(join(d, 'f')).uid, statSync(join(d, 'f')).gid]).to.deep.equal([65534, 65534]) },
   },
   {
     name: 'a typo in state is rejected by the schema',

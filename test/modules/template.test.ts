@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeContext, runModule } from '../helpers/module-context.js';
 import { template } from '../../lib/modules/template.js';
 import type { TemplateArgs } from '../../lib/modules/template.js';
 import type { Case } from './harness.js';
@@ -74,3 +79,38 @@ const cases: Case<TemplateArgs>[] = [
 ];
 
 describe('template module', () => runCases(template.def, cases));
+
+describe('template module: a destination that is not a regular file', () => {
+  let dir: string;
+  let tdir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-tpl-dest-'));
+    tdir = join(dir, 'templates');
+    mkdirSync(tdir);
+    writeFileSync(join(tdir, 't.njk'), 'x\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const failure = async (dest: string): Promise<string> => {
+    try {
+      await runModule(template.def, { src: 't.njk', dest }, makeContext({ templatesDir: tdir }));
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no failure';
+  };
+
+  it('a directory in the place of the file: fails saying to give a file path, the directory untouched', async () => {
+    // dest d is a directory, so the file goes in as d/t (.njk dropped); that is a directory too
+    mkdirSync(join(dir, 'd', 't'), { recursive: true });
+    expect(await failure(join(dir, 'd'))).to.equal(`${join(dir, 'd', 't')} is a directory: give a file path as dest, or end it with / to copy into it`);
+    expect(readdirSync(join(dir, 'd', 't'))).to.deep.equal([]);
+  });
+
+  it('a FIFO: fails saying it is not a regular file, the FIFO left as it was', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(await failure(fifo)).to.equal(`${fifo} exists and is not a regular file`);
+    expect(lstatSync(fifo).isFIFO()).to.equal(true);
+  });
+});
