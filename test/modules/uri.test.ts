@@ -26,6 +26,9 @@ describe('uri module (real HTTPS on loopback)', function () {
       } else if (u.pathname === '/echo') {
         res.writeHead(201, { 'Content-Type': 'application/merge-patch+json', 'X-Seen-Method': req.method ?? '' });
         res.end(JSON.stringify({ method: req.method, type: req.headers['content-type'] ?? null, auth: req.headers.authorization ?? null, body: req.body.toString() }));
+      } else if (u.pathname === '/dup') {
+        res.writeHead(200, { 'X-Dup-Header': ['a', 'b'], 'Content-Type': 'text/plain' });
+        res.end('dup');
       } else if (u.pathname === '/moved') {
         res.writeHead(302, { Location: '/healthz' });
         res.end();
@@ -53,6 +56,34 @@ describe('uri module (real HTTPS on loopback)', function () {
     if (r instanceof ModuleFailure) throw new Error(`expected success: ${r.message}`);
     return r;
   };
+
+  it('a header sent twice is one key with both values joined by ", ", as Ansible\'s fetch_url joins them', async () => {
+    const r = await ok({ url: `${srv.url}/dup`, ca_path: pki.ca });
+    expect((r as unknown as Record<string, unknown>).x_dup_header).to.equal('a, b');
+  });
+
+  const withInterpreter = async (interp: string): Promise<UriResult | string> => {
+    try {
+      return await runModule(uri.def, { url: `${srv.url}/healthz`, ca_path: pki.ca }, makeContext({ vars: { ansible_python_interpreter: interp } }));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('runs the request with the host\'s ansible_python_interpreter, which may have arguments', async () => {
+    const r = await withInterpreter('/usr/bin/env  python3');
+    expect(typeof r === 'string' ? r : r.status).to.equal(200);
+  });
+
+  it('a missing interpreter says to install python3 or set ansible_python_interpreter; another failure says the request failed', async () => {
+    const what = `uri ${srv.url}/healthz`;
+    expect(await withInterpreter('/nonexistent/python3')).to.equal(
+      `${what}: /nonexistent/python3 is needed on testhost to make the request there (as Ansible): /bin/sh: 1: /nonexistent/python3: not found; install python3 or set ansible_python_interpreter`,
+    );
+    expect(await withInterpreter('/bin/false')).to.equal(`${what}: the request on testhost failed: rc 1`);
+    // the last line of stderr is the reason given
+    expect(await withInterpreter('/bin/sh /nonexistent-script')).to.equal(`${what}: the request on testhost failed: /bin/sh: 0: cannot open /nonexistent-script: No such file`);
+  });
 
   it('a /healthz check with the CA: status, msg, content and headers as keys', async () => {
     const r = await ok({ url: `${srv.url}/healthz`, ca_path: pki.ca, return_content: true });
