@@ -2,23 +2,16 @@
 // (ansible-core 2.14): the same --list and --host for every accepted text, a refusal for every
 // refused one, and an accepted file for each row tsplay alone refuses.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { collectOutput } from '../../lib/util/spawn.js';
 import { INI_CASES } from './ini.cases.js';
 import { YAML_CASES } from './yaml.cases.js';
 import { scratch } from './helpers.js';
 
-function ansibleInventory(dir: string, file: string, args = ['--list']): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, ANSIBLE_CONFIG: join(dir, 'none.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp') };
-    const p = spawn('ansible-inventory', ['-i', file, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+async function ansibleInventory(dir: string, file: string, args = ['--list']): Promise<{ code: number; out: string; err: string }> {
+  const env = { ...process.env, ANSIBLE_CONFIG: join(dir, 'none.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp') };
+  const r = await collectOutput('ansible-inventory', ['-i', file, ...args], { cwd: dir, env });
+  return { code: r.rc, out: r.stdout, err: r.stderr };
 }
 
 for (const c of [INI_CASES, YAML_CASES]) {
