@@ -63,9 +63,12 @@ function replanCases(dir: () => string, connect: () => Connection): void {
   it('lineinfile: a line added by someone else between read and write is kept, and ours is added', async () => {
     const f = file('li', 'a\n');
     const conn = interfering(connect(), onlyFirst, () => appendFileSync(f, 'other\n'));
-    const r = await runModule(lineinfile.def, { path: f, line: 'ours' }, withConn(makeContext(), conn));
+    const ctx = makeContext();
+    const r = await runModule(lineinfile.def, { path: f, line: 'ours' }, withConn(ctx, conn));
     expect(r.changed).to.equal(true);
     expect(readFileSync(f, 'utf8')).to.equal('a\nother\nours\n');
+    // the retry is logged with its number
+    expect(ctx.logs).to.deep.equal([`${f} changed on the host after it was read; reading it again (try 2 of ${REPLAN_TRIES})`]);
   });
 
   it('lineinfile create: a file created meanwhile is not overwritten', async () => {
