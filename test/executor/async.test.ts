@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
@@ -7,6 +6,7 @@ import { async_status, command, file, shell, type TaskBuilder } from '../../lib/
 import { localInventory, runPlays, scratch, type TestRun } from '../helpers/run.js';
 import { ansibleEnv } from '../helpers/ansible-playbook.js';
 import { cachedRun } from '../helpers/ansible-cache.js';
+import { collectOutput } from '../../lib/util/spawn.js';
 
 // async/poll and async_status on a local host (real /bin/sh, real python3 runner, real detached
 // processes), and side by side with ansible-playbook 2.14 for the same tasks.
@@ -223,16 +223,10 @@ describe('async / poll / async_status', function () {
 
 /** ansible-playbook with the json callback: each task's result on host h1, by task name. */
 async function ansibleJson(dir: string, args: string[]): Promise<Record<string, R>> {
-  const r = await cachedRun(dir, args, 'json', () =>
-    new Promise((resolve, reject) => {
-      const p = spawn('ansible-playbook', args, { cwd: dir, env: ansibleEnv(dir, 'json'), stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      p.stderr.on('data', () => undefined);
-      p.on('error', reject);
-      p.on('close', (code) => resolve({ code: code ?? -1, stdout: out, stderr: '' }));
-    }),
-  );
+  const r = await cachedRun(dir, args, 'json', async () => {
+    const c = await collectOutput('ansible-playbook', args, { cwd: dir, env: ansibleEnv(dir, 'json') });
+    return { code: c.rc, stdout: c.stdout, stderr: c.stderr };
+  });
   try {
     const doc = JSON.parse(r.stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, R> }[] }[] };
     return Object.fromEntries(doc.plays[0].tasks.map((t) => [t.task.name, t.hosts.h1]));

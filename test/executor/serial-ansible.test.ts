@@ -2,7 +2,7 @@
 // plays of 0 to 12 hosts, compared with ansible-core 2.14's PlaybookExecutor._get_serialized_batches
 // run on the same values.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { ANSIBLE_PYTHON, pythonJson } from '../helpers/python.js';
 import type { SerialSize } from '../../lib/dsl/types.js';
 import { batchSizes } from '../../lib/executor/batches.js';
 
@@ -35,9 +35,7 @@ print(json.dumps(out))
 describe('serial batches against ansible-core 2.14', () => {
   it(`agrees with _get_serialized_batches for ${SERIALS.length} serial values on ${TOTALS.length} play sizes`, () => {
     const combos = SERIALS.flatMap((s) => TOTALS.map((n) => [s, n] as const));
-    const p = spawnSync('/usr/bin/python3', ['-c', PY], { input: JSON.stringify(combos.map(([s, n]) => [Array.isArray(s) ? s : [s], n])), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    const theirs = JSON.parse(p.stdout) as number[][];
+    const theirs = pythonJson<number[][]>(['-c', PY], combos.map(([s, n]) => [Array.isArray(s) ? s : [s], n]), ANSIBLE_PYTHON);
     const differ = combos.map(([s, n], k) => ({ serial: s, hosts: n, ansible: theirs[k], tsplay: batchSizes(s, n) })).filter((r) => JSON.stringify(r.ansible) !== JSON.stringify(r.tsplay));
     expect(differ).to.deep.equal([]);
   });

@@ -2,7 +2,7 @@
 // special tags (always, never, tagged, untagged, all) and ordinary ones, compared with what
 // ansible-core 2.14's own Taggable.evaluate_tags answers for the same combination.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { ANSIBLE_PYTHON, pythonJson } from '../helpers/python.js';
 import { shouldRun } from '../../lib/executor/tags.js';
 
 const TASK_TAGS = [[], ['a'], ['b'], ['a', 'b'], ['always'], ['never'], ['always', 'a'], ['never', 'a'], ['never', 'always'], ['all'], ['tagged']];
@@ -24,10 +24,7 @@ print(json.dumps(out))
 describe('tag selection against ansible-core 2.14', () => {
   it(`agrees with Taggable.evaluate_tags on all ${TASK_TAGS.length * ONLY.length * SKIP.length} combinations`, () => {
     const combos = TASK_TAGS.flatMap((t) => ONLY.flatMap((o) => SKIP.map((s) => [t, o, s] as const)));
-    // Debian's python3 carries ansible-core (a pyenv python3 earlier in PATH may not)
-    const p = spawnSync('/usr/bin/python3', ['-c', PY], { input: JSON.stringify(combos), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    const theirs = JSON.parse(p.stdout) as boolean[];
+    const theirs = pythonJson<boolean[]>(['-c', PY], combos, ANSIBLE_PYTHON);
     const differ = combos
       .map(([t, o, s], k) => ({ task: t, tags: o, skip: s, ansible: theirs[k], tsplay: shouldRun(t, { tags: [...o], skipTags: [...s] }) }))
       .filter((r) => r.ansible !== r.tsplay);

@@ -22,6 +22,9 @@ interface Entry extends Recorded {
   deleted: string[];
 }
 
+const mask = (s: string, dir: string): string => s.split(dir).join(DIR);
+const unmask = (s: string, dir: string): string => s.split(DIR).join(dir);
+
 /** The files under `dir` (the run's own temp dir left out), paths relative, `dir` itself masked. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -31,7 +34,7 @@ function snapshot(dir: string): Record<string, string> {
       if (e.isDirectory()) {
         if (e.name !== 'ansible-tmp') walk(p);
       } else if (e.isFile()) {
-        out[relative(dir, p)] = readFileSync(p, 'utf8').split(dir).join(DIR);
+        out[relative(dir, p)] = mask(readFileSync(p, 'utf8'), dir);
       }
     }
   };
@@ -39,15 +42,20 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-const mask = (s: string, dir: string): string => s.split(dir).join(DIR);
-const unmask = (s: string, dir: string): string => s.split(DIR).join(dir);
-
-function entryFile(cache: string, dir: string, args: string[], env: string): { file: string; before: Record<string, string> } {
+/**
+ * The cache's answer for these inputs: the replayed run, or a `save` for the real run's result
+ * (nothing to do when the cache is off).
+ */
+function lookup(dir: string, args: string[], env: string): { replayed?: Recorded; save: (r: Recorded) => void } {
+  const cache = process.env.TSPLAY_ANSIBLE_CACHE;
+  if (!cache) return { save: () => undefined };
   const before = snapshot(dir);
   const key = createHash('sha256')
     .update(JSON.stringify({ args: args.map((a) => mask(a, dir)), env, files: Object.entries(before).sort() }))
     .digest('hex');
-  return { file: join(cache, `${key}.json`), before };
+  const file = join(cache, `${key}.json`);
+  if (existsSync(file)) return { replayed: replay(file, dir), save: () => undefined };
+  return { save: (r) => record(file, dir, before, r) };
 }
 
 function replay(file: string, dir: string): Recorded {
@@ -71,22 +79,18 @@ function record(file: string, dir: string, before: Record<string, string>, r: Re
 
 /** `run()` (a real ansible-playbook in `dir`), or its replay when the cache holds these inputs. */
 export function cachedRunSync(dir: string, args: string[], env: string, run: () => Recorded): Recorded {
-  const cache = process.env.TSPLAY_ANSIBLE_CACHE;
-  if (!cache) return run();
-  const { file, before } = entryFile(cache, dir, args, env);
-  if (existsSync(file)) return replay(file, dir);
+  const { replayed, save } = lookup(dir, args, env);
+  if (replayed) return replayed;
   const r = run();
-  record(file, dir, before, r);
+  save(r);
   return r;
 }
 
 /** The same for a run that does not block the event loop. */
 export async function cachedRun(dir: string, args: string[], env: string, run: () => Promise<Recorded>): Promise<Recorded> {
-  const cache = process.env.TSPLAY_ANSIBLE_CACHE;
-  if (!cache) return run();
-  const { file, before } = entryFile(cache, dir, args, env);
-  if (existsSync(file)) return replay(file, dir);
+  const { replayed, save } = lookup(dir, args, env);
+  if (replayed) return replayed;
   const r = await run();
-  record(file, dir, before, r);
+  save(r);
   return r;
 }

@@ -2,7 +2,7 @@
 // pattern string splits into terms (split_host_pattern). Each row is what Python gives; the last
 // tests prove the tables with Python's fnmatch and ansible-core's own split_host_pattern.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { ANSIBLE_PYTHON, pythonJson } from '../helpers/python.js';
 import { globToRegExp, splitHostPattern } from '../../lib/inventory/patterns.js';
 
 // every name is tried against every glob; a row lists the names the glob matches
@@ -88,9 +88,7 @@ describe('host pattern globs as fnmatch matches them', () => {
 
   it("the table is what Python's fnmatch.translate and re.match give", () => {
     const py = 'import fnmatch,json,re,sys\nrows,names=json.load(sys.stdin)\nprint(json.dumps([[g,[n for n in names if re.match(fnmatch.translate(g),n)]] for g in rows]))';
-    const p = spawnSync('python3', ['-c', py], { input: JSON.stringify([GLOBS.map(([g]) => g), NAMES]), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    expect(JSON.parse(p.stdout)).to.deep.equal(GLOBS);
+    expect(pythonJson(['-c', py], [GLOBS.map(([g]) => g), NAMES])).to.deep.equal(GLOBS);
   });
 });
 
@@ -98,10 +96,7 @@ describe('a host pattern split into terms', () => {
   for (const [pattern, terms] of SPLITS) it(`${JSON.stringify(pattern)} is ${JSON.stringify(terms)}`, () => expect(splitHostPattern(pattern)).to.deep.equal(terms));
 
   it("the table is what ansible-core's split_host_pattern gives", () => {
-    // Debian's python3 carries ansible-core (a pyenv python3 earlier in PATH may not)
     const py = 'import json,sys\nfrom ansible.inventory.manager import split_host_pattern\nprint(json.dumps([split_host_pattern(p) for p in json.load(sys.stdin)]))';
-    const p = spawnSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify(SPLITS.map(([s]) => s)), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    expect(JSON.parse(p.stdout)).to.deep.equal(SPLITS.map(([, t]) => t));
+    expect(pythonJson(['-c', py], SPLITS.map(([s]) => s), ANSIBLE_PYTHON)).to.deep.equal(SPLITS.map(([, t]) => t));
   });
 });

@@ -2,7 +2,7 @@
 // what ansible-core's Python makes of the text, proved by the last test, which runs the same
 // literal_eval over the table (test/helpers/ini-literal-eval.py). TEXT: the value stays the text.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { pythonJson } from '../helpers/python.js';
 import { fileURLToPath } from 'node:url';
 import { pyLiteral } from '../../lib/inventory/pyliteral.js';
 
@@ -205,9 +205,7 @@ describe('INI values: Python literals as ast.literal_eval reads them', () => {
 
   it('the table is what Python 3 literal_eval gives for every row', () => {
     const script = fileURLToPath(new URL('../helpers/ini-literal-eval.py', import.meta.url));
-    const p = spawnSync('python3', [script], { input: JSON.stringify(TABLE.map(([s]) => s)), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    const py = JSON.parse(p.stdout) as Array<{ text?: true; value?: unknown }>;
+    const py = pythonJson<Array<{ text?: true; value?: unknown }>>([script], TABLE.map(([s]) => s));
     const mismatches = TABLE.filter(([, want], k) => (want === TEXT ? !py[k].text : py[k].text || JSON.stringify(py[k].value) !== JSON.stringify(want)));
     expect(mismatches).to.deep.equal([]);
   });

@@ -2,7 +2,7 @@
 // ansible-inventory does. Each row is what Python 3 prints; the last test proves the table by
 // running repr() over the same values.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { pythonJson } from '../helpers/python.js';
 import { pyRepr, pyStr } from '../../lib/inventory/pyrepr.js';
 
 const TABLE: Array<[unknown, string]> = [
@@ -50,8 +50,7 @@ describe("inventory values printed as Python's repr() and str()", () => {
   });
 
   it('the table is what Python 3 prints for every row', () => {
-    const p = spawnSync('python3', ['-c', 'import json,sys; print(json.dumps([repr(v) for v in json.load(sys.stdin)]))'], { input: JSON.stringify(TABLE.map(([v]) => v)), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    expect(JSON.parse(p.stdout)).to.deep.equal(TABLE.map(([, r]) => r));
+    const repr = 'import json,sys; print(json.dumps([repr(v) for v in json.load(sys.stdin)]))';
+    expect(pythonJson(['-c', repr], TABLE.map(([v]) => v))).to.deep.equal(TABLE.map(([, r]) => r));
   });
 });

@@ -3,7 +3,7 @@
 // raises; the last test proves the table with ansible-core's own function: the same hosts, an
 // error wherever tsplay errs, except the two empty ranges README lists (Ansible makes no hosts).
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { ANSIBLE_PYTHON, pythonJson } from '../helpers/python.js';
 import { expandHostnameRange } from '../../lib/inventory/ranges.js';
 
 const TABLE: Array<[string, string[] | string]> = [
@@ -64,9 +64,7 @@ describe('host ranges as expand_hostname_range expands them', () => {
 
   it("the table is what ansible-core's expand_hostname_range gives", () => {
     const py = 'import json,sys\nfrom ansible.plugins.inventory import expand_hostname_range as e\nout=[]\nfor s in json.load(sys.stdin):\n  try: out.append(e(s))\n  except Exception: out.append("error")\nprint(json.dumps(out))';
-    const p = spawnSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify(TABLE.map(([s]) => s)), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    const theirs = JSON.parse(p.stdout) as Array<string[] | 'error'>;
+    const theirs = pythonJson<Array<string[] | 'error'>>(['-c', py], TABLE.map(([s]) => s), ANSIBLE_PYTHON);
     expect(theirs).to.deep.equal(TABLE.map(([s, want]) => (EMPTY_IN_ANSIBLE.has(s) ? [] : typeof want === 'string' ? 'error' : want)));
   });
 });

@@ -1,7 +1,7 @@
 // The helpers the file modules share: Python regular expressions (lineinfile, replace,
 // blockinfile take them as Ansible users write them), stdout_lines, diff entries and modes.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { pythonJson } from '../helpers/python.js';
 import { compilePyRegex, expandMatch } from '../../lib/modules/common/regex.js';
 import { diffText, fileDiffs, sha1, splitLines } from '../../lib/modules/common/result.js';
 
@@ -36,9 +36,7 @@ describe('Python regular expressions in module arguments', () => {
 
   it("the table is what Python's re gives", () => {
     const py = 'import json,re,sys\nout=[]\nfor p,s,r in json.load(sys.stdin):\n  m=re.search(p,s)\n  out.append(None if m is None else m.expand(r))\nprint(json.dumps(out))';
-    const p = spawnSync('python3', ['-c', py], { input: JSON.stringify(REGEX.map(([p, s, r]) => [p, s, r])), encoding: 'utf8' });
-    expect(p.status, p.stderr).to.equal(0);
-    expect(JSON.parse(p.stdout)).to.deep.equal(REGEX.map(([, , , want]) => want));
+    expect(pythonJson(['-c', py], REGEX.map(([p, s, r]) => [p, s, r]))).to.deep.equal(REGEX.map(([, , , want]) => want));
   });
 
   it('an invalid expression names the argument, the expression and what is wrong', () => {
