@@ -167,7 +167,9 @@ export async function runTaskOnHost(pc: PlayContext, node: TaskNode, host: strin
   if (opts.loop === undefined || noItems || ['failed', 'ignored', 'unreachable'].includes(outcome.status)) {
     emit(outcome.status, censoredItems.size ? withItemsHidden(outcome.result, censoredItems) : outcome.result);
   }
-  if (outcome.result.changed && outcome.status !== 'failed' && opts.notify) {
+  // as Ansible 2.14: only a result that is changed and neither failed (ignored or not),
+  // unreachable nor skipped notifies
+  if (outcome.status === 'changed' && opts.notify) {
     for (const n of Array.isArray(opts.notify) ? opts.notify : [opts.notify]) st.notified.add(n);
   }
   return outcome;

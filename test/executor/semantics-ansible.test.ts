@@ -151,6 +151,53 @@ describe('executor semantics, side by side with ansible-playbook 2.14', function
     expect(res.tsplay).to.deep.equal(res.ansible);
   });
 
+  it('a changed task that failed notifies nothing, even when its errors are ignored; a skipped one neither', async () => {
+    const yaml = `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: fails ignored
+      ${markYaml('fail')}
+      failed_when: inventory_hostname == 'h1'
+      ignore_errors: true
+      notify: h
+    - name: skipped
+      ${markYaml('skip')}
+      when: false
+      notify: h
+    - name: loop
+      ${markYaml('loop')}
+      loop: [1, 2]
+      failed_when: item == 2 and inventory_hostname == 'h2'
+      ignore_errors: true
+      notify: g
+  handlers:
+    - name: h
+      ${markYaml('H')}
+    - name: g
+      ${markYaml('G')}
+`;
+    const plays: PlaySpec[] = [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.task('fails ignored', mark('fail'), { failedWhen: "inventory_hostname == 'h1'", ignoreErrors: true, notify: 'h' });
+          t.task('skipped', mark('skip'), { when: 'false', notify: 'h' });
+          t.task('loop', mark('loop'), { loop: [1, 2], failedWhen: "item == 2 and inventory_hostname == 'h2'", ignoreErrors: true, notify: 'g' });
+        },
+        handlers: { h: mark('H'), g: mark('G') },
+      },
+    ];
+    const res = await both(yaml, plays);
+    expect(res.ansibleCode, res.out).to.equal(0);
+    // Ansible: h for h2 only (h1 failed), g for h1 only (h2's loop failed)
+    expect(res.ansible).to.include('H:h2');
+    expect(res.ansible).to.include('G:h1');
+    expect(res.tsplay).to.deep.equal(res.ansible);
+    expect(res.tsplayCode).to.equal(0);
+  });
+
   it('always runs after a failure no rescue handled; the host then stops, its handlers are dropped', async () => {
     const yaml = `
 - hosts: all
