@@ -70,7 +70,7 @@ export function environmentOn(layers: readonly Environment[], s: OptionScope): R
   for (const layer of layers) {
     const map = optionValue('environment', layer, (v) => v, s);
     if (map === null || typeof map !== 'object' || Array.isArray(map)) {
-      optionValue('environment', map, environment, s); // says what is wrong with it
+      optionValue('environment', layer, environment, s); // says what is wrong with it, and what gave it
       continue;
     }
     // a map's values are templates of their own (`http_proxy: '{{ http_proxy | default("") }}'`)

@@ -6,12 +6,16 @@ import { validatorFor } from './validators.js';
 // Run-time validation: values also come from inventory files, -e and JavaScript callers, which
 // the type checker never sees.
 
+function unescapePointer(part: string): string {
+  return part.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
 /** The sub-schema a JSON pointer (an error's schemaPath, '#/properties/name/pattern') names. */
 function schemaAt(schema: object, pointer: string): unknown {
   let node: unknown = schema;
   for (const part of pointer.replace(/^#\/?/, '').split('/').filter(Boolean)) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown>)[unescapePointer(part)];
   }
   return node;
 }
@@ -20,7 +24,7 @@ function valueAt(data: unknown, pointer: string): unknown {
   let node = data;
   for (const part of pointer.split('/').slice(1)) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    node = (node as Record<string, unknown>)[unescapePointer(part)];
   }
   return node;
 }
@@ -38,7 +42,8 @@ function describePattern(e: ErrorObject, schema: object, data: unknown): string 
 }
 
 function describe(e: ErrorObject, what: string, schema?: object, data?: unknown): string {
-  const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  // the JSON pointer's parts, unescaped (`a~1b` is the key `a/b`), joined with dots
+  const at = e.instancePath ? e.instancePath.split('/').slice(1).map(unescapePointer).join('.') : '';
   const pattern = e.keyword === 'pattern' && schema ? describePattern(e, schema, data) : undefined;
   if (pattern) return `${what} '${at}' ${pattern}`;
   if (e.keyword === 'additionalProperties') return `unknown ${what} '${[at, String(e.params.additionalProperty)].filter(Boolean).join('.')}'`;
