@@ -67,15 +67,8 @@ export function noLogOn(opts: TaskOptions, s: OptionScope): { noLog: boolean; er
  */
 export function environmentOn(layers: readonly Environment[], s: OptionScope): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const layer of layers) {
-    const map = optionValue('environment', layer, (v) => v, s);
-    if (map === null || typeof map !== 'object' || Array.isArray(map)) {
-      optionValue('environment', layer, environment, s); // says what is wrong with it, and what gave it
-      continue;
-    }
-    // a map's values are templates of their own (`http_proxy: '{{ http_proxy | default("") }}'`)
-    const rendered = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? templateValue(v, s.vars, { name: `environment ${k} of ${s.where}`, host: s.host }) : v]));
-    Object.assign(out, optionValue('environment', rendered, environment, s));
-  }
+  // rendering a map renders each of its values (`http_proxy: '{{ http_proxy | default("") }}'`),
+  // once, as Ansible does
+  for (const layer of layers) Object.assign(out, optionValue('environment', layer, environment, s));
   return out;
 }

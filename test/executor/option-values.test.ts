@@ -136,7 +136,7 @@ describe('task options from variables, on one host', () => {
   it('environment layers merge key by key, each value a template; a layer that is not a map is refused', () => {
     expect(environmentOn([{ A: '1', B: '{{ n }}' }, { B: 'two', C: '{{ proxy }}' }, {}], s)).to.deep.equal({ A: '1', B: 'two', C: 'http://p:3128' });
     expect(environmentOn([{ N: 5, B: '{{ n }}x' }], s)).to.deep.equal({ N: '5', B: '3x' });
-    expect(() => environmentOn([{ U: '{{ missing_env }}' }], s)).to.throw(/environment U of task 't' at pb\.ts:9.*undefined variable 'missing_env'/);
+    expect(() => environmentOn([{ U: '{{ missing_env }}' }], s)).to.throw(/^environment of task 't' at pb\.ts:9.*undefined variable 'missing_env'/);
     expect(environmentOn(['{{ envmap }}' as never], s)).to.deep.equal({ X: '3' });
     expect(environmentOn([(h: HostView) => ({ WHO: h.name })] as never, s)).to.deep.equal({ WHO: 'h1' });
     expect(() => environmentOn(['{{ notmap }}' as never], s)).to.throw(
