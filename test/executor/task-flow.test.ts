@@ -1,0 +1,176 @@
+import { expect } from 'chai';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TaskBuilder } from '../../lib/index.js';
+import type { PlaySpec } from '../../lib/dsl/types.js';
+import type { RunEvent } from '../../lib/report/events.js';
+import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { probe, type Probe } from '../helpers/probe.js';
+
+// How a task is run over the batch (nodes.ts): --step answers, --start-at-task globs, run-once
+// failures, anyErrorsFatal, a run-once result given to every host, blocks' environment, and the
+// events a reporter sees for tasks and handlers.
+
+describe('executor: a task over the batch', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let inv: string;
+  let p: Probe;
+  beforeEach(() => {
+    ({ dir, cleanup } = scratch());
+    inv = localInventory(dir, ['h1', 'h2', 'h3']);
+    for (const h of ['h1', 'h2', 'h3']) mkdirSync(join(dir, h));
+    p = probe();
+  });
+  afterEach(() => cleanup());
+
+  const three = (t: TaskBuilder) => {
+    t.task('a.b', p.module({ n: 'a.b' }));
+    t.task('axb', p.module({ n: 'axb' }));
+    t.task('c', p.module({ n: 'c' }));
+  };
+  const names = () => [...new Set(p.calls.map((c) => c.args.n))];
+
+  it('--step: no skips the task, yes runs it, continue runs it and every later one without asking', async () => {
+    const asked: string[] = [];
+    const answers: ('yes' | 'no' | 'continue')[] = ['no', 'yes', 'continue'];
+    const four = (t: TaskBuilder) => {
+      three(t);
+      t.task('d', p.module({ n: 'd' }));
+    };
+    await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks: four }], {
+      step: async (task) => {
+        asked.push(task);
+        return answers.shift()!;
+      },
+    });
+    expect(asked).to.deep.equal(['a.b', 'axb', 'c']);
+    expect(names()).to.deep.equal(['axb', 'c', 'd']);
+  });
+
+  it('--start-at-task takes a glob: dots are dots, * and ? are wildcards', async () => {
+    await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks: three }], { startAtTask: 'axb' });
+    expect(names()).to.deep.equal(['axb', 'c']);
+    p.calls.length = 0;
+    await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks: three }], { startAtTask: 'a?b' });
+    expect(names()).to.deep.equal(['a.b', 'axb', 'c']);
+    p.calls.length = 0;
+    await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks: three }], { startAtTask: 'c*' });
+    expect(names()).to.deep.equal(['c']);
+    p.calls.length = 0;
+    // '.' must not match any character, '(' must not be a regex group
+    await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks: (t: TaskBuilder) => { t.task('x(1)', p.module({ n: 'x(1)' })); three(t); } }], { startAtTask: 'x(1)' });
+    expect(names()).to.deep.equal(['x(1)', 'a.b', 'axb', 'c']);
+  });
+
+  it('a run-once task that fails fails every host of the batch and ends the play', async () => {
+    const after = probe();
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.task('once', p.module({}), { runOnce: true, failedWhen: 'true' });
+          t.task('after', after.module({}));
+        },
+      },
+    ]);
+    expect(p.calls.map((c) => c.host)).to.deep.equal(['h1']);
+    expect(after.calls).to.have.length(0);
+    expect(run.stopped?.reason).to.equal("run-once task 'once' failed on h1");
+    expect(run.stats.h1.failed).to.equal(1);
+    expect(run.exitCode).to.equal(2);
+  });
+
+  it('a run-once failure inside a block with rescue is rescued, not the end of the play', async () => {
+    const after = probe();
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.block('b', (b) => void b.task('once', p.module({}), { runOnce: true, failedWhen: 'true' }), { rescue: (r) => void r.task('rescue', after.module({ n: 'r' })) });
+          t.task('after', after.module({ n: 'after' }));
+        },
+      },
+    ]);
+    expect(run.stopped).to.equal(undefined);
+    expect(after.calls.filter((c) => c.args.n === 'after').map((c) => c.host)).to.include('h1');
+  });
+
+  it("a run-once task's registered result is every host's", async () => {
+    const reader = probe();
+    p.answer = (_a, ctx) => ({ changed: false, ran_on: ctx.host });
+    await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.task('once', p.module({}), { runOnce: true, register: 'once_r' });
+          t.task('read', reader.module({ v: '{{ once_r.ran_on }}' }));
+        },
+      },
+    ]);
+    expect(reader.calls.map((c) => [c.host, c.args.v]).sort()).to.deep.equal([
+      ['h1', 'h1'],
+      ['h2', 'h1'],
+      ['h3', 'h1'],
+    ]);
+  });
+
+  it('anyErrorsFatal: one failed host fails the batch and ends the play, naming the task and host', async () => {
+    const after = probe();
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        anyErrorsFatal: true,
+        tasks: (t: TaskBuilder) => {
+          t.task('boom', p.module({}), { failedWhen: "inventory_hostname == 'h2'" });
+          t.task('after', after.module({}));
+        },
+      },
+    ]);
+    expect(after.calls).to.have.length(0);
+    expect(run.stopped?.reason).to.equal("anyErrorsFatal: task 'boom' failed on h2");
+    expect(run.exitCode).to.equal(2);
+  });
+
+  it('reporter events: task_start (handler flagged), task_end, and a role name on the lines', async () => {
+    const plays: PlaySpec[] = [
+      {
+        hosts: 'h1',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => void t.task('n', p.module({}), { changedWhen: 'true', notify: 'hh' }),
+        handlers: { hh: p.module({}) },
+      },
+    ];
+    const run = await runPlays(inv, plays);
+    const seq = run.events.filter((e) => e.type === 'task_start' || e.type === 'task_end').map((e) => (e.type === 'task_start' ? `start ${e.task} ${String(e.handler)} ${e.hosts.join(',')}` : `end ${e.task}`));
+    expect(seq).to.deep.equal(['start n undefined h1', 'end n', 'start hh true h1', 'end hh']);
+  });
+
+  it("a block's environment is added to the task's, the task's winning key by key", async () => {
+    const seen: Record<string, string>[] = [];
+    p.answer = async (_a, ctx) => {
+      const r = await ctx.conn.exec('echo "$OUTER/$INNER"');
+      seen.push({ out: r.stdout.trim() });
+      return { changed: false };
+    };
+    await runPlays(inv, [
+      {
+        hosts: 'h1',
+        gatherFacts: false,
+        environment: { OUTER: 'play', INNER: 'play' },
+        tasks: (t: TaskBuilder) => {
+          t.block('b', (b) => {
+            b.task('in block', p.module({}));
+            b.task('task env', p.module({}), { environment: { INNER: 'task' } });
+          }, { environment: { INNER: 'block' } });
+          t.task('outside', p.module({}));
+        },
+      },
+    ]);
+    expect(seen.map((s) => s.out)).to.deep.equal(['play/block', 'play/task', 'play/play']);
+  });
+});
