@@ -14,8 +14,8 @@ function answers(h: HandlerNode, topic: string): boolean {
 
 /**
  * Run notified handlers, once per host, in definition order (not notification order). A handler
- * may notify a later one in the same flush. Failed hosts' notifications are dropped unless
- * --force-handlers.
+ * may notify a later one in the same flush. A failed host runs none (its notifications are never
+ * flushed: it stays failed for the rest of the run) unless --force-handlers.
  */
 export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<void> {
   const run = pc.run;
@@ -43,9 +43,4 @@ export async function flushHandlers(pc: PlayContext, hosts: string[]): Promise<v
       if (pc.handlers.filter((x) => answers(x, topic)).every((x) => ran.get(h)?.has(x))) st.notified.delete(topic);
     }
   }
-}
-
-/** Drop what failed hosts were notified of (Ansible, without --force-handlers). */
-export function dropNotifications(pc: PlayContext, hosts: string[]): void {
-  for (const h of hosts) state(pc.run, h).notified.clear();
 }

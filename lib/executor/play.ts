@@ -9,7 +9,7 @@ import { cutBatches } from './batches.js';
 import { orderHosts } from './order.js';
 import { gatherFacts } from './facts.js';
 import { becomeFor } from './become.js';
-import { flushHandlers, dropNotifications } from './handlers.js';
+import { flushHandlers } from './handlers.js';
 import { runNodes, TOP } from './nodes.js';
 import { ROOT_INHERITED, type Inherited } from './task.js';
 import { playOptions, type PlayOptions } from './playopts.js';
@@ -158,7 +158,6 @@ export async function runPlay(run: RunContext, play: PlaySpec, index: number): P
       if (pc.aborted || run.stopped) break;
       await flushHandlers(pc, pc.batch);
     }
-    if (!run.opts.forceHandlers) dropNotifications(pc, pc.batch.filter((h) => !state(run, h).active));
     if (pc.aborted) {
       run.stopped = pc.aborted;
       break;

@@ -51,7 +51,7 @@ const markYaml = (label: string) => `shell: echo ${label}:{{ inventory_hostname 
 async function both(
   yaml: string,
   plays: PlaySpec[],
-  opts: { args?: string[]; tags?: string[]; skipTags?: string[]; roles?: Record<string, string> } = {},
+  opts: { args?: string[]; tags?: string[]; skipTags?: string[]; roles?: Record<string, string>; forceHandlers?: boolean } = {},
 ): Promise<{ ansible: string[]; tsplay: string[]; ansibleCode: number; tsplayCode: number; out: string }> {
   const { dir, cleanup } = scratch('tsplay-sem-');
   try {
@@ -66,7 +66,7 @@ async function both(
     if (opts.tags) args.push('--tags', opts.tags.join(','));
     if (opts.skipTags) args.push('--skip-tags', opts.skipTags.join(','));
     const ar = await ansiblePlaybook(a.dir, args);
-    const tr = await runPlays(t.inv, plays, { tags: { tags: opts.tags ?? [], skipTags: opts.skipTags ?? [] } });
+    const tr = await runPlays(t.inv, plays, { tags: { tags: opts.tags ?? [], skipTags: opts.skipTags ?? [] }, forceHandlers: opts.forceHandlers ?? false });
     return { ansible: order(a), tsplay: order(t), ansibleCode: ar.code, tsplayCode: tr.exitCode, out: ar.out };
   } finally {
     cleanup();
@@ -196,6 +196,57 @@ describe('executor semantics, side by side with ansible-playbook 2.14', function
     expect(res.ansible).to.include('G:h1');
     expect(res.tsplay).to.deep.equal(res.ansible);
     expect(res.tsplayCode).to.equal(0);
+  });
+
+  it('a handler that notifies one defined before it, and --force-handlers on a failed host', async () => {
+    const yaml = `
+- hosts: all
+  gather_facts: false
+  pre_tasks:
+    - name: pre
+      ${markYaml('pre')}
+      notify: second
+  tasks:
+    - name: task
+      ${markYaml('task')}
+      notify: third
+    - name: fail h1
+      ${markYaml('fail')}
+      failed_when: inventory_hostname == 'h1'
+    - name: after
+      ${markYaml('after')}
+  handlers:
+    - name: first
+      ${markYaml('H-first')}
+    - name: second
+      ${markYaml('H-second')}
+      notify: first
+    - name: third
+      ${markYaml('H-third')}
+`;
+    const plays: PlaySpec[] = [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        preTasks: (t: TaskBuilder) => void t.task('pre', mark('pre'), { notify: 'second' }),
+        tasks: (t: TaskBuilder) => {
+          t.task('task', mark('task'), { notify: 'third' });
+          t.task('fail h1', mark('fail'), { failedWhen: "inventory_hostname == 'h1'" });
+          t.task('after', mark('after'));
+        },
+        handlers: { first: mark('H-first'), second: { call: mark('H-second'), opts: { notify: 'first' } }, third: mark('H-third') },
+      },
+    ];
+    const plain = await both(yaml, plays);
+    expect(plain.ansibleCode, plain.out).to.equal(2);
+    // sanity: Ansible runs the earlier-defined handler at the next flush, and on h2 only
+    expect(plain.ansible.indexOf('H-first:h2')).to.be.greaterThan(plain.ansible.indexOf('after:h2'));
+    expect(plain.tsplay).to.deep.equal(plain.ansible);
+    const forced = await both(yaml, plays, { args: ['--force-handlers'], forceHandlers: true });
+    expect(forced.ansibleCode, forced.out).to.equal(2);
+    expect(forced.ansible).to.include('H-third:h1,h2');
+    expect(forced.tsplay).to.deep.equal(forced.ansible);
+    expect(forced.tsplayCode).to.equal(2);
   });
 
   it('always runs after a failure no rescue handled; the host then stops, its handlers are dropped', async () => {
