@@ -33,7 +33,7 @@ describe('host view and role variable checks', () => {
         gatherFacts: false,
         tasks: (t: TaskBuilder) => {
           const first = t.task('first', p.module({}));
-          t.task('read', q.module((h) => ({ mine: (h.result(first) as { on: string }).on, other: (h.result(first, 'h2') as { on: string }).on, groups: h.groupNames, web: h.groups.web, hv: h.hostvars('h2').inventory_hostname })));
+          t.task('read', q.module((h) => ({ mine: (h.result(first) as unknown as { on: string }).on, other: (h.result(first, 'h2') as unknown as { on: string }).on, groups: h.groupNames, web: h.groups.web, hv: h.hostvars('h2').inventory_hostname })));
           const later = { id: 987654, name: 'later' };
           t.task('too early', q.module((h) => ({ x: h.result(later as never) })), { ignoreErrors: true });
           t.task('no host', q.module((h) => ({ x: h.result(first, 'ghost') })), { ignoreErrors: true });
