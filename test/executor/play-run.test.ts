@@ -71,6 +71,16 @@ describe('executor: a play from start to end', () => {
     });
   });
 
+  it('a host whose connection cannot be made (not unreachable) fails at gathering, saying why', async () => {
+    writeFileSync(inv, `h1 ansible_connection=local\nodd ansible_connection=bogus\n`);
+    const run = await runPlays(inv, [{ hosts: 'all', tasks: task }]);
+    const odd = ofType(run.events, 'host_result').find((e) => e.task === 'Gathering Facts' && e.host === 'odd')!;
+    expect(odd).to.include({ status: 'failed', changed: false, msg: "odd: ansible_connection 'bogus' is not supported (use ssh or local)" });
+    expect(run.stats.odd).to.include({ failed: 1, unreachable: 0 });
+    expect(p.calls.map((c) => c.host)).to.deep.equal(['h1']);
+    expect(run.exitCode).to.equal(2);
+  });
+
   describe('names and skipped plays', () => {
     it("an unnamed play is named by its hosts, with its number after the first", async () => {
       const run = await runPlays(inv, [
@@ -94,6 +104,16 @@ describe('executor: a play from start to end', () => {
       ]);
       expect(p.calls.map((c) => c.host)).to.deep.equal(['h1']);
     });
+  });
+
+  it('batch_start events name each batch of a serial play, and only when there are several', async () => {
+    const serial = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, serial: 1, tasks: task }]);
+    expect(ofType(serial.events, 'batch_start').map((e) => [e.play, e.batch, e.batches, e.hosts])).to.deep.equal([
+      ['all', 1, 2, ['h1']],
+      ['all', 2, 2, ['h2']],
+    ]);
+    const one = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, serial: 5, tasks: task }]);
+    expect(ofType(one.events, 'batch_start')).to.deep.equal([]);
   });
 
   describe('how a run stops', () => {
@@ -157,6 +177,18 @@ describe('executor: a play from start to end', () => {
       expect(await run({ tags: ['x'] }, ['y'])).to.deep.equal([]);
       expect(await run({ environment: { A: '1' } }, ['y'])).to.deep.equal([]);
       expect(await run({ environment: { A: '1' } })).to.deep.equal(['nobody']);
+    });
+
+    it("a role's handlers may be a function of the role, and a role entry's vars reach them", async () => {
+      const h = probe();
+      const r = defineRole({
+        name: 'web',
+        vars: roleVars({}),
+        handlers: (scope) => ({ [`${scope.role} restart`]: h.module({ port: '{{ port }}' }) }),
+        tasks: (t) => void t.task('in role', p.module({}), { changedWhen: 'true', notify: 'web restart' }),
+      });
+      await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, roles: [{ role: r, vars: { port: 8080 } }] }]);
+      expect(h.calls.map((c) => c.args.port)).to.deep.equal([8080]);
     });
 
     it("a handler's listen topics, one or several, notify it", async () => {

@@ -53,6 +53,19 @@ describe('preflight: a playbook is checked whole before anything runs', () => {
     expect(got[2]).to.match(/^\S+preflight\.test\.ts:\d+: play #3 'badserial': option serial \(from '\{\{ s \}\}'\): .*lots/);
   });
 
+  it('a play whose hosts come from a function is named so in an error about it', () => {
+    const got = problems([
+      {
+        hosts: (() => {
+          throw new Error('no inventory yet');
+        }) as never,
+        tasks: () => undefined,
+      },
+    ]);
+    expect(got).to.have.length(1);
+    expect(got[0]).to.match(/^\S+preflight\.test\.ts:\d+: play #1 '\(hosts from a function\)': option hosts \(from its function\): no inventory yet$/);
+  });
+
   it('a tasks function that throws names the play and the line that threw', () => {
     const got = problems([
       {
