@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskBuilder } from '../../lib/index.js';
+import { UnreachableError } from '../../lib/connection/types.js';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import type { RunEvent } from '../../lib/report/events.js';
 import { localInventory, runPlays, scratch } from '../helpers/run.js';
@@ -172,5 +173,103 @@ describe('executor: a task over the batch', () => {
       },
     ]);
     expect(seen.map((s) => s.out)).to.deep.equal(['play/block', 'play/task', 'play/play']);
+  });
+
+  it('after every host failed inside a block with rescue, the block\'s later tasks are not started at all', async () => {
+    const run = await runPlays(inv, [
+      {
+        hosts: 'all',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) =>
+          void t.block(
+            'b',
+            (b) => {
+              b.task('fails', p.module({ n: 'fails' }), { failedWhen: 'true' });
+              b.task('never', p.module({ n: 'never' }));
+            },
+            { rescue: (r) => void r.task('rescue', p.module({ n: 'rescue' })) },
+          ),
+      },
+    ]);
+    expect(run.events.filter((e) => e.type === 'task_start').map((e) => e.type === 'task_start' && e.task)).to.deep.equal(['fails', 'rescue']);
+    expect(run.stats.h1).to.include({ rescued: 1, failed: 0 });
+    expect(run.exitCode).to.equal(0);
+  });
+
+  it('a failure in a block without rescue counts as failed, not rescued', async () => {
+    const run = await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks: (t: TaskBuilder) => void t.block('b', (b) => void b.task('fails', p.module({}), { failedWhen: 'true' }), { always: (a) => void a.task('always', p.module({ n: 'always' })) }) }]);
+    expect(run.stats.h1).to.include({ failed: 1, rescued: 0 });
+    expect(p.calls.map((c) => c.args.n)).to.deep.equal([undefined, 'always']);
+  });
+
+  it('always does not run on a host that became unreachable in the block', async () => {
+    p.answer = (args, ctx) => {
+      if (args.n === 'drop' && ctx.host === 'h2') throw new UnreachableError('h2', 'gone');
+      return { changed: false };
+    };
+    await runPlays(inv, [{ hosts: 'all', gatherFacts: false, tasks: (t: TaskBuilder) => void t.block('b', (b) => void b.task('drop', p.module({ n: 'drop' })), { always: (a) => void a.task('always', p.module({ n: 'always' })) }) }]);
+    expect(p.calls.filter((c) => c.args.n === 'always').map((c) => c.host).sort()).to.deep.equal(['h1', 'h3']);
+  });
+
+  it('flushHandlers runs the notified handlers at that point', async () => {
+    const order: string[] = [];
+    p.answer = (args, ctx) => {
+      order.push(`${String(args.n)}:${ctx.host}`);
+      return { changed: true };
+    };
+    await runPlays(inv, [
+      {
+        hosts: 'h1',
+        gatherFacts: false,
+        tasks: (t: TaskBuilder) => {
+          t.task('notify', p.module({ n: 'notify' }), { notify: 'h' });
+          t.flushHandlers();
+          t.task('after', p.module({ n: 'after' }));
+        },
+        handlers: { h: p.module({ n: 'handler' }) },
+      },
+    ]);
+    expect(order).to.deep.equal(['notify:h1', 'handler:h1', 'after:h1']);
+  });
+
+  it('handlers are not filtered by --tags: a tagged task notifies an untagged handler, which runs', async () => {
+    await runPlays(
+      inv,
+      [
+        {
+          hosts: 'h1',
+          gatherFacts: false,
+          tasks: (t: TaskBuilder) => {
+            t.task('tagged', p.module({ n: 'tagged' }), { tags: ['x'], changedWhen: 'true', notify: 'h' });
+            t.task('untagged', p.module({ n: 'untagged' }));
+          },
+          handlers: { h: p.module({ n: 'handler' }) },
+        },
+      ],
+      { tags: { tags: ['x'], skipTags: [] } },
+    );
+    expect(p.calls.map((c) => c.args.n)).to.deep.equal(['tagged', 'handler']);
+  });
+
+  it('anyErrorsFatal counts an unreachable host too, fails the whole batch, and exits 2', async () => {
+    p.answer = (_a, ctx) => {
+      if (ctx.host === 'h2') throw new UnreachableError('h2', 'gone');
+      return { changed: false };
+    };
+    const retry = join(dir, 'r.retry');
+    const run = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, anyErrorsFatal: true, tasks: (t: TaskBuilder) => { t.task('boom', p.module({})); t.task('after', p.module({ n: 'after' })); } }], { retryFile: retry });
+    expect(run.stopped?.reason).to.equal("anyErrorsFatal: task 'boom' failed on h2");
+    expect(p.calls.filter((c) => c.args.n === 'after')).to.have.length(0);
+    expect(readFileSync(retry, 'utf8')).to.equal('h1\nh2\nh3\n');
+    expect(run.exitCode).to.equal(2);
+  });
+
+  it('a run-once task whose host is unreachable ends the play too', async () => {
+    p.answer = () => {
+      throw new UnreachableError('h1', 'gone');
+    };
+    const run = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, tasks: (t: TaskBuilder) => { t.task('once', p.module({}), { runOnce: true }); t.task('after', p.module({ n: 'after' })); } }]);
+    expect(run.stopped?.reason).to.equal("run-once task 'once' failed on h1");
+    expect(p.calls).to.have.length(1);
   });
 });

@@ -83,7 +83,7 @@ describe('task-level options: runOnce and throttle', () => {
     const r = await run({ throttle: '{{ bad }}' } as TaskOptions);
     expect(p.calls).to.have.length(0);
     const l = lines(r.events);
-    expect(l.map((x) => [x.host, x.status])).to.deep.equal(HOSTS.map((h) => [h, 'failed']));
+    expect(l.map((x) => [x.host, x.status, x.changed])).to.deep.equal(HOSTS.map((h) => [h, 'failed', false]));
     expect(l[0].msg).to.match(/^task 't' at \S+task-level\.test\.ts:\d+, host h1: option throttle \(from '\{\{ bad \}\}'\): 'often' is not a whole number >= 0; fix/);
     expect(r.exitCode).to.equal(2);
   });
