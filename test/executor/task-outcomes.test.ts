@@ -85,8 +85,8 @@ describe('executor: one task on one host (task.ts)', () => {
     });
 
     it('labels items as Ansible prints them: scalars as text, anything else as JSON', async () => {
-      const { lines } = await registeredAfter({}, { loop: ['s', 7, true, { k: 1 }, [1, 2]] });
-      expect(lines.map((l) => l.item)).to.deep.equal(['s', '7', 'true', '{"k":1}', '[1,2]']);
+      const { lines } = await registeredAfter({}, { loop: ['s', 7, true, null, { k: 1 }, [1, 2], { n: null }] });
+      expect(lines.map((l) => l.item)).to.deep.equal(['s', '7', 'true', 'null', '{"k":1}', '[1,2]', '{"n":null}']);
     });
 
     it('gives each item ansible_loop (index, index0, first, last, length), and loopVar/indexVar under their names', async () => {
@@ -125,6 +125,7 @@ describe('executor: one task on one host (task.ts)', () => {
       expect(lines).to.have.length(1);
       expect(lines[0].status).to.equal('failed');
       expect(lines[0].msg).to.match(/^task 'under test' at .*task-outcomes\.test\.ts:\d+: loop must give a list, got string$/);
+      expect(lines[0].result).to.deep.equal({ changed: false, failed: true, msg: lines[0].msg });
       expect(run.exitCode).to.equal(2);
     });
 
@@ -253,6 +254,15 @@ describe('executor: one task on one host (task.ts)', () => {
       expect(ignored.r).to.deep.equal({ changed: false, unreachable: true, msg: 'ssh: connect refused' });
     });
 
+    it('ignoreUnreachable does not ignore a failure, nor ignoreErrors an unreachable host', async () => {
+      p.answer = () => ({ changed: false, failed: true, msg: 'plain failure' });
+      expect((await one({}, { ignoreUnreachable: true })).lines.map((l) => l.status)).to.deep.equal(['failed']);
+      p.answer = () => {
+        throw new UnreachableError('h1', 'gone');
+      };
+      expect((await one({}, { ignoreErrors: true })).lines.map((l) => l.status)).to.deep.equal(['unreachable']);
+    });
+
     it('a module answer of failed or skipped sets the status', async () => {
       p.answer = () => ({ changed: true, failed: true, msg: 'no' });
       const failed = await registeredAfter({}, {});
@@ -274,6 +284,23 @@ describe('executor: one task on one host (task.ts)', () => {
       }
       expect(runs).to.deep.equal([['h1'], [], []]);
     });
+  });
+
+  it('a when, a loop item\'s when, an until or a label that cannot be evaluated names itself and the task', async () => {
+    const cases: [TaskOptions, RegExp][] = [
+      [{ when: 'nope_w.x' }, /^when of task 'under test' at \S+/],
+      [{ loop: [1], when: 'nope_w2.x' }, /^when of task 'under test' at \S+/],
+      [{ until: 'nope_u.x', retries: 1, delay: 0 }, /^until of task 'under test' at \S+/],
+      [{ loop: [1], loopControl: { label: '{{ nope_l }}' } }, /^loopControl\.label of task 'under test' at \S+/],
+      [{ loop: '{{ nope_loop }}' }, /^loop of task 'under test' at \S+/],
+      [{ delegateTo: '{{ nope_d }}' }, /^delegateTo of task 'under test' at \S+/],
+    ];
+    for (const [opts, re] of cases) {
+      const { lines } = await one({}, opts);
+      const failed = lines.filter((l) => l.status === 'failed');
+      expect(failed, JSON.stringify(opts)).to.have.length.greaterThan(0);
+      expect(failed.at(-1)!.msg, JSON.stringify(opts)).to.match(re);
+    }
   });
 
   describe('delegation, check and diff', () => {
