@@ -220,6 +220,23 @@ describe('executor: a play from start to end', () => {
       },
     ];
 
+    it('a role handler answers to "role : name" too', async () => {
+      const h = probe();
+      const r = defineRole({ name: 'svc', vars: roleVars({}), handlers: { restart: h.module({}) }, tasks: () => undefined });
+      await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, roles: [r], tasks: (t: TaskBuilder) => void t.task('t', p.module({}), { changedWhen: 'true', notify: 'svc : restart' }) }]);
+      expect(h.calls.map((c) => c.host)).to.deep.equal(['h1']);
+    });
+
+    it('a failed host that ran its handlers under forceHandlers stays failed', async () => {
+      const h = probe();
+      const later = probe();
+      const run = await runPlays(inv, [...plays(h), { hosts: 'all', gatherFacts: false, tasks: (t: TaskBuilder) => void t.task('later', later.module({})) }], { forceHandlers: true });
+      expect(h.calls.map((c) => c.host).sort()).to.deep.equal(['h1', 'h2']);
+      expect(later.calls.map((c) => c.host)).to.deep.equal(['h2']);
+      expect(run.stats.h1.failed).to.equal(1);
+      expect(run.exitCode).to.equal(2);
+    });
+
     it('are dropped, unless forceHandlers', async () => {
       const dropped = probe();
       await runPlays(inv, plays(dropped));

@@ -389,6 +389,26 @@ describe('executor: one task on one host (task.ts)', () => {
       expect(lines[0].msg).to.contain('nope_var');
     });
 
+    it('the words of a condition that cannot be evaluated: which condition, and the error', async () => {
+      const thrower = () => {
+        throw new Error('fn broke');
+      };
+      const a = await registeredAfter({}, { changedWhen: 'nope_c.x', ignoreErrors: true });
+      expect(a.r.changed_when_result).to.match(/^The conditional check 'nope_c\.x' failed\. The error was: changedWhen of task 'under test' at \S+/);
+      const b = await registeredAfter({}, { failedWhen: ['true', thrower] as never, ignoreErrors: true });
+      expect(b.r.failed_when_result).to.equal("The conditional check 'true', (a function) failed. The error was: fn broke");
+      expect(b.r.failed).to.equal(true);
+      const c = await registeredAfter({}, { failedWhen: 'nope_f.x', ignoreErrors: true });
+      expect(c.r.failed_when_result).to.match(/^The conditional check 'nope_f\.x' failed\. The error was: failedWhen of task 'under test' at \S+/);
+    });
+
+    it('changedWhen and failedWhen leave a skipped result alone', async () => {
+      p.answer = () => ({ changed: false, skipped: true, msg: 'skip me' });
+      const { lines } = await one({}, { failedWhen: 'true', changedWhen: 'true' });
+      expect(lines[0].status).to.equal('skipped');
+      expect(lines[0].result).to.deep.equal({ changed: false, skipped: true, msg: 'skip me' });
+    });
+
     it('a failedWhen error is what the line says too', async () => {
       const { lines } = await registeredAfter({}, { failedWhen: 'nope_var2.x' });
       expect(lines[0].status).to.equal('failed');
