@@ -32,8 +32,8 @@ export const SCOPES = {
   vars: { mutate: ['lib/vars/**/*.ts'], tests: ['test/vars/extra.test.ts', 'test/vars/merge.test.ts', 'test/vars/schema.test.ts', 'test/executor/basics.test.ts'] },
   inventory: { mutate: ['lib/inventory/**/*.ts'], tests: unitTests('test/inventory') },
   'modules-common': { mutate: ['lib/modules/common/**/*.ts'], tests: unitTests('test/modules') },
-  // async.ts's tests wait on real detached jobs (24 s of the folder's 30): they get a scope of
-  // their own so the rest of the executor's mutants do not each wait for them
-  executor: { mutate: ['lib/executor/**/*.ts', '!lib/executor/async.ts'], tests: unitTests('test/executor').filter((f) => !f.endsWith('/async.test.ts')) },
-  'executor-async': { mutate: ['lib/executor/async.ts'], tests: ['test/executor/async.test.ts'] },
+  // async.ts's tests wait on real detached jobs and poll intervals (whole seconds): they get a
+  // scope of their own so the rest of the executor's mutants do not each wait for them
+  executor: { mutate: ['lib/executor/**/*.ts', '!lib/executor/async.ts'], tests: unitTests('test/executor').filter((f) => !/\/async[^/]*\.test\.ts$/.test(f)) },
+  'executor-async': { mutate: ['lib/executor/async.ts'], tests: ['test/executor/async.test.ts', 'test/executor/async-poll.test.ts'] },
 };
