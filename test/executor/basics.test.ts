@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { command, copy, debug, defineRole, fail, file, roleVars, set_fact, shell, template, v } from '../../lib/index.js';
-import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { localInventory, localRun, runPlays } from '../helpers/run.js';
 
 const HOSTS = ['web1', 'web2', 'web3'];
 
@@ -11,9 +11,7 @@ describe('executor: linear strategy on the local connection', () => {
   let cleanup: () => void;
   let inv: string;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, HOSTS, '[web]\nweb1\nweb2\nweb3\n[web:vars]\ncolor=blue\n');
-    for (const h of HOSTS) mkdirSync(join(dir, h));
+    ({ dir, inv, cleanup } = localRun(HOSTS, '[web]\nweb1\nweb2\nweb3\n[web:vars]\ncolor=blue\n'));
   });
   afterEach(() => cleanup());
 

@@ -1,21 +1,16 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TaskBuilder } from '../../lib/index.js';
-import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { localRun, runPlays } from '../helpers/run.js';
 import { probe } from '../helpers/probe.js';
 
 // The run's inventory as group_by and add_host change it (dyninv.ts): each call says whether it
 // changed anything (the module's `changed`), and later tasks see the new groups and group_names.
 
 describe('dynamic inventory: group_by and add_host', () => {
-  let dir: string;
   let cleanup: () => void;
   let inv: string;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, ['h1', 'h2'], '[old]\nh2\n');
-    for (const h of ['h1', 'h2']) mkdirSync(join(dir, h));
+    ({ inv, cleanup } = localRun(['h1', 'h2'], '[old]\nh2\n'));
   });
   afterEach(() => cleanup());
 

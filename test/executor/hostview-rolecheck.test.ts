@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { defineRole, roleVars, v, type TaskBuilder } from '../../lib/index.js';
 import type { RunEvent } from '../../lib/report/events.js';
-import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { localRun, runPlays } from '../helpers/run.js';
 import { probe } from '../helpers/probe.js';
 
 // The typed host view a task's functions get (hostview.ts) and the check of a role's declared
@@ -12,13 +10,10 @@ import { probe } from '../helpers/probe.js';
 type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
 describe('host view and role variable checks', () => {
-  let dir: string;
   let cleanup: () => void;
   let inv: string;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, ['h1', 'h2'], '[web]\nh1\n');
-    for (const h of ['h1', 'h2']) mkdirSync(join(dir, h));
+    ({ inv, cleanup } = localRun(['h1', 'h2'], '[web]\nh1\n'));
   });
   afterEach(() => cleanup());
 

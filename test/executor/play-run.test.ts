@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { defineRole, roleVars, v, type TaskBuilder } from '../../lib/index.js';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import type { RunEvent } from '../../lib/report/events.js';
-import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { localRun, runPlays } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
 
 // A play from start to end (play.ts): fact gathering, names, skipped plays, how a run stops,
@@ -13,14 +12,11 @@ import { probe, type Probe } from '../helpers/probe.js';
 type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
 describe('executor: a play from start to end', () => {
-  let dir: string;
   let cleanup: () => void;
   let inv: string;
   let p: Probe;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, ['h1', 'h2'], '[web]\nh1\nh2\n');
-    for (const h of ['h1', 'h2']) mkdirSync(join(dir, h));
+    ({ inv, cleanup } = localRun(['h1', 'h2'], '[web]\nh1\nh2\n'));
     p = probe();
   });
   afterEach(() => cleanup());

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskBuilder } from '../../lib/index.js';
 import { UnreachableError } from '../../lib/connection/types.js';
-import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { localRun, runPlays } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
 
 // What a whole run reports (run.ts): its first and last events, its exit code, the recap of a
@@ -15,9 +15,7 @@ describe('executor: a run, start to recap', () => {
   let inv: string;
   let p: Probe;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, ['h1', 'h2', 'h3']);
-    for (const h of ['h1', 'h2', 'h3']) mkdirSync(join(dir, h));
+    ({ dir, inv, cleanup } = localRun(['h1', 'h2', 'h3']));
     p = probe();
   });
   afterEach(() => cleanup());

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskBuilder } from '../../lib/index.js';
 import { UnreachableError } from '../../lib/connection/types.js';
 import type { PlaySpec } from '../../lib/dsl/types.js';
 import type { RunEvent } from '../../lib/report/events.js';
-import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { localRun, runPlays } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
 
 // How a task is run over the batch (nodes.ts): --step answers, --start-at-task globs, run-once
@@ -18,9 +18,7 @@ describe('executor: a task over the batch', () => {
   let inv: string;
   let p: Probe;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, ['h1', 'h2', 'h3']);
-    for (const h of ['h1', 'h2', 'h3']) mkdirSync(join(dir, h));
+    ({ dir, inv, cleanup } = localRun(['h1', 'h2', 'h3']));
     p = probe();
   });
   afterEach(() => cleanup());

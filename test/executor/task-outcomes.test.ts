@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { ModuleFailure, type TaskBuilder, type TaskOptions } from '../../lib/index.js';
 import { UnreachableError } from '../../lib/connection/types.js';
 import { CENSORED } from '../../lib/executor/task.js';
 import type { RunEvent } from '../../lib/report/events.js';
 import type { RunOptions } from '../../lib/executor/context.js';
-import { localInventory, runPlays, scratch, type TestRun } from '../helpers/run.js';
+import { localRun, runPlays, type TestRun } from '../helpers/run.js';
 import { probe, type Probe, type ProbeResult } from '../helpers/probe.js';
 
 // What one task makes of its module's answers on a host: loop results, when, until/retries,
@@ -17,14 +15,11 @@ import { probe, type Probe, type ProbeResult } from '../helpers/probe.js';
 type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
 describe('executor: one task on one host (task.ts)', () => {
-  let dir: string;
   let cleanup: () => void;
   let inv: string;
   let p: Probe;
   beforeEach(() => {
-    ({ dir, cleanup } = scratch());
-    inv = localInventory(dir, ['h1', 'h2'], '[all:vars]\nplain=visible\n');
-    for (const h of ['h1', 'h2']) mkdirSync(join(dir, h));
+    ({ inv, cleanup } = localRun(['h1', 'h2'], '[all:vars]\nplain=visible\n'));
     p = probe();
   });
   afterEach(() => cleanup());

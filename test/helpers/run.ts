@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlaySpec } from '../../lib/dsl/types.js';
@@ -21,6 +21,14 @@ export function localInventory(dir: string, names: string[], extra = ''): string
   const file = join(dir, 'hosts.ini');
   writeFileSync(file, `[all]\n${lines.join('\n')}\n${extra}`);
   return file;
+}
+
+/** A scratch dir with an inventory of local hosts, each with its root dir made. */
+export function localRun(names: string[], extra = ''): { dir: string; inv: string; cleanup: () => void } {
+  const { dir, cleanup } = scratch();
+  const inv = localInventory(dir, names, extra);
+  for (const n of names) mkdirSync(join(dir, n));
+  return { dir, inv, cleanup };
 }
 
 export interface TestRun extends RunSummary {
