@@ -14,7 +14,7 @@ interface Call {
 }
 
 /** A connection that answers each command from `answer`, recording what it was asked. */
-function scripted(answer: (script: string, n: number) => ExecResult | Error): { conn: Connection; calls: Call[]; retries: number } {
+function scripted(answer: (script: string, n: number) => ExecResult | Error, reconnects = true): { conn: Connection; calls: Call[]; retries: number } {
   const calls: Call[] = [];
   const s = {
     calls,
@@ -22,6 +22,10 @@ function scripted(answer: (script: string, n: number) => ExecResult | Error): { 
     conn: {
       host: 'h1',
       marker: 'kept',
+      // a method that needs its `this`: the async connection must call it on the host connection
+      whoami(this: { host: string }) {
+        return `on ${this.host}`;
+      },
       exec: async (script: string, opts: ExecOptions = {}) => {
         calls.push({ script, opts });
         const a = answer(script, calls.length);
@@ -31,7 +35,7 @@ function scripted(answer: (script: string, n: number) => ExecResult | Error): { 
       put: async () => undefined,
       get: async () => Buffer.from(''),
       close: async () => undefined,
-      retryConnect: () => void s.retries++,
+      ...(reconnects ? { retryConnect: () => void s.retries++ } : {}),
     } as Connection,
   };
   return s;
@@ -76,6 +80,10 @@ describe('async on the controller: starting, polling and reading a job', functio
     expect(s.calls[0].script).to.not.contain('s3cret-cmd');
     const job = JSON.parse(String(s.calls[0].opts.stdin)) as { script: string; stdin: string };
     expect([Buffer.from(job.script, 'base64').toString(), Buffer.from(job.stdin, 'base64').toString()]).to.deep.equal(['echo s3cret-cmd', 'in-data']);
+    // no stdin: an empty one
+    const t = scripted(() => started);
+    await failure(asyncConnection(t.conn, 30, 0, () => undefined).conn.exec('true'));
+    expect((JSON.parse(String(t.calls[0].opts.stdin)) as { stdin: string }).stdin).to.equal('');
   });
 
   it('polls until the job finished, one log line per unfinished poll; gives its outcome and removes the status file', async () => {
@@ -114,12 +122,25 @@ describe('async on the controller: starting, polling and reading a job', functio
     const e = await failure(asyncConnection(t.conn, 2, 1, () => undefined).conn.exec('x'));
     expect(e.message).to.equal('still down');
     expect(t.retries).to.equal(2);
+    // a connection that cannot reconnect (local) just reads again
+    const u = scripted((_script, n) => [started, new Error('blip'), status({ finished: 1, rc: 0 }), ok('')][n - 1], false);
+    expect((await asyncConnection(u.conn, 5, 1, () => undefined).conn.exec('x')).rc).to.equal(0);
+  });
+
+  it('no status file yet is not finished: it polls on', async () => {
+    const answers = [started, { rc: 3, stdout: '', stderr: '' }, status({ finished: 1, rc: 0, stdout: 'done' }), ok('')];
+    const s = scripted((_script, n) => answers[n - 1]);
+    const logs: string[] = [];
+    expect((await asyncConnection(s.conn, 5, 1, (m) => logs.push(m)).conn.exec('x')).stdout).to.equal('done');
+    expect(logs).to.have.length(1);
   });
 
   it('not finished at the limit, or finished without a return code (the runner killed it): the timeout, with the running state', async () => {
     for (const last of [status({}), status({ finished: 1, failed: 1, msg: 'Timeout exceeded' })]) {
       const s = scripted((_script, n) => (n === 1 ? started : last));
       const e = await failure(asyncConnection(s.conn, 1, 1, () => undefined).conn.exec('x'));
+      // one read per poll within the limit, none after it
+      expect(s.calls).to.have.length(2);
       expect(e).to.be.instanceOf(AsyncTimeout);
       expect(e.message).to.equal('async task did not complete within the requested time - 1s');
       expect((e as AsyncTimeout).last).to.deep.include({ started: 1, finished: 0, results_file: '/home/u/.ansible_async/j1.1' });
@@ -128,9 +149,11 @@ describe('async on the controller: starting, polling and reading a job', functio
 
   it('the async connection passes everything but exec through to the host connection', async () => {
     const s = scripted(() => started);
-    const c = asyncConnection(s.conn, 5, 1, () => undefined).conn as Connection & { marker: string };
+    const c = asyncConnection(s.conn, 5, 1, () => undefined).conn as Connection & { marker: string; whoami(): string };
     expect(c.host).to.equal('h1');
     expect(c.marker).to.equal('kept');
+    const { whoami } = c;
+    expect(whoami()).to.equal('on h1');
     c.retryConnect?.();
     expect(s.retries).to.equal(1);
   });
@@ -178,10 +201,31 @@ describe("async_status's result of a finished job", () => {
     expect(bad).to.include({ failed: true, changed: true, rc: 2, stderr: 'nope', ansible_job_id: 'j-bad', finished: 1 });
     rememberJob('j-killed', { module: command.def as never, args: { cmd: 'sleep 99' }, ctx: ctxOn(s.conn) });
     const killed = await finishedResult('j-killed', { ansible_job_id: 'j-killed', finished: 1, failed: 1, msg: 'Timeout exceeded' }, '/f');
-    expect(killed).to.include({ failed: true, rc: -9, stderr: 'Timeout exceeded' });
+    expect(killed).to.include({ failed: true, rc: -9, stdout: '', stderr: 'Timeout exceeded' });
     rememberJob('j-killed2', { module: command.def as never, args: { cmd: 'sleep 99' }, ctx: ctxOn(s.conn) });
     const bare = await finishedResult('j-killed2', { ansible_job_id: 'j-killed2', finished: 1 }, '/f');
     expect(bare).to.include({ rc: -9, stderr: 'the job ended without a return code' });
+  });
+
+  it("the replayed connection answers the module's one command and passes the rest through", async () => {
+    const s = scripted(() => ok(''));
+    const seen: string[] = [];
+    const probing = {
+      name: 'probing',
+      schema: {},
+      run: async (_a: unknown, ctx: ModuleContext) => {
+        const conn = ctx.conn as Connection & { whoami(): string };
+        const { whoami } = conn;
+        seen.push(conn.host, whoami());
+        const r = await conn.exec('anything');
+        return { changed: false, out: r.stdout, rc: r.rc };
+      },
+    };
+    rememberJob('j-probing', { module: probing as never, args: {}, ctx: ctxOn(s.conn) });
+    const r = await finishedResult('j-probing', { ansible_job_id: 'j-probing', finished: 1, rc: 4, stdout: 'from the job' }, '/f');
+    expect(r).to.include({ out: 'from the job', rc: 4 });
+    expect(seen).to.deep.equal(['h1', 'on h1']);
+    expect(s.calls).to.have.length(0);
   });
 
   it("a module's ModuleFailure becomes a failed result with its keys", async () => {
