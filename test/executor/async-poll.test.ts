@@ -147,6 +147,12 @@ describe('async on the controller: starting, polling and reading a job', functio
     }
   });
 
+  it('a status file that never appears is the timeout too', async () => {
+    const s = scripted((_script, n) => (n === 1 ? started : { rc: 3, stdout: '', stderr: '' }));
+    const e = await failure(asyncConnection(s.conn, 1, 1, () => undefined).conn.exec('x'));
+    expect(e).to.be.instanceOf(AsyncTimeout);
+  });
+
   it('the async connection passes everything but exec through to the host connection', async () => {
     const s = scripted(() => started);
     const c = asyncConnection(s.conn, 5, 1, () => undefined).conn as Connection & { marker: string; whoami(): string };
@@ -249,5 +255,7 @@ describe("async_status's result of a finished job", () => {
     const s: JobStatus = { ansible_job_id: 'j9', finished: 1, rc: 0, start: 'S', end: 'E', delta: 'D' };
     expect(jobResult({ changed: true, start: 'x', delta: 'y' }, s, job)).to.deep.equal({ changed: true, start: 'S', delta: 'D', ansible_job_id: 'j9', started: 1, finished: 1, results_file: '/f' });
     expect(jobResult({ changed: true }, { ansible_job_id: 'j9', finished: 1 }, job)).to.deep.equal({ changed: true, ansible_job_id: 'j9', started: 1, finished: 1, results_file: '/f' });
+    // a job without times keeps the module's own
+    expect(jobResult({ changed: true, start: 'mine' }, { ansible_job_id: 'j9', finished: 1 }, job)).to.include({ start: 'mine' });
   });
 });
