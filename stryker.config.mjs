@@ -11,14 +11,14 @@ const scope = SCOPES[process.env.MUTATION_SCOPE ?? 'report-mask'];
 if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
 // MUTATION_TESTS (comma-separated files) runs only those tests against the scope's mutants: what
 // a new test file kills, in minutes (with `--mutate FILE` to narrow the mutants too)
-const tests = process.env.MUTATION_TESTS ? process.env.MUTATION_TESTS.split(',') : scope.tests;
+const only = process.env.MUTATION_TESTS || undefined;
 
 export default {
   packageManager: 'npm',
   testRunner: 'mocha',
   // the tests are TypeScript, loaded through tsx as `npm test` does
   testRunnerNodeArgs: ['--import', 'tsx'],
-  mochaOptions: { spec: tests, config: '.mocharc.json' },
+  mochaOptions: { spec: only?.split(',') ?? scope.tests, config: '.mocharc.json' },
   mutate: scope.mutate,
   coverageAnalysis: 'perTest',
   // tsx never type-checks, and Stryker's `// @ts-nocheck` header would shift every line of the
@@ -27,7 +27,7 @@ export default {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 20000,
   reporters: ['clear-text', 'json', 'progress-append-only'],
-  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATION_SCOPE ?? 'report-mask'}${process.env.MUTATION_TESTS ? '-partial' : ''}.json` },
+  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATION_SCOPE ?? 'report-mask'}${only ? '-partial' : ''}.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // the lab's state and caches are not part of the sandbox

@@ -3,6 +3,7 @@ import type { Connection, ExecOptions, ExecResult } from '../../lib/connection/t
 import { ModuleFailure, type ModuleContext } from '../../lib/modules/types.js';
 import { AsyncTimeout, Detached, asyncConnection, finishedResult, jobResult, readStatus, rememberJob, type JobStatus } from '../../lib/executor/async.js';
 import { command } from '../../lib/modules/command.js';
+import { rejection } from '../helpers/rejection.js';
 
 // async's controller side (async.ts) against a scripted connection: what each answer of the host
 // makes of a job (refusals, the poll loop, a dropped read, the runner's own kill, the clean-up),
@@ -45,15 +46,6 @@ const ok = (stdout: string): ExecResult => ({ rc: 0, stdout, stderr: '' });
 const started = ok('{"results_file": "/home/u/.ansible_async/j1.1"}\n');
 const status = (s: Partial<JobStatus>): ExecResult => ok(JSON.stringify({ ansible_job_id: 'j', finished: 0, ...s }));
 
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not fail');
-}
-
 describe('async on the controller: starting, polling and reading a job', function () {
   this.timeout(20000);
 
@@ -65,7 +57,7 @@ describe('async on the controller: starting, polling and reading a job', functio
     ];
     for (const [answer, msg] of cases) {
       const s = scripted(() => answer);
-      const e = await failure(asyncConnection(s.conn, 10, 1, () => undefined).conn.exec('true'));
+      const e = await rejection(asyncConnection(s.conn, 10, 1, () => undefined).conn.exec('true'));
       expect(e).to.be.instanceOf(ModuleFailure);
       expect(e.message).to.equal(msg);
     }
@@ -73,7 +65,7 @@ describe('async on the controller: starting, polling and reading a job', functio
 
   it('the runner gets the command and its stdin in base64 on its own stdin, never on its command line', async () => {
     const s = scripted(() => started);
-    const e = await failure(asyncConnection(s.conn, 30, 0, () => undefined).conn.exec('echo s3cret-cmd', { stdin: 'in-data' }));
+    const e = await rejection(asyncConnection(s.conn, 30, 0, () => undefined).conn.exec('echo s3cret-cmd', { stdin: 'in-data' }));
     expect(e).to.be.instanceOf(Detached);
     expect((e as Detached).job.resultsFile).to.equal('/home/u/.ansible_async/j1.1');
     expect(s.calls[0].script).to.match(/^python3 -c '[\s\S]+' j\d{12}\.\d+ 30 ~\/\.ansible_async$/);
@@ -82,7 +74,7 @@ describe('async on the controller: starting, polling and reading a job', functio
     expect([Buffer.from(job.script, 'base64').toString(), Buffer.from(job.stdin, 'base64').toString()]).to.deep.equal(['echo s3cret-cmd', 'in-data']);
     // no stdin: an empty one
     const t = scripted(() => started);
-    await failure(asyncConnection(t.conn, 30, 0, () => undefined).conn.exec('true'));
+    await rejection(asyncConnection(t.conn, 30, 0, () => undefined).conn.exec('true'));
     expect((JSON.parse(String(t.calls[0].opts.stdin)) as { stdin: string }).stdin).to.equal('');
   });
 
@@ -102,7 +94,7 @@ describe('async on the controller: starting, polling and reading a job', functio
     expect(s.calls.slice(1).map((c) => c.opts.become)).to.deep.equal([become, become, become]);
     expect(run.status?.rc).to.equal(3);
     // a second command through the same async connection is refused
-    const again = await failure(run.conn.exec('y'));
+    const again = await rejection(run.conn.exec('y'));
     expect(again.message).to.equal('async: the module ran a second command; async takes modules that run one (command, shell)');
   });
 
@@ -119,7 +111,7 @@ describe('async on the controller: starting, polling and reading a job', functio
     expect((await asyncConnection(s.conn, 5, 1, () => undefined).conn.exec('x')).rc).to.equal(0);
     expect(s.retries).to.equal(1);
     const t = scripted((_script, n) => (n === 1 ? started : new Error('still down')));
-    const e = await failure(asyncConnection(t.conn, 2, 1, () => undefined).conn.exec('x'));
+    const e = await rejection(asyncConnection(t.conn, 2, 1, () => undefined).conn.exec('x'));
     expect(e.message).to.equal('still down');
     expect(t.retries).to.equal(2);
     // a connection that cannot reconnect (local) just reads again
@@ -138,7 +130,7 @@ describe('async on the controller: starting, polling and reading a job', functio
   it('not finished at the limit, or finished without a return code (the runner killed it): the timeout, with the running state', async () => {
     for (const last of [status({}), status({ finished: 1, failed: 1, msg: 'Timeout exceeded' })]) {
       const s = scripted((_script, n) => (n === 1 ? started : last));
-      const e = await failure(asyncConnection(s.conn, 1, 1, () => undefined).conn.exec('x'));
+      const e = await rejection(asyncConnection(s.conn, 1, 1, () => undefined).conn.exec('x'));
       // one read per poll within the limit, none after it
       expect(s.calls).to.have.length(2);
       expect(e).to.be.instanceOf(AsyncTimeout);
@@ -149,7 +141,7 @@ describe('async on the controller: starting, polling and reading a job', functio
 
   it('a status file that never appears is the timeout too', async () => {
     const s = scripted((_script, n) => (n === 1 ? started : { rc: 3, stdout: '', stderr: '' }));
-    const e = await failure(asyncConnection(s.conn, 1, 1, () => undefined).conn.exec('x'));
+    const e = await rejection(asyncConnection(s.conn, 1, 1, () => undefined).conn.exec('x'));
     expect(e).to.be.instanceOf(AsyncTimeout);
   });
 
@@ -168,8 +160,8 @@ describe('async on the controller: starting, polling and reading a job', functio
 describe('readStatus: the job status file', () => {
   it('none yet is undefined; a read error and a damaged file say so', async () => {
     expect(await readStatus(scripted(() => ({ rc: 3, stdout: '', stderr: '' })).conn, '/f', false)).to.equal(undefined);
-    expect((await failure(readStatus(scripted(() => ({ rc: 1, stdout: '', stderr: ' denied \n' })).conn, '/f', false))).message).to.equal('async: cannot read /f: rc 1: denied');
-    expect((await failure(readStatus(scripted(() => ok('{"finished": 1')).conn, '/f', false))).message).to.equal('async: /f is not a job status file');
+    expect((await rejection(readStatus(scripted(() => ({ rc: 1, stdout: '', stderr: ' denied \n' })).conn, '/f', false))).message).to.equal('async: cannot read /f: rc 1: denied');
+    expect((await rejection(readStatus(scripted(() => ok('{"finished": 1')).conn, '/f', false))).message).to.equal('async: /f is not a job status file');
     expect(await readStatus(scripted(() => status({ finished: 1, rc: 0 })).conn, '/f', false)).to.deep.equal({ ansible_job_id: 'j', finished: 1, rc: 0 });
   });
 
@@ -246,7 +238,7 @@ describe("async_status's result of a finished job", () => {
     const s = scripted(() => ok(''));
     const broken = { name: 'broken', schema: {}, run: async () => { throw new TypeError('bug'); } };
     rememberJob('j-broken', { module: broken as never, args: {}, ctx: ctxOn(s.conn) });
-    const e = await failure(finishedResult('j-broken', { ansible_job_id: 'j-broken', finished: 1, rc: 0 }, '/f'));
+    const e = await rejection(finishedResult('j-broken', { ansible_job_id: 'j-broken', finished: 1, rc: 0 }, '/f'));
     expect(e).to.be.instanceOf(TypeError);
   });
 

@@ -1,13 +1,10 @@
 import { expect } from 'chai';
 import { defineRole, roleVars, v, type TaskBuilder } from '../../lib/index.js';
-import type { RunEvent } from '../../lib/report/events.js';
 import { localRun, runPlays } from '../helpers/run.js';
 import { probe } from '../helpers/probe.js';
 
 // The typed host view a task's functions get (hostview.ts) and the check of a role's declared
 // variables when a task reads them (rolecheck.ts), with the words a user sees.
-
-type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
 describe('host view and role variable checks', () => {
   let cleanup: () => void;
@@ -36,7 +33,7 @@ describe('host view and role variable checks', () => {
       },
     ];
     const run = await runPlays(inv, plays);
-    for (const e of run.events) if (e.type === 'host_result' && e.host === 'h1' && (e.task === 'too early' || e.task === 'no host')) msgs.push(e.msg!);
+    for (const task of ['too early', 'no host']) msgs.push(run.lines(task).find((e) => e.host === 'h1')!.msg!);
     expect(q.calls.filter((c) => c.host === 'h1').map((c) => c.args)).to.deep.equal([{ mine: 'h1', other: 'h2', groups: ['web'], web: ['h1'], hv: 'h2' }]);
     expect(msgs[0]).to.match(/task 'later' has not run on h1; read its result only after it ran \(or guard with a condition\)$/);
     expect(msgs[1]).to.match(/h\.result\('first', 'ghost'\): 'ghost' is not a host of this run$/);
@@ -53,7 +50,7 @@ describe('host view and role variable checks', () => {
       },
     });
     const run = await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, roles: [r] }], { extraVars: { port: 'eighty', unused: 'never read' } });
-    const line = run.events.find((e): e is HostResult => e.type === 'host_result' && e.task === 'reads port')!;
+    const line = run.lines('reads port')[0];
     expect(line.status).to.equal('failed');
     expect(line.msg).to.equal("host h1, role svc: variable 'port' must be integer (set it in the role's defaults, inventory, role params or -e)");
     expect(p.calls).to.have.length(0);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunEvent } from '../../lib/report/events.js';
 import { command, debug, defineRole, fail, roleVars, set_fact, shell, v } from '../../lib/index.js';
 import type { ModuleResult, TaskOptions } from '../../lib/index.js';
-import { localInventory, runPlays, scratch, type TestRun } from '../helpers/run.js';
+import { localInventory, runPlays, scratch } from '../helpers/run.js';
+import { rejection } from '../helpers/rejection.js';
 
 // Task and play options that come from variables (issue 15): Jinja strings and typed functions,
 // validated with errors that say where.
@@ -15,18 +15,6 @@ export const typedRetries: TaskOptions<ModuleResult, { drain_retries: number }> 
 export const misspelled: TaskOptions<ModuleResult, { drain_retries: number }> = { retries: (h) => h.vars.drain_retires };
 // @ts-expect-error a plain string is neither a number nor a Jinja expression
 export const notJinja: TaskOptions = { retries: 'three' };
-
-const hostResults = (run: TestRun, task: string) =>
-  run.events.filter((e): e is Extract<RunEvent, { type: 'host_result' }> => e.type === 'host_result' && e.task === task);
-
-async function rejected(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the run to be refused');
-}
 
 describe('options from variables', () => {
   let dir: string;
@@ -52,7 +40,7 @@ describe('options from variables', () => {
     });
     const inv = inventory('[all:vars]\ndrain_retries=2\n[pin]\nh2 drain_retries=0\n');
     const run = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, roles: [role] }]);
-    const attempts = (task: string) => Object.fromEntries(hostResults(run, task).map((e) => [e.host, (e.result as { attempts?: number } | undefined)?.attempts]));
+    const attempts = (task: string) => Object.fromEntries(run.lines(task).map((e) => [e.host, (e.result as { attempts?: number } | undefined)?.attempts]));
     // tries: one retry event before each try after the first
     const tries = (task: string) => Object.fromEntries(['h1', 'h2', 'h3'].map((h) => [h, 1 + run.events.filter((e) => e.type === 'retry' && e.task === task && e.host === h).length]));
     expect(tries('drain')).to.deep.equal({ h1: 3, h2: 1, h3: 3 });
@@ -69,7 +57,7 @@ describe('options from variables', () => {
       { hosts: 'all', gatherFacts: false, tasks: (t) => void t.task('try', command('true'), { until: 'true', retries: '{{ r }}', delay: 0 }) },
     ]);
     expect(run.results('try').sort()).to.deep.equal(['h1:changed', 'h2:failed', 'h3:failed']);
-    const msgs = hostResults(run, 'try').filter((e) => e.status === 'failed').map((e) => e.msg);
+    const msgs = run.lines('try').filter((e) => e.status === 'failed').map((e) => e.msg);
     expect(msgs[0]).to.match(/^task 'try' at test\/executor\/options-from-vars\.test\.ts:\d+, host h2: option retries \(from '\{\{ r \}\}'\): -1 is not a whole number >= 0/);
     expect(msgs[1]).to.match(/host h3: option retries .*'abc' is not a whole number >= 0/);
   });
@@ -79,7 +67,7 @@ describe('options from variables', () => {
     const run = await runPlays(inv, [
       { hosts: 'h1:h2', gatherFacts: false, tasks: (t) => void t.task('say', debug({ msg: 'visible-{{ inventory_hostname }}' }), { noLog: '{{ quiet | default(false) }}' }) },
     ]);
-    const byHost = Object.fromEntries(hostResults(run, 'say').map((e) => [e.host, JSON.stringify(e.result)]));
+    const byHost = Object.fromEntries(run.lines('say').map((e) => [e.host, JSON.stringify(e.result)]));
     expect(byHost.h1).to.not.include('visible');
     expect(byHost.h2).to.include('visible-h2');
   });
@@ -101,7 +89,7 @@ describe('options from variables', () => {
     ]);
     expect(run.results('once')).to.deep.equal(['h1:ok']);
     expect(run.results('every')).to.have.length(3);
-    expect(hostResults(run, 'show').map((e) => e.msg)).to.deep.equal(['h1', 'h1', 'h1']);
+    expect(run.lines('show').map((e) => e.msg)).to.deep.equal(['h1', 'h1', 'h1']);
   });
 
   it('play hosts and serial from play vars and -e; anyErrorsFatal and maxFailPercentage too', async () => {
@@ -136,19 +124,19 @@ describe('options from variables', () => {
 
   it('play options see play vars and -e, not host or group vars; a bad value is refused before anything runs', async () => {
     const inv = inventory('[g]\nh1\n[g:vars]\nhv=h1\n');
-    const undef = await rejected(runPlays(inv, [{ hosts: '{{ hv }}', gatherFacts: false, tasks: (t) => void t.task('a', command('true')) }]));
+    const undef = await rejection(runPlays(inv, [{ hosts: '{{ hv }}', gatherFacts: false, tasks: (t) => void t.task('a', command('true')) }]));
     // runPlays calls playbook() in the helper: a real run names the playbook file there
     expect(undef.message).to.match(/helpers\/run\.ts:\d+: play #1 '\{\{ hv \}\}': option hosts \(from '\{\{ hv \}\}'\): undefined variable 'hv'/);
-    const bad = await rejected(
+    const bad = await rejection(
       runPlays(inv, [
         { name: 'p', hosts: 'all', gatherFacts: false, tasks: (t) => void t.task('a', command('true')) },
         { name: 'q', hosts: 'all', serial: '{{ s }}', gatherFacts: false, tasks: (t) => void t.task('a', command('true')) },
       ], { extraVars: { s: 'abc' } }),
     );
     expect(bad.message).to.match(/run\.ts:\d+: play #2 'q': option serial \(from '\{\{ s \}\}'\): serial 'abc' must be a number or "N%"/);
-    const literal = await rejected(runPlays(inv, [{ hosts: 'all', tasks: (t) => void t.task('lit', command('true'), { until: 'true', retries: -1 }) }]));
+    const literal = await rejection(runPlays(inv, [{ hosts: 'all', tasks: (t) => void t.task('lit', command('true'), { until: 'true', retries: -1 }) }]));
     expect(literal.message).to.match(/options-from-vars\.test\.ts:\d+: task 'lit': option retries: -1 is not a whole number >= 0/);
-    const pct = await rejected(runPlays(inv, [{ name: 'r', hosts: 'all', maxFailPercentage: '{{ m }}', vars: { m: 150 }, tasks: (t) => void t.task('a', command('true')) }]));
+    const pct = await rejection(runPlays(inv, [{ name: 'r', hosts: 'all', maxFailPercentage: '{{ m }}', vars: { m: 150 }, tasks: (t) => void t.task('a', command('true')) }]));
     expect(pct.message).to.match(/play #1 'r': option maxFailPercentage .*150 is not a number between 0 and 100/);
   });
 });
@@ -186,12 +174,12 @@ describe('environment', () => {
         },
       },
     ]);
-    const out = (task: string) => (hostResults(run, task)[0]?.result as { stdout?: string } | undefined)?.stdout;
+    const out = (task: string) => (run.lines(task)[0]?.result as { stdout?: string } | undefined)?.stdout;
     expect(out('role')).to.equal('play role play play');
     expect(out('inner')).to.equal('play role block task');
     expect(out('jinja map')).to.equal('http://proxy:3128 localhost play');
     expect(out('function')).to.equal('fn-h1');
     expect(out('become')).to.equal('kept nobody');
-    expect(hostResults(run, 'bad')[0].msg).to.match(/task 'bad' at .*options-from-vars\.test\.ts:\d+, host h1: option environment: 'BAD-NAME' is not a valid environment variable name/);
+    expect(run.lines('bad')[0].msg).to.match(/task 'bad' at .*options-from-vars\.test\.ts:\d+, host h1: option environment: 'BAD-NAME' is not a valid environment variable name/);
   });
 });

@@ -2,14 +2,11 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { defineRole, roleVars, v, type TaskBuilder } from '../../lib/index.js';
 import type { PlaySpec } from '../../lib/dsl/types.js';
-import type { RunEvent } from '../../lib/report/events.js';
 import { localRun, runPlays } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
 
 // A play from start to end (play.ts): fact gathering, names, skipped plays, how a run stops,
 // roles listed twice or with options, handlers on failed hosts.
-
-type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
 describe('executor: a play from start to end', () => {
   let cleanup: () => void;
@@ -22,7 +19,6 @@ describe('executor: a play from start to end', () => {
   afterEach(() => cleanup());
 
   const task = (t: TaskBuilder) => void t.task('t', p.module({}));
-  const ofType = <T extends RunEvent['type']>(events: RunEvent[], type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
 
   describe('facts', () => {
     it('gathers facts once per host for the run: a later play on the same hosts does not gather again', async () => {
@@ -30,15 +26,15 @@ describe('executor: a play from start to end', () => {
         { hosts: 'all', tasks: task },
         { hosts: 'h1', tasks: task },
       ]);
-      const starts = ofType(run.events, 'task_start').filter((e) => e.task === 'Gathering Facts');
+      const starts = run.of('task_start').filter((e) => e.task === 'Gathering Facts');
       expect(starts.map((e) => e.hosts)).to.deep.equal([['h1', 'h2']]);
-      const lines = ofType(run.events, 'host_result').filter((e) => e.task === 'Gathering Facts');
+      const lines = run.lines('Gathering Facts');
       expect(lines.map((l) => [l.host, l.status, l.changed]).sort()).to.deep.equal([
         ['h1', 'ok', false],
         ['h2', 'ok', false],
       ]);
       expect(lines[0].durationMs).to.be.within(0, 60000);
-      expect(ofType(run.events, 'task_end').filter((e) => e.task === 'Gathering Facts')).to.have.length(1);
+      expect(run.of('task_end').filter((e) => e.task === 'Gathering Facts')).to.have.length(1);
       // the facts are there for the tasks, as ansible_<name> and under ansible_facts
       const vars = p.calls[0].ctx.vars;
       expect(vars.ansible_system).to.equal('Linux');
@@ -57,7 +53,7 @@ describe('executor: a play from start to end', () => {
     it('a host that cannot be reached while gathering is unreachable and does not run the tasks; the others go on', async () => {
       writeFileSync(inv, `h1 ansible_connection=local\ndown ansible_host=127.0.10.254 ansible_port=1 ansible_user=nobody\n`);
       const run = await runPlays(inv, [{ hosts: 'all', tasks: task }]);
-      const lines = ofType(run.events, 'host_result').filter((e) => e.task === 'Gathering Facts');
+      const lines = run.lines('Gathering Facts');
       const down = lines.find((l) => l.host === 'down')!;
       expect(down.status).to.equal('unreachable');
       expect(down.msg).to.be.a('string').and.not.equal('');
@@ -70,7 +66,7 @@ describe('executor: a play from start to end', () => {
   it('a host whose connection cannot be made (not unreachable) fails at gathering, saying why', async () => {
     writeFileSync(inv, `h1 ansible_connection=local\nodd ansible_connection=bogus\n`);
     const run = await runPlays(inv, [{ hosts: 'all', tasks: task }]);
-    const odd = ofType(run.events, 'host_result').find((e) => e.task === 'Gathering Facts' && e.host === 'odd')!;
+    const odd = run.lines('Gathering Facts').find((e) => e.host === 'odd')!;
     expect(odd).to.include({ status: 'failed', changed: false, msg: "odd: ansible_connection 'bogus' is not supported (use ssh or local)" });
     expect(run.stats.odd).to.include({ failed: 1, unreachable: 0 });
     expect(p.calls.map((c) => c.host)).to.deep.equal(['h1']);
@@ -85,7 +81,7 @@ describe('executor: a play from start to end', () => {
         { name: 'named', hosts: 'h2', gatherFacts: false, tasks: task },
         { hosts: () => 'h1', gatherFacts: false, tasks: task } as unknown as PlaySpec,
       ]);
-      expect(ofType(run.events, 'play_start').map((e) => e.play)).to.deep.equal(['web', 'h1 #2', 'named', 'h1 #4']);
+      expect(run.of('play_start').map((e) => e.play)).to.deep.equal(['web', 'h1 #2', 'named', 'h1 #4']);
     });
 
     it('a play whose pattern matches nothing, or only hosts outside --limit, is skipped saying which', async () => {
@@ -94,7 +90,7 @@ describe('executor: a play from start to end', () => {
         { hosts: 'web', gatherFacts: false, tasks: task },
         { hosts: 'h2', gatherFacts: false, tasks: task },
       ], { limit: 'h1' });
-      expect(ofType(run.events, 'play_skipped').map((e) => [e.play, e.reason])).to.deep.equal([
+      expect(run.of('play_skipped').map((e) => [e.play, e.reason])).to.deep.equal([
         ['nomatch', "no host matches 'nomatch'"],
         ['h2 #3', 'all of its hosts (h2) are outside --limit h1'],
       ]);
@@ -104,12 +100,12 @@ describe('executor: a play from start to end', () => {
 
   it('batch_start events name each batch of a serial play, and only when there are several', async () => {
     const serial = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, serial: 1, tasks: task }]);
-    expect(ofType(serial.events, 'batch_start').map((e) => [e.play, e.batch, e.batches, e.hosts])).to.deep.equal([
+    expect(serial.of('batch_start').map((e) => [e.play, e.batch, e.batches, e.hosts])).to.deep.equal([
       ['all', 1, 2, ['h1']],
       ['all', 2, 2, ['h2']],
     ]);
     const one = await runPlays(inv, [{ hosts: 'all', gatherFacts: false, serial: 5, tasks: task }]);
-    expect(ofType(one.events, 'batch_start')).to.deep.equal([]);
+    expect(one.of('batch_start')).to.deep.equal([]);
   });
 
   describe('how a run stops', () => {

@@ -26,10 +26,9 @@ describe('preflight: a playbook is checked whole before anything runs', () => {
   after(() => cleanup());
 
   const p = probe();
-  const check = (plays: PlaySpec[], extraVars = {}) => () => validatePlaybook(playbook('pb', plays), { inv, opts: { cwd: dir, extraVars } });
-  const problems = (plays: PlaySpec[], extraVars = {}): string[] => {
+  const problems = (plays: PlaySpec[]): string[] => {
     try {
-      check(plays, extraVars)();
+      validatePlaybook(playbook('pb', plays), { inv, opts: { cwd: dir, extraVars: {} } });
     } catch (e) {
       expect(e).to.be.instanceOf(PlaybookError);
       return (e as Error).message.split('\n');

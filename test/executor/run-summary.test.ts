@@ -5,6 +5,7 @@ import type { TaskBuilder } from '../../lib/index.js';
 import { UnreachableError } from '../../lib/connection/types.js';
 import { localRun, runPlays } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
+import { rejection } from '../helpers/rejection.js';
 
 // What a whole run reports (run.ts): its first and last events, its exit code, the recap of a
 // stopped run, the retry file, the implicit localhost, a --limit that matches nothing.
@@ -92,9 +93,8 @@ describe('executor: a run, start to recap', () => {
   });
 
   it('a --limit that matches no host is refused before anything runs', async () => {
-    let err: Error | undefined;
-    await runPlays(inv, [{ hosts: 'all', gatherFacts: false, tasks: task }], { limit: 'nosuch' }).catch((e: Error) => (err = e));
-    expect(err?.message).to.equal("--limit 'nosuch' matches no host of the inventory; check the names (tsplay inventory -i INV --list-hosts all)");
+    const err = await rejection(runPlays(inv, [{ hosts: 'all', gatherFacts: false, tasks: task }], { limit: 'nosuch' }));
+    expect(err.message).to.equal("--limit 'nosuch' matches no host of the inventory; check the names (tsplay inventory -i INV --list-hosts all)");
     expect(p.calls).to.have.length(0);
   });
 });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { TaskBuilder } from '../../lib/index.js';
 import { UnreachableError } from '../../lib/connection/types.js';
 import type { PlaySpec } from '../../lib/dsl/types.js';
-import type { RunEvent } from '../../lib/report/events.js';
 import { localRun, runPlays } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
 
@@ -135,7 +134,7 @@ describe('executor: a task over the batch', () => {
     expect(run.exitCode).to.equal(2);
   });
 
-  it('reporter events: task_start (handler flagged), task_end, and a role name on the lines', async () => {
+  it('reporter events: task_start (handlers flagged) and task_end, in order', async () => {
     const plays: PlaySpec[] = [
       {
         hosts: 'h1',
@@ -189,7 +188,7 @@ describe('executor: a task over the batch', () => {
           ),
       },
     ]);
-    expect(run.events.filter((e) => e.type === 'task_start').map((e) => e.type === 'task_start' && e.task)).to.deep.equal(['fails', 'rescue']);
+    expect(run.of('task_start').map((e) => e.task)).to.deep.equal(['fails', 'rescue']);
     expect(run.stats.h1).to.include({ rescued: 1, failed: 0 });
     expect(run.exitCode).to.equal(0);
   });

@@ -2,14 +2,13 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskBuilder, TaskOptions } from '../../lib/index.js';
-import type { RunEvent } from '../../lib/report/events.js';
 import { localInventory, runPlays, scratch } from '../helpers/run.js';
 import { probe, type Probe } from '../helpers/probe.js';
+import { rejection } from '../helpers/rejection.js';
 
 // runOnce and throttle have one value per task, the one they have on the first host (tasklevel.ts),
 // as in Ansible's linear strategy; a value that cannot be read fails the task on every host.
 
-type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 const HOSTS = ['h1', 'h2', 'h3', 'h4'];
 
 describe('task-level options: runOnce and throttle', () => {
@@ -38,7 +37,6 @@ describe('task-level options: runOnce and throttle', () => {
   afterEach(() => cleanup());
 
   const run = (opts: TaskOptions) => runPlays(inv, [{ hosts: 'all', gatherFacts: false, tasks: (t: TaskBuilder) => void t.task('t', p.module({}), opts) }], { forks: 10 });
-  const lines = (events: RunEvent[]) => events.filter((e): e is HostResult => e.type === 'host_result' && e.task === 't');
 
   it('without either, every host runs at once (up to forks)', async () => {
     await run({});
@@ -73,16 +71,15 @@ describe('task-level options: runOnce and throttle', () => {
   });
 
   it('a literal throttle that is not a whole number is refused before any host is touched, saying where', async () => {
-    let err: Error | undefined;
-    await run({ throttle: 1.5 }).catch((e: Error) => (err = e));
+    const err = await rejection(run({ throttle: 1.5 }));
     expect(p.calls).to.have.length(0);
-    expect(err?.message).to.match(/^test\/executor\/task-level\.test\.ts:\d+: task 't': option throttle: 1\.5 is not a whole number >= 0$/);
+    expect(err.message).to.match(/^test\/executor\/task-level\.test\.ts:\d+: task 't': option throttle: 1\.5 is not a whole number >= 0$/);
   });
 
   it('a throttle from a variable that is not a whole number fails the task on every host', async () => {
     const r = await run({ throttle: '{{ bad }}' } as TaskOptions);
     expect(p.calls).to.have.length(0);
-    const l = lines(r.events);
+    const l = r.lines('t');
     expect(l.map((x) => [x.host, x.status, x.changed])).to.deep.equal(HOSTS.map((h) => [h, 'failed', false]));
     expect(l[0].msg).to.match(/^task 't' at \S+task-level\.test\.ts:\d+, host h1: option throttle \(from '\{\{ bad \}\}'\): 'often' is not a whole number >= 0; fix/);
     expect(r.exitCode).to.equal(2);
@@ -91,7 +88,7 @@ describe('task-level options: runOnce and throttle', () => {
   it('a runOnce from a variable that is not a boolean fails likewise, naming the first host and the template', async () => {
     const r = await run({ runOnce: '{{ bad }}' } as TaskOptions);
     expect(p.calls).to.have.length(0);
-    const l = lines(r.events);
+    const l = r.lines('t');
     expect(l).to.have.length(4);
     expect(l[3].msg).to.match(/^task 't' at \S+, host h1: option runOnce \(from '\{\{ bad \}\}'\): 'often' is not a boolean/);
   });

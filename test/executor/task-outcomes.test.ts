@@ -2,17 +2,14 @@ import { expect } from 'chai';
 import { ModuleFailure, type TaskBuilder, type TaskOptions } from '../../lib/index.js';
 import { UnreachableError } from '../../lib/connection/types.js';
 import { CENSORED } from '../../lib/executor/task.js';
-import type { RunEvent } from '../../lib/report/events.js';
 import type { RunOptions } from '../../lib/executor/context.js';
-import { localRun, runPlays, type TestRun } from '../helpers/run.js';
+import { localRun, runPlays, type HostResult, type TestRun } from '../helpers/run.js';
 import { probe, type Probe, type ProbeResult } from '../helpers/probe.js';
 
 // What one task makes of its module's answers on a host: loop results, when, until/retries,
 // ignore options, delegation, check/diff flags, argument rendering, error messages, noLog and
 // secrets in item labels and diffs. A probe module stands in for the module (test/helpers/probe.ts),
 // so every assertion is about the executor's own handling.
-
-type HostResult = Extract<RunEvent, { type: 'host_result' }>;
 
 describe('executor: one task on one host (task.ts)', () => {
   let cleanup: () => void;
@@ -24,30 +21,24 @@ describe('executor: one task on one host (task.ts)', () => {
   });
   afterEach(() => cleanup());
 
-  /** Runs the task alone on `hosts`; its host lines come back with the run. */
-  async function one(args: unknown, opts: TaskOptions, runOpts: Partial<RunOptions> = {}, hosts = 'h1'): Promise<TestRun & { lines: HostResult[] }> {
-    const plays = [{ hosts, gatherFacts: false, tasks: (t: TaskBuilder) => void t.task('under test', p.module(args as Record<string, unknown>), { register: 'r', ...opts } as TaskOptions) }];
-    const run = await runPlays(inv, plays, runOpts);
-    return { ...run, lines: run.events.filter((e): e is HostResult => e.type === 'host_result' && e.task === 'under test') };
+  /** The task under test on h1 (then `after`'s tasks); `lines` are the task's own host lines. */
+  async function runTask(args: unknown, opts: TaskOptions, runOpts: Partial<RunOptions> = {}, after?: (t: TaskBuilder) => void): Promise<Omit<TestRun, 'lines'> & { lines: HostResult[] }> {
+    const tasks = (t: TaskBuilder) => {
+      t.task('under test', p.module(args as Record<string, unknown>), { register: 'r', ...opts } as TaskOptions);
+      after?.(t);
+    };
+    const run = await runPlays(inv, [{ hosts: 'h1', gatherFacts: false, tasks }], runOpts);
+    return { ...run, lines: run.lines('under test') };
   }
 
+  const one = (args: unknown, opts: TaskOptions, runOpts: Partial<RunOptions> = {}) => runTask(args, opts, runOpts);
+
   /** Runs the task, then a second probe task on the same host that reads `r`; returns r. */
-  async function registeredAfter(args: unknown, opts: TaskOptions, runOpts: Partial<RunOptions> = {}): Promise<{ run: TestRun; r: Record<string, unknown>; lines: HostResult[] }> {
+  async function registeredAfter(args: unknown, opts: TaskOptions, runOpts: Partial<RunOptions> = {}): Promise<{ run: Omit<TestRun, 'lines'>; r: Record<string, unknown>; lines: HostResult[] }> {
     const reader = probe();
-    const plays = [
-      {
-        hosts: 'h1',
-        gatherFacts: false,
-        tasks: (t: TaskBuilder) => {
-          t.task('under test', p.module(args as Record<string, unknown>), { register: 'r', ...opts } as TaskOptions);
-          t.task('read back', reader.module({}));
-        },
-      },
-    ];
-    const run = await runPlays(inv, plays, runOpts);
-    const lines = run.events.filter((e): e is HostResult => e.type === 'host_result' && e.task === 'under test');
+    const run = await runTask(args, opts, runOpts, (t) => void t.task('read back', reader.module({})));
     // a failed task ends the host: nothing reads `r` then (the test looks at its line instead)
-    return { run, r: (reader.calls.length ? reader.seen('r') : undefined) as Record<string, unknown>, lines };
+    return { run, r: (reader.calls.length ? reader.seen('r') : undefined) as Record<string, unknown>, lines: run.lines };
   }
 
   describe('loops', () => {
@@ -456,7 +447,7 @@ describe('executor: one task on one host (task.ts)', () => {
         },
       ];
       const run = await runPlays(inv, plays);
-      const items = run.events.flatMap((e) => (e.type === 'host_result' && e.task === 'items' ? [e.item] : []));
+      const items = run.lines('items').map((e) => e.item);
       expect(items).to.deep.equal(['plain-item', '(censored)', '(censored)', '(censored)', '(censored)', '{"safe":"x"}', '(censored)']);
     });
 
@@ -476,7 +467,7 @@ describe('executor: one task on one host (task.ts)', () => {
         },
       ];
       const run = await runPlays(inv, plays);
-      const lines = run.events.filter((e): e is HostResult => e.type === 'host_result' && e.task === 'items');
+      const lines = run.lines('items');
       expect(lines.map((l) => [l.status, l.item ?? 'task'])).to.deep.equal([
         ['ok', '(censored)'],
         ['failed', '(censored)'],
@@ -510,7 +501,7 @@ describe('executor: one task on one host (task.ts)', () => {
         },
       ];
       const run = await runPlays(inv, plays);
-      const item = (task: string) => run.events.flatMap((e) => (e.type === 'host_result' && e.task === task ? [e.item] : []));
+      const item = (task: string) => run.lines(task).map((e) => e.item);
       expect(item('plain label')).to.deep.equal(['a']);
       expect(item('secret label')).to.deep.equal(['(censored)']);
       expect(item('fn label')).to.deep.equal(['n=b']);
@@ -539,7 +530,7 @@ describe('executor: one task on one host (task.ts)', () => {
         },
       ];
       const run = await runPlays(inv, plays, { diff: true });
-      const diff = (task: string) => run.events.flatMap((e) => (e.type === 'host_result' && e.task === task ? [e.diff] : []))[0];
+      const diff = (task: string) => run.lines(task)[0].diff;
       expect(diff('secret')).to.deep.equal([
         { path: '/x', before: '[content rendered from secret values: not shown]\n', after: '[content rendered from secret values: changed, not shown]\n' },
         { path: '/same', before: '[content rendered from secret values: not shown]\n', after: '[content rendered from secret values: not shown]\n' },
@@ -553,7 +544,7 @@ describe('executor: one task on one host (task.ts)', () => {
       p.answer = (_a, ctx) => ({ changed: true, diff: [{ path: '/t', before: 'a\n', after: ctx.render('v={{ api_token }}\n', 'inline') }] });
       const plays = [{ hosts: 'h1', gatherFacts: false, vars: { api_token: 'tok-render-55411' }, tasks: (t: TaskBuilder) => void t.task('t', p.module({})) }];
       const run = await runPlays(inv, plays, { diff: true });
-      const line = run.events.find((e): e is HostResult => e.type === 'host_result' && e.task === 't')!;
+      const line = run.lines('t')[0];
       expect(line.diff).to.deep.equal([{ path: '/t', before: '[content rendered from secret values: not shown]\n', after: '[content rendered from secret values: changed, not shown]\n' }]);
     });
   });
@@ -597,7 +588,7 @@ describe('executor: one task on one host (task.ts)', () => {
         },
       ];
       const run = await runPlays(inv, plays);
-      expect(run.events.flatMap((e) => (e.type === 'host_result' && e.task === 'items' ? [e.item] : []))).to.deep.equal(['(censored)', '(censored)']);
+      expect(run.lines('items').map((e) => e.item)).to.deep.equal(['(censored)', '(censored)']);
       expect(reader.calls.map((c) => c.ctx.vars.item)).to.deep.equal(['ab', 'cd']);
     });
 
@@ -617,7 +608,7 @@ describe('executor: one task on one host (task.ts)', () => {
         },
       ];
       const run = await runPlays(inv, plays);
-      const summary = run.events.find((e): e is HostResult => e.type === 'host_result' && e.task === 'items' && e.item === undefined)!;
+      const summary = run.lines('items').find((e) => e.item === undefined)!;
       expect(summary.status).to.equal('failed');
       expect((summary.result!.results as Record<string, unknown>[]).map((r) => r.item)).to.deep.equal([{ v: 'fail', s: 'plain' }, '(censored)', '(censored)']);
     });

@@ -31,8 +31,15 @@ export function localRun(names: string[], extra = ''): { dir: string; inv: strin
   return { dir, inv, cleanup };
 }
 
+/** One host's line for a task. */
+export type HostResult = Extract<RunEvent, { type: 'host_result' }>;
+
 export interface TestRun extends RunSummary {
   events: RunEvent[];
+  /** the events of one type, in order */
+  of<T extends RunEvent['type']>(type: T): Extract<RunEvent, { type: T }>[];
+  /** a task's host lines (loop items and summary lines included), in order */
+  lines(task: string): HostResult[];
   /** host_result events as `host:status` for a task */
   results(task: string): string[];
   batches(): string[][];
@@ -45,11 +52,14 @@ export async function runPlays(inventoryFile: string, plays: PlaySpec[], opts: P
   const pb = playbook('test', plays);
   const full = runOptions(opts);
   const summary = await runPlaybook(pb, inv, full, reporter, new ConnectionPool());
+  const of = <T extends RunEvent['type']>(type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+  const lines = (task: string) => of('host_result').filter((e) => e.task === task);
   return {
     ...summary,
     events,
-    results: (task) =>
-      events.flatMap((e) => (e.type === 'host_result' && e.task === task ? [`${e.host}:${e.status}`] : [])),
-    batches: () => events.flatMap((e) => (e.type === 'batch_start' ? [e.hosts] : [])),
+    of,
+    lines,
+    results: (task) => lines(task).map((e) => `${e.host}:${e.status}`),
+    batches: () => of('batch_start').map((e) => e.hosts),
   };
 }
