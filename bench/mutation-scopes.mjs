@@ -32,9 +32,9 @@ const EXECUTOR_TESTS = unitTests('test/executor').filter((f) => !/\/async[^/]*\.
 
 // A task's own handling: what task.ts reads from a task (options, their values, validation, the
 // conditions) and the small files it asks.
-const EXECUTOR_TASK = ['task', 'taskopts', 'optionvalues', 'tasklevel', 'validate', 'validators', 'conditions', 'become', 'overlay', 'files', 'hostview', 'facts', 'rolecheck', 'tags'];
+const EXECUTOR_TASK = ['task', 'taskopts', 'optionvalues', 'tasklevel', 'validate', 'validators', 'conditions', 'become', 'overlay', 'files', 'hostview', 'facts', 'rolecheck', 'tags'].map((f) => `lib/executor/${f}.ts`);
 // a renamed file would silently move to executor-play and make it the slow one
-for (const f of EXECUTOR_TASK) if (!existsSync(`lib/executor/${f}.ts`)) throw new Error(`bench/mutation-scopes.mjs: lib/executor/${f}.ts is gone; update EXECUTOR_TASK`);
+for (const f of EXECUTOR_TASK) if (!existsSync(f)) throw new Error(`bench/mutation-scopes.mjs: ${f} is gone; update EXECUTOR_TASK`);
 
 /**
  * Each scope names the folder of issue 16 it belongs to (`npm run mutation` adds up a folder's
@@ -47,11 +47,11 @@ export const SCOPES = {
   vars: { folder: 'lib/vars', mutate: ['lib/vars/**/*.ts'], tests: ['test/vars/extra.test.ts', 'test/vars/merge.test.ts', 'test/vars/schema.test.ts', 'test/executor/basics.test.ts'] },
   inventory: { folder: 'lib/inventory', mutate: ['lib/inventory/**/*.ts'], tests: unitTests('test/inventory') },
   'modules-common': { folder: 'lib/modules/common', mutate: ['lib/modules/common/**/*.ts'], tests: unitTests('test/modules') },
-  'executor-task': { folder: 'lib/executor', mutate: EXECUTOR_TASK.map((f) => `lib/executor/${f}.ts`), tests: EXECUTOR_TESTS },
+  'executor-task': { folder: 'lib/executor', mutate: EXECUTOR_TASK, tests: EXECUTOR_TESTS },
   // the run around the tasks: plays, blocks, batches, handlers, variables, the run's summary
   'executor-play': {
     folder: 'lib/executor',
-    mutate: ['lib/executor/**/*.ts', '!lib/executor/async.ts', ...EXECUTOR_TASK.map((f) => `!lib/executor/${f}.ts`)],
+    mutate: ['lib/executor/**/*.ts', '!lib/executor/async.ts', ...EXECUTOR_TASK.map((f) => `!${f}`)],
     tests: EXECUTOR_TESTS,
   },
   'executor-async': { folder: 'lib/executor', mutate: ['lib/executor/async.ts'], tests: ['test/executor/async.test.ts', 'test/executor/async-poll.test.ts'] },

@@ -2,19 +2,11 @@ import { expect } from 'chai';
 import { UnreachableError } from '../../lib/connection/types.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { useSshd } from '../helpers/sshd-fixture.js';
+import { rejection } from '../helpers/rejection.js';
 
 // Issue 18: the client accepted `ssh-rsa` (SHA-1) host-key signatures and offered hmac-sha1.
 // Real sshd processes offering only those must be refused with a message saying why; RSA host
 // keys keep working with rsa-sha2-512/256 signatures.
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('SSH client algorithms (real sshd)', () => {
   const fx = useSshd({ tag: 'algos', address: '127.0.77.51', scratchMode: 0o755 });

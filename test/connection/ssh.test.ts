@@ -9,17 +9,9 @@ import { fingerprint, type SshConnection } from '../../lib/connection/ssh.js';
 import { BecomeError, UnreachableError, type ExecOptions } from '../../lib/connection/types.js';
 import { keygen, startAgent, startSshd, type Sshd } from '../helpers/sshd.js';
 import { useSshd } from '../helpers/sshd-fixture.js';
+import { rejection } from '../helpers/rejection.js';
 
 // SshConnection against real OpenSSH daemons on loopback, logging in as real users.
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('SshConnection (real sshd on loopback)', function () {
   this.timeout(60_000);

@@ -26,9 +26,10 @@ describe('inventory: files of a group_vars/ directory', () => {
     'notes.txt': 'order: txt\nfrom_txt: 1\n',
   };
   for (const [name, text] of Object.entries(files)) s.write(`group_vars/all/${name}`, text);
+  const groupVars = `${s.dir}/group_vars`;
 
   it('lists the files Ansible reads, in its order', async () => {
-    const found = await findVarsFiles(`${s.dir}/group_vars`, 'all');
+    const found = await findVarsFiles(groupVars, 'all');
     expect(found.map((f) => f.slice(s.dir.length + 1))).to.deep.equal([
       'group_vars/all/B.yml',
       'group_vars/all/a.yml',
@@ -40,15 +41,15 @@ describe('inventory: files of a group_vars/ directory', () => {
   });
 
   it('merges them in that order: the last file read wins', async () => {
-    const loaded = await loadInventory([inv]);
-    expect(hostVars(loaded, 'h1')).to.deep.include({ order: 'sub', from_a: 1, from_upper: 1, from_sub: 1 });
-    for (const never of ['from_xd', 'from_hidden', 'from_backup', 'from_txt']) expect(hostVars(loaded, 'h1')).to.not.have.property(never);
+    const vars = hostVars(await loadInventory([inv]), 'h1');
+    expect(vars).to.deep.include({ order: 'sub', from_a: 1, from_upper: 1, from_sub: 1 });
+    for (const never of ['from_xd', 'from_hidden', 'from_backup', 'from_txt']) expect(vars).to.not.have.property(never);
   });
 
   it('a name that is a file wins over the directory forms, and none found is no files', async () => {
     s.write('group_vars/web', 'x: 1\n');
     s.write('group_vars/web.yml', 'x: 2\n');
-    expect(await findVarsFiles(`${s.dir}/group_vars`, 'web')).to.deep.equal([`${s.dir}/group_vars/web`]);
-    expect(await findVarsFiles(`${s.dir}/group_vars`, 'nothere')).to.deep.equal([]);
+    expect(await findVarsFiles(groupVars, 'web')).to.deep.equal([`${groupVars}/web`]);
+    expect(await findVarsFiles(groupVars, 'nothere')).to.deep.equal([]);
   });
 });
